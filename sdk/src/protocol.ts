@@ -1,0 +1,102 @@
+/**
+ * The closeloop wire contract, version 1. Plain types only — no runtime code.
+ *
+ * The SDK builds these objects; the collector validates them with zod schemas declared
+ * `satisfies z.ZodType<…>` against these very types (collector/src/ingest/schema.ts),
+ * so a change here that the collector does not follow fails the type check.
+ *
+ * Transport: `POST {endpoint}/v1/events`, body = JSON of {@link EventBatch}, sent as
+ * `text/plain` (no CORS preflight) or `application/json`. Answer: `202` {@link EventBatchAccepted},
+ * or a 4xx/5xx {@link ErrorBody}.
+ */
+
+/** Ad platform click ids captured from the landing URL. */
+export type ClickIdName = 'gclid' | 'gbraid' | 'wbraid' | 'fbclid' | 'msclkid' | 'ttclid' | 'li_fat_id' | 'twclid';
+
+/** Where a session came from: captured once, on the session's first page. */
+export interface Touch {
+  /** When the session started (ms since epoch, client clock). */
+  ts: number;
+  /** Full `document.referrer` of the landing page ('' when there was none). */
+  referrer: string;
+  /** Full URL of the landing page. */
+  landing_url: string;
+  utm_source?: string;
+  utm_medium?: string;
+  utm_campaign?: string;
+  utm_term?: string;
+  utm_content?: string;
+  /** Click ids found on the landing URL, e.g. `{ gclid: 'abc' }`. */
+  click_ids?: Partial<Record<ClickIdName, string>>;
+}
+
+/** Fields every event carries. */
+export interface EventBase {
+  /** Random UUID (v4) made by the SDK; the collector drops repeats of the same id. */
+  id: string;
+  /** When it happened (ms since epoch, client clock; the collector corrects gross skew). */
+  ts: number;
+  /** First-party visitor id (UUID) from the visitor cookie. */
+  visitor_id: string;
+  /** Session id (UUID); a session ends after 30 minutes without activity or on a new campaign. */
+  session_id: string;
+  /** Full URL of the page the event happened on. */
+  url: string;
+  /** `document.referrer` of that page (often another page of the same site). */
+  page_referrer?: string;
+  /** `document.title` of that page. */
+  title?: string;
+  /** The touch of the session this event belongs to. */
+  touch: Touch;
+  /** True on the first event of a session: the row that stands for the session's touch. */
+  session_start?: boolean;
+  /** The visitor's very first touch, kept in the browser; sent on session-start events. */
+  first_touch?: Touch;
+}
+
+/** A page view: a full page load, a single-page-app navigation or a back/forward-cache restore. */
+export interface PageviewEvent extends EventBase {
+  type: 'pageview';
+}
+
+/** Property values a custom event may carry. */
+export type PropValue = string | number | boolean;
+
+/** A custom event from `track(name, props)`. */
+export interface CustomEvent extends EventBase {
+  type: 'custom';
+  name: string;
+  props?: Record<string, PropValue>;
+}
+
+export type ClEvent = PageviewEvent | CustomEvent;
+export type EventType = ClEvent['type'];
+
+/** The body of `POST /v1/events`. */
+export interface EventBatch {
+  /** The site's public key, as in the script tag's `data-site`. */
+  site: string;
+  /** When the batch was sent (ms since epoch, client clock); lets the collector correct clock skew. */
+  sent_at?: number;
+  /** SDK version that built the batch. */
+  sdk?: string;
+  events: ClEvent[];
+}
+
+/** `202` answer to an accepted batch. */
+export interface EventBatchAccepted {
+  accepted: number;
+}
+
+/** Every 4xx/5xx answer of the collector. `code` is stable (see collector/src/errors.ts). */
+export interface ErrorBody {
+  statusCode: number;
+  code: string;
+  error: string;
+  message: string;
+  /** For validation errors: where in the body the first problem is, e.g. `events.0.ts`. */
+  path?: string;
+  /** For validation errors: every problem found (bounded). */
+  issues?: { path: string; message: string }[];
+}
+
