@@ -1,0 +1,85 @@
+/**
+ * `buildApp(config)`: the collector as a Fastify instance, ready but not listening. Tests call it
+ * directly (`inject()` or `listen({ port: 0 })`); server.ts / the CLI add signals and listen.
+ */
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { ErrorBody } from '../../sdk/src/protocol.js';
+import type { Config } from './config.js';
+import { ClError, Errors, isClError, type ErrorCode } from './errors.js';
+import auth from './plugins/auth.js';
+import clickhouse from './plugins/clickhouse.js';
+import eventWriter from './plugins/event-writer.js';
+import sites, { DEMO_SITE } from './plugins/sites.js';
+import adminSitesRoutes from './routes/admin-sites.js';
+import eventsRoutes from './routes/events.js';
+import healthRoutes from './routes/health.js';
+import queryRoutes from './routes/query.js';
+import staticRoutes from './routes/static.js';
+
+export interface BuildOptions {
+  /** Pino logger options, or false for none (tests). Default: level from config. */
+  logger?: boolean | { level: string };
+}
+
+/** Fastify's own error codes that mean the caller sent something wrong. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'CL_BODY_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'CL_UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'CL_INVALID_REQUEST',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'CL_INVALID_JSON',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'CL_INVALID_JSON',
+  FST_ERR_VALIDATION: 'CL_INVALID_REQUEST',
+};
+
+export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? { level: config.logLevel },
+    bodyLimit: config.maxBodyBytes,
+    trustProxy: false,
+    requestIdHeader: 'x-request-id',
+    return503OnClosing: true,
+  });
+
+  app.setErrorHandler((err: FastifyError | ClError, req, reply) => {
+    const e = toClError(err);
+    if (e.statusCode >= 500) req.log.error({ err }, 'request failed');
+    const body: ErrorBody = {
+      statusCode: e.statusCode,
+      code: e.code,
+      error: STATUS_CODES[e.statusCode] ?? 'Error',
+      message: e.statusCode >= 500 && e.code === 'CL_INTERNAL' ? `${Errors.CL_INTERNAL.message} Request id: ${req.id}` : e.message,
+      ...(e.path !== undefined ? { path: e.path } : {}),
+      ...(e.issues ? { issues: e.issues } : {}),
+    };
+    if (e.headers) reply.headers(e.headers);
+    return reply.code(e.statusCode).send(body);
+  });
+  app.setNotFoundHandler((req) => {
+    throw new ClError('CL_NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}.`);
+  });
+
+  await app.register(clickhouse, { config });
+  await app.register(sites);
+  await app.register(eventWriter, { config });
+  await app.register(auth, { adminToken: config.adminToken });
+  if (config.demo) await app.sites.ensure(DEMO_SITE);
+
+  await app.register(healthRoutes);
+  await app.register(eventsRoutes);
+  await app.register(queryRoutes);
+  await app.register(adminSitesRoutes);
+  await app.register(staticRoutes, { demo: config.demo });
+  return app;
+}
+
+function toClError(err: FastifyError | ClError): ClError {
+  if (isClError(err)) return err;
+  const mapped = err.code ? FASTIFY_CODES[err.code] : undefined;
+  if (mapped) return new ClError(mapped, mapped === 'CL_BODY_TOO_LARGE' ? undefined : err.message);
+  if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) {
+    return new ClError('CL_INVALID_JSON', `The request body is not valid JSON: ${err.message}`);
+  }
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return new ClError('CL_INVALID_REQUEST', err.message);
+  return new ClError('CL_INTERNAL', undefined, { cause: err });
+}

@@ -1,0 +1,79 @@
+/** The `closeloop` command line: start the collector, query, manage sites. */
+import { loadConfig } from '../config.js';
+import { ClError } from '../errors.js';
+import { runServer } from '../server.js';
+import { parseArgs } from './args.js';
+import { sitesAddCommand, sitesListCommand } from './sites.js';
+import { sqlCommand } from './sql.js';
+
+const HELP = `closeloop — closed-loop marketing analytics
+
+Usage:
+  closeloop start [--demo] [--port N] [--host H]   run the collector (production mode needs CLOSELOOP_ADMIN_TOKEN;
+                                                   --demo serves the demo site and generates a token)
+  closeloop sql "<SELECT …>" [--json]              run one read-only SQL statement (tables: events, sites, …)
+  closeloop sites add <domain> [--name NAME]       register a site and print its script tag
+  closeloop sites list                             list sites and their public keys
+  closeloop help                                   this text
+
+CLI commands talk to the running collector at CLOSELOOP_URL (default http://localhost:PORT) with the
+admin token (CLOSELOOP_ADMIN_TOKEN, or the one the demo keeps in DATA_DIR/admin-token). When no
+collector runs, they open the data directory themselves. Configuration: see README.md.
+
+Exit codes: 0 success, 1 failure (message on stderr), 2 usage error.`;
+
+type Env = Record<string, string | undefined>;
+
+export async function main(argv: readonly string[], env: Env, out = (s: string) => process.stdout.write(`${s}\n`)): Promise<number> {
+  const { positionals, flags } = parseArgs(argv, ['port', 'host', 'name']);
+  const [command, sub, arg] = positionals;
+  if (!command || command === 'help' || flags.help) {
+    out(HELP);
+    return command || flags.help ? 0 : 2;
+  }
+  const overrides: Env = { ...env };
+  if (flags.demo) overrides.CLOSELOOP_DEMO = 'true';
+  if (typeof flags.port === 'string') overrides.PORT = flags.port;
+  if (typeof flags.host === 'string') overrides.HOST = flags.host;
+  const config = loadConfig(overrides);
+
+  switch (command) {
+    case 'start':
+      await runServer(config, out);
+      return -1; // keeps running
+    case 'sql':
+      if (!sub) return usage('closeloop sql "<SELECT …>"');
+      await sqlCommand(config, positionals.slice(1).join(' '), flags.json === true, out);
+      return 0;
+    case 'sites':
+      if (sub === 'add' && arg) {
+        await sitesAddCommand(config, arg, typeof flags.name === 'string' ? flags.name : undefined, out);
+        return 0;
+      }
+      if (sub === 'list') {
+        await sitesListCommand(config, out);
+        return 0;
+      }
+      return usage('closeloop sites add <domain> [--name NAME] | closeloop sites list');
+    default:
+      return usage(`unknown command '${command}'. Try: closeloop help`);
+  }
+}
+
+function usage(text: string): number {
+  process.stderr.write(`usage: ${text}\n`);
+  return 2;
+}
+
+export function run(argv: readonly string[], env: Env): void {
+  main(argv, env).then(
+    (code) => {
+      if (code >= 0) process.exitCode = code;
+    },
+    (err: unknown) => {
+      const msg = err instanceof ClError ? `${err.message} (${err.code})` : err instanceof Error ? err.message : String(err);
+      process.stderr.write(`closeloop: ${msg}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

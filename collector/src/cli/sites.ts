@@ -1,0 +1,39 @@
+/** `closeloop sites add <domain> [--name N]` and `closeloop sites list`. */
+import type { Config } from '../config.js';
+import { SiteCache } from '../plugins/sites.js';
+import type { Site } from '../storage/sites.js';
+import { CollectorUnreachable, httpAdminClient, withDirectDb } from './admin-client.js';
+
+async function viaCollectorOrStore<T>(config: Config, remote: () => Promise<T>, local: (sites: SiteCache) => Promise<T>): Promise<T> {
+  try {
+    return await remote();
+  } catch (err) {
+    if (!(err instanceof CollectorUnreachable)) throw err;
+    return withDirectDb(config, async (db) => local(new SiteCache(db)));
+  }
+}
+
+export async function sitesAddCommand(config: Config, domain: string, name: string | undefined, out: (s: string) => void): Promise<void> {
+  const body = { domain, ...(name ? { name } : {}) };
+  const site = await viaCollectorOrStore(
+    config,
+    () => httpAdminClient(config).call<Site>('POST', '/v1/admin/sites', body),
+    (sites) => sites.add(body),
+  );
+  out(`site ${site.site_id} added. Its script tag:`);
+  out(`  <script async src="${config.collectorUrl}/cl.js" data-site="${site.public_key}"></script>`);
+  out(`public key: ${site.public_key}`);
+}
+
+export async function sitesListCommand(config: Config, out: (s: string) => void): Promise<void> {
+  const sites = await viaCollectorOrStore(
+    config,
+    async () => (await httpAdminClient(config).call<{ sites: Site[] }>('GET', '/v1/admin/sites')).sites,
+    async (cache) => {
+      await cache.load();
+      return cache.list();
+    },
+  );
+  if (sites.length === 0) out('no sites yet: closeloop sites add <domain>');
+  for (const s of sites) out(`${s.site_id.padEnd(30)} ${s.public_key.padEnd(26)} ${s.domains.join(', ')}`);
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { CONFIG_REFERENCE, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('applies documented defaults and freezes the result', () => {
+    const c = loadConfig({}, '/srv/app');
+    expect(c.port).toBe(8080);
+    expect(c.host).toBe('localhost');
+    expect(c.dataDir).toBe('/srv/app/data');
+    expect(c.clickhouse.url).toBeUndefined();
+    expect(c.clickhouse.database).toBe('closeloop');
+    expect(c.demo).toBe(false);
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(Object.isFrozen(c.clickhouse)).toBe(true);
+  });
+
+  it('reads every documented variable', () => {
+    const c = loadConfig({
+      PORT: '9000', HOST: '0.0.0.0', CLOSELOOP_DATA_DIR: '/var/lib/cl', CLICKHOUSE_URL: 'http://ch:8123',
+      CLICKHOUSE_DATABASE: 'mkt', CLOSELOOP_ADMIN_TOKEN: 'x'.repeat(32), CLOSELOOP_DEMO: 'true',
+    });
+    expect(c).toMatchObject({ port: 9000, host: '0.0.0.0', dataDir: '/var/lib/cl', demo: true, adminToken: 'x'.repeat(32) });
+    expect(c.clickhouse).toMatchObject({ url: 'http://ch:8123', database: 'mkt' });
+    const documented = CONFIG_REFERENCE.map(([key]) => key);
+    expect(documented).toContain('CLICKHOUSE_PASSWORD');
+  });
+
+  it('names every bad key and what it allows', () => {
+    expect(() => loadConfig({ PORT: 'eighty', CLICKHOUSE_DATABASE: 'a;drop', CLOSELOOP_LOG_LEVEL: 'loud' })).toThrowError(
+      /PORT="eighty".*\n.*CLICKHOUSE_DATABASE="a;drop": must be a plain identifier.*\n.*CLOSELOOP_LOG_LEVEL="loud"/s,
+    );
+    expect(() => loadConfig({ CLICKHOUSE_URL: 'ftp://x' })).toThrowError(/CLICKHOUSE_URL.*http/);
+    expect(() => loadConfig({ CLOSELOOP_ADMIN_TOKEN: 'short' })).toThrowError(/at least 16/);
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * Configuration: read once from the environment at boot, validated, defaults applied, frozen.
+ * This is the only module that knows environment variable names; nothing else reads process.env.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { ClError } from './errors.js';
+
+const intIn = (min: number, max: number) =>
+  z.coerce.number().int(`must be a whole number from ${min} to ${max}`).min(min, `must be ≥ ${min}`).max(max, `must be ≤ ${max}`);
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Every setting, keyed by its environment variable, with its default and meaning (rendered in the README). */
+export const CONFIG_REFERENCE = [
+  ['PORT', '8080', 'HTTP port of the collector.'],
+  ['HOST', 'localhost', 'Interface to listen on (`0.0.0.0` for all).'],
+  ['CLOSELOOP_DATA_DIR', './data', 'Data directory: embedded ClickHouse files and the generated admin token.'],
+  ['CLICKHOUSE_URL', '(unset)', 'A ClickHouse server (≥ 24.8), e.g. `http://localhost:8123`. Unset: embedded ClickHouse (chDB) in the data directory.'],
+  ['CLICKHOUSE_USER', 'default', 'User for `CLICKHOUSE_URL`.'],
+  ['CLICKHOUSE_PASSWORD', '(empty)', 'Password for `CLICKHOUSE_URL`.'],
+  ['CLICKHOUSE_DATABASE', 'closeloop', 'Database holding closeloop tables (created at start).'],
+  ['CLOSELOOP_ADMIN_TOKEN', '(generated in demo mode)', 'Bearer token for admin APIs (`/v1/query`, `/v1/admin/*`). `npm start` generates one and keeps it in `DATA_DIR/admin-token`; `closeloop start` refuses to run without it.'],
+  ['CLOSELOOP_DEMO', 'false', 'Serve the demo site under `/demo/` with the demo site key `pk_demo` (set by `npm start`).'],
+  ['CLOSELOOP_URL', 'http://localhost:PORT', 'Where CLI commands (`closeloop sql`, `closeloop sites`) find the running collector.'],
+  ['CLOSELOOP_MAX_BODY_BYTES', '1048576', 'Largest accepted request body; larger gets `413 CL_BODY_TOO_LARGE`.'],
+  ['CLOSELOOP_INSERT_MAX_ROWS', '10000', 'Most rows in one ClickHouse insert.'],
+  ['CLOSELOOP_INSERT_INTERVAL_MS', '50', 'How long an insert batch gathers rows from concurrent requests before it is written.'],
+  ['CLOSELOOP_QUERY_TIMEOUT_S', '30', '`/v1/query`: longest a query may run.'],
+  ['CLOSELOOP_QUERY_MAX_ROWS', '100000', '`/v1/query`: most result rows.'],
+  ['CLOSELOOP_LOG_LEVEL', 'info', 'fatal, error, warn, info, debug, trace or silent.'],
+] as const;
+
+const EnvSchema = z.object({
+  PORT: intIn(0, 65535).default(8080),
+  HOST: z.string().min(1).default('localhost'),
+  CLOSELOOP_DATA_DIR: z.string().min(1).default('./data'),
+  CLICKHOUSE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://localhost:8123' }).optional(),
+  CLICKHOUSE_USER: z.string().default('default'),
+  CLICKHOUSE_PASSWORD: z.string().default(''),
+  CLICKHOUSE_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must be a plain identifier (letters, digits, underscore)')
+    .default('closeloop'),
+  CLOSELOOP_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  CLOSELOOP_DEMO: bool.default(false),
+  CLOSELOOP_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://localhost:8080' }).optional(),
+  CLOSELOOP_MAX_BODY_BYTES: intIn(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  CLOSELOOP_INSERT_MAX_ROWS: intIn(1, 1_000_000).default(10_000),
+  CLOSELOOP_INSERT_INTERVAL_MS: intIn(0, 60_000).default(50),
+  CLOSELOOP_QUERY_TIMEOUT_S: intIn(1, 3600).default(30),
+  CLOSELOOP_QUERY_MAX_ROWS: intIn(1, 10_000_000).default(100_000),
+  CLOSELOOP_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly clickhouse: {
+    /** Unset: embedded chDB in `dataDir/clickhouse`. */
+    readonly url?: string;
+    readonly user: string;
+    readonly password: string;
+    readonly database: string;
+  };
+  /** May be unset here; the process entry generates one in demo mode (see cli/start.ts). */
+  readonly adminToken?: string;
+  readonly demo: boolean;
+  /** Where CLI commands reach the running collector. */
+  readonly collectorUrl: string;
+  readonly maxBodyBytes: number;
+  readonly insert: { readonly maxRows: number; readonly intervalMs: number };
+  readonly query: { readonly timeoutSeconds: number; readonly maxRows: number };
+  readonly logLevel: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Parse the environment into a frozen Config. Throws CL_CONFIG_INVALID naming every bad key. */
+export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
+  const known: Env = {};
+  for (const key of Object.keys(EnvSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') known[key] = value;
+  }
+  const parsed = EnvSchema.safeParse(known);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${String(i.path[0])}=${JSON.stringify(known[String(i.path[0])])}: ${i.message}`);
+    throw new ClError('CL_CONFIG_INVALID', `Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  return deepFreeze({
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(cwd, e.CLOSELOOP_DATA_DIR),
+    clickhouse: {
+      ...(e.CLICKHOUSE_URL ? { url: e.CLICKHOUSE_URL } : {}),
+      user: e.CLICKHOUSE_USER,
+      password: e.CLICKHOUSE_PASSWORD,
+      database: e.CLICKHOUSE_DATABASE,
+    },
+    ...(e.CLOSELOOP_ADMIN_TOKEN ? { adminToken: e.CLOSELOOP_ADMIN_TOKEN } : {}),
+    demo: e.CLOSELOOP_DEMO,
+    collectorUrl: (e.CLOSELOOP_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    maxBodyBytes: e.CLOSELOOP_MAX_BODY_BYTES,
+    insert: { maxRows: e.CLOSELOOP_INSERT_MAX_ROWS, intervalMs: e.CLOSELOOP_INSERT_INTERVAL_MS },
+    query: { timeoutSeconds: e.CLOSELOOP_QUERY_TIMEOUT_S, maxRows: e.CLOSELOOP_QUERY_MAX_ROWS },
+    logLevel: e.CLOSELOOP_LOG_LEVEL,
+  });
+}
+
+function deepFreeze<T extends object>(o: T): T {
+  for (const v of Object.values(o)) if (v && typeof v === 'object') deepFreeze(v as object);
+  return Object.freeze(o);
+}

@@ -1,0 +1,84 @@
+/**
+ * zod schemas of the v1 wire contract (sdk/src/protocol.ts). Every string and array is bounded,
+ * unknown keys are stripped, and each schema is checked against the protocol type it validates.
+ */
+import { z } from 'zod';
+import type { ClEvent, ClickIdName, CustomEvent, EventBatch, PageviewEvent, PropValue, Touch } from '../../../sdk/src/protocol.js';
+
+export const LIMITS = Object.freeze({
+  url: 2048,
+  title: 512,
+  utm: 256,
+  clickId: 512,
+  eventName: 128,
+  propKeys: 32,
+  propKey: 64,
+  propValue: 512,
+  eventsPerBatch: 500,
+  siteKey: 128,
+  sdkVersion: 32,
+});
+
+const MIN_TS = Date.UTC(2020, 0, 1);
+const MAX_TS = Date.UTC(2100, 0, 1);
+
+const id = z.guid('must be a UUID').transform((s) => s.toLowerCase());
+const timestamp = z.number().int('must be whole milliseconds').min(MIN_TS, 'must be ms since epoch after 2020').max(MAX_TS, 'is too far in the future');
+const url = z.string().max(LIMITS.url);
+const utm = z.string().max(LIMITS.utm).optional();
+const clickId = z.string().max(LIMITS.clickId).optional();
+
+const clickIds = z.object({
+  gclid: clickId, gbraid: clickId, wbraid: clickId, fbclid: clickId,
+  msclkid: clickId, ttclid: clickId, li_fat_id: clickId, twclid: clickId,
+}) satisfies z.ZodType<Partial<Record<ClickIdName, string | undefined>>>;
+
+export const TouchSchema = z.object({
+  ts: timestamp,
+  referrer: url,
+  landing_url: url,
+  utm_source: utm,
+  utm_medium: utm,
+  utm_campaign: utm,
+  utm_term: utm,
+  utm_content: utm,
+  click_ids: clickIds.optional(),
+}) satisfies z.ZodType<Touch>;
+
+const base = {
+  id,
+  ts: timestamp,
+  visitor_id: id,
+  session_id: id,
+  url: url.min(1),
+  page_referrer: url.optional(),
+  title: z.string().max(LIMITS.title).optional(),
+  touch: TouchSchema,
+  session_start: z.boolean().optional(),
+  first_touch: TouchSchema.optional(),
+};
+
+const propValue = z.union([z.string().max(LIMITS.propValue), z.number().finite(), z.boolean()]) satisfies z.ZodType<PropValue>;
+
+const PageviewSchema = z.object({ ...base, type: z.literal('pageview') }) satisfies z.ZodType<PageviewEvent>;
+const CustomSchema = z.object({
+  ...base,
+  type: z.literal('custom'),
+  name: z.string().min(1).max(LIMITS.eventName),
+  props: z
+    .record(z.string().min(1).max(LIMITS.propKey), propValue)
+    .refine((p) => Object.keys(p).length <= LIMITS.propKeys, `at most ${LIMITS.propKeys} properties`)
+    .optional(),
+}) satisfies z.ZodType<CustomEvent>;
+
+export const EventSchema = z.discriminatedUnion('type', [PageviewSchema, CustomSchema]) satisfies z.ZodType<ClEvent>;
+
+export const EventBatchSchema = z.object({
+  site: z.string().min(1).max(LIMITS.siteKey),
+  sent_at: timestamp.optional(),
+  sdk: z.string().max(LIMITS.sdkVersion).optional(),
+  events: z.array(EventSchema).min(1, 'must hold at least one event').max(LIMITS.eventsPerBatch, `at most ${LIMITS.eventsPerBatch} events per batch`),
+}) satisfies z.ZodType<EventBatch>;
+
+export type ValidEventBatch = z.output<typeof EventBatchSchema>;
+export type ValidEvent = z.output<typeof EventSchema>;

@@ -1,0 +1,105 @@
+/**
+ * The one mapper from a validated wire event to an `events` row: clock correction, URL parts,
+ * the session's touch with its channel, and the User-Agent enrichment.
+ */
+import type { ClickIdName, Touch } from '../../../sdk/src/protocol.js';
+import type { EventRow } from '../storage/events.js';
+import { toClickHouseTime } from '../storage/time.js';
+import { classifyChannel } from './channel.js';
+import type { ValidEvent } from './schema.js';
+import type { UserAgentInfo } from './user-agent.js';
+
+/** What the request tells about all events of one batch. */
+export interface BatchContext {
+  siteId: string;
+  siteDomains: readonly string[];
+  receivedAt: number;
+  /** Server time minus the client's `sent_at`; 0 when the client clock is close enough. */
+  clockOffset: number;
+  userAgent: UserAgentInfo;
+  sdkVersion: string;
+}
+
+/** A client clock closer than this to ours is trusted as is (keeps retried events' ts identical). */
+const TRUSTED_SKEW_MS = 60_000;
+/** Events older than this (offline queues) are kept at their time; older ones are clamped. */
+const MAX_EVENT_AGE_MS = 30 * 24 * 3600_000;
+
+export function clockOffset(receivedAt: number, sentAt: number | undefined): number {
+  if (sentAt === undefined) return 0;
+  const offset = receivedAt - sentAt;
+  return Math.abs(offset) > TRUSTED_SKEW_MS ? offset : 0;
+}
+
+export function correctTime(clientTs: number, ctx: Pick<BatchContext, 'receivedAt' | 'clockOffset'>): number {
+  const ts = clientTs + ctx.clockOffset;
+  if (ts > ctx.receivedAt + TRUSTED_SKEW_MS || ts < ctx.receivedAt - MAX_EVENT_AGE_MS) return ctx.receivedAt;
+  return ts;
+}
+
+const CLICK_ID_ORDER: readonly ClickIdName[] = ['gclid', 'gbraid', 'wbraid', 'msclkid', 'fbclid', 'ttclid', 'li_fat_id', 'twclid'];
+
+export function toEventRow(e: ValidEvent, ctx: BatchContext): EventRow {
+  const page = splitUrl(e.url);
+  const touch: Touch = e.touch;
+  const ch = classifyChannel({
+    referrer: touch.referrer,
+    landingUrl: touch.landing_url,
+    utm_source: touch.utm_source,
+    utm_medium: touch.utm_medium,
+    utm_campaign: touch.utm_campaign,
+    clickIds: touch.click_ids,
+    siteDomains: ctx.siteDomains,
+  });
+  const clickIdType = CLICK_ID_ORDER.find((k) => touch.click_ids?.[k]) ?? '';
+  return {
+    site_id: ctx.siteId,
+    event_id: e.id,
+    type: e.type,
+    name: e.type === 'custom' ? e.name : '',
+    ts: toClickHouseTime(correctTime(e.ts, ctx)),
+    received_at: toClickHouseTime(ctx.receivedAt),
+    visitor_id: e.visitor_id,
+    session_id: e.session_id,
+    session_start: e.session_start === true,
+    url: e.url,
+    hostname: page.hostname,
+    path: page.path,
+    title: e.title ?? '',
+    page_referrer: e.page_referrer ?? '',
+    session_ts: toClickHouseTime(correctTime(touch.ts, ctx)),
+    referrer: touch.referrer,
+    referrer_domain: ch.referrerDomain,
+    landing_url: touch.landing_url,
+    channel: ch.channel,
+    source: ch.source,
+    medium: ch.medium,
+    utm_source: touch.utm_source ?? '',
+    utm_medium: touch.utm_medium ?? '',
+    utm_campaign: touch.utm_campaign ?? '',
+    utm_term: touch.utm_term ?? '',
+    utm_content: touch.utm_content ?? '',
+    click_id_type: clickIdType,
+    click_id: clickIdType ? (touch.click_ids?.[clickIdType] ?? '') : '',
+    props: e.type === 'custom' && e.props ? stringifyProps(e.props) : {},
+    first_touch: e.first_touch ? JSON.stringify(e.first_touch) : '',
+    ...ctx.userAgent,
+    sdk_version: ctx.sdkVersion,
+  };
+}
+
+function stringifyProps(props: Record<string, string | number | boolean>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(props)) out[k] = String(v);
+  return out;
+}
+
+/** Hostname and path of a URL; never throws (an unparsable URL keeps its text as the path). */
+export function splitUrl(raw: string): { hostname: string; path: string } {
+  try {
+    const u = new URL(raw);
+    return { hostname: u.hostname.toLowerCase(), path: u.pathname || '/' };
+  } catch {
+    return { hostname: '', path: raw.slice(0, 512) };
+  }
+}

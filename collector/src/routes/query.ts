@@ -1,0 +1,21 @@
+/** `POST /v1/query` (admin token): one read-only SQL statement, answered as JSON rows. */
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { runAnalystQuery } from '../storage/analyst-query.js';
+import { parseOrThrow } from '../validation.js';
+
+const QueryBody = z.object({
+  sql: z.string().trim().min(1, 'must not be empty').max(100_000),
+  params: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).max(64), z.union([z.string().max(10_000), z.number(), z.boolean()]))
+    .optional(),
+});
+
+const queryRoutes: FastifyPluginAsync = async (app) => {
+  app.post('/v1/query', { preHandler: app.requireAdmin }, async (req) => {
+    const { sql, params } = parseOrThrow(QueryBody, req.body);
+    return runAnalystQuery(app.db, sql, params);
+  });
+};
+
+export default queryRoutes;

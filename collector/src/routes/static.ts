@@ -1,0 +1,65 @@
+/**
+ * Static files: the SDK bundle at `/cl.js`, the demo site under `/demo/` (demo mode), and a
+ * start page at `/` that tells a newcomer what runs here.
+ */
+import { readFile } from 'node:fs/promises';
+import fastifyStatic from '@fastify/static';
+import type { FastifyPluginAsync } from 'fastify';
+import { DEMO_DIR, SDK_BUNDLE, VERSION } from '../paths.js';
+import { DEMO_SITE } from '../plugins/sites.js';
+
+const staticRoutes: FastifyPluginAsync<{ demo: boolean }> = async (app, { demo }) => {
+  let bundle: Buffer | undefined;
+  app.get('/cl.js', async (_req, reply) => {
+    bundle ??= await readFile(SDK_BUNDLE).catch(() => undefined);
+    if (!bundle) {
+      return reply.code(503).type('text/plain').send('// closeloop: the SDK is not built. Run `npm run build`.\n');
+    }
+    return reply
+      .type('application/javascript; charset=utf-8')
+      .header('cache-control', 'public, max-age=300')
+      .header('access-control-allow-origin', '*')
+      .send(bundle);
+  });
+
+  if (demo) {
+    await app.register(fastifyStatic, { root: DEMO_DIR, prefix: '/demo/', index: 'index.html', cacheControl: false });
+  }
+
+  app.get('/', async (req, reply) => {
+    const origin = `${req.protocol}://${req.host}`;
+    return reply.type('text/html; charset=utf-8').send(startPage(origin, demo));
+  });
+};
+
+function startPage(origin: string, demo: boolean): string {
+  const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const tag = esc(`<script async src="${origin}/cl.js" data-site="SITE_KEY"></script>`);
+  const demoLinks = demo
+    ? `<h2>Demo site</h2>
+  <ul>
+    <li><a href="/demo/?utm_source=newsletter&amp;utm_medium=email&amp;utm_campaign=launch">Arrive from the launch newsletter</a> (channel Email)</li>
+    <li><a href="/demo/?utm_source=google&amp;utm_medium=cpc&amp;utm_campaign=brand&amp;gclid=demo123">Arrive from a Google ad</a> (channel Paid Search)</li>
+    <li><a href="/demo/">Arrive directly</a></li>
+  </ul>
+  <p>Its pages use the demo site key <code>${DEMO_SITE.public_key}</code>.</p>`
+    : '';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>closeloop collector</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#1d2430}
+code,pre{background:#f1f3f6;border-radius:4px;padding:.1rem .3rem}pre{padding:.8rem;overflow:auto}a{color:#2456c8}</style>
+</head><body>
+  <h1>closeloop collector <small style="font-size:.5em;color:#667">v${esc(VERSION)}</small></h1>
+  <p>Which campaign produced which lead, which customer, and how much revenue.</p>
+  ${demoLinks}
+  <h2>Track a site</h2>
+  <p>Add a site with <code>npx closeloop sites add shop.example.com</code>, then put its key in the script tag:</p>
+  <pre>${tag}</pre>
+  <h2>Query the data</h2>
+  <pre>npx closeloop sql "SELECT channel, utm_campaign, count() AS pageviews FROM events GROUP BY ALL ORDER BY pageviews DESC"</pre>
+  <p>Health: <a href="/healthz">/healthz</a> · Readiness: <a href="/readyz">/readyz</a></p>
+</body></html>`;
+}
+
+export default staticRoutes;

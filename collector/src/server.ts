@@ -1,0 +1,53 @@
+/**
+ * Process entry of the collector: config from the environment, buildApp, listen, and a graceful
+ * shutdown on SIGTERM/SIGINT (stop accepting, finish in-flight requests, write queued rows,
+ * close ClickHouse). `closeloop start` and `node dist/collector/src/server.js` both land here.
+ */
+import { pathToFileURL } from 'node:url';
+import { withAdminToken } from './admin-token.js';
+import { buildApp } from './app.js';
+import { loadConfig, type Config } from './config.js';
+import { DEMO_SITE } from './plugins/sites.js';
+
+export async function runServer(baseConfig: Config, print: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<void> {
+  const { config, generated } = withAdminToken(baseConfig);
+  const app = await buildApp(config);
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  const base = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
+  const storage = config.clickhouse.url ? `ClickHouse at ${config.clickhouse.url}` : `embedded ClickHouse in ${config.dataDir}`;
+  print('');
+  print(`  closeloop collector listening on ${base}  (${storage})`);
+  print(`  script tag:  <script async src="${base}/cl.js" data-site="SITE_KEY"></script>`);
+  if (config.demo) {
+    print(`  demo site:   ${base}/demo/?utm_source=newsletter&utm_medium=email&utm_campaign=launch   (site key ${DEMO_SITE.public_key})`);
+    print(`  start page:  ${base}/`);
+  }
+  print(`  admin token: ${generated ? `${config.adminToken}  (generated, kept in ${config.dataDir}/admin-token)` : '(from CLOSELOOP_ADMIN_TOKEN / data dir)'}`);
+  print(`  query:       npx closeloop sql "SELECT channel, utm_campaign, count() FROM events GROUP BY ALL"`);
+  print('');
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  runServer(loadConfig(process.env)).catch((err: unknown) => {
+    process.stderr.write(`closeloop: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

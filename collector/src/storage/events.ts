@@ -1,0 +1,104 @@
+/**
+ * `events`: the clickstream — one row per page view or custom event, each carrying the touch
+ * (source, campaign, channel …) of the session it belongs to. Documented for analysts in README.md.
+ */
+import type { Db } from './db.js';
+import type { Migration } from './migration.js';
+
+/** A row as inserted (JSONEachRow). Times are 'YYYY-MM-DD hh:mm:ss.sss' UTC strings. */
+export interface EventRow {
+  site_id: string;
+  event_id: string;
+  type: string;
+  name: string;
+  ts: string;
+  received_at: string;
+  visitor_id: string;
+  session_id: string;
+  session_start: boolean;
+  url: string;
+  hostname: string;
+  path: string;
+  title: string;
+  page_referrer: string;
+  session_ts: string;
+  referrer: string;
+  referrer_domain: string;
+  landing_url: string;
+  channel: string;
+  source: string;
+  medium: string;
+  utm_source: string;
+  utm_medium: string;
+  utm_campaign: string;
+  utm_term: string;
+  utm_content: string;
+  click_id_type: string;
+  click_id: string;
+  props: Record<string, string>;
+  first_touch: string;
+  browser: string;
+  browser_version: string;
+  os: string;
+  os_version: string;
+  device_type: string;
+  is_bot: boolean;
+  sdk_version: string;
+}
+
+export const eventsMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'create events',
+    statements: (db) => [
+      `CREATE TABLE IF NOT EXISTS ${db}.events
+      (
+        site_id         LowCardinality(String),
+        event_id        UUID,
+        type            LowCardinality(String),
+        name            LowCardinality(String),
+        ts              DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1)),
+        received_at     DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1)),
+        visitor_id      UUID,
+        session_id      UUID,
+        session_start   Bool,
+        url             String CODEC(ZSTD(3)),
+        hostname        LowCardinality(String),
+        path            String CODEC(ZSTD(3)),
+        title           String CODEC(ZSTD(3)),
+        page_referrer   String CODEC(ZSTD(3)),
+        session_ts      DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1)),
+        referrer        String CODEC(ZSTD(3)),
+        referrer_domain LowCardinality(String),
+        landing_url     String CODEC(ZSTD(3)),
+        channel         LowCardinality(String),
+        source          LowCardinality(String),
+        medium          LowCardinality(String),
+        utm_source      LowCardinality(String),
+        utm_medium      LowCardinality(String),
+        utm_campaign    LowCardinality(String),
+        utm_term        String CODEC(ZSTD(3)),
+        utm_content     String CODEC(ZSTD(3)),
+        click_id_type   LowCardinality(String),
+        click_id        String CODEC(ZSTD(3)),
+        props           Map(LowCardinality(String), String) CODEC(ZSTD(3)),
+        first_touch     String CODEC(ZSTD(3)),
+        browser         LowCardinality(String),
+        browser_version LowCardinality(String),
+        os              LowCardinality(String),
+        os_version      LowCardinality(String),
+        device_type     LowCardinality(String),
+        is_bot          Bool,
+        sdk_version     LowCardinality(String)
+      )
+      ENGINE = ReplacingMergeTree
+      PARTITION BY toYYYYMM(ts)
+      ORDER BY (site_id, toDate(ts), visitor_id, ts, event_id)
+      SETTINGS non_replicated_deduplication_window = 1000`,
+    ],
+  },
+];
+
+export function insertEvents(db: Db, rows: readonly EventRow[], dedupToken: string): Promise<void> {
+  return db.insert('events', rows, dedupToken);
+}

@@ -1,0 +1,48 @@
+/**
+ * `sites`: the tracked web sites and their public script keys. Few rows, read through the
+ * sites cache (plugins/sites.ts); versions replace each other by `updated_at`.
+ */
+import type { Db } from './db.js';
+import type { Migration } from './migration.js';
+import { toClickHouseTime } from './time.js';
+
+export interface Site {
+  site_id: string;
+  public_key: string;
+  name: string;
+  domains: string[];
+  created_at: string;
+}
+
+export const sitesMigrations: readonly Migration[] = [
+  {
+    version: 2,
+    name: 'create sites',
+    statements: (db) => [
+      `CREATE TABLE IF NOT EXISTS ${db}.sites
+      (
+        site_id    String,
+        public_key String,
+        name       String,
+        domains    Array(String),
+        created_at DateTime64(3, 'UTC'),
+        updated_at DateTime64(3, 'UTC'),
+        deleted    Bool DEFAULT false
+      )
+      ENGINE = ReplacingMergeTree(updated_at)
+      ORDER BY site_id`,
+    ],
+  },
+];
+
+export async function listSites(db: Db): Promise<Site[]> {
+  return db.query<Site>(
+    `SELECT site_id, public_key, name, domains, toString(created_at) AS created_at
+     FROM ${db.database}.sites FINAL WHERE NOT deleted ORDER BY site_id`,
+  );
+}
+
+export async function saveSite(db: Db, site: Site): Promise<void> {
+  const now = toClickHouseTime(Date.now());
+  await db.insert('sites', [{ ...site, created_at: site.created_at || now, updated_at: now, deleted: false }]);
+}

@@ -1,0 +1,51 @@
+/** Helpers for integration tests: a collector on a fresh temp data dir with real embedded ClickHouse. */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { ClEvent, EventBatch, Touch } from '../../sdk/src/protocol.js';
+import { buildApp } from './app.js';
+import { loadConfig, type Config } from './config.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export function testConfig(overrides: Record<string, string> = {}, dataDir = mkdtempSync(path.join(os.tmpdir(), 'closeloop-test-'))): Config {
+  return loadConfig({ CLOSELOOP_DATA_DIR: dataDir, CLOSELOOP_ADMIN_TOKEN: ADMIN_TOKEN, CLOSELOOP_DEMO: 'true', CLOSELOOP_INSERT_INTERVAL_MS: '5', ...overrides });
+}
+
+export function testApp(config: Config = testConfig()): Promise<FastifyInstance> {
+  return buildApp(config, { logger: false });
+}
+
+export const CHROME_UA =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
+
+export function touch(over: Partial<Touch> = {}): Touch {
+  return { ts: Date.now() - 1000, referrer: '', landing_url: 'http://localhost/demo/', ...over };
+}
+
+export function pageview(over: Partial<ClEvent> = {}): ClEvent {
+  return {
+    type: 'pageview',
+    id: randomUUID(),
+    ts: Date.now(),
+    visitor_id: '11111111-1111-4111-8111-111111111111',
+    session_id: '22222222-2222-4222-8222-222222222222',
+    url: 'http://localhost/demo/',
+    title: 'Demo',
+    touch: touch(),
+    ...over,
+  } as ClEvent;
+}
+
+export function batch(events: ClEvent[], site = 'pk_demo'): EventBatch {
+  return { site, sent_at: Date.now(), sdk: 'test', events };
+}
+
+/** Rows via the analyst API, the way an analyst would read them. */
+export async function sql<T = Record<string, unknown>>(app: FastifyInstance, query: string): Promise<T[]> {
+  const res = await app.inject({ method: 'POST', url: '/v1/query', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: { sql: query } });
+  if (res.statusCode !== 200) throw new Error(`query failed ${res.statusCode}: ${res.body}`);
+  return (res.json() as { rows: T[] }).rows;
+}

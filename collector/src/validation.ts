@@ -1,0 +1,18 @@
+/** zod parse that fails with a ClError naming the path of every problem (at most 10 listed). */
+import type { z } from 'zod';
+import { ClError, type ErrorCode } from './errors.js';
+
+const MAX_ISSUES = 10;
+
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, code: ErrorCode = 'CL_INVALID_REQUEST'): z.output<S> {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  const issues = r.error.issues.slice(0, MAX_ISSUES).map((i) => ({ path: i.path.join('.'), message: i.message }));
+  const first = issues[0]!;
+  const where = first.path ? `${first.path}: ` : '';
+  return fail(code, `${where}${first.message}`, first.path, issues);
+}
+
+function fail(code: ErrorCode, message: string, path: string, issues: { path: string; message: string }[]): never {
+  throw new ClError(code, message, { path, issues });
+}
