@@ -1,0 +1,47 @@
+/**
+ * Browser specs: real Chromium (Debian's /usr/bin/chromium, see scripts/find-chromium.mjs) against
+ * a real collector process with embedded ClickHouse on a fresh data directory.
+ */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { defineConfig } from '@playwright/test';
+
+export const E2E_PORT = Number(process.env.CL_E2E_PORT ?? 18_480);
+export const E2E_ADMIN_TOKEN = 'e2e-admin-token-0123456789';
+// Set once in the runner process; workers inherit it, so they all see the same directory.
+process.env.CL_E2E_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), 'closeloop-e2e-'));
+
+export default defineConfig({
+  testDir: 'sdk/test/e2e',
+  outputDir: 'test-results/e2e',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
+  use: {
+    baseURL: `http://localhost:${E2E_PORT}`,
+    // A desktop Chrome UA, so that page views are not flagged as bot traffic (HeadlessChrome is).
+    userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    },
+    screenshot: 'only-on-failure',
+    trace: 'off',
+  },
+  webServer: {
+    command: `node bin/closeloop.js start --demo --port ${E2E_PORT} --host localhost`,
+    url: `http://localhost:${E2E_PORT}/readyz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      CLOSELOOP_DATA_DIR: process.env.CL_E2E_DATA_DIR,
+      CLOSELOOP_ADMIN_TOKEN: E2E_ADMIN_TOKEN,
+      CLOSELOOP_LOG_LEVEL: 'warn',
+    },
+  },
+});

@@ -1,0 +1,46 @@
+// `npm test`: build, type-check, unit + integration tests (vitest, real embedded ClickHouse),
+// browser specs (Playwright, real Chromium, real collector), then one summary line.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { findChromium } from './find-chromium.mjs';
+
+const chromium = findChromium();
+mkdirSync('test-results', { recursive: true });
+
+function step(name, cmd, args, env = {}) {
+  console.log(`\n[test] ${name}: ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  return r.status === 0;
+}
+
+const results = [];
+const must = (ok, what) => {
+  if (!ok) {
+    console.error(`\n[test] ${what} failed; stopping.`);
+    process.exit(1);
+  }
+};
+must(step('build', 'npm', ['run', 'build', '--silent']), 'build');
+must(step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']), 'typecheck');
+results.push(['unit + integration', step('unit + integration', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results/vitest.json'])]);
+results.push(['browser', step('browser (Chromium ' + chromium + ')', 'npx', ['playwright', 'test'], { CHROMIUM_PATH: chromium })]);
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+if (existsSync('test-results/vitest.json')) {
+  const v = JSON.parse(readFileSync('test-results/vitest.json', 'utf8'));
+  passed += v.numPassedTests;
+  failed += v.numFailedTests;
+  skipped += v.numPendingTests + (v.numTodoTests ?? 0);
+}
+if (existsSync('test-results/e2e.json')) {
+  const s = JSON.parse(readFileSync('test-results/e2e.json', 'utf8')).stats;
+  passed += s.expected + (s.flaky ?? 0);
+  failed += s.unexpected;
+  skipped += s.skipped;
+}
+const ok = results.every(([, r]) => r) && failed === 0 && passed > 0;
+if (!ok) for (const [name, r] of results) if (!r) console.error(`[test] ${name} tests failed`);
+console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(ok ? 0 : 1);
