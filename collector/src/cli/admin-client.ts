@@ -6,7 +6,7 @@
 import { readStoredToken } from '../admin-token.js';
 import type { Config } from '../config.js';
 import { ClError } from '../errors.js';
-import { openDb, prepareReadonlySession, type Db } from '../storage/db.js';
+import { openDb, type Db } from '../storage/db.js';
 import { migrate } from '../storage/migrations.js';
 
 export class CollectorUnreachable extends Error {}
@@ -44,7 +44,6 @@ export async function withDirectDb<T>(config: Config, fn: (db: Db) => Promise<T>
   const db = await openDb(config);
   try {
     await migrate(db);
-    await prepareReadonlySession(db);
     return await fn(db);
   } finally {
     await db.close();

@@ -4,7 +4,7 @@
  */
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
-import { openDb, prepareReadonlySession, type Db } from '../storage/db.js';
+import { openDb, type Db } from '../storage/db.js';
 import { migrate } from '../storage/migrations.js';
 
 declare module 'fastify' {
@@ -19,7 +19,6 @@ export default fp<{ config: Config }>(
     try {
       const applied = await migrate(db);
       if (applied.length) app.log.info({ applied, kind: db.kind }, 'schema migrations applied');
-      await prepareReadonlySession(db);
     } catch (err) {
       await db.close();
       throw err;

@@ -20,24 +20,31 @@ const LIMIT_CODES = new Set(['158', '159', '160', '241', '396']); // TOO_MANY_RO
 const READONLY_CODE = '164';
 
 export async function runAnalystQuery(db: Db, sql: string, params?: AnalystParams): Promise<QueryResult> {
-  const client = db.readonly;
   try {
-    await (await client.query({ query: 'SELECT formatQuery({sql:String}) AS q', query_params: { sql }, format: 'JSONEachRow' })).json();
-    const rs = await client.query({ query: sql, format: 'JSON', ...(params ? { query_params: params } : {}) });
-    const json = await rs.json<Record<string, unknown>>();
-    return {
-      columns: json.meta ?? [],
-      rows: json.data,
-      rowCount: json.rows ?? json.data.length,
-      ...(json.statistics ? { statistics: json.statistics } : {}),
-    };
+    return await db.withReadonly(async (client) => {
+      await (await client.query({ query: 'SELECT formatQuery({sql:String}) AS q', query_params: { sql }, format: 'JSONEachRow' })).json();
+      const rs = await client.query({ query: sql, format: 'JSON', ...(params ? { query_params: params } : {}) });
+      const json = await rs.json<Record<string, unknown>>();
+      return {
+        columns: json.meta ?? [],
+        rows: json.data,
+        rowCount: json.rows ?? json.data.length,
+        ...(json.statistics ? { statistics: json.statistics } : {}),
+      };
+    });
   } catch (err) {
     throw toQueryError(err);
   }
 }
 
+/** A ClickHouse error from either backend (chDB raises its own copy of the client's error class). */
+function isClickHouseError(err: unknown): err is ClickHouseError {
+  const code: unknown = err instanceof Error ? (err as Error & { code?: unknown }).code : undefined;
+  return err instanceof ClickHouseError || (typeof code === "string" && /^\d+$/.test(code));
+}
+
 export function toQueryError(err: unknown): ClError {
-  if (!(err instanceof ClickHouseError)) return new ClError('CL_INTERNAL', undefined, { cause: err });
+  if (!isClickHouseError(err)) return new ClError('CL_INTERNAL', undefined, { cause: err });
   const message = err.message.trim().slice(0, 2000);
   if (err.code === READONLY_CODE) return new ClError('CL_QUERY_NOT_READONLY', `${message} Only read-only statements may run here.`);
   if (LIMIT_CODES.has(err.code)) return new ClError('CL_QUERY_LIMIT', message);

@@ -26,8 +26,12 @@ export interface Db {
   /** Insert rows as JSONEachRow; `dedupToken` makes a retried batch a no-op. */
   insert(table: string, rows: readonly object[], dedupToken?: string): Promise<void>;
   ping(): Promise<boolean>;
-  /** A client whose session refuses writes and DDL, with time and row limits (for /v1/query). */
-  readonly readonly: ClickHouseClient;
+  /**
+   * Run `fn` with a client whose session refuses writes and DDL, with time, memory and row limits
+   * (for analyst SQL). Embedded: calls run one at a time, and the session is replaced after an
+   * error, because chDB lets a failed query's unfinished output leak into the next result.
+   */
+  withReadonly<T>(fn: (client: ClickHouseClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -49,13 +53,21 @@ export async function openDb(config: Config): Promise<Db> {
       // On a server each request is its own session: these settings are per query.
       clickhouse_settings: readonlySettings(limits),
     });
-    return new ClientDb('server', database, client, readonly);
+    return new ClientDb('server', database, client, async () => readonly);
   }
   const chdbPath = path.join(config.dataDir, 'clickhouse');
   mkdirSync(chdbPath, { recursive: true });
   const client = createClient({ connection: chdbConnection(chdbPath) });
-  const readonly = createClient({ connection: chdbConnection(chdbPath) });
-  return new ClientDb('embedded', database, client, readonly, limits);
+  // A second session on the same data, read-only from its start (SET readonly = 1 is final).
+  const openReadonly = async () => {
+    const ro = createClient({ connection: chdbConnection(chdbPath) });
+    await ro.command({ query: `USE ${database}` });
+    for (const [k, v] of Object.entries(readonlySettings(limits))) {
+      await ro.command({ query: `SET ${k} = ${typeof v === 'number' ? v : `'${v}'`}` });
+    }
+    return ro;
+  };
+  return new ClientDb('embedded', database, client, openReadonly);
 }
 
 type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
@@ -77,30 +89,35 @@ function readonlySettings(l: DbLimits) {
 }
 
 class ClientDb implements Db {
-  private readonlyReady: Promise<void> | undefined;
+  private readonlyClient: Promise<ClickHouseClient> | undefined;
+  private readonlyQueue: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly kind: 'embedded' | 'server',
     readonly database: string,
     private readonly client: ClickHouseClient,
-    private readonly readonlyClient: ClickHouseClient,
-    private readonly embeddedLimits?: DbLimits,
+    /** Opens the read-only client; called lazily, after migrations created the database. */
+    private readonly openReadonly: () => Promise<ClickHouseClient>,
   ) {}
 
-  get readonly(): ClickHouseClient {
-    return this.readonlyClient;
-  }
-
-  /** Embedded only: make the analyst session read-only once its database exists. */
-  async prepareReadonly(): Promise<void> {
-    if (!this.embeddedLimits) return;
-    this.readonlyReady ??= (async () => {
-      await this.readonlyClient.command({ query: `USE ${this.database}` });
-      for (const [k, v] of Object.entries(readonlySettings(this.embeddedLimits!))) {
-        await this.readonlyClient.command({ query: `SET ${k} = ${typeof v === 'number' ? v : `'${v}'`}` });
+  withReadonly<T>(fn: (client: ClickHouseClient) => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      this.readonlyClient ??= this.openReadonly();
+      const client = await this.readonlyClient;
+      try {
+        return await fn(client);
+      } catch (err) {
+        if (this.kind === 'embedded') {
+          this.readonlyClient = undefined;
+          await client.close().catch(() => undefined);
+        }
+        throw err;
       }
-    })();
-    await this.readonlyReady;
+    };
+    if (this.kind === 'server') return run();
+    const result = this.readonlyQueue.then(run, run);
+    this.readonlyQueue = result.catch(() => undefined);
+    return result;
   }
 
   async query<T>(sql: string, params?: QueryParams): Promise<T[]> {
@@ -135,11 +152,8 @@ class ClientDb implements Db {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.readonlyClient.close(), this.client.close()]);
+    const ro = this.readonlyClient;
+    this.readonlyClient = undefined;
+    await Promise.allSettled([ro?.then((c) => c.close()), this.client.close()]);
   }
-}
-
-/** Make the read-only session usable (embedded: `USE db` + read-only settings). Call after migrations. */
-export async function prepareReadonlySession(db: Db): Promise<void> {
-  if (db instanceof ClientDb) await db.prepareReadonly();
 }
