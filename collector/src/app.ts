@@ -76,7 +76,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 function toClError(err: FastifyError | ClError): ClError {
   if (isClError(err)) return err;
   const mapped = err.code ? FASTIFY_CODES[err.code] : undefined;
-  if (mapped) return new ClError(mapped, mapped === 'CL_BODY_TOO_LARGE' ? undefined : err.message);
+  if (mapped) return new ClError(mapped, mapped === 'CL_INVALID_REQUEST' ? err.message : undefined);
   if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) {
     return new ClError('CL_INVALID_JSON', `The request body is not valid JSON: ${err.message}`);
   }

@@ -13,6 +13,7 @@ import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import type { Config } from '../config.js';
+import { ClError } from '../errors.js';
 
 export type QueryParams = Record<string, unknown>;
 
@@ -57,7 +58,18 @@ export async function openDb(config: Config): Promise<Db> {
   }
   const chdbPath = path.join(config.dataDir, 'clickhouse');
   mkdirSync(chdbPath, { recursive: true });
-  const client = createClient({ connection: chdbConnection(chdbPath) });
+  let connection: ClientConnection;
+  try {
+    connection = chdbConnection(chdbPath);
+  } catch (err) {
+    throw new ClError(
+      'CL_STORAGE_UNAVAILABLE',
+      `Cannot open embedded ClickHouse in ${chdbPath}: another process (a running collector?) holds it. ` +
+        'Embedded ClickHouse allows one process per data directory: talk to that collector (CLOSELOOP_URL), or stop it.',
+      { cause: err },
+    );
+  }
+  const client = createClient({ connection });
   // A second session on the same data, read-only from its start (SET readonly = 1 is final).
   const openReadonly = async () => {
     const ro = createClient({ connection: chdbConnection(chdbPath) });
