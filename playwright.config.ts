@@ -9,6 +9,7 @@ import { defineConfig } from '@playwright/test';
 
 export const E2E_PORT = Number(process.env.CL_E2E_PORT ?? 18_480);
 export const E2E_ADMIN_TOKEN = 'e2e-admin-token-0123456789';
+export const DESKTOP_CHROME_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
 // Set once in the runner process; workers inherit it, so they all see the same directory.
 process.env.CL_E2E_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), 'closeloop-e2e-'));
 
@@ -22,11 +23,14 @@ export default defineConfig({
   reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
   use: {
     baseURL: `http://localhost:${E2E_PORT}`,
-    // A desktop Chrome UA, so that page views are not flagged as bot traffic (HeadlessChrome is).
-    userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
+        // A desktop Chrome UA for every request the browser makes (beacons sent while a page unloads
+        // ignore Playwright's per-page override), so page views are not flagged as bots (HeadlessChrome is).
+        `--user-agent=${DESKTOP_CHROME_UA}`,
+      ],
     },
     screenshot: 'only-on-failure',
     trace: 'off',

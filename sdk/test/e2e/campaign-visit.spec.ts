@@ -7,6 +7,8 @@ import { expect, test } from '@playwright/test';
 import { PAGEVIEWS_OF_VISITOR, visitorId, waitForRows } from './support.js';
 
 test('a newsletter visitor clicking through is one visitor with the launch campaign on every page', async ({ page, request }) => {
+  const pageErrors: Error[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e));
   await page.goto('/demo/?utm_source=newsletter&utm_medium=email&utm_campaign=launch');
   const visitor = await visitorId(page);
   expect(visitor).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -22,12 +24,13 @@ test('a newsletter visitor clicking through is one visitor with the launch campa
   expect(rows.map((r) => r.path)).toEqual(['/demo/', '/demo/pricing.html', '/demo/blog.html', '/demo/blog.html']);
   for (const r of rows) {
     expect(r).toMatchObject({
-      visitor_id: visitor, channel: 'Email', utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'launch', is_bot: false,
+      visitor: visitor, channel: 'Email', utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'launch', is_bot: false,
     });
   }
-  expect(new Set(rows.map((r) => r.session_id)).size).toBe(1);
+  expect(new Set(rows.map((r) => r.session)).size).toBe(1);
   expect(rows.filter((r) => r.session_start)).toHaveLength(1);
   expect(rows[1]!.title).toContain('Pricing');
+  expect(pageErrors).toEqual([]);
 });
 
 test('single-page-app navigations are page views, and the visitor survives a new tab', async ({ page, context, request }) => {

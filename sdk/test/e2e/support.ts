@@ -30,7 +30,7 @@ export async function visitorId(page: Page): Promise<string> {
 
 export const PAGEVIEWS_OF_VISITOR = `
   SELECT path, url, title, channel, source, medium, utm_source, utm_medium, utm_campaign, referrer_domain,
-         click_id_type, session_start, toString(visitor_id) AS visitor_id, toString(session_id) AS session_id, is_bot
+         click_id_type, session_start, toString(visitor_id) AS visitor, toString(session_id) AS session, is_bot
   FROM events FINAL
   WHERE site_id = 'demo' AND type = 'pageview' AND visitor_id = toUUID({visitor:String})
   ORDER BY ts`;

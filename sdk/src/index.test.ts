@@ -1,0 +1,280 @@
+/**
+ * The SDK end to end in a fake browser (node has no DOM): cookie jar with domain rules,
+ * localStorage, location/history, sendBeacon. Each "page load" re-imports the modules.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CustomEvent, EventBatch, PageviewEvent } from './protocol.js';
+import { isUuid } from './ids.js';
+
+type Api = typeof import('./index.js');
+
+const PUBLIC_SUFFIXES = ['test', 'com'];
+
+class FakeBrowser {
+  jar = new Map<string, { value: string; domain: string | undefined }>();
+  storage = new Map<string, string>();
+  beacons: EventBatch[] = [];
+  cookiesEnabled = true;
+  win = new EventTarget() as EventTarget & { closeloop?: unknown };
+  doc!: EventTarget & Record<string, unknown>;
+  loc!: URL;
+
+  /** A full page load of `href` coming from `referrer`. */
+  async load(href: string, referrer = '', setup?: (b: FakeBrowser) => void): Promise<Api> {
+    vi.resetModules();
+    vi.unstubAllGlobals();
+    this.loc = new URL(href);
+    this.win = new EventTarget();
+    this.doc = Object.defineProperties(new EventTarget(), {
+      cookie: {
+        get: () => (this.cookiesEnabled ? [...this.jar].map(([k, v]) => `${k}=${v.value}`).join('; ') : ''),
+        set: (s: string) => this.setCookie(s),
+      },
+    }) as FakeBrowser['doc'];
+    Object.assign(this.doc, {
+      referrer,
+      title: 'Title of ' + this.loc.pathname,
+      visibilityState: 'visible',
+      currentScript: null,
+      querySelectorAll: () => [],
+    });
+    const loc = () => this.loc;
+    vi.stubGlobal('document', this.doc);
+    vi.stubGlobal('window', this.win);
+    vi.stubGlobal('addEventListener', this.win.addEventListener.bind(this.win));
+    vi.stubGlobal('location', {
+      get href() { return loc().href; },
+      get hostname() { return loc().hostname; },
+      get protocol() { return loc().protocol; },
+      get pathname() { return loc().pathname; },
+      get search() { return loc().search; },
+    });
+    vi.stubGlobal('history', {
+      pushState: (_s: unknown, _t: string, u?: string) => void (u && (this.loc = new URL(u, this.loc))),
+      replaceState: (_s: unknown, _t: string, u?: string) => void (u && (this.loc = new URL(u, this.loc))),
+    });
+    vi.stubGlobal('localStorage', {
+      getItem: (k: string) => this.storage.get(k) ?? null,
+      setItem: (k: string, v: string) => void this.storage.set(k, v),
+    });
+    vi.stubGlobal('navigator', {
+      sendBeacon: (url: string, blob: Blob) => {
+        expect(url).toMatch(/\/v1\/events$/);
+        void blob.text().then((t) => this.beacons.push(JSON.parse(t) as EventBatch));
+        return true;
+      },
+    });
+    setup?.(this);
+    return (await import('./index.js')) as Api;
+  }
+
+  private setCookie(s: string) {
+    if (!this.cookiesEnabled) return;
+    const [pair = '', ...attrs] = s.split('; ');
+    const eq = pair.indexOf('=');
+    const name = pair.slice(0, eq);
+    const a = Object.fromEntries(attrs.map((x) => [x.split('=')[0]!.toLowerCase(), x.split('=')[1] ?? '']));
+    const domain = a.domain?.replace(/^\./, '');
+    const host = this.loc.hostname;
+    // What browsers do: no cookies on public suffixes or on domains the page is not within.
+    if (domain && (PUBLIC_SUFFIXES.includes(domain) || !(host == domain || host.endsWith('.' + domain)))) return;
+    if (a.expires && Date.parse(a.expires) <= Date.now()) this.jar.delete(name);
+    else this.jar.set(name, { value: decodeURIComponent(pair.slice(eq + 1)), domain });
+  }
+
+  /** Runs the queue's timer and waits for the beacons' bodies. */
+  async flush(): Promise<EventBatch[]> {
+    vi.advanceTimersByTime(1000);
+    await new Promise((r) => setImmediate(r));
+    return this.beacons.splice(0);
+  }
+}
+
+let b: FakeBrowser;
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  vi.setSystemTime(new Date('2025-05-01T10:00:00Z'));
+  b = new FakeBrowser();
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
+const LANDING = 'https://www.shop.test/?utm_source=newsletter&utm_medium=email&utm_campaign=may&gclid=G1';
+
+describe('closeloop SDK', () => {
+  it('records the first page view with visitor, session and touch', async () => {
+    const cl = await b.load(LANDING, 'https://mail.example.com/inbox');
+    const t0 = Date.now();
+    cl.init({ site: 'pk_test', endpoint: 'https://collector.test/' });
+    const [batch, ...more] = await b.flush();
+    expect(more).toEqual([]);
+    expect(batch).toMatchObject({ site: 'pk_test', sdk: 'dev', sent_at: t0 + 1000 });
+    const [e] = batch!.events as [PageviewEvent];
+    expect(e).toMatchObject({
+      type: 'pageview',
+      ts: t0,
+      url: LANDING,
+      page_referrer: 'https://mail.example.com/inbox',
+      title: 'Title of /',
+      session_start: true,
+      touch: {
+        ts: t0,
+        referrer: 'https://mail.example.com/inbox',
+        landing_url: LANDING,
+        utm_source: 'newsletter',
+        utm_medium: 'email',
+        utm_campaign: 'may',
+        click_ids: { gclid: 'G1' },
+      },
+    });
+    expect(e.first_touch).toEqual(e.touch);
+    expect([e.id, e.visitor_id, e.session_id].every(isUuid)).toBe(true);
+    // The visitor cookie sits on the registrable domain, so every subdomain shares it.
+    expect(b.jar.get('_cl_vid')).toEqual({ value: e.visitor_id, domain: 'shop.test' });
+    expect(cl.getVisitorId()).toBe(e.visitor_id);
+  });
+
+  it('keeps visitor and session across page loads and subdomains; a new session after 30 idle minutes', async () => {
+    let cl = await b.load(LANDING, 'https://mail.example.com/');
+    cl.init({ site: 'pk' });
+    const [first] = (await b.flush())[0]!.events;
+
+    vi.advanceTimersByTime(10 * 60_000);
+    cl = await b.load('https://www.shop.test/pricing', LANDING);
+    cl.init({ site: 'pk' });
+    const [second] = (await b.flush())[0]!.events;
+    expect(second).toMatchObject({ visitor_id: first!.visitor_id, session_id: first!.session_id, touch: first!.touch, page_referrer: LANDING });
+    expect(second!.session_start).toBeUndefined();
+    expect(second!.first_touch).toBeUndefined();
+
+    vi.advanceTimersByTime(31 * 60_000);
+    cl = await b.load('https://blog.shop.test/post', 'https://www.google.com/');
+    const t2 = Date.now();
+    cl.init({ site: 'pk' });
+    const [third] = (await b.flush())[0]!.events;
+    expect(third).toMatchObject({ visitor_id: first!.visitor_id, session_start: true, first_touch: first!.touch });
+    expect(third!.session_id).not.toBe(first!.session_id);
+    expect(third!.touch).toEqual({ ts: t2, referrer: 'https://www.google.com/', landing_url: 'https://blog.shop.test/post' });
+  });
+
+  it('tracks custom events with clean props, and never throws', async () => {
+    const cl = await b.load('https://www.shop.test/');
+    expect(() => cl.track('too early')).not.toThrow();
+    cl.init({ site: 'pk' });
+    cl.track('signup', { plan: 'pro', seats: 3, bad: { nested: 1 } as unknown as string });
+    expect(() => cl.track(42 as unknown as string)).not.toThrow();
+    expect(() => cl.track('')).not.toThrow();
+    cl.track('x'.repeat(200));
+    const events = (await b.flush()).flatMap((x) => x.events);
+    expect(events.map((e) => e.type)).toEqual(['pageview', 'custom', 'custom']);
+    const [, signup, long] = events as [PageviewEvent, CustomEvent, CustomEvent];
+    expect(signup).toMatchObject({ name: 'signup', props: { plan: 'pro', seats: 3 }, session_id: events[0]!.session_id });
+    expect(signup.session_start).toBeUndefined();
+    expect(long.name).toHaveLength(128);
+    expect('props' in JSON.parse(JSON.stringify(long))).toBe(false);
+  });
+
+  it('counts SPA navigations once per path+search, with the previous page as referrer', async () => {
+    const cl = await b.load('https://app.shop.test/start', 'https://ref.test/');
+    cl.init({ site: 'pk' });
+    history.pushState({}, '', '/a');
+    history.pushState({}, '', '/a');
+    history.replaceState({}, '', '/a#tab');
+    history.pushState({}, '', '/b?x=1');
+    const events = (await b.flush()).flatMap((x) => x.events);
+    expect(events.map((e) => [e.url, e.page_referrer])).toEqual([
+      ['https://app.shop.test/start', 'https://ref.test/'],
+      ['https://app.shop.test/a', 'https://app.shop.test/start'],
+      ['https://app.shop.test/b?x=1', 'https://app.shop.test/a'], // the hash change was no page view
+    ]);
+    expect(new Set(events.map((e) => e.session_id)).size).toBe(1);
+  });
+
+  it('does not follow history with spa: false; page() records a view by hand', async () => {
+    const cl = await b.load('https://app.shop.test/start');
+    cl.init({ site: 'pk', spa: false, autoPageview: false });
+    history.pushState({}, '', '/a');
+    cl.page();
+    const events = (await b.flush()).flatMap((x) => x.events);
+    expect(events.map((e) => e.url)).toEqual(['https://app.shop.test/a']);
+  });
+
+  it('flushes at once when the page is hidden', async () => {
+    const cl = await b.load('https://www.shop.test/');
+    cl.init({ site: 'pk' });
+    b.doc.visibilityState = 'hidden';
+    b.doc.dispatchEvent(new Event('visibilitychange'));
+    await new Promise((r) => setImmediate(r));
+    expect(b.beacons).toHaveLength(1);
+  });
+
+  it('records a page view when the page comes back from the back/forward cache', async () => {
+    const cl = await b.load('https://www.shop.test/');
+    cl.init({ site: 'pk' });
+    b.win.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: false }));
+    b.win.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+    const events = (await b.flush()).flatMap((x) => x.events);
+    expect(events.map((e) => e.type)).toEqual(['pageview', 'pageview']);
+  });
+
+  it('keeps sending with an in-memory visitor id when cookies are blocked', async () => {
+    b.cookiesEnabled = false;
+    const cl = await b.load('https://www.shop.test/');
+    cl.init({ site: 'pk' });
+    cl.track('clicked');
+    const events = (await b.flush()).flatMap((x) => x.events);
+    expect(events).toHaveLength(2);
+    expect(isUuid(cl.getVisitorId())).toBe(true);
+    expect(events.every((e) => e.visitor_id == cl.getVisitorId() && e.session_id == events[0]!.session_id)).toBe(true);
+  });
+
+  it('honours cookieName and cookieDomain', async () => {
+    const cl = await b.load('https://www.shop.test/');
+    cl.init({ site: 'pk', cookieName: 'vid', cookieDomain: 'www.shop.test' });
+    expect(b.jar.get('vid')).toEqual({ value: cl.getVisitorId(), domain: 'www.shop.test' });
+  });
+
+  it('ignores init without a site, and a second init', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const cl = await b.load('https://www.shop.test/');
+    expect(() => cl.init({} as { site: string })).not.toThrow();
+    expect(warn).toHaveBeenCalled();
+    cl.init({ site: 'pk1' });
+    cl.init({ site: 'pk2' });
+    const batches = await b.flush();
+    expect(batches.map((x) => x.site)).toEqual(['pk1']);
+    warn.mockRestore();
+  });
+});
+
+describe('script tag build (browser.ts)', () => {
+  const tag = (attrs: Record<string, string>) => ({ src: 'https://collector.test/cl.js', getAttribute: (n: string) => attrs[n] ?? null });
+
+  it('inits from data-*, exposes window.closeloop and replays the pre-load queue', async () => {
+    const urls: string[] = [];
+    await b.load('https://www.shop.test/', '', (br) => {
+      br.doc.currentScript = tag({ 'data-site': 'pk_tag' });
+      br.win.closeloop = { q: [['track', 'early', { a: 1 }], ['nope'], ['page']] };
+      const send = navigator.sendBeacon.bind(navigator);
+      vi.stubGlobal('navigator', { sendBeacon: (u: string, d: Blob) => (urls.push(u), send(u, d)) });
+    });
+    await import('./browser.js');
+    const api = b.win.closeloop as Record<string, unknown>;
+    expect(Object.keys(api).sort()).toEqual(['getVisitorId', 'init', 'page', 'track']);
+    const events = (await b.flush()).flatMap((x) => x.events);
+    expect(events.map((e) => (e.type == 'custom' ? e.name : e.type))).toEqual(['pageview', 'early', 'pageview']);
+    expect(urls).toEqual(['https://collector.test/v1/events']);
+  });
+
+  it('without data-site, a queued init starts it', async () => {
+    await b.load('https://www.shop.test/', '', (br) => {
+      br.doc.currentScript = tag({});
+      br.win.closeloop = { q: [['init', { site: 'pk_q', endpoint: 'https://c.test' }]] };
+    });
+    await import('./browser.js');
+    const batches = await b.flush();
+    expect(batches.map((x) => x.site)).toEqual(['pk_q']);
+  });
+});

@@ -1,0 +1,35 @@
+import type { PropValue } from './protocol.js';
+
+/** Collector-side bounds (see protocol.ts); the SDK truncates to stay within them. */
+export const MAX_URL = 2048;
+export const MAX_TITLE = 512;
+export const MAX_UTM = 256;
+export const MAX_CLICK_ID = 512;
+export const MAX_NAME = 128;
+export const MAX_PROPS = 32;
+export const MAX_PROP_KEY = 64;
+export const MAX_PROP_VALUE = 512;
+export const MAX_BATCH = 500;
+
+/** Cuts `s` to at most `n` UTF-16 units without leaving half of a surrogate pair behind. */
+export function clip(s: string, n: number): string {
+  if (s.length <= n) return s;
+  const c = s.charCodeAt(n - 1);
+  return s.slice(0, c >= 0xd800 && c < 0xdc00 ? n - 1 : n);
+}
+
+/**
+ * Keeps what the collector accepts from user-supplied props: the first 32 keys, each non-empty
+ * (cut to 64 chars) with a value that is a string (cut to 512 chars), a finite number or a boolean.
+ */
+export function cleanProps(props: unknown): Record<string, PropValue> | undefined {
+  if (!props || typeof props != 'object') return undefined;
+  const out: Record<string, PropValue> = {};
+  let n = 0;
+  for (const [k, v] of Object.entries(props).slice(0, MAX_PROPS)) {
+    const t = typeof v;
+    if (k && (t == 'string' || t == 'boolean' || (t == 'number' && isFinite(v as number))))
+      (out[clip(k, MAX_PROP_KEY)] = t == 'string' ? clip(v as string, MAX_PROP_VALUE) : (v as PropValue)), n++;
+  }
+  return n ? out : undefined;
+}

@@ -1,0 +1,25 @@
+/**
+ * Single-page-app navigations: wraps `history.pushState`/`replaceState` and listens to `popstate`.
+ * `onPage` runs once per navigation to another path+search; hash-only changes and repeats of
+ * the current path+search are not page views.
+ */
+
+export function watchHistory(onPage: () => void): void {
+  const key = () => location.pathname + location.search;
+  let last = key();
+  const check = () => {
+    try {
+      if (key() != last) (last = key()), onPage();
+    } catch {
+      // never throw into the app's navigation
+    }
+  };
+  for (const m of ['pushState', 'replaceState'] as const) {
+    const original = history[m];
+    history[m] = function (this: History, ...args: Parameters<History['pushState']>) {
+      original.apply(this, args);
+      check();
+    };
+  }
+  addEventListener('popstate', check);
+}
