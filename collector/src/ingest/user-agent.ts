@@ -1,16 +1,10 @@
 /** Browser, OS and device from the User-Agent (ua-parser-js 1.x, MIT), and the bot flag (isbot). */
 import { isbot } from 'isbot';
 import { UAParser } from 'ua-parser-js';
+import type { EventRow } from '../storage/events.js';
 
-export interface UserAgentInfo {
-  browser: string;
-  browser_version: string;
-  os: string;
-  os_version: string;
-  /** desktop, mobile, tablet, smarttv, wearable, console, embedded, xr or bot. */
-  device_type: string;
-  is_bot: boolean;
-}
+/** The `events` columns that come from the User-Agent. device_type: desktop, mobile, tablet, smarttv, wearable, console, embedded, xr or bot. */
+export type UserAgentInfo = Pick<EventRow, 'browser' | 'browser_version' | 'os' | 'os_version' | 'device_type' | 'is_bot'>;
 
 const CACHE_LIMIT = 2000;
 const cache = new Map<string, UserAgentInfo>();
