@@ -11,6 +11,7 @@ import auth from './plugins/auth.js';
 import clickhouse from './plugins/clickhouse.js';
 import eventWriter from './plugins/event-writer.js';
 import sites, { DEMO_SITE } from './plugins/sites.js';
+import adminBackupRoutes from './routes/admin-backup.js';
 import adminSitesRoutes from './routes/admin-sites.js';
 import eventsRoutes from './routes/events.js';
 import healthRoutes from './routes/health.js';
@@ -69,6 +70,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(eventsRoutes);
   await app.register(queryRoutes);
   await app.register(adminSitesRoutes);
+  await app.register(adminBackupRoutes);
   await app.register(staticRoutes, { demo: config.demo });
   return app;
 }

@@ -3,6 +3,7 @@ import { loadConfig } from '../config.js';
 import { ClError } from '../errors.js';
 import { runServer } from '../server.js';
 import { parseArgs } from './args.js';
+import { backupCommand, restoreCommand } from './backup.js';
 import { sitesAddCommand, sitesListCommand } from './sites.js';
 import { sqlCommand } from './sql.js';
 
@@ -14,6 +15,8 @@ Usage:
   closeloop sql "<SELECT …>" [--json]              run one read-only SQL statement (tables: events, sites, …)
   closeloop sites add <domain> [--name NAME]       register a site and print its script tag
   closeloop sites list                             list sites and their public keys
+  closeloop backup <dir>                           back up the embedded store (every table's rows + DDL)
+  closeloop restore <dir> [--force]                restore a backup (collector stopped; --force replaces data)
   closeloop help                                   this text
 
 CLI commands talk to the running collector at CLOSELOOP_URL (default http://localhost:PORT) with the
@@ -55,6 +58,14 @@ export async function main(argv: readonly string[], env: Env, out = (s: string) 
         return 0;
       }
       return usage('closeloop sites add <domain> [--name NAME] | closeloop sites list');
+    case 'backup':
+      if (!sub) return usage('closeloop backup <dir>');
+      await backupCommand(config, sub, out);
+      return 0;
+    case 'restore':
+      if (!sub) return usage('closeloop restore <dir> [--force]');
+      await restoreCommand(config, sub, flags.force === true, out);
+      return 0;
     default:
       return usage(`unknown command '${command}'. Try: closeloop help`);
   }
