@@ -3,18 +3,60 @@
  * `schema_migrations`. Every statement is safe to run twice (IF NOT EXISTS …), so a start that
  * died halfway simply applies the rest next time.
  */
+import { deadLettersMigrations } from './dead-letters.js';
 import type { Db } from './db.js';
 import { eventsMigrations } from './events.js';
 import type { Migration } from './migration.js';
 import { sitesMigrations } from './sites.js';
 import { toClickHouseTime } from './time.js';
 
-export const MIGRATIONS: readonly Migration[] = [...eventsMigrations, ...sitesMigrations].sort((a, b) => a.version - b.version);
+export const MIGRATIONS: readonly Migration[] = [...eventsMigrations, ...sitesMigrations, ...deadLettersMigrations].sort((a, b) => a.version - b.version);
 
+/** How long a migration lock may stand before a new start takes it over (its holder died). */
+const STALE_LOCK_MS = 10 * 60_000;
+const LOCK_WAIT_MS = 120_000;
+
+/**
+ * Apply missing migrations in order. Two collectors starting together against one ClickHouse
+ * server take turns: `CREATE TABLE … migration_lock` (without IF NOT EXISTS) succeeds for exactly
+ * one of them; the other waits, then finds the work done.
+ */
 export async function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
   const versions = migrations.map((m) => m.version);
   if (new Set(versions).size !== versions.length) throw new Error(`duplicate migration versions: ${versions.join(',')}`);
   await db.command(`CREATE DATABASE IF NOT EXISTS ${db.database}`);
+  await acquireLock(db);
+  try {
+    return await applyMissing(db, migrations);
+  } finally {
+    await db.command(`DROP TABLE IF EXISTS ${db.database}.migration_lock`).catch(() => undefined);
+  }
+}
+
+async function acquireLock(db: Db): Promise<void> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
+    try {
+      await db.command(`CREATE TABLE ${db.database}.migration_lock (taken_at DateTime64(3, 'UTC')) ENGINE = Memory`);
+      return;
+    } catch (err) {
+      const held = await db.query<{ age_ms: string }>(
+        `SELECT toUnixTimestamp64Milli(now64(3)) - toUnixTimestamp(metadata_modification_time) * 1000 AS age_ms
+         FROM system.tables WHERE database = {db:String} AND name = 'migration_lock'`,
+        { db: db.database },
+      );
+      if (held.length === 0) continue; // released between our CREATE and this look: try again
+      if (Number(held[0]!.age_ms) > STALE_LOCK_MS) {
+        await db.command(`DROP TABLE IF EXISTS ${db.database}.migration_lock`);
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error('another process has held the schema migration lock for too long', { cause: err });
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
+async function applyMissing(db: Db, migrations: readonly Migration[]): Promise<number[]> {
   await db.command(
     `CREATE TABLE IF NOT EXISTS ${db.database}.schema_migrations
      (version UInt32, name String, applied_at DateTime64(3, 'UTC'))

@@ -1,0 +1,49 @@
+/** Schema migrations on real embedded ClickHouse: idempotent, serialized, and upgrading old data without loss. */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config.js';
+import { openDb } from './db.js';
+import { MIGRATIONS, migrate } from './migrations.js';
+
+const db = await openDb(loadConfig({ CLOSELOOP_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'closeloop-migrate-')) }));
+afterAll(() => db.close());
+
+const recorded = async () =>
+  (await db.query<{ version: number }>(`SELECT version FROM ${db.database}.schema_migrations ORDER BY version`)).map((r) => Number(r.version));
+
+describe('migrate', () => {
+  it('upgrades a store created by an older version, keeping its data', async () => {
+    const old = MIGRATIONS.filter((m) => m.version === 1);
+    expect(await migrate(db, old)).toEqual([1]);
+    await db.command(`INSERT INTO ${db.database}.events (site_id, event_id, type, ts, visitor_id, session_id, url, channel)
+      VALUES ('demo', generateUUIDv4(), 'pageview', now64(3), generateUUIDv4(), generateUUIDv4(), 'http://localhost/', 'Email')`);
+    const newer = MIGRATIONS.filter((m) => m.version > 1).map((m) => m.version);
+    expect(await migrate(db)).toEqual(newer);
+    expect(await recorded()).toEqual(MIGRATIONS.map((m) => m.version));
+    expect(await db.query(`SELECT site_id, channel FROM ${db.database}.events`)).toEqual([{ site_id: 'demo', channel: 'Email' }]);
+  });
+
+  it('is a no-op when everything is applied, and releases its lock', async () => {
+    expect(await migrate(db)).toEqual([]);
+    expect(await db.query(`SELECT name FROM system.tables WHERE database = '${db.database}' AND name = 'migration_lock'`)).toEqual([]);
+  });
+
+  it('lets concurrent starts take turns: each migration is applied and recorded once', async () => {
+    await db.command(`DROP DATABASE ${db.database}`);
+    const results = await Promise.all([migrate(db), migrate(db), migrate(db)]);
+    expect(results.flat().sort()).toEqual(MIGRATIONS.map((m) => m.version));
+    expect(await recorded()).toEqual(MIGRATIONS.map((m) => m.version));
+  });
+
+  it('waits while another start holds the lock, then finds the work done', async () => {
+    await db.command(`CREATE TABLE ${db.database}.migration_lock (taken_at DateTime64(3, 'UTC')) ENGINE = Memory`);
+    const started = Date.now();
+    const waiting = migrate(db);
+    await new Promise((r) => setTimeout(r, 300));
+    await db.command(`DROP TABLE ${db.database}.migration_lock`);
+    expect(await waiting).toEqual([]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+  });
+});
