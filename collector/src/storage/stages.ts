@@ -1,0 +1,51 @@
+/**
+ * `stages`: a person's lifecycle as history — lead, mql, sql, opportunity, customer, lost — one
+ * row per change with its time. Lead rows come from identifying events (materialized view);
+ * CRM changes are keyed by the CRM's record id, so re-sending one replaces instead of adding.
+ * A person's stage at time t is the latest row at or before t.
+ */
+import type { Db } from './db.js';
+import type { Migration } from './migration.js';
+import { NIL_UUID } from './identities.js';
+
+export const STAGES = ['lead', 'mql', 'sql', 'opportunity', 'customer', 'lost'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export interface StageRow {
+  site_id: string;
+  person_id: string;
+  stage: Stage;
+  ts: string;
+  source: string;
+  record_id: string;
+  version: number;
+}
+
+export const stagesMigrations: readonly Migration[] = [
+  {
+    version: 12,
+    name: 'create stages',
+    statements: (db) => [
+      `CREATE TABLE IF NOT EXISTS ${db}.stages
+      (
+        site_id   LowCardinality(String),
+        person_id UUID,
+        stage     LowCardinality(String),
+        ts        DateTime64(3, 'UTC'),
+        source    LowCardinality(String),
+        record_id String,
+        version   UInt64
+      )
+      ENGINE = ReplacingMergeTree(version)
+      ORDER BY (site_id, person_id, stage, record_id)`,
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.lead_stages_from_events TO ${db}.stages AS
+      SELECT site_id, person_id, 'lead' AS stage, ts, 'web' AS source, toString(event_id) AS record_id, toUInt64(0) AS version
+      FROM ${db}.events
+      WHERE person_id != toUUID('${NIL_UUID}')`,
+    ],
+  },
+];
+
+export function insertStages(db: Db, rows: readonly StageRow[]): Promise<void> {
+  return db.insert('stages', rows);
+}
