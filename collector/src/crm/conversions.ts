@@ -60,17 +60,18 @@ export async function recordConversions(db: Db, siteId: string, conversions: rea
     const person = persons[i]!;
     const ts = toClickHouseTime(c.ts);
     const version = c.version ?? now;
-    stages.push({ site_id: siteId, person_id: person, stage: c.stage, ts, source: 'crm', record_id: c.record_id, version });
+    const email = normalizeEmail(c.email ?? '') ?? '';
+    stages.push({ site_id: siteId, person_id: person, stage: c.stage, ts, source: 'crm', record_id: c.record_id, email, version });
     const status = c.amount !== undefined ? (STATUS[c.stage] ?? 'open') : STATUS[c.stage];
     if (status) {
       deals.push({
-        site_id: siteId, record_id: c.record_id, person_id: person, email: normalizeEmail(c.email ?? '') ?? '',
+        site_id: siteId, record_id: c.record_id, person_id: person, email,
         user_id: c.user_id ?? '', status, amount: (c.amount ?? 0).toFixed(2), currency: c.currency ?? '', ts, source: 'crm',
         updated_at: toClickHouseTime(now), version,
       });
     }
     if (c.visitor_id) {
-      identities.push({ site_id: siteId, visitor_id: c.visitor_id, person_id: person, ts, via: 'crm', email: normalizeEmail(c.email ?? '') ?? '', user_id: c.user_id ?? '', event_id: '00000000-0000-0000-0000-000000000000' });
+      identities.push({ site_id: siteId, visitor_id: c.visitor_id, person_id: person, ts, via: 'crm', email, user_id: c.user_id ?? '', event_id: '00000000-0000-0000-0000-000000000000' });
     }
     outcomes.push({ record_id: c.record_id, person_id: person, result: existing.has(c.record_id) ? 'updated' : 'created', matched: false });
   }

@@ -51,7 +51,7 @@ export const dealsMigrations: readonly Migration[] = [
       SELECT
         st.site_id AS site_id,
         st.person_id AS person_id,
-        if(ids.known_email != '', ids.known_email, dl.deal_email) AS email,
+        multiIf(ids.known_email != '', ids.known_email, dl.deal_email != '', dl.deal_email, st.stage_email) AS email,
         ids.known_user_id AS user_id,
         ids.visitors AS visitors,
         st.lead_at AS lead_at,
@@ -65,7 +65,10 @@ export const dealsMigrations: readonly Migration[] = [
         SELECT site_id, person_id,
                nullIf(minIf(ts, stage = 'lead'), toDateTime64(0, 3, 'UTC')) AS lead_at,
                nullIf(minIf(ts, stage = 'customer'), toDateTime64(0, 3, 'UTC')) AS customer_at,
-               argMax(stage, (ts, indexOf(['lead', 'mql', 'sql', 'opportunity', 'customer', 'lost'], stage))) AS current_stage
+               multiIf(countIf(stage = 'customer') > 0, 'customer',
+                       argMaxIf(stage, ts, stage != 'lead') = 'lost', 'lost',
+                       ['lead', 'mql', 'sql', 'opportunity'][greatest(1, max(indexOf(['lead', 'mql', 'sql', 'opportunity'], stage)))]) AS current_stage,
+               argMaxIf(email, ts, email != '') AS stage_email
         FROM ${db}.stages FINAL
         GROUP BY site_id, person_id
       ) AS st

@@ -2,7 +2,9 @@
  * `stages`: a person's lifecycle as history — lead, mql, sql, opportunity, customer, lost — one
  * row per change with its time. Lead rows come from identifying events (materialized view);
  * CRM changes are keyed by the CRM's record id, so re-sending one replaces instead of adding.
- * A person's stage at time t is the latest row at or before t.
+ * A person's current stage: `customer` once they have been one (a later lost deal does not undo
+ * it); else `lost` when that is their latest CRM stage; else the furthest of lead → mql → sql →
+ * opportunity they reached.
  */
 import type { Db } from './db.js';
 import type { Migration } from './migration.js';
@@ -18,6 +20,8 @@ export interface StageRow {
   ts: string;
   source: string;
   record_id: string;
+  /** The normalized email the source named, '' when none. */
+  email: string;
   version: number;
 }
 
@@ -34,12 +38,13 @@ export const stagesMigrations: readonly Migration[] = [
         ts        DateTime64(3, 'UTC'),
         source    LowCardinality(String),
         record_id String,
+        email     String,
         version   UInt64
       )
       ENGINE = ReplacingMergeTree(version)
       ORDER BY (site_id, person_id, stage, record_id)`,
       `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.lead_stages_from_events TO ${db}.stages AS
-      SELECT site_id, person_id, 'lead' AS stage, ts, 'web' AS source, toString(event_id) AS record_id, toUInt64(0) AS version
+      SELECT site_id, person_id, 'lead' AS stage, ts, 'web' AS source, toString(event_id) AS record_id, email, toUInt64(0) AS version
       FROM ${db}.events
       WHERE person_id != toUUID('${NIL_UUID}')`,
     ],
