@@ -24,6 +24,10 @@ const staticRoutes: FastifyPluginAsync<{ demo: boolean }> = async (app, { demo }
 
   if (demo) {
     await app.register(fastifyStatic, { root: DEMO_DIR, prefix: '/demo/', index: 'index.html', cacheControl: false });
+    // The demo site's own form handler, as a real site has one: take the POST, redirect to a thank-you page.
+    // (It stores nothing: closeloop learns about the submission from the script on the page.)
+    app.addContentTypeParser(['application/x-www-form-urlencoded', 'multipart/form-data'], { parseAs: 'string' }, (_req, _body, done) => done(null, undefined));
+    app.post('/demo/forms/:form', async (_req, reply) => reply.redirect('/demo/thanks.html', 303));
   }
 
   app.get('/', async (req, reply) => {
@@ -41,6 +45,7 @@ function startPage(origin: string, demo: boolean): string {
     <li><a href="/demo/?utm_source=newsletter&amp;utm_medium=email&amp;utm_campaign=launch">Arrive from the launch newsletter</a> (channel Email)</li>
     <li><a href="/demo/?utm_source=google&amp;utm_medium=cpc&amp;utm_campaign=brand&amp;gclid=demo123">Arrive from a Google ad</a> (channel Paid Search)</li>
     <li><a href="/demo/">Arrive directly</a></li>
+    <li><a href="/demo/contact.html">Request a demo</a>: the lead form (a full-page POST to a thank-you page)</li>
   </ul>
   <p>Its pages use the demo site key <code>${DEMO_SITE.public_key}</code>.</p>`
     : '';
