@@ -7,12 +7,17 @@ import { STATUS_CODES } from 'node:http';
 import type { ErrorBody } from '../../sdk/src/protocol.js';
 import type { Config } from './config.js';
 import { ClError, Errors, isClError, type ErrorCode } from './errors.js';
+import path from 'node:path';
+import rateLimit from '@fastify/rate-limit';
 import auth from './plugins/auth.js';
 import clickhouse from './plugins/clickhouse.js';
-import eventWriter from './plugins/event-writer.js';
+import metrics from './plugins/metrics.js';
 import sites, { DEMO_SITE } from './plugins/sites.js';
+import spool from './plugins/spool.js';
 import adminBackupRoutes from './routes/admin-backup.js';
 import adminSitesRoutes from './routes/admin-sites.js';
+import conversionsRoutes from './routes/conversions.js';
+import leadsRoutes from './routes/leads.js';
 import eventsRoutes from './routes/events.js';
 import healthRoutes from './routes/health.js';
 import queryRoutes from './routes/query.js';
@@ -44,7 +49,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   app.setErrorHandler((err: FastifyError | ClError, req, reply) => {
     const e = toClError(err);
-    if (e.statusCode >= 500) req.log.error({ err }, 'request failed');
+    if (e.statusCode >= 500 && e.code !== 'CL_SPOOL_FULL') req.log.error({ err }, 'request failed');
+    if (req.url.startsWith('/v1/events')) app.metrics?.eventsRejected.inc({ code: e.code });
     const body: ErrorBody = {
       statusCode: e.statusCode,
       code: e.code,
@@ -60,17 +66,26 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     throw new ClError('CL_NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}.`);
   });
 
+  await app.register(metrics);
   await app.register(clickhouse, { config });
-  await app.register(sites);
-  await app.register(eventWriter, { config });
+  await app.register(sites, { copyFile: path.join(config.dataDir, 'sites.json') });
+  await app.register(spool, { config });
   await app.register(auth, { adminToken: config.adminToken });
-  if (config.demo) await app.sites.ensure(DEMO_SITE);
+  await app.register(rateLimit, { global: false });
+  if (config.demo) {
+    await app.sites.ensure(DEMO_SITE).catch((err: unknown) => {
+      app.log.warn({ err }, 'demo site not saved (ClickHouse unavailable); known to this process only');
+      app.sites.remember(DEMO_SITE);
+    });
+  }
 
   await app.register(healthRoutes);
-  await app.register(eventsRoutes);
+  await app.register(eventsRoutes, { config });
   await app.register(queryRoutes);
   await app.register(adminSitesRoutes);
   await app.register(adminBackupRoutes);
+  await app.register(conversionsRoutes);
+  await app.register(leadsRoutes);
   await app.register(staticRoutes, { demo: config.demo });
   return app;
 }

@@ -14,7 +14,7 @@ const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v
 export const CONFIG_REFERENCE = [
   ['PORT', '8080', 'HTTP port of the collector.'],
   ['HOST', 'localhost', 'Interface to listen on (`0.0.0.0` for all).'],
-  ['CLOSELOOP_DATA_DIR', './data', 'Data directory: embedded ClickHouse files and the generated admin token.'],
+  ['CLOSELOOP_DATA_DIR', './data', 'Data directory: embedded ClickHouse files, the event spool (`spool/`), the generated admin token and a copy of the site list.'],
   ['CLICKHOUSE_URL', '(unset)', 'A ClickHouse server (≥ 24.8), e.g. `http://localhost:8123`. Unset: embedded ClickHouse (chDB) in the data directory.'],
   ['CLICKHOUSE_USER', 'default', 'User for `CLICKHOUSE_URL`.'],
   ['CLICKHOUSE_PASSWORD', '(empty)', 'Password for `CLICKHOUSE_URL`.'],
@@ -23,8 +23,13 @@ export const CONFIG_REFERENCE = [
   ['CLOSELOOP_DEMO', 'false', 'Serve the demo site under `/demo/` with the demo site key `pk_demo` (set by `npm start`).'],
   ['CLOSELOOP_URL', 'http://localhost:PORT', 'Where CLI commands (`closeloop sql`, `closeloop sites`) find the running collector.'],
   ['CLOSELOOP_MAX_BODY_BYTES', '1048576', 'Largest accepted request body; larger gets `413 CL_BODY_TOO_LARGE`.'],
-  ['CLOSELOOP_INSERT_MAX_ROWS', '10000', 'Most rows in one ClickHouse insert.'],
-  ['CLOSELOOP_INSERT_INTERVAL_MS', '50', 'How long an insert batch gathers rows from concurrent requests before it is written.'],
+  ['CLOSELOOP_INSERT_MAX_ROWS', '10000', 'Most rows in one ClickHouse insert from the spool.'],
+  ['CLOSELOOP_INSERT_INTERVAL_MS', '200', 'How long the spool writer lets rows gather (when fewer than `CLOSELOOP_INSERT_MAX_ROWS` are waiting) before an insert.'],
+  ['CLOSELOOP_SPOOL_MAX_BYTES', '134217728', 'Most bytes of accepted events not yet in ClickHouse (spooled on disk, also held in memory). Beyond it `POST /v1/events` answers `503 CL_SPOOL_FULL` with `Retry-After`.'],
+  ['CLOSELOOP_SPOOL_SEGMENT_BYTES', '16777216', 'Size at which a spool segment file is closed and a new one started.'],
+  ['CLOSELOOP_SHUTDOWN_GRACE_S', '10', 'On SIGTERM/SIGINT: how long to keep writing the spool to ClickHouse before exiting (what is left is replayed at the next start).'],
+  ['CLOSELOOP_RATE_LIMIT', '1200', 'Event requests per minute per client IP and site key; more get `429 CL_RATE_LIMITED`. `0` turns the limit off.'],
+  ['CLOSELOOP_ORIGIN_CHECK', 'true', "Refuse event posts whose `Origin` is not one of the site's domains (or their subdomains). Demo mode also allows `localhost` and `127.0.0.1` for every site."],
   ['CLOSELOOP_QUERY_TIMEOUT_S', '30', '`/v1/query`: longest a query may run.'],
   ['CLOSELOOP_QUERY_MAX_ROWS', '100000', '`/v1/query`: most result rows.'],
   ['CLOSELOOP_LOG_LEVEL', 'info', 'fatal, error, warn, info, debug, trace or silent.'],
@@ -46,7 +51,12 @@ const EnvSchema = z.object({
   CLOSELOOP_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://localhost:8080' }).optional(),
   CLOSELOOP_MAX_BODY_BYTES: intIn(1024, 100 * 1024 * 1024).default(1024 * 1024),
   CLOSELOOP_INSERT_MAX_ROWS: intIn(1, 1_000_000).default(10_000),
-  CLOSELOOP_INSERT_INTERVAL_MS: intIn(0, 60_000).default(50),
+  CLOSELOOP_INSERT_INTERVAL_MS: intIn(0, 60_000).default(200),
+  CLOSELOOP_SPOOL_MAX_BYTES: intIn(64 * 1024, 64 * 1024 ** 3).default(128 * 1024 ** 2),
+  CLOSELOOP_SPOOL_SEGMENT_BYTES: intIn(4096, 1024 ** 3).default(16 * 1024 ** 2),
+  CLOSELOOP_SHUTDOWN_GRACE_S: intIn(0, 3600).default(10),
+  CLOSELOOP_RATE_LIMIT: intIn(0, 10_000_000).default(1200),
+  CLOSELOOP_ORIGIN_CHECK: bool.default(true),
   CLOSELOOP_QUERY_TIMEOUT_S: intIn(1, 3600).default(30),
   CLOSELOOP_QUERY_MAX_ROWS: intIn(1, 10_000_000).default(100_000),
   CLOSELOOP_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -70,6 +80,11 @@ export interface Config {
   readonly collectorUrl: string;
   readonly maxBodyBytes: number;
   readonly insert: { readonly maxRows: number; readonly intervalMs: number };
+  readonly spool: { readonly dir: string; readonly maxBytes: number; readonly segmentBytes: number };
+  readonly shutdownGraceMs: number;
+  /** Event requests per minute per IP and site key; 0 = unlimited. */
+  readonly rateLimitPerMinute: number;
+  readonly originCheck: boolean;
   readonly query: { readonly timeoutSeconds: number; readonly maxRows: number };
   readonly logLevel: string;
 }
@@ -104,6 +119,14 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     collectorUrl: (e.CLOSELOOP_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     maxBodyBytes: e.CLOSELOOP_MAX_BODY_BYTES,
     insert: { maxRows: e.CLOSELOOP_INSERT_MAX_ROWS, intervalMs: e.CLOSELOOP_INSERT_INTERVAL_MS },
+    spool: {
+      dir: path.join(path.resolve(cwd, e.CLOSELOOP_DATA_DIR), 'spool'),
+      maxBytes: e.CLOSELOOP_SPOOL_MAX_BYTES,
+      segmentBytes: e.CLOSELOOP_SPOOL_SEGMENT_BYTES,
+    },
+    shutdownGraceMs: e.CLOSELOOP_SHUTDOWN_GRACE_S * 1000,
+    rateLimitPerMinute: e.CLOSELOOP_RATE_LIMIT,
+    originCheck: e.CLOSELOOP_ORIGIN_CHECK,
     query: { timeoutSeconds: e.CLOSELOOP_QUERY_TIMEOUT_S, maxRows: e.CLOSELOOP_QUERY_MAX_ROWS },
     logLevel: e.CLOSELOOP_LOG_LEVEL,
   });

@@ -69,7 +69,29 @@ export interface CustomEvent extends EventBase {
   props?: Record<string, PropValue>;
 }
 
-export type ClEvent = PageviewEvent | CustomEvent;
+/** A submitted form: what the SDK may read of it (never passwords, hidden, card, CVV, IBAN, id-number or security-answer fields). */
+export interface FormEvent extends EventBase {
+  type: 'form';
+  form: {
+    /** The form's id, else its name, else ''. */
+    id: string;
+    action?: string;
+    /** Non-sensitive fields by name (values truncated). */
+    fields: Record<string, string>;
+  };
+  /** The value of the field that holds an email address, when one was found. */
+  email?: string;
+}
+
+/** `identify(email | userId, traits)`: the site knows who the visitor is (login, checkout). */
+export interface IdentifyEvent extends EventBase {
+  type: 'identify';
+  email?: string;
+  user_id?: string;
+  traits?: Record<string, PropValue>;
+}
+
+export type ClEvent = PageviewEvent | CustomEvent | FormEvent | IdentifyEvent;
 export type EventType = ClEvent['type'];
 
 /** The body of `POST /v1/events`. */
@@ -86,6 +108,12 @@ export interface EventBatch {
 /** `202` answer to an accepted batch. */
 export interface EventBatchAccepted {
   accepted: number;
+  /**
+   * The visitor id the collector's own `HttpOnly` cookie holds, when the collector is served from the
+   * site's own domain and knew this browser before (see collector/src/routes/visitor-cookie.ts). The
+   * SDK adopts it: it outlives script-set cookies, which Safari caps at 7 days.
+   */
+  visitor_id?: string;
 }
 
 /** Every 4xx/5xx answer of the collector. `code` is stable (see collector/src/errors.ts). */

@@ -15,8 +15,9 @@ export interface AdminClient {
   call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T>;
 }
 
-export function httpAdminClient(config: Config): AdminClient {
-  const token = config.adminToken ?? readStoredToken(config.dataDir);
+/** `key`: a site secret key to send instead of the admin token. */
+export function httpAdminClient(config: Config, key?: string): AdminClient {
+  const token = key ?? config.adminToken ?? readStoredToken(config.dataDir);
   return {
     async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
       let res: Response;

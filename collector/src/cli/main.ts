@@ -4,6 +4,7 @@ import { ClError } from '../errors.js';
 import { runServer } from '../server.js';
 import { parseArgs } from './args.js';
 import { backupCommand, restoreCommand } from './backup.js';
+import { importCsv, parseMapping } from './import.js';
 import { sitesAddCommand, sitesListCommand } from './sites.js';
 import { sqlCommand } from './sql.js';
 
@@ -15,6 +16,13 @@ Usage:
   closeloop sql "<SELECT …>" [--json]              run one read-only SQL statement (tables: events, sites, …)
   closeloop sites add <domain> [--name NAME]       register a site and print its script tag
   closeloop sites list                             list sites and their public keys
+  closeloop import customers <file.csv> [options]  import closed deals from a CRM export (idempotent on the record id)
+  closeloop import stages <file.csv> [options]     import lifecycle stage changes (lead, mql, sql, opportunity, customer, lost)
+      --site SITE_ID        the site (needed with the admin token, or when no collector runs)
+      --key sk_…            a site secret key instead of the admin token
+      --map f=Header,…      name columns (fields: record_id, email, user_id, visitor_id, stage, amount, currency, ts)
+      --currency EUR        currency of amounts when the file has no currency column
+      --delimiter ';'       field separator (default ',')
   closeloop backup <dir>                           back up the embedded store (every table's rows + DDL)
   closeloop restore <dir> [--force]                restore a backup (collector stopped; --force replaces data)
   closeloop help                                   this text
@@ -23,12 +31,12 @@ CLI commands talk to the running collector at CLOSELOOP_URL (default http://loca
 admin token (CLOSELOOP_ADMIN_TOKEN, or the one the demo keeps in DATA_DIR/admin-token). When no
 collector runs, they open the data directory themselves. Configuration: see README.md.
 
-Exit codes: 0 success, 1 failure (message on stderr), 2 usage error.`;
+Exit codes: 0 success, 1 failure (message on stderr), 2 usage error, 3 import done but some rows were rejected.`;
 
 type Env = Record<string, string | undefined>;
 
 export async function main(argv: readonly string[], env: Env, out = (s: string) => process.stdout.write(`${s}\n`)): Promise<number> {
-  const { positionals, flags } = parseArgs(argv, ['port', 'host', 'name']);
+  const { positionals, flags } = parseArgs(argv, ['port', 'host', 'name', 'site', 'key', 'map', 'currency', 'delimiter']);
   const [command, sub, arg] = positionals;
   if (!command || command === 'help' || flags.help) {
     out(HELP);
@@ -58,6 +66,15 @@ export async function main(argv: readonly string[], env: Env, out = (s: string) 
         return 0;
       }
       return usage('closeloop sites add <domain> [--name NAME] | closeloop sites list');
+    case 'import': {
+      if ((sub !== 'customers' && sub !== 'stages') || !arg) return usage('closeloop import customers|stages <file.csv> [--site S] [--key sk_…] [--map f=Header,…] [--currency EUR] [--delimiter ;]');
+      const str = (k: string) => (typeof flags[k] === 'string' ? (flags[k] as string) : undefined);
+      const summary = await importCsv(config, {
+        kind: sub, file: arg, mapping: parseMapping(str('map')), delimiter: str('delimiter') ?? ',',
+        ...(str('site') ? { site: str('site') } : {}), ...(str('key') ? { key: str('key') } : {}), ...(str('currency') ? { currency: str('currency') } : {}),
+      }, out);
+      return summary.rejected.length > 0 ? 3 : 0;
+    }
     case 'backup':
       if (!sub) return usage('closeloop backup <dir>');
       await backupCommand(config, sub, out);

@@ -17,12 +17,13 @@ export async function sitesAddCommand(config: Config, domain: string, name: stri
   const body = { domain, ...(name ? { name } : {}) };
   const site = await viaCollectorOrStore(
     config,
-    () => httpAdminClient(config).call<Site>('POST', '/v1/admin/sites', body),
-    (sites) => sites.add(body),
+    () => httpAdminClient(config).call<Site & { secret_key?: string }>('POST', '/v1/admin/sites', body),
+    (sites): Promise<Site & { secret_key?: string }> => sites.add(body),
   );
   out(`site ${site.site_id} added. Its script tag:`);
   out(`  <script async src="${config.collectorUrl}/cl.js" data-site="${site.public_key}"></script>`);
   out(`public key: ${site.public_key}`);
+  if (site.secret_key) out(`secret key: ${site.secret_key}   (for server APIs; shown only now — keep it safe)`);
 }
 
 export async function sitesListCommand(config: Config, out: (s: string) => void): Promise<void> {

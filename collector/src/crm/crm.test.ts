@@ -3,10 +3,13 @@
  * email, one lead; CRM deals make a customer with revenue, idempotently; keys are scoped.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClEvent, Touch } from '../../../sdk/src/protocol.js';
-import { ADMIN_TOKEN, CHROME_UA, batch, testApp, testConfig } from '../test-support.js';
+import { PACKAGE_ROOT } from '../paths.js';
+import { ADMIN_TOKEN, CHROME_UA, batch, sql, testApp, testConfig } from '../test-support.js';
 
 let app: FastifyInstance;
 let site: { site_id: string; public_key: string; secret_key: string };
@@ -128,5 +131,21 @@ describe('CRM conversions', () => {
     const res = await post({ site: site.site_id, conversions: [{ record_id: 'deal-4', email: 'cy@example.com', stage: 'mql', ts: Date.now() }] }, ADMIN_TOKEN);
     expect(res.json()).toMatchObject({ created: 1 });
     expect((await post({ record_id: 'deal-5', email: 'cy@example.com', stage: 'mql', ts: Date.now() }, ADMIN_TOKEN)).json()).toMatchObject({ code: 'CL_INVALID_REQUEST', path: 'site' });
+  });
+});
+
+describe("README's lead query", () => {
+  it('credits the lead, the customer and the revenue to the first touch across devices', async () => {
+    const readme = readFileSync(path.join(PACKAGE_ROOT, 'README.md'), 'utf8');
+    const start = readme.indexOf("```sql\nWITH first_touch AS");
+    expect(start, 'the README has the first-touch query').toBeGreaterThan(0);
+    const query = readme.slice(start + 7, readme.indexOf('```', start + 7)).replaceAll("'demo'", `'${site.site_id}'`);
+    const rows = await sql<{ channel: string; campaign: string; leads: string; customers: string; revenue: string }>(app, query);
+    const spring = rows.find((r) => r.campaign === 'spring');
+    expect(spring).toMatchObject({ channel: 'Paid Social' });
+    expect(Number(spring!.customers)).toBe(1);
+    expect(Number(spring!.revenue)).toBe(1200);
+    // ada (customer, first touch spring) and cy (never seen on the web: no touches) — only ada has a first touch
+    expect(rows.reduce((n, r) => n + Number(r.leads), 0)).toBe(1);
   });
 });

@@ -3,7 +3,7 @@
  * unknown keys are stripped, and each schema is checked against the protocol type it validates.
  */
 import { z } from 'zod';
-import type { ClEvent, ClickIdName, CustomEvent, EventBatch, PageviewEvent, PropValue, Touch } from '../../../sdk/src/protocol.js';
+import type { ClEvent, ClickIdName, CustomEvent, EventBatch, FormEvent, IdentifyEvent, PageviewEvent, PropValue, Touch } from '../../../sdk/src/protocol.js';
 
 export const LIMITS = Object.freeze({
   url: 2048,
@@ -14,6 +14,7 @@ export const LIMITS = Object.freeze({
   propKeys: 32,
   propKey: 64,
   propValue: 512,
+  formFields: 50,
   eventsPerBatch: 500,
   siteKey: 128,
   sdkVersion: 32,
@@ -71,7 +72,32 @@ const CustomSchema = z.object({
     .optional(),
 }) satisfies z.ZodType<CustomEvent>;
 
-export const EventSchema = z.discriminatedUnion('type', [PageviewSchema, CustomSchema]) satisfies z.ZodType<ClEvent>;
+const props = z
+  .record(z.string().min(1).max(LIMITS.propKey), propValue)
+  .refine((p) => Object.keys(p).length <= LIMITS.propKeys, `at most ${LIMITS.propKeys} properties`);
+
+const FormSchema = z.object({
+  ...base,
+  type: z.literal('form'),
+  form: z.object({
+    id: z.string().max(LIMITS.propKey * 2),
+    action: url.optional(),
+    fields: z
+      .record(z.string().min(1).max(LIMITS.propKey), z.string().max(LIMITS.propValue))
+      .refine((f) => Object.keys(f).length <= LIMITS.formFields, `at most ${LIMITS.formFields} fields`),
+  }),
+  email: z.string().max(254).optional(),
+}) satisfies z.ZodType<FormEvent>;
+
+const IdentifySchema = z.object({
+  ...base,
+  type: z.literal('identify'),
+  email: z.string().max(254).optional(),
+  user_id: z.string().max(256).optional(),
+  traits: props.optional(),
+}) satisfies z.ZodType<IdentifyEvent>;
+
+export const EventSchema = z.discriminatedUnion('type', [PageviewSchema, CustomSchema, FormSchema, IdentifySchema]) satisfies z.ZodType<ClEvent>;
 
 export const EventBatchSchema = z.object({
   site: z.string().min(1).max(LIMITS.siteKey),

@@ -3,7 +3,9 @@
  * the session's touch with its channel, and the User-Agent enrichment.
  */
 import type { ClickIdName, Touch } from '../../../sdk/src/protocol.js';
+import { personId, personKey } from '../identity/person.js';
 import type { EventRow } from '../storage/events.js';
+import { NIL_UUID } from '../storage/identities.js';
 import { toClickHouseTime } from '../storage/time.js';
 import { classifyChannel } from './channel.js';
 import type { ValidEvent } from './schema.js';
@@ -52,11 +54,12 @@ export function toEventRow(e: ValidEvent, ctx: BatchContext): EventRow {
     siteDomains: ctx.siteDomains,
   });
   const clickIdType = CLICK_ID_ORDER.find((k) => touch.click_ids?.[k]) ?? '';
+  const who = identityOf(e, ctx.siteId);
   return {
     site_id: ctx.siteId,
     event_id: e.id,
     type: e.type,
-    name: e.type === 'custom' ? e.name : '',
+    name: e.type === 'custom' ? e.name : e.type === 'form' ? e.form.id : '',
     ts: toClickHouseTime(correctTime(e.ts, ctx)),
     received_at: toClickHouseTime(ctx.receivedAt),
     visitor_id: e.visitor_id,
@@ -81,10 +84,38 @@ export function toEventRow(e: ValidEvent, ctx: BatchContext): EventRow {
     utm_content: touch.utm_content ?? '',
     click_id_type: clickIdType,
     click_id: clickIdType ? (touch.click_ids?.[clickIdType] ?? '') : '',
-    props: e.type === 'custom' && e.props ? stringifyProps(e.props) : {},
+    props: propsOf(e),
     first_touch: e.first_touch ? JSON.stringify(e.first_touch) : '',
     ...ctx.userAgent,
     sdk_version: ctx.sdkVersion,
+    ...who,
+  };
+}
+
+/** Form fields (plus the form's action) or identify traits or custom properties, as strings. */
+function propsOf(e: ValidEvent): Record<string, string> {
+  switch (e.type) {
+    case 'custom':
+      return e.props ? stringifyProps(e.props) : {};
+    case 'identify':
+      return e.traits ? stringifyProps(e.traits) : {};
+    case 'form':
+      return e.form.action ? { ...e.form.fields, 'form.action': e.form.action } : { ...e.form.fields };
+    default:
+      return {};
+  }
+}
+
+/** Who an identifying event names: normalized email / user id and the person they derive. */
+function identityOf(e: ValidEvent, siteId: string): Pick<EventRow, 'person_id' | 'email' | 'user_id'> {
+  const email = e.type === 'form' || e.type === 'identify' ? e.email : undefined;
+  const userId = e.type === 'identify' ? e.user_id : undefined;
+  const key = personKey(email, userId);
+  if (!key) return { person_id: NIL_UUID, email: '', user_id: '' };
+  return {
+    person_id: personId(siteId, key),
+    email: 'email' in key ? key.email : '',
+    user_id: userId ? userId.trim() : '',
   };
 }
 

@@ -3,7 +3,8 @@
  * ClickHouse; the cache reloads every 30 s, and at most once a second on an unknown key, so a
  * site added by another collector is found quickly without a query per request.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import fp from 'fastify-plugin';
 import { ClError } from '../errors.js';
 import type { Db } from '../storage/db.js';
@@ -32,14 +33,21 @@ export class SiteCache {
   private loadedAt = 0;
   private loading: Promise<void> | undefined;
 
-  constructor(private readonly db: Db) {}
+  /** `copyFile`: where the list is kept on disk, so events are accepted even when ClickHouse is down at start. */
+  constructor(
+    private readonly db: Db,
+    private readonly copyFile?: string,
+  ) {}
 
   async load(): Promise<void> {
     this.loading ??= listSites(this.db)
       .then((sites) => {
-        this.byKey = new Map(sites.map((s) => [s.public_key, s]));
-        this.byId = new Map(sites.map((s) => [s.site_id, s]));
+        this.use(sites);
         this.loadedAt = Date.now();
+        if (this.copyFile) {
+          writeFileSync(`${this.copyFile}.tmp`, JSON.stringify(sites));
+          renameSync(`${this.copyFile}.tmp`, this.copyFile);
+        }
       })
       .finally(() => {
         this.loading = undefined;
@@ -47,34 +55,71 @@ export class SiteCache {
     return this.loading;
   }
 
+  /** The last list saved to disk, when ClickHouse cannot be read. False when there is none. */
+  loadCopy(): boolean {
+    if (!this.copyFile) return false;
+    try {
+      this.use(JSON.parse(readFileSync(this.copyFile, 'utf8')) as Site[]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Add a site to this cache only (the demo site while ClickHouse is unreachable). */
+  remember(site: Site): void {
+    this.use([...this.byId.values(), site]);
+  }
+
+  private use(sites: Site[]): void {
+    this.byKey = new Map(sites.map((s) => [s.public_key, s]));
+    this.byId = new Map(sites.map((s) => [s.site_id, s]));
+  }
+
+  /** The site whose secret key this is (its hash compared in constant time), or undefined. */
+  async bySecretKey(key: string): Promise<Site | undefined> {
+    if (!key.startsWith('sk_') || key.length > 200) return undefined;
+    if (Date.now() - this.loadedAt > RELOAD_ON_MISS_MS) await this.load().catch(() => undefined);
+    const digest = createHash('sha256').update(key).digest();
+    let found: Site | undefined;
+    for (const s of this.byId.values()) {
+      if (s.secret_key_hash?.length === 64 && timingSafeEqual(digest, Buffer.from(s.secret_key_hash, 'hex'))) found = s;
+    }
+    return found;
+  }
+
   /** The site a public key belongs to, or undefined. */
   async byPublicKey(key: string): Promise<Site | undefined> {
     const age = Date.now() - this.loadedAt;
-    if (age > RELOAD_EVERY_MS) await this.load();
+    if (age > RELOAD_EVERY_MS) await this.load().catch(() => undefined); // ClickHouse down: keep what we know
     let site = this.byKey.get(key);
     if (!site && age > RELOAD_ON_MISS_MS) {
-      await this.load();
+      await this.load().catch(() => undefined);
       site = this.byKey.get(key);
     }
     return site;
   }
 
+  /** The sites, without their secret key hashes. */
   list(): Site[] {
-    return [...this.byId.values()];
+    return [...this.byId.values()].map(publicView);
   }
 
-  /** Register a site by its domain; the domain (lower-cased) becomes its id. */
-  async add(input: { domain: string; name?: string; publicKey?: string }): Promise<Site> {
+  /** Register a site by its domain; the domain (lower-cased) becomes its id. The secret key is returned only here. */
+  async add(input: { domain: string; name?: string; publicKey?: string }): Promise<Site & { secret_key: string }> {
     await this.load();
     const siteId = normalizeDomain(input.domain);
     if (this.byId.has(siteId)) throw new ClError('CL_SITE_EXISTS', `A site with id '${siteId}' already exists.`);
-    return this.save({
+    const secret = `sk_${randomBytes(24).toString('base64url')}`;
+    const site = await this.save({
       site_id: siteId,
       public_key: input.publicKey ?? newPublicKey(),
       name: input.name ?? siteId,
       domains: [siteId],
       created_at: '',
+      secret_key_hash: createHash('sha256').update(secret).digest('hex'),
     });
+    return { ...publicView(site), secret_key: secret };
   }
 
   /** Create the site if it is missing (demo and tests); returns it either way. */
@@ -90,6 +135,25 @@ export class SiteCache {
   }
 }
 
+function publicView(site: Site): Site {
+  const { secret_key_hash: _hash, ...rest } = site;
+  return rest;
+}
+
+/** Whether a browser `Origin` header belongs to one of the site's domains (or a subdomain of one). */
+export function originAllowed(origin: string, domains: readonly string[], extraHosts: readonly string[] = []): boolean {
+  let host: string;
+  try {
+    const u = new URL(origin);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return false;
+    host = u.hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  } catch {
+    return false; // includes the opaque origin 'null'
+  }
+  if (extraHosts.includes(host)) return true;
+  return domains.some((d) => host === d.toLowerCase() || host.endsWith(`.${d.toLowerCase()}`));
+}
+
 export function normalizeDomain(domain: string): string {
   const d = domain.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/.*$/, '').replace(/^www\./, '');
   if (!/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/.test(d)) {
@@ -102,10 +166,15 @@ function newPublicKey(): string {
   return `pk_${randomBytes(15).toString('base64url')}`;
 }
 
-export default fp(
-  async (app) => {
-    const cache = new SiteCache(app.db);
-    await cache.load();
+export default fp<{ copyFile?: string }>(
+  async (app, { copyFile }) => {
+    const cache = new SiteCache(app.db, copyFile);
+    try {
+      await cache.load();
+    } catch (err) {
+      if (!cache.loadCopy()) app.log.warn({ err }, 'sites: ClickHouse unreadable and no saved copy: only the demo site is known');
+      else app.log.warn({ err }, 'sites: ClickHouse unreadable, using the saved copy of the site list');
+    }
     app.decorate('sites', cache);
   },
   { name: 'sites', dependencies: ['clickhouse'] },

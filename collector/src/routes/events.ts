@@ -1,17 +1,24 @@
 /**
- * `POST /v1/events`: the SDK's batches. Validate the whole batch (all or nothing), look up the
- * site, enrich every event into a row, and answer 202 once ClickHouse has confirmed the insert
- * that holds the rows (group commit, see ingest/batch-writer.ts).
+ * `POST /v1/events`: the SDK's batches. Validate the whole batch (all or nothing), check the
+ * site, key and Origin (ingest/guard.ts), enrich every event into a row (ingest/accept.ts), and
+ * answer 202 once the rows are durable in the spool (fsync'd on disk); the spool writer moves
+ * them into ClickHouse (plugins/spool.ts). Rate-limited per client IP and site key.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { EventBatchAccepted } from '../../../sdk/src/protocol.js';
+import type { Config } from '../config.js';
 import { ClError } from '../errors.js';
+import { enrichBatch } from '../ingest/accept.js';
+import { authorizeBatch } from '../ingest/guard.js';
 import { EventBatchSchema } from '../ingest/schema.js';
-import { clockOffset, toEventRow, type BatchContext } from '../ingest/to-row.js';
-import { parseUserAgent } from '../ingest/user-agent.js';
 import { parseOrThrow } from '../validation.js';
 
-const eventsRoutes: FastifyPluginAsync = async (app) => {
+const siteKeyOf = (req: FastifyRequest) => {
+  const site = (req.body as { site?: unknown } | null | undefined)?.site;
+  return typeof site === 'string' ? site.slice(0, 128) : '';
+};
+
+const eventsRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
   // Browsers send text/plain to avoid a CORS preflight; parse it as JSON like application/json.
   app.addContentTypeParser('text/plain', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
 
@@ -31,27 +38,25 @@ const eventsRoutes: FastifyPluginAsync = async (app) => {
     return reply.code(204).send();
   });
 
-  app.post('/v1/events', async (req, reply) => {
+  const rateLimit =
+    config.rateLimitPerMinute > 0
+      ? {
+          max: config.rateLimitPerMinute,
+          timeWindow: 60_000,
+          hook: 'preHandler' as const,
+          keyGenerator: (req: FastifyRequest) => `${req.ip}|${siteKeyOf(req)}`,
+          errorResponseBuilder: (_req: FastifyRequest, ctx: { ttl: number }) =>
+            new ClError('CL_RATE_LIMITED', undefined, { headers: { 'retry-after': String(Math.max(1, Math.ceil(ctx.ttl / 1000))) } }),
+        }
+      : false;
+
+  app.post('/v1/events', { config: { rateLimit } }, async (req, reply) => {
     const batch = parseOrThrow(EventBatchSchema, req.body, 'CL_INVALID_EVENT');
-    const site = await app.sites.byPublicKey(batch.site);
-    if (!site) throw new ClError('CL_UNKNOWN_SITE', `No site has the key '${batch.site.slice(0, 64)}'.`, { path: 'site' });
-    const receivedAt = Date.now();
-    const ctx: BatchContext = {
-      siteId: site.site_id,
-      siteDomains: site.domains,
-      receivedAt,
-      clockOffset: clockOffset(receivedAt, batch.sent_at),
-      userAgent: parseUserAgent(req.headers['user-agent'] ?? ''),
-      sdkVersion: batch.sdk ?? '',
-    };
-    const rows = batch.events.map((e) => toEventRow(e, ctx));
-    try {
-      await app.eventWriter.write(rows);
-    } catch (err) {
-      req.log.error({ err }, 'events not stored');
-      throw new ClError('CL_STORAGE_UNAVAILABLE', undefined, { headers: { 'retry-after': '5' }, cause: err });
-    }
-    const body: EventBatchAccepted = { accepted: rows.length };
+    const site = await authorizeBatch(app, req, batch.site, config);
+    const { rows, dead } = enrichBatch(batch, req, site);
+    await Promise.all([app.spool.append('events', rows), app.spool.append('dead_letters', dead)]);
+    app.metrics.eventsAccepted.inc({ site: site.site_id }, batch.events.length);
+    const body: EventBatchAccepted = { accepted: batch.events.length };
     return reply.code(202).send(body);
   });
 };

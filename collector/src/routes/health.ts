@@ -1,11 +1,25 @@
-/** `GET /healthz` (the process answers) and `GET /readyz` (and its storage answers too). */
+/**
+ * `GET /healthz` (the process answers) and `GET /readyz`: ready (200) while the collector can
+ * acknowledge events — the spool has room — with ClickHouse's state, the spool depth, the insert
+ * lag and the last insert error in the body. 503 when the spool is full.
+ */
 import type { FastifyPluginAsync } from 'fastify';
 
 const healthRoutes: FastifyPluginAsync = async (app) => {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     const storage = await app.db.ping();
-    return reply.code(storage ? 200 : 503).send({ status: storage ? 'ready' : 'unavailable', storage: storage ? 'ok' : 'unreachable' });
+    const s = app.spool.stats();
+    return reply.code(s.full ? 503 : 200).send({
+      status: s.full ? 'spool full' : 'ready',
+      storage: storage ? 'ok' : 'unreachable',
+      spool: {
+        pending_rows: s.pendingRows,
+        pending_bytes: s.pendingBytes,
+        lag_seconds: Math.round(s.lagSeconds * 1000) / 1000,
+        ...(s.lastError ? { last_error: s.lastError } : {}),
+      },
+    });
   });
 };
 

@@ -10,7 +10,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import type { Config } from '../config.js';
 import { ClError } from '../errors.js';
@@ -26,6 +26,8 @@ export interface Db {
   command(sql: string, params?: QueryParams): Promise<void>;
   /** Insert rows as JSONEachRow; `dedupToken` makes a retried batch a no-op. */
   insert(table: string, rows: readonly object[], dedupToken?: string): Promise<void>;
+  /** Insert a ready JSONEachRow body (newline-terminated lines), e.g. straight from the spool. */
+  insertRaw(table: string, body: Buffer | string, dedupToken?: string): Promise<void>;
   ping(): Promise<boolean>;
   /**
    * Run `fn` with a client whose session refuses writes and DDL, with time, memory and row limits
@@ -48,9 +50,11 @@ export async function openDb(config: Config): Promise<Db> {
   const { url, user, password, database } = config.clickhouse;
   const limits: DbLimits = { queryTimeoutSeconds: config.query.timeoutSeconds, queryMaxRows: config.query.maxRows };
   if (url) {
-    const client = createClient({ url, username: user, password, request_timeout: 60_000 });
+    // The collector logs failures itself (pino, with context); the client's console logger stays quiet.
+    const log = { level: ClickHouseLogLevel.OFF };
+    const client = createClient({ url, username: user, password, request_timeout: 60_000, log });
     const readonly = createClient({
-      url, username: user, password, database,
+      url, username: user, password, database, log,
       // On a server each request is its own session: these settings are per query.
       clickhouse_settings: readonlySettings(limits),
     });
@@ -143,10 +147,14 @@ class ClientDb implements Db {
 
   async insert(table: string, rows: readonly object[], dedupToken?: string): Promise<void> {
     if (rows.length === 0) return;
+    await this.insertRaw(table, rows.map((r) => JSON.stringify(r)).join('\n') + '\n', dedupToken);
+  }
+
+  async insertRaw(table: string, body: Buffer | string, dedupToken?: string): Promise<void> {
+    if (body.length === 0) return;
     if (!TABLE.test(table)) throw new Error(`invalid table name ${table}`);
     if (dedupToken !== undefined && !TOKEN.test(dedupToken)) throw new Error('invalid deduplication token');
     const settings = dedupToken ? ` SETTINGS insert_deduplication_token = '${dedupToken}'` : '';
-    const body = rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
     const res = await this.client.exec({
       query: `INSERT INTO ${this.database}.${table}${settings} FORMAT JSONEachRow`,
       values: Readable.from([body]),

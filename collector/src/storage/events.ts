@@ -2,7 +2,6 @@
  * `events`: the clickstream — one row per page view or custom event, each carrying the touch
  * (source, campaign, channel …) of the session it belongs to. Documented for analysts in README.md.
  */
-import type { Db } from './db.js';
 import type { Migration } from './migration.js';
 
 /** A row as inserted (JSONEachRow). Times are 'YYYY-MM-DD hh:mm:ss.sss' UTC strings. */
@@ -44,6 +43,10 @@ export interface EventRow {
   device_type: string;
   is_bot: boolean;
   sdk_version: string;
+  /** Set on identifying events (form with an email, identify): the derived person (migration 10). */
+  person_id: string;
+  email: string;
+  user_id: string;
 }
 
 export const eventsMigrations: readonly Migration[] = [
@@ -98,7 +101,3 @@ export const eventsMigrations: readonly Migration[] = [
     ],
   },
 ];
-
-export function insertEvents(db: Db, rows: readonly EventRow[], dedupToken: string): Promise<void> {
-  return db.insert('events', rows, dedupToken);
-}

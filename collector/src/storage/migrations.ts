@@ -5,12 +5,22 @@
  */
 import { deadLettersMigrations } from './dead-letters.js';
 import type { Db } from './db.js';
+import { dealsMigrations } from './deals.js';
 import { eventsMigrations } from './events.js';
+import { identitiesMigrations } from './identities.js';
 import type { Migration } from './migration.js';
 import { sitesMigrations } from './sites.js';
+import { stagesMigrations } from './stages.js';
 import { toClickHouseTime } from './time.js';
 
-export const MIGRATIONS: readonly Migration[] = [...eventsMigrations, ...sitesMigrations, ...deadLettersMigrations].sort((a, b) => a.version - b.version);
+export const MIGRATIONS: readonly Migration[] = [
+  ...eventsMigrations,
+  ...sitesMigrations,
+  ...deadLettersMigrations,
+  ...identitiesMigrations,
+  ...stagesMigrations,
+  ...dealsMigrations,
+].sort((a, b) => a.version - b.version);
 
 /** How long a migration lock may stand before a new start takes it over (its holder died). */
 const STALE_LOCK_MS = 10 * 60_000;

@@ -12,6 +12,8 @@ export interface Site {
   name: string;
   domains: string[];
   created_at: string;
+  /** SHA-256 (hex) of the site's secret key; empty when it has none. Never shown by the API. */
+  secret_key_hash?: string;
 }
 
 export const sitesMigrations: readonly Migration[] = [
@@ -33,16 +35,21 @@ export const sitesMigrations: readonly Migration[] = [
       ORDER BY site_id`,
     ],
   },
+  {
+    version: 3,
+    name: 'sites: secret key hash',
+    statements: (db) => [`ALTER TABLE ${db}.sites ADD COLUMN IF NOT EXISTS secret_key_hash String DEFAULT ''`],
+  },
 ];
 
 export async function listSites(db: Db): Promise<Site[]> {
   return db.query<Site>(
-    `SELECT site_id, public_key, name, domains, toString(created_at) AS created_at
+    `SELECT site_id, public_key, name, domains, toString(created_at) AS created_at, secret_key_hash
      FROM ${db.database}.sites FINAL WHERE NOT deleted ORDER BY site_id`,
   );
 }
 
 export async function saveSite(db: Db, site: Site): Promise<void> {
   const now = toClickHouseTime(Date.now());
-  await db.insert('sites', [{ ...site, created_at: site.created_at || now, updated_at: now, deleted: false }]);
+  await db.insert('sites', [{ ...site, secret_key_hash: site.secret_key_hash ?? '', created_at: site.created_at || now, updated_at: now, deleted: false }]);
 }

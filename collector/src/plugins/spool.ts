@@ -1,0 +1,73 @@
+/**
+ * Infrastructure plugin: the durable spool (spool/spool.ts) and its writer into ClickHouse
+ * (spool/drain.ts). `app.spool.append(table, rows)` resolves once the rows are fsync'd; the
+ * writer moves them into ClickHouse in the background. On close: stop taking appends, keep
+ * writing for up to CLOSELOOP_SHUTDOWN_GRACE_S, then close the files (the rest replays next start).
+ */
+import fp from 'fastify-plugin';
+import type { Config } from '../config.js';
+import { Drainer } from '../spool/drain.js';
+import { Spool } from '../spool/spool.js';
+import { deadLetter } from '../storage/dead-letters.js';
+
+export interface SpoolApi {
+  /** Resolves once `rows` are durable on disk (CL_SPOOL_FULL / CL_STORAGE_UNAVAILABLE otherwise). */
+  append(table: 'events' | 'dead_letters', rows: readonly object[]): Promise<void>;
+  /** Resolves true once everything spooled so far is in ClickHouse (false on timeout). */
+  drained(timeoutMs?: number): Promise<boolean>;
+  stats(): { pendingBytes: number; pendingRows: number; lagSeconds: number; full: boolean; lastError: string | undefined };
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    spool: SpoolApi;
+  }
+}
+
+export default fp<{ config: Config }>(
+  async (app, { config }) => {
+    const spool = await Spool.open({ dir: config.spool.dir, maxBytes: config.spool.maxBytes, segmentBytes: config.spool.segmentBytes });
+    if (spool.pending.length) app.log.info({ records: spool.pending.length, rows: spool.pendingRows }, 'spool replayed: writing to ClickHouse');
+    const m = app.metrics;
+    const drainer = new Drainer(spool, {
+      maxRows: config.insert.maxRows,
+      intervalMs: config.insert.intervalMs,
+      insert: (table, body, token) => app.db.insertRaw(table, body, token),
+      deadLetter: (r, reason, token) => app.db.insert('dead_letters', [deadLetter('insert', '', reason, r.body.toString())], token),
+      prepare: () => app.schema.ensure(),
+      onInserted: (table, rows, seconds) => {
+        m.insertRows.observe({ table }, rows);
+        m.insertSeconds.observe({ table }, seconds);
+      },
+      onError: (err, attempt) => {
+        m.insertErrors.inc();
+        if (attempt === 1 || attempt % 20 === 0) app.log.warn({ err, attempt }, 'spool: insert into ClickHouse failed; retrying');
+      },
+      onDeadLetter: (r, reason) => {
+        m.deadLetters.inc({ stage: 'insert' }, r.rows);
+        app.log.error({ reason, rows: r.rows }, 'spool: ClickHouse refused rows as data; kept in dead_letters');
+      },
+    });
+    const stats = () => ({
+      pendingBytes: spool.pendingBytes,
+      pendingRows: spool.pendingRows,
+      lagSeconds: spool.lagMs() / 1000,
+      full: spool.full,
+      lastError: drainer.lastError,
+    });
+    m.onCollect(stats);
+    app.decorate('spool', {
+      append: (table, rows) => (rows.length ? spool.append(table, Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n') + '\n')) : Promise.resolve()),
+      drained: (timeoutMs) => drainer.idle(timeoutMs),
+      stats,
+    } satisfies SpoolApi);
+    drainer.start();
+    // Registered after the clickhouse plugin, so (hooks run in reverse) this runs before it closes.
+    app.addHook('onClose', async () => {
+      await drainer.close(config.shutdownGraceMs);
+      await spool.close();
+      if (spool.pending.length) app.log.warn({ rows: spool.pendingRows }, 'spool: rows left for the next start');
+    });
+  },
+  { name: 'spool', dependencies: ['clickhouse', 'metrics'] },
+);

@@ -1,0 +1,182 @@
+/**
+ * The spool's drain side: moves pending records into ClickHouse in large batches, one insert at
+ * a time, oldest first. A batch is contiguous records of one segment and one table; its
+ * deduplication token is derived from where it lives (`<segment>-<start>-<end>`), and the spool
+ * checkpoints it before the insert, so a retry or a replay after a crash re-sends the same rows
+ * with the same token and ClickHouse stores them once. Failed inserts are retried with backoff
+ * for as long as it takes; records leave the spool only after ClickHouse confirmed them. A record
+ * ClickHouse refuses as data (should never happen: rows are built by toEventRow) goes to the
+ * dead-letter table with ClickHouse's reason instead of blocking the spool.
+ */
+import type { Pending, Spool } from './spool.js';
+
+export interface DrainOptions {
+  maxRows: number;
+  /** How long to let rows gather when fewer than maxRows are pending. */
+  intervalMs: number;
+  insert: (table: string, body: Buffer, token: string) => Promise<void>;
+  /** Store a record ClickHouse refused as data, with the reason. */
+  deadLetter: (record: Pending, reason: string, token: string) => Promise<void>;
+  /** Runs before the first insert until it succeeds (e.g. schema migrations). */
+  prepare?: () => Promise<void>;
+  maxBackoffMs?: number;
+  onInserted?: (table: string, rows: number, seconds: number) => void;
+  onError?: (err: unknown, attempt: number) => void;
+  onDeadLetter?: (record: Pending, reason: string) => void;
+}
+
+/** ClickHouse errors that mean "this data is wrong", not "storage is unavailable". */
+const DATA_ERROR = /CANNOT_PARSE|Cannot parse|TYPE_MISMATCH|INCORRECT_DATA|CANNOT_READ_ALL_DATA|INCORRECT_NUMBER_OF_COLUMNS|UNKNOWN_FIELD|Unknown field|ILLEGAL_COLUMN|CANNOT_INSERT_NULL|Incorrect surrogate|bad escape sequence|Code: (?:6|26|27|38|41|53|69|70|72|117|130|131)\./;
+
+export const isDataError = (err: unknown) => DATA_ERROR.test(err instanceof Error ? err.message : String(err));
+
+export const tokenOf = (batch: readonly Pending[]) => `${batch[0]!.seq}-${batch[0]!.start}-${batch.at(-1)!.end}`;
+
+export class Drainer {
+  private stopping = false;
+  private deadline = Infinity;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private prepared = false;
+  private wakeOnAppend = false;
+  /** The last insert error, until an insert succeeds again. */
+  lastError: string | undefined;
+
+  constructor(
+    private readonly spool: Spool,
+    private readonly opts: DrainOptions,
+  ) {
+    spool.onAppend(() => {
+      if (this.wakeOnAppend) this.wake?.();
+    });
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Resolves when nothing is pending (tests, shutdown). */
+  async idle(timeoutMs = 30_000): Promise<boolean> {
+    const until = Date.now() + timeoutMs;
+    while (this.spool.pending.length > 0) {
+      if (Date.now() > until) return false;
+      await sleep(5);
+    }
+    return true;
+  }
+
+  /** Keep draining for up to `graceMs`, then stop; what is left stays in the spool. */
+  async close(graceMs: number): Promise<void> {
+    this.stopping = true;
+    this.deadline = Date.now() + graceMs;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private get done(): boolean {
+    return this.stopping && (this.spool.pending.length === 0 || Date.now() >= this.deadline);
+  }
+
+  private async run(): Promise<void> {
+    while (!this.done) {
+      if (this.spool.pending.length === 0) {
+        await this.pause(1000, true);
+        continue;
+      }
+      if (!this.stopping && this.spool.pendingRows < this.opts.maxRows) await sleep(this.opts.intervalMs);
+      const batch = this.nextBatch();
+      await this.withRetry(() => this.store(batch));
+      if (this.done && this.spool.pending[0] === batch[0]) break;
+    }
+  }
+
+  private nextBatch(): Pending[] {
+    const p = this.spool.pending;
+    const head = p[0]!;
+    const inflight = this.spool.replayInflight;
+    if (inflight && inflight.seq === head.seq && inflight.start === head.start) {
+      const batch: Pending[] = [];
+      for (const r of p) {
+        batch.push(r);
+        if (r.end >= inflight.end) break;
+      }
+      return batch;
+    }
+    const batch: Pending[] = [head];
+    let rows = head.rows;
+    for (let i = 1; i < p.length; i++) {
+      const r = p[i]!;
+      if (r.seq !== head.seq || r.table !== head.table || rows + r.rows > this.opts.maxRows) break;
+      batch.push(r);
+      rows += r.rows;
+    }
+    return batch;
+  }
+
+  private async store(batch: Pending[]): Promise<void> {
+    if (!this.prepared) {
+      await this.opts.prepare?.();
+      this.prepared = true;
+    }
+    const t0 = performance.now();
+    await this.spool.markInflight(batch);
+    try {
+      await this.insertGroup(batch);
+    } catch (err) {
+      if (!isDataError(err)) throw err;
+      // One record's data is refused: store the others one by one, dead-letter the refused ones.
+      for (const r of batch) {
+        try {
+          await this.insertGroup([r]);
+        } catch (e) {
+          if (!isDataError(e)) throw e;
+          const reason = (e instanceof Error ? e.message : String(e)).slice(0, 2000);
+          await this.opts.deadLetter(r, reason, `dl-${tokenOf([r])}`);
+          this.opts.onDeadLetter?.(r, reason);
+        }
+      }
+    }
+    this.spool.replayInflight = undefined;
+    await this.spool.ack(batch);
+    this.lastError = undefined;
+    this.opts.onInserted?.(batch[0]!.table, batch.reduce((n, r) => n + r.rows, 0), (performance.now() - t0) / 1000);
+  }
+
+  private insertGroup(batch: Pending[]): Promise<void> {
+    const body = batch.length === 1 ? batch[0]!.body : Buffer.concat(batch.map((r) => r.body));
+    return this.opts.insert(batch[0]!.table, body, tokenOf(batch));
+  }
+
+  private async withRetry(fn: () => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        this.lastError = err instanceof Error ? err.message.slice(0, 500) : String(err);
+        this.opts.onError?.(err, attempt);
+        if (this.done) return;
+        await this.pause(Math.min(this.opts.maxBackoffMs ?? 5000, 50 * 2 ** Math.min(attempt, 10)), false);
+      }
+    }
+  }
+
+  /** Sleep; close() always wakes it, a new append only when `onAppend`. */
+  private pause(ms: number, onAppend: boolean): Promise<void> {
+    this.wakeOnAppend = onAppend;
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        this.wake = undefined;
+        resolve();
+      };
+    });
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

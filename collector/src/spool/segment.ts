@@ -1,0 +1,68 @@
+/**
+ * The spool's on-disk format. A segment is a file `<seq>.seg` (seq zero-padded, so names sort in
+ * order) of records, each `u32 length | u32 crc32(payload) | payload` (little-endian). A payload
+ * is `<table>\n` followed by the rows as JSONEachRow lines — the exact body of the later insert.
+ * A crash can leave a torn last record; reading stops at the first record whose length or
+ * checksum does not hold, and everything before it is intact.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { crc32 } from './crc32.js';
+
+export const HEADER_BYTES = 8;
+
+/** One spooled request: its rows for one table, and where it lives on disk. */
+export interface SpoolRecord {
+  readonly seq: number;
+  /** Byte offset of the record's header in its segment, and of the byte after it. */
+  readonly start: number;
+  readonly end: number;
+  readonly table: string;
+  readonly rows: number;
+  /** JSONEachRow lines, newline-terminated. */
+  readonly body: Buffer;
+}
+
+export function encodeRecord(table: string, body: Buffer): Buffer {
+  const payload = Buffer.concat([Buffer.from(`${table}\n`), body]);
+  const header = Buffer.alloc(HEADER_BYTES);
+  header.writeUInt32LE(payload.length, 0);
+  header.writeUInt32LE(crc32(payload), 4);
+  return Buffer.concat([header, payload]);
+}
+
+export function countLines(body: Buffer): number {
+  let n = 0;
+  for (let i = body.indexOf(10); i !== -1; i = body.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+export const segmentName = (seq: number) => `${String(seq).padStart(12, '0')}.seg`;
+
+/** Segment sequence numbers present in `dir`, ascending. */
+export function listSegments(dir: string): number[] {
+  return readdirSync(dir)
+    .filter((f) => /^\d{12}\.seg$/.test(f))
+    .map((f) => Number(f.slice(0, 12)))
+    .sort((a, b) => a - b);
+}
+
+/** The intact records of a segment from byte `from` on; `torn` says whether garbage followed them. */
+export function readSegment(dir: string, seq: number, from = 0): { records: SpoolRecord[]; torn: boolean } {
+  const buf = readFileSync(path.join(dir, segmentName(seq)));
+  const records: SpoolRecord[] = [];
+  let off = from;
+  while (off + HEADER_BYTES <= buf.length) {
+    const len = buf.readUInt32LE(off);
+    const end = off + HEADER_BYTES + len;
+    if (end > buf.length) break;
+    const payload = buf.subarray(off + HEADER_BYTES, end);
+    if (crc32(payload) !== buf.readUInt32LE(off + 4)) break;
+    const nl = payload.indexOf(10);
+    if (nl <= 0) break;
+    const body = Buffer.from(payload.subarray(nl + 1));
+    records.push({ seq, start: off, end, table: payload.subarray(0, nl).toString(), rows: countLines(body), body });
+    off = end;
+  }
+  return { records, torn: off !== buf.length };
+}

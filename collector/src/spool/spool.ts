@@ -1,0 +1,230 @@
+/**
+ * The append-only spool: an accepted request's rows are on disk (fsync'd) before the collector
+ * answers 202, and stay there until ClickHouse confirmed their insert.
+ *
+ * - Group commit: appends that arrive while a flush runs wait for the next one, which writes
+ *   them all with one `writev` and one `fdatasync` — many requests share one sync.
+ * - Segments rotate by size; a segment is deleted once every record in it is confirmed.
+ * - `checkpoint.json` says how far ClickHouse has confirmed (segment, offset) and which batch
+ *   is being inserted, so a restart re-sends exactly that batch with the same deduplication token.
+ * - Replay at open: every record after the checkpoint is pending again; a torn last record
+ *   (a crash mid-write, never acknowledged) is skipped, and appends go to a fresh segment.
+ */
+import { mkdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { open, rename, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { ClError } from '../errors.js';
+import { countLines, encodeRecord, listSegments, readSegment, segmentName, type SpoolRecord } from './segment.js';
+
+export interface SpoolOptions {
+  dir: string;
+  /** Most bytes pending (not yet confirmed by ClickHouse); appends beyond it fail with CL_SPOOL_FULL. */
+  maxBytes: number;
+  /** A segment is closed and a new one started once it is this big. */
+  segmentBytes: number;
+}
+
+export interface Pending extends SpoolRecord {
+  /** When it was appended (or replayed), ms. */
+  readonly at: number;
+}
+
+interface Checkpoint {
+  seq: number;
+  offset: number;
+  inflight?: { seq: number; start: number; end: number } | undefined;
+}
+
+interface Waiter {
+  buf: Buffer;
+  table: string;
+  body: Buffer;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+export class Spool {
+  readonly pending: Pending[] = [];
+  /** Bytes of pending records plus appends waiting for their flush. */
+  private bytes = 0;
+  private waiting: Waiter[] = [];
+  private flushing: Promise<void> | undefined;
+  private fh!: FileHandle;
+  private activeSeq = 0;
+  private activeSize = 0;
+  private closed = false;
+  private refused = false;
+  private checkpoint: Checkpoint;
+  private listeners = new Set<() => void>();
+  /** A batch that was being inserted when the process stopped: re-sent first, as it was. */
+  replayInflight: Checkpoint['inflight'];
+
+  private constructor(private readonly opts: SpoolOptions) {
+    this.checkpoint = { seq: 0, offset: 0 };
+  }
+
+  static async open(opts: SpoolOptions): Promise<Spool> {
+    const s = new Spool(opts);
+    await s.replay();
+    return s;
+  }
+
+  get pendingBytes(): number {
+    return this.bytes;
+  }
+  get pendingRows(): number {
+    return this.pending.reduce((n, r) => n + r.rows, 0);
+  }
+  /** Age of the oldest record not yet in ClickHouse, ms (0 when none). */
+  lagMs(now = Date.now()): number {
+    return this.pending.length ? now - this.pending[0]!.at : 0;
+  }
+  /** At the cap: an append was refused and nothing has been confirmed since. */
+  get full(): boolean {
+    return this.refused || this.bytes >= this.opts.maxBytes;
+  }
+
+  /** Called whenever records become pending. */
+  onAppend(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Resolves once the rows are durable on disk. Throws CL_SPOOL_FULL when over the cap. */
+  append(table: string, body: Buffer): Promise<void> {
+    if (this.closed) return Promise.reject(new ClError('CL_STORAGE_UNAVAILABLE', 'The collector is shutting down.', { headers: { 'retry-after': '5' } }));
+    const buf = encodeRecord(table, body);
+    if (this.bytes + buf.length > this.opts.maxBytes) {
+      this.refused = true;
+      return Promise.reject(new ClError('CL_SPOOL_FULL', undefined, { headers: { 'retry-after': '30' } }));
+    }
+    this.bytes += buf.length;
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ buf, table, body, resolve, reject });
+      this.kick();
+    });
+  }
+
+  /** Records ClickHouse has confirmed: they must be the oldest pending ones, in order. */
+  async ack(batch: readonly Pending[]): Promise<void> {
+    const last = batch.at(-1);
+    if (!last) return;
+    for (const r of batch) {
+      if (this.pending[0] !== r) throw new Error('spool: acknowledged out of order');
+      this.pending.shift();
+      this.bytes -= r.end - r.start;
+    }
+    this.refused = false;
+    await this.writeCheckpoint({ seq: last.seq, offset: last.end });
+    const keepFrom = this.pending[0]?.seq ?? this.activeSeq;
+    for (const seq of listSegments(this.opts.dir)) if (seq < keepFrom) unlinkSync(path.join(this.opts.dir, segmentName(seq)));
+  }
+
+  /** Remember the batch about to be inserted, so a restart re-sends exactly it. */
+  async markInflight(batch: readonly Pending[]): Promise<void> {
+    const first = batch[0];
+    const last = batch.at(-1);
+    if (!first || !last) return;
+    await this.writeCheckpoint({ ...this.checkpoint, inflight: { seq: first.seq, start: first.start, end: last.end } });
+  }
+
+  /** Finish pending appends, close the file. Pending records stay on disk for the next start. */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.flushing) await this.flushing;
+    await this.fh.close();
+  }
+
+  private kick(): void {
+    if (this.flushing || this.waiting.length === 0) return;
+    this.flushing = this.flush().finally(() => {
+      this.flushing = undefined;
+      this.kick();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const group = this.waiting.splice(0);
+    if (this.activeSize >= this.opts.segmentBytes) await this.rotate();
+    const start = this.activeSize;
+    try {
+      await this.fh.writev(group.map((w) => w.buf), start);
+      await this.fh.datasync();
+    } catch (err) {
+      for (const w of group) {
+        this.bytes -= w.buf.length;
+        w.reject(new ClError('CL_STORAGE_UNAVAILABLE', 'The spool could not write to disk.', { headers: { 'retry-after': '5' }, cause: err }));
+      }
+      await this.rotate().catch(() => undefined); // never append after a possibly torn write
+      return;
+    }
+    const now = Date.now();
+    let off = start;
+    for (const w of group) {
+      const end = off + w.buf.length;
+      this.pending.push({ seq: this.activeSeq, start: off, end, table: w.table, rows: countLines(w.body), body: w.body, at: now });
+      off = end;
+    }
+    this.activeSize = off;
+    for (const w of group) w.resolve();
+    for (const fn of this.listeners) fn();
+  }
+
+  private async rotate(): Promise<void> {
+    await this.fh?.close().catch(() => undefined);
+    this.activeSeq++;
+    this.activeSize = 0;
+    this.fh = await open(path.join(this.opts.dir, segmentName(this.activeSeq)), 'wx');
+    await syncDir(this.opts.dir);
+  }
+
+  private async replay(): Promise<void> {
+    mkdirSync(this.opts.dir, { recursive: true });
+    try {
+      this.checkpoint = JSON.parse(readFileSync(path.join(this.opts.dir, 'checkpoint.json'), 'utf8')) as Checkpoint;
+    } catch {
+      this.checkpoint = { seq: 0, offset: 0 };
+    }
+    this.replayInflight = this.checkpoint.inflight;
+    const now = Date.now();
+    let last = 0;
+    for (const seq of listSegments(this.opts.dir)) {
+      last = seq;
+      if (seq < this.checkpoint.seq) {
+        unlinkSync(path.join(this.opts.dir, segmentName(seq)));
+        continue;
+      }
+      const { records } = readSegment(this.opts.dir, seq, seq === this.checkpoint.seq ? this.checkpoint.offset : 0);
+      for (const r of records) {
+        this.pending.push({ ...r, at: now });
+        this.bytes += r.end - r.start;
+      }
+    }
+    this.activeSeq = Math.max(last, this.checkpoint.seq);
+    await this.rotate();
+  }
+
+  private async writeCheckpoint(cp: Checkpoint): Promise<void> {
+    this.checkpoint = cp;
+    const file = path.join(this.opts.dir, 'checkpoint.json');
+    const tmp = `${file}.tmp`;
+    const fh = await open(tmp, 'w');
+    try {
+      await fh.writeFile(JSON.stringify(cp));
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, file);
+    await syncDir(this.opts.dir);
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const d = await open(dir, 'r');
+  try {
+    await d.sync();
+  } finally {
+    await d.close();
+  }
+}
