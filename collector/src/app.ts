@@ -16,6 +16,7 @@ import sites, { DEMO_SITE } from './plugins/sites.js';
 import spool from './plugins/spool.js';
 import adminBackupRoutes from './routes/admin-backup.js';
 import adminSitesRoutes from './routes/admin-sites.js';
+import attributionRoutes from './routes/attribution.js';
 import conversionsRoutes from './routes/conversions.js';
 import leadsRoutes from './routes/leads.js';
 import eventsRoutes from './routes/events.js';
@@ -86,6 +87,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(adminBackupRoutes);
   await app.register(conversionsRoutes);
   await app.register(leadsRoutes);
+  await app.register(attributionRoutes);
   await app.register(staticRoutes, { demo: config.demo });
   return app;
 }

@@ -3,6 +3,7 @@
  * `schema_migrations`. Every statement is safe to run twice (IF NOT EXISTS …), so a start that
  * died halfway simply applies the rest next time.
  */
+import { attributionViewsMigrations } from './attribution-views.js';
 import { deadLettersMigrations } from './dead-letters.js';
 import type { Db } from './db.js';
 import { dealsMigrations } from './deals.js';
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ...identitiesMigrations,
   ...stagesMigrations,
   ...dealsMigrations,
+  ...attributionViewsMigrations,
 ].sort((a, b) => a.version - b.version);
 
 /** How long a migration lock may stand before a new start takes it over (its holder died). */

@@ -1,0 +1,126 @@
+/**
+ * Attribution models as ClickHouse SQL: a conversion's touches are the sessions of the person's
+ * visitors (all devices) within the lookback window before it; each model gives every touch a
+ * weight, and the weights of one conversion add up to 1. Everything runs in ClickHouse over
+ * arrays per conversion — events are never pulled into Node.
+ *
+ * Position-based models name *role* touches, each with a share, and a share for "the rest":
+ * - a touch that holds several roles gets all their shares;
+ * - the rest share is split evenly over the touches without a role, or over all touches when
+ *   every touch has a role;
+ * - a role whose milestone does not exist for the conversion (no opportunity stage, a lead
+ *   conversion has no close) is left out, and the shares that remain are scaled up to add to 1.
+ * A conversion without any touch in its window is credited to the pseudo-touch `(no touch)`, so
+ * that every model's credits add up to the total of conversions and revenue.
+ */
+
+export const MODELS = ['first_touch', 'last_touch', 'last_non_direct', 'linear', 'time_decay', 'u_shaped', 'w_shaped', 'full_path'] as const;
+export type RuleModel = (typeof MODELS)[number];
+export type Model = RuleModel | 'markov';
+export const ALL_MODELS: readonly Model[] = [...MODELS, 'markov'];
+
+export const CONVERSIONS = ['lead', 'customer', 'revenue'] as const;
+export type ConversionKind = (typeof CONVERSIONS)[number];
+
+/** What credit can be grouped by: touch columns of the `touchpoints` view. */
+export const DIMENSIONS = ['channel', 'source', 'medium', 'campaign', 'term', 'content', 'referrer_domain', 'landing_page'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+export const NO_TOUCH = '(no touch)';
+const NIL = "toUUID('00000000-0000-0000-0000-000000000000')";
+
+export interface WindowSettings {
+  /** Touches count when at most this many days before the conversion. */
+  lookbackDays: number;
+  /** Time decay: a touch this many days older than another gets half its weight. */
+  halfLifeDays: number;
+}
+
+export const DEFAULT_WINDOW: WindowSettings = { lookbackDays: 90, halfLifeDays: 7 };
+
+/** `roles`: [1-based index expression (0 = absent), share]; `rest`: share of the touches without a role. */
+function positional(roles: readonly [string, number][], rest: number): string {
+  const list = `arrayFilter(r -> r.1 > 0, [${roles.map(([i, s]) => `(toUInt32(${i}), toFloat64(${s}))`).join(', ')}])`;
+  return `arrayMap(i -> arraySum(arrayMap(r -> if(r.1 = i, r.2, 0), ${list}))
+      + if(length(arrayDistinct(arrayMap(r -> r.1, ${list}))) = n, ${rest} / n,
+           if(has(arrayMap(r -> r.1, ${list}), i), 0, ${rest} / (n - length(arrayDistinct(arrayMap(r -> r.1, ${list})))))),
+    arrayEnumerate(tss))`;
+}
+
+/** Raw weights per model (normalized afterwards), over `tss` (touch times), `channels`, and the role indexes. */
+const RAW: Record<RuleModel, string> = {
+  first_touch: 'arrayMap(i -> toFloat64(i = 1), arrayEnumerate(tss))',
+  last_touch: 'arrayMap(i -> toFloat64(i = n), arrayEnumerate(tss))',
+  // The last touch that is not Direct; Direct only when there is nothing else.
+  last_non_direct: "arrayMap(i -> toFloat64(i = if(arrayLastIndex(c -> c != 'Direct', channels) = 0, n, arrayLastIndex(c -> c != 'Direct', channels))), arrayEnumerate(tss))",
+  linear: 'arrayMap(i -> toFloat64(1), arrayEnumerate(tss))',
+  time_decay: 'arrayMap(t -> pow(2, -dateDiff(\'millisecond\', t, conv_ts) / (half_life_days * 86400000)), tss)',
+  u_shaped: positional([['1', 0.4], ['lead_idx', 0.4]], 0.2),
+  w_shaped: positional([['1', 0.3], ['lead_idx', 0.3], ['close_idx', 0.3]], 0.1),
+  full_path: positional([['1', 0.225], ['lead_idx', 0.225], ['opp_idx', 0.225], ['close_idx', 0.225]], 0.1),
+};
+
+export interface AttributedTouchesOptions {
+  database: string;
+  /** Bind `{site:String}`, `{conversion:String}`, `{from:DateTime64(3)}`, `{to:DateTime64(3)}` filters (the API); without: every conversion (the analysts' view). */
+  filtered: boolean;
+  /** Literal window settings (the view), or bound `{lookback_days:UInt32}` / `{half_life_days:Float64}` (the API). */
+  window?: WindowSettings;
+}
+
+/**
+ * One row per (conversion, touch): the conversion (site, person, kind, time, value, record id),
+ * the touch (time, session, every dimension) and one weight column per rule-based model.
+ */
+export function attributedTouchesSql({ database: d, filtered, window }: AttributedTouchesOptions): string {
+  const lookback = window ? String(window.lookbackDays) : '{lookback_days:UInt32}';
+  const halfLife = window ? String(window.halfLifeDays) : '{half_life_days:Float64}';
+  const site = filtered ? 'site_id = {site:String}' : '1';
+  const conv = filtered ? 'site_id = {site:String} AND kind = {conversion:String} AND ts >= {from:DateTime64(3)} AND ts < {to:DateTime64(3)}' : '1';
+  const dims = DIMENSIONS.map((c) => `t.${c}`).join(', ');
+  const none = DIMENSIONS.map(() => `'${NO_TOUCH}'`).join(', ');
+  return `
+SELECT site_id, person_id, kind, conv_ts, value, record_id,
+       touch.1 AS touch_ts, touch.2 AS session_id, ${DIMENSIONS.map((c, i) => `touch.${i + 3} AS ${c}`).join(', ')},
+       ${MODELS.map((m) => `w_${m} AS ${m}`).join(', ')}
+FROM
+(
+  SELECT *, ${MODELS.map((m) => `arrayMap(x -> x / arraySum(raw_${m}), raw_${m}) AS w_${m}`).join(', ')}
+  FROM
+  (
+    SELECT *, ${MODELS.map((m) => `${RAW[m]} AS raw_${m}`).join(',\n           ')}
+    FROM
+    (
+      SELECT *,
+             if(empty(found), [(conv_ts, ${NIL}, ${none})], found) AS path,
+             arrayMap(x -> x.1, path) AS tss,
+             arrayMap(x -> x.3, path) AS channels,
+             toUInt32(length(path)) AS n,
+             ${halfLife} AS half_life_days,
+             -- a milestone after the conversion plays no role in it
+             if(lead_at <= conv_ts, arrayLastIndex(t -> t <= lead_at, tss), 0) AS lead_idx,
+             if(has_opportunity AND opportunity_at <= conv_ts, arrayLastIndex(t -> t <= opportunity_at, tss), 0) AS opp_idx,
+             if(kind = 'lead', 0, n) AS close_idx
+      FROM
+      (
+        SELECT c.site_id AS site_id, c.person_id AS person_id, c.kind AS kind, c.ts AS conv_ts, c.value AS value, c.record_id AS record_id,
+               any(m.lead_at) AS lead_at, any(m.opportunity_at) AS opportunity_at, any(m.has_opportunity) AS has_opportunity,
+               arraySort(groupArrayIf((t.ts, t.session_id, ${dims}),
+                 t.session_id != ${NIL} AND t.ts <= c.ts AND t.ts >= c.ts - toIntervalDay(${lookback}))) AS found
+        FROM (SELECT * FROM ${d}.conversions WHERE ${conv}) AS c
+        LEFT JOIN (SELECT * FROM ${d}.touchpoints WHERE ${site} AND person_id != ${NIL}) AS t
+          ON t.site_id = c.site_id AND t.person_id = c.person_id
+        LEFT JOIN
+        (
+          SELECT site_id, person_id, minIf(ts, stage = 'lead') AS lead_at, minIf(ts, stage = 'opportunity') AS opportunity_at,
+                 countIf(stage = 'opportunity') > 0 AS has_opportunity
+          FROM ${d}.stages FINAL WHERE ${site}
+          GROUP BY site_id, person_id
+        ) AS m ON m.site_id = c.site_id AND m.person_id = c.person_id
+        GROUP BY c.site_id, c.person_id, c.kind, c.ts, c.value, c.record_id
+      )
+    )
+  )
+)
+ARRAY JOIN path AS touch, ${MODELS.map((m) => `w_${m}`).join(', ')}`;
+}

@@ -1,0 +1,50 @@
+/**
+ * `GET /v1/attribution` (site secret key, or admin token + `site`): credit per channel, source,
+ * campaign … under one model; `GET /v1/attribution/compare`: every model side by side.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { ALL_MODELS, CONVERSIONS, DEFAULT_WINDOW, DIMENSIONS } from '../attribution/models.js';
+import { attribution, compareModels } from '../attribution/report.js';
+import { parseOrThrow } from '../validation.js';
+import { siteOfRequest } from './site-scope.js';
+
+const DAY = 86_400_000;
+const time = z.union([z.iso.datetime({ offset: true }), z.iso.date()], { message: 'must be an ISO 8601 date or date-time' }).transform((s) => Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s));
+
+const Common = z.object({
+  site: z.string().max(253).optional(),
+  conversion: z.enum(CONVERSIONS, { message: `must be one of ${CONVERSIONS.join(', ')}` }).default('customer'),
+  groupBy: z.enum(DIMENSIONS, { message: `must be one of ${DIMENSIONS.join(', ')}` }).default('channel'),
+  from: time.optional(),
+  to: time.optional(),
+  lookback_days: z.coerce.number().int().min(1).max(3650).default(DEFAULT_WINDOW.lookbackDays),
+  half_life_days: z.coerce.number().min(0.01).max(3650).default(DEFAULT_WINDOW.halfLifeDays),
+});
+const One = Common.extend({ model: z.enum(ALL_MODELS as [string, ...string[]], { message: `must be one of ${ALL_MODELS.join(', ')}` }).default('linear') });
+
+function scope(q: z.output<typeof Common>) {
+  const to = q.to ?? Date.now();
+  return {
+    conversion: q.conversion,
+    groupBy: q.groupBy,
+    from: q.from ?? to - 90 * DAY,
+    to,
+    window: { lookbackDays: q.lookback_days, halfLifeDays: q.half_life_days },
+  };
+}
+
+const attributionRoutes: FastifyPluginAsync = async (app) => {
+  app.get('/v1/attribution', async (req) => {
+    const q = parseOrThrow(One, req.query);
+    const siteId = await siteOfRequest(app, req, q.site);
+    return attribution(app.db, { siteId, model: q.model as (typeof ALL_MODELS)[number], ...scope(q) });
+  });
+  app.get('/v1/attribution/compare', async (req) => {
+    const q = parseOrThrow(Common, req.query);
+    const siteId = await siteOfRequest(app, req, q.site);
+    return compareModels(app.db, { siteId, ...scope(q) });
+  });
+};
+
+export default attributionRoutes;
