@@ -18,6 +18,7 @@ import adminBackupRoutes from './routes/admin-backup.js';
 import adminSitesRoutes from './routes/admin-sites.js';
 import attributionRoutes from './routes/attribution.js';
 import conversionsRoutes from './routes/conversions.js';
+import costsRoutes from './routes/costs.js';
 import leadsRoutes from './routes/leads.js';
 import eventsRoutes from './routes/events.js';
 import healthRoutes from './routes/health.js';
@@ -88,6 +89,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(conversionsRoutes);
   await app.register(leadsRoutes);
   await app.register(attributionRoutes);
+  await app.register(costsRoutes);
   await app.register(staticRoutes, { demo: config.demo });
   return app;
 }

@@ -199,3 +199,40 @@ describe('the attribution API', () => {
     expect(badDim.json()).toMatchObject({ statusCode: 400, path: 'groupBy' });
   });
 });
+
+describe('costs and ROI', () => {
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const postCosts = (body: object, key = ADMIN_TOKEN) => app.inject({ method: 'POST', url: '/v1/costs', headers: { authorization: `Bearer ${key}` }, payload: body });
+
+  it('stores spend per day and campaign, idempotently, and reports ROI per campaign under a model', async () => {
+    const first = await postCosts({ site: SITE, costs: [
+      { date: day(t0), source: 'facebook', medium: 'paid_social', campaign: 'spring', amount: 300, currency: 'EUR' },
+      { date: day(t0 + DAY), source: 'google', medium: 'cpc', campaign: 'brand', amount: 200, currency: 'EUR' },
+    ] });
+    expect(first.json()).toEqual({ received: 2, created: 2, updated: 0 });
+    // The ad platform corrected a day: sending it again replaces it.
+    const again = await postCosts({ site: SITE, date: day(t0 + DAY), source: 'google', medium: 'cpc', campaign: 'brand', amount: 250, currency: 'eur' });
+    expect(again.json()).toEqual({ received: 1, created: 0, updated: 1 });
+
+    const range = `from=${new Date(t0 - DAY).toISOString()}&to=${new Date(t0 + 30 * DAY).toISOString()}`;
+    const res = await app.inject({ method: 'GET', url: `/v1/attribution/roi?site=${SITE}&model=linear&groupBy=campaign&${range}`, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json() as { total: Record<string, number>; rows: Record<string, number | string | null>[] };
+    const byKey = Object.fromEntries(body.rows.map((r) => [r.key, r]));
+    // spring: half of Ada's lead, a quarter of Ada as a customer and of her 1,200; cost 300.
+    expect(byKey.spring).toMatchObject({ cost: 300, leads: 0.5, customers: 0.25, revenue: 300, cost_per_lead: 600, cac: 1200, roas: 1, roi: 0 });
+    // brand: Dan's lead, half of Dan as a customer and of his 500; cost 250.
+    expect(byKey.brand).toMatchObject({ cost: 250, leads: 1, customers: 0.5, revenue: 250, cost_per_lead: 250, cac: 500, roas: 1, roi: 0 });
+    expect(byKey.nl).toMatchObject({ cost: 0, roas: null, roi: null });
+    expect(body.total).toMatchObject({ cost: 550, leads: 3, customers: 3, revenue: 1799 });
+
+    const byChannel = await app.inject({ method: 'GET', url: `/v1/attribution/roi?site=${SITE}&model=linear&groupBy=channel&${range}`, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(Object.fromEntries((byChannel.json().rows as { key: string; cost: number }[]).map((r) => [r.key, r.cost]))).toMatchObject({ 'Paid Social': 300, 'Paid Search': 250 });
+  });
+
+  it('refuses bad cost rows and the public key', async () => {
+    expect((await postCosts({ site: SITE, date: '2026-13-01', source: 'x', amount: 1, currency: 'EUR' })).json()).toMatchObject({ statusCode: 400, path: 'date' });
+    expect((await postCosts({ site: SITE, date: '2026-01-01', source: 'x', amount: -1, currency: 'EUR' })).json()).toMatchObject({ statusCode: 400, path: 'amount' });
+    expect((await postCosts({ site: SITE, date: '2026-01-01', source: 'x', amount: 1, currency: 'EUR' }, publicKey)).json()).toMatchObject({ statusCode: 401, code: 'CL_UNAUTHORIZED' });
+  });
+});

@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { amountOf, mapColumns, stageOf, timeOf } from './crm-columns.js';
+import { amountOf, CONVERSION_HEADERS, COST_HEADERS, mapColumns, stageOf, timeOf } from './crm-columns.js';
 
 describe('CRM export columns', () => {
   it('finds the columns of a HubSpot deals export and honours --map', () => {
     const header = ['Record ID', 'Deal Name', 'Deal Stage', 'Amount', 'Close Date', 'Associated Contact Email', 'Currency'];
-    expect(mapColumns(header, {})).toEqual({ record_id: 0, stage: 2, amount: 3, ts: 4, email: 5, currency: 6 });
-    expect(mapColumns(['Opp', 'Who', 'Value'], { record_id: 'Opp', email: 'who' })).toMatchObject({ record_id: 0, email: 1, amount: 2 });
-    expect(() => mapColumns(['a'], { email: 'Mail' })).toThrow(/no column 'Mail'/);
+    expect(mapColumns(header, {}, CONVERSION_HEADERS)).toEqual({ record_id: 0, stage: 2, amount: 3, ts: 4, email: 5, currency: 6 });
+    expect(mapColumns(['Opp', 'Who', 'Value'], { record_id: 'Opp', email: 'who' }, CONVERSION_HEADERS)).toMatchObject({ record_id: 0, email: 1, amount: 2 });
+    expect(() => mapColumns(['a'], { email: 'Mail' }, CONVERSION_HEADERS)).toThrow(/no column 'Mail'/);
+  });
+
+  it('finds the columns of ad platform cost exports', () => {
+    expect(mapColumns(['Day', 'Campaign', 'Cost', 'Currency code'], {}, COST_HEADERS)).toEqual({ date: 0, campaign: 1, amount: 2, currency: 3 });
+    expect(mapColumns(['Reporting starts', 'Campaign name', 'Amount spent (EUR)'], {}, COST_HEADERS)).toEqual({ date: 0, campaign: 1, amount: 2 });
   });
 
   it('reads stage names, amounts and dates as CRMs write them', () => {

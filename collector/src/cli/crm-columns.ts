@@ -1,14 +1,14 @@
 /**
- * How CRM export columns and values map onto conversions: header names that HubSpot, Salesforce,
- * Pipedrive and plain spreadsheets use, overridable with `--map field=Header`; stage names; amounts
- * written with thousands separators; dates.
+ * How CRM and ad platform export columns and values map onto conversions and costs: header names
+ * that HubSpot, Salesforce, Pipedrive, ad platforms and plain spreadsheets use, overridable with
+ * `--map field=Header`; stage names; amounts written with thousands separators; dates.
  */
 import type { Stage } from '../storage/stages.js';
 
 export const CONVERSION_FIELDS = ['record_id', 'email', 'user_id', 'visitor_id', 'stage', 'amount', 'currency', 'ts'] as const;
 export type ConversionField = (typeof CONVERSION_FIELDS)[number];
 
-const HEADERS: Record<ConversionField, string[]> = {
+export const CONVERSION_HEADERS: Record<ConversionField, string[]> = {
   record_id: ['record id', 'id', 'deal id', 'opportunity id', 'record', 'hs object id', 'crm id'],
   email: ['email', 'e-mail', 'email address', 'contact email', 'associated contact email', 'primary contact email', 'person email'],
   user_id: ['user id', 'external id', 'customer id'],
@@ -19,15 +19,28 @@ const HEADERS: Record<ConversionField, string[]> = {
   ts: ['ts', 'date', 'close date', 'closedate', 'closed at', 'won time', 'time', 'changed at', 'stage date'],
 };
 
+/** Ad platform exports (Google Ads, Meta, LinkedIn …) or a spreadsheet of spend per day and campaign. */
+export const COST_FIELDS = ['date', 'source', 'medium', 'campaign', 'amount', 'currency'] as const;
+export type CostField = (typeof COST_FIELDS)[number];
+
+export const COST_HEADERS: Record<CostField, string[]> = {
+  date: ['day', 'date', 'reporting starts', 'start date'],
+  source: ['source', 'utm source', 'platform', 'network'],
+  medium: ['medium', 'utm medium'],
+  campaign: ['campaign', 'utm campaign', 'campaign name'],
+  amount: ['cost', 'spend', 'amount', 'amount spent', 'amount spent (eur)', 'amount spent (usd)', 'total spent'],
+  currency: ['currency', 'currency code'],
+};
+
 const norm = (h: string) => h.trim().toLowerCase().replace(/[\s_\-.]+/g, ' ');
 
 /** Column index per field, from explicit `mapping` first, then the known header names. */
-export function mapColumns(header: string[], mapping: Partial<Record<ConversionField, string>>): Partial<Record<ConversionField, number>> {
+export function mapColumns<F extends string>(header: string[], mapping: Partial<Record<F, string>>, headers: Record<F, string[]>): Partial<Record<F, number>> {
   const normalized = header.map(norm);
-  const out: Partial<Record<ConversionField, number>> = {};
-  for (const field of CONVERSION_FIELDS) {
+  const out: Partial<Record<F, number>> = {};
+  for (const field of Object.keys(headers) as F[]) {
     const wanted = mapping[field];
-    const i = wanted !== undefined ? normalized.indexOf(norm(wanted)) : normalized.findIndex((h) => h === norm(field) || HEADERS[field].includes(h));
+    const i = wanted !== undefined ? normalized.indexOf(norm(wanted)) : normalized.findIndex((h) => h === norm(field) || headers[field].includes(h));
     if (wanted !== undefined && i < 0) throw new Error(`--map ${field}=${wanted}: the file has no column '${wanted}' (columns: ${header.join(', ')})`);
     if (i >= 0) out[field] = i;
   }

@@ -84,6 +84,22 @@ describe('closeloop import customers', () => {
     expect((await revenue('eve@example.com'))?.stage).toBe('sql');
   });
 
+  it('imports costs from an ad platform export, by line, idempotently per day and campaign', async () => {
+    const file = csv('costs.csv', [
+      'Day,Source,Medium,Campaign,Cost,Currency code',
+      '2026-11-01,google,cpc,brand,"1,234.50",EUR',
+      '2026-11-01,facebook,paid_social,spring,300,EUR',
+      'yesterday,google,cpc,brand,10,EUR',
+      '2026-11-02,google,cpc,brand,,EUR',
+    ].join('\n'));
+    const s = await run(file, { kind: 'costs' });
+    expect(s).toMatchObject({ rows: 4, created: 2, updated: 0 });
+    expect(s.rejected).toEqual([{ line: 4, message: "date: 'yesterday' is not a date (use YYYY-MM-DD)" }, { line: 5, message: 'amount: missing' }]);
+    expect(await run(file, { kind: 'costs' })).toMatchObject({ created: 0, updated: 2 });
+    const costs = await sql(app, "SELECT campaign, channel, toFloat64(amount) AS amount FROM costs FINAL WHERE site_id = 'shop.example.com' ORDER BY campaign");
+    expect(costs).toEqual([{ campaign: 'brand', channel: 'Paid Search', amount: 1234.5 }, { campaign: 'spring', channel: 'Paid Social', amount: 300 }]);
+  });
+
   it('works on the store directly when no collector runs', async () => {
     await app.close();
     const file = csv('offline.csv', 'Record ID,Email,Amount,Currency,Close Date\nO-1,fay@example.com,50,USD,2026-11-05\n');

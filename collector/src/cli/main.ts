@@ -18,9 +18,11 @@ Usage:
   closeloop sites list                             list sites and their public keys
   closeloop import customers <file.csv> [options]  import closed deals from a CRM export (idempotent on the record id)
   closeloop import stages <file.csv> [options]     import lifecycle stage changes (lead, mql, sql, opportunity, customer, lost)
+  closeloop import costs <file.csv> [options]      import marketing spend per day and campaign (idempotent per day and campaign)
       --site SITE_ID        the site (needed with the admin token, or when no collector runs)
       --key sk_…            a site secret key instead of the admin token
-      --map f=Header,…      name columns (fields: record_id, email, user_id, visitor_id, stage, amount, currency, ts)
+      --map f=Header,…      name columns (customers/stages: record_id, email, user_id, visitor_id, stage, amount, currency, ts;
+                            costs: date, source, medium, campaign, amount, currency)
       --currency EUR        currency of amounts when the file has no currency column
       --delimiter ';'       field separator (default ',')
   closeloop backup <dir>                           back up the embedded store (every table's rows + DDL)
@@ -67,10 +69,10 @@ export async function main(argv: readonly string[], env: Env, out = (s: string) 
       }
       return usage('closeloop sites add <domain> [--name NAME] | closeloop sites list');
     case 'import': {
-      if ((sub !== 'customers' && sub !== 'stages') || !arg) return usage('closeloop import customers|stages <file.csv> [--site S] [--key sk_…] [--map f=Header,…] [--currency EUR] [--delimiter ;]');
+      if ((sub !== 'customers' && sub !== 'stages' && sub !== 'costs') || !arg) return usage('closeloop import customers|stages|costs <file.csv> [--site S] [--key sk_…] [--map f=Header,…] [--currency EUR] [--delimiter ;]');
       const str = (k: string) => (typeof flags[k] === 'string' ? (flags[k] as string) : undefined);
       const summary = await importCsv(config, {
-        kind: sub, file: arg, mapping: parseMapping(str('map')), delimiter: str('delimiter') ?? ',',
+        kind: sub, file: arg, mapping: parseMapping(str('map'), sub), delimiter: str('delimiter') ?? ',',
         ...(str('site') ? { site: str('site') } : {}), ...(str('key') ? { key: str('key') } : {}), ...(str('currency') ? { currency: str('currency') } : {}),
       }, out);
       return summary.rejected.length > 0 ? 3 : 0;

@@ -1,11 +1,13 @@
 /**
  * `GET /v1/attribution` (site secret key, or admin token + `site`): credit per channel, source,
- * campaign … under one model; `GET /v1/attribution/compare`: every model side by side.
+ * campaign … under one model; `GET /v1/attribution/compare`: every model side by side;
+ * `GET /v1/attribution/roi`: spend beside attributed leads, customers and revenue.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { ALL_MODELS, CONVERSIONS, DEFAULT_WINDOW, DIMENSIONS } from '../attribution/models.js';
 import { attribution, compareModels } from '../attribution/report.js';
+import { ROI_DIMENSIONS, roiReport } from '../attribution/roi.js';
 import { parseOrThrow } from '../validation.js';
 import { siteOfRequest } from './site-scope.js';
 
@@ -21,7 +23,9 @@ const Common = z.object({
   lookback_days: z.coerce.number().int().min(1).max(3650).default(DEFAULT_WINDOW.lookbackDays),
   half_life_days: z.coerce.number().min(0.01).max(3650).default(DEFAULT_WINDOW.halfLifeDays),
 });
-const One = Common.extend({ model: z.enum(ALL_MODELS as [string, ...string[]], { message: `must be one of ${ALL_MODELS.join(', ')}` }).default('linear') });
+const model = z.enum(ALL_MODELS as [string, ...string[]], { message: `must be one of ${ALL_MODELS.join(', ')}` }).default('linear');
+const One = Common.extend({ model });
+const Roi = Common.extend({ model, groupBy: z.enum(ROI_DIMENSIONS, { message: `must be one of ${ROI_DIMENSIONS.join(', ')}` }).default('campaign') });
 
 function scope(q: z.output<typeof Common>) {
   const to = q.to ?? Date.now();
@@ -44,6 +48,11 @@ const attributionRoutes: FastifyPluginAsync = async (app) => {
     const q = parseOrThrow(Common, req.query);
     const siteId = await siteOfRequest(app, req, q.site);
     return compareModels(app.db, { siteId, ...scope(q) });
+  });
+  app.get('/v1/attribution/roi', async (req) => {
+    const q = parseOrThrow(Roi, req.query);
+    const siteId = await siteOfRequest(app, req, q.site);
+    return roiReport(app.db, { siteId, model: q.model as (typeof ALL_MODELS)[number], ...scope(q), groupBy: q.groupBy });
   });
 };
 

@@ -4,6 +4,7 @@
  * died halfway simply applies the rest next time.
  */
 import { attributionViewsMigrations } from './attribution-views.js';
+import { costsMigrations } from './costs.js';
 import { deadLettersMigrations } from './dead-letters.js';
 import type { Db } from './db.js';
 import { dealsMigrations } from './deals.js';
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ...stagesMigrations,
   ...dealsMigrations,
   ...attributionViewsMigrations,
+  ...costsMigrations,
 ].sort((a, b) => a.version - b.version);
 
 /** How long a migration lock may stand before a new start takes it over (its holder died). */
