@@ -19,6 +19,7 @@ import adminSitesRoutes from './routes/admin-sites.js';
 import attributionRoutes from './routes/attribution.js';
 import conversionsRoutes from './routes/conversions.js';
 import costsRoutes from './routes/costs.js';
+import reportsRoutes from './routes/reports.js';
 import leadsRoutes from './routes/leads.js';
 import eventsRoutes from './routes/events.js';
 import healthRoutes from './routes/health.js';
@@ -90,6 +91,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(leadsRoutes);
   await app.register(attributionRoutes);
   await app.register(costsRoutes);
+  await app.register(reportsRoutes);
   await app.register(staticRoutes, { demo: config.demo });
   return app;
 }

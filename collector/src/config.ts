@@ -21,6 +21,7 @@ export const CONFIG_REFERENCE = [
   ['CLICKHOUSE_DATABASE', 'closeloop', 'Database holding closeloop tables (created at start).'],
   ['CLOSELOOP_ADMIN_TOKEN', '(generated in demo mode)', 'Bearer token for admin APIs (`/v1/query`, `/v1/admin/*`). `npm start` generates one and keeps it in `DATA_DIR/admin-token`; `closeloop start` refuses to run without it.'],
   ['CLOSELOOP_DEMO', 'false', 'Serve the demo site under `/demo/` with the demo site key `pk_demo` (set by `npm start`).'],
+  ['CLOSELOOP_DEMO_DATA', 'true', 'In demo mode, fill the empty demo site with a generated, realistic 90 days of traffic, leads, deals and costs (seeded: the same every time), so the dashboard has something to show. `false`: start empty.'],
   ['CLOSELOOP_URL', 'http://localhost:PORT', 'Where CLI commands (`closeloop sql`, `closeloop sites`) find the running collector.'],
   ['CLOSELOOP_MAX_BODY_BYTES', '1048576', 'Largest accepted request body; larger gets `413 CL_BODY_TOO_LARGE`.'],
   ['CLOSELOOP_INSERT_MAX_ROWS', '10000', 'Most rows in one ClickHouse insert from the spool.'],
@@ -48,6 +49,7 @@ const EnvSchema = z.object({
     .default('closeloop'),
   CLOSELOOP_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   CLOSELOOP_DEMO: bool.default(false),
+  CLOSELOOP_DEMO_DATA: bool.default(true),
   CLOSELOOP_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://localhost:8080' }).optional(),
   CLOSELOOP_MAX_BODY_BYTES: intIn(1024, 100 * 1024 * 1024).default(1024 * 1024),
   CLOSELOOP_INSERT_MAX_ROWS: intIn(1, 1_000_000).default(10_000),
@@ -76,6 +78,8 @@ export interface Config {
   /** May be unset here; the process entry generates one in demo mode (see cli/start.ts). */
   readonly adminToken?: string;
   readonly demo: boolean;
+  /** Demo mode: seed the empty demo site with generated data. */
+  readonly demoData: boolean;
   /** Where CLI commands reach the running collector. */
   readonly collectorUrl: string;
   readonly maxBodyBytes: number;
@@ -116,6 +120,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     },
     ...(e.CLOSELOOP_ADMIN_TOKEN ? { adminToken: e.CLOSELOOP_ADMIN_TOKEN } : {}),
     demo: e.CLOSELOOP_DEMO,
+    demoData: e.CLOSELOOP_DEMO_DATA,
     collectorUrl: (e.CLOSELOOP_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     maxBodyBytes: e.CLOSELOOP_MAX_BODY_BYTES,
     insert: { maxRows: e.CLOSELOOP_INSERT_MAX_ROWS, intervalMs: e.CLOSELOOP_INSERT_INTERVAL_MS },

@@ -6,6 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import { withAdminToken } from './admin-token.js';
 import { buildApp } from './app.js';
+import { hasDemoData, seedDemoData } from './demo/seed.js';
 import { loadConfig, type Config } from './config.js';
 import { DEMO_SITE } from './plugins/sites.js';
 
@@ -28,6 +29,10 @@ export async function runServer(baseConfig: Config, print: (line: string) => voi
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 
+  if (config.demo && config.demoData && app.schema.ready && !(await hasDemoData(app.db))) {
+    const seeded = await seedDemoData(app.db);
+    print(`  demo data:   ${seeded.visitors} visitors, ${seeded.events} events, ${seeded.leads} leads, ${seeded.deals} deals over 90 days (generated; CLOSELOOP_DEMO_DATA=false to start empty)`);
+  }
   await app.listen({ port: config.port, host: config.host });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;

@@ -11,7 +11,7 @@ import { loadConfig, type Config } from './config.js';
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 export function testConfig(overrides: Record<string, string> = {}, dataDir = mkdtempSync(path.join(os.tmpdir(), 'closeloop-test-'))): Config {
-  return loadConfig({ CLOSELOOP_DATA_DIR: dataDir, CLOSELOOP_ADMIN_TOKEN: ADMIN_TOKEN, CLOSELOOP_DEMO: 'true', CLOSELOOP_INSERT_INTERVAL_MS: '5', CLOSELOOP_RATE_LIMIT: '0', CLOSELOOP_SHUTDOWN_GRACE_S: '5', ...overrides });
+  return loadConfig({ CLOSELOOP_DATA_DIR: dataDir, CLOSELOOP_ADMIN_TOKEN: ADMIN_TOKEN, CLOSELOOP_DEMO: 'true', CLOSELOOP_DEMO_DATA: 'false', CLOSELOOP_INSERT_INTERVAL_MS: '5', CLOSELOOP_RATE_LIMIT: '0', CLOSELOOP_SHUTDOWN_GRACE_S: '5', ...overrides });
 }
 
 export function testApp(config: Config = testConfig()): Promise<FastifyInstance> {

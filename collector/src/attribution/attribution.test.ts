@@ -167,10 +167,11 @@ describe('the Markov model', () => {
 describe('every model', () => {
   it('credits add up to the totals of leads, customers and revenue, grouped by any dimension', async () => {
     for (const conversion of ['lead', 'customer', 'revenue'] as const) {
-      for (const model of ALL_MODELS) {
-        for (const groupBy of ['channel', 'campaign']) {
-          const r = await report(model, conversion, groupBy);
-          const sum = r.rows.reduce((a, row) => ({ c: a.c + row.conversions, v: a.v + row.value }), { c: 0, v: 0 });
+      for (const groupBy of ['channel', 'campaign', 'landing_page']) {
+        const res = await app.inject({ method: 'GET', url: `/v1/attribution/compare?site=${SITE}&conversion=${conversion}&groupBy=${groupBy}&from=${new Date(t0 - DAY).toISOString()}&to=${new Date(t0 + 30 * DAY).toISOString()}`, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+        const r = res.json() as { total: { conversions: number; value: number }; rows: Record<string, { conversions: number; value: number }>[] };
+        for (const model of ALL_MODELS) {
+          const sum = r.rows.reduce((a, row) => ({ c: a.c + row[model]!.conversions, v: a.v + row[model]!.value }), { c: 0, v: 0 });
           expect(sum.c, `${model} ${conversion} ${groupBy}`).toBeCloseTo(r.total.conversions, 9);
           expect(sum.v, `${model} ${conversion} ${groupBy}`).toBeCloseTo(r.total.value, 9);
         }
@@ -234,5 +235,36 @@ describe('costs and ROI', () => {
     expect((await postCosts({ site: SITE, date: '2026-13-01', source: 'x', amount: 1, currency: 'EUR' })).json()).toMatchObject({ statusCode: 400, path: 'date' });
     expect((await postCosts({ site: SITE, date: '2026-01-01', source: 'x', amount: -1, currency: 'EUR' })).json()).toMatchObject({ statusCode: 400, path: 'amount' });
     expect((await postCosts({ site: SITE, date: '2026-01-01', source: 'x', amount: 1, currency: 'EUR' }, publicKey)).json()).toMatchObject({ statusCode: 401, code: 'CL_UNAUTHORIZED' });
+  });
+});
+
+describe('dashboard reports', () => {
+  const range = `from=${new Date(t0 - DAY).toISOString()}&to=${new Date(t0 + 30 * DAY).toISOString()}`;
+  const get = (url: string) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+
+  it('overview: totals and a daily series of visitors, leads, customers and revenue', async () => {
+    const res = await get(`/v1/reports/overview?site=${SITE}&${range}`);
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json() as { totals: Record<string, number>; series: { day: string; visitors: number; leads: number; revenue: number }[] };
+    expect(body.totals).toEqual({ visitors: 4, sessions: 7, pageviews: 7, leads: 3, customers: 3, revenue: 1799 });
+    expect(body.series).toHaveLength(32); // every calendar day the range touches (it starts and ends mid-day)
+    const day = (ms: number) => body.series.find((p) => p.day === new Date(ms).toISOString().slice(0, 10))!;
+    expect(day(t0)).toMatchObject({ visitors: 1 });
+    expect(day(t0 + 6 * DAY)).toMatchObject({ revenue: 1299 });
+    expect(body.series.reduce((a, p) => a + p.leads, 0)).toBe(3);
+  });
+
+  it('funnel: visitors, leads and customers by first-touch channel (across devices)', async () => {
+    const res = await get(`/v1/reports/funnel?site=${SITE}&${range}`);
+    const rows = Object.fromEntries((res.json().rows as { channel: string }[]).map((r) => [r.channel, r]));
+    expect(rows['Paid Social']).toEqual({ channel: 'Paid Social', visitors: 1, leads: 1, customers: 1, lead_rate: 1, customer_rate: 1 });
+    expect(rows['Organic Search']).toMatchObject({ visitors: 1, leads: 0, customers: 0, lead_rate: 0, customer_rate: null });
+    expect(rows.Direct).toMatchObject({ visitors: 1, leads: 1, customers: 0 });
+    expect(rows['Paid Search']).toMatchObject({ visitors: 1, leads: 1, customers: 1 });
+    expect(rows['(no touch)']).toMatchObject({ visitors: 0, leads: 0, customers: 1 });
+  });
+
+  it('refuses a reversed range', async () => {
+    expect((await get(`/v1/reports/overview?site=${SITE}&from=2026-02-01&to=2026-01-01`)).json()).toMatchObject({ statusCode: 400, path: 'from' });
   });
 });

@@ -7,7 +7,7 @@
 import type { Db } from '../storage/db.js';
 import { toClickHouseTime } from '../storage/time.js';
 import { markovCredit, type Transition } from './markov.js';
-import { ALL_MODELS, attributedTouchesSql, NO_TOUCH, type ConversionKind, type Dimension, type Model, type WindowSettings } from './models.js';
+import { ALL_MODELS, attributedTouchesSql, MODELS, NO_TOUCH, type ConversionKind, type Dimension, type Model, type RuleModel, type WindowSettings } from './models.js';
 
 export interface AttributionQuery {
   siteId: string;
@@ -40,7 +40,7 @@ export interface AttributionReport {
 
 const NIL = "toUUID('00000000-0000-0000-0000-000000000000')";
 
-function params(q: AttributionQuery) {
+function params(q: Omit<AttributionQuery, 'model'>) {
   return {
     site: q.siteId,
     conversion: q.conversion,
@@ -54,7 +54,7 @@ function params(q: AttributionQuery) {
 
 const num = (v: unknown) => Number(v ?? 0);
 
-async function totals(db: Db, q: AttributionQuery): Promise<AttributionReport['total']> {
+async function totals(db: Db, q: Omit<AttributionQuery, 'model'>): Promise<AttributionReport['total']> {
   const [t] = await db.query<{ conversions: string; value: number }>(
     `SELECT count() AS conversions, sum(value) AS value FROM ${db.database}.conversions
      WHERE site_id = {site:String} AND kind = {conversion:String} AND ts >= {from:DateTime64(3)} AND ts < {to:DateTime64(3)}`,
@@ -63,17 +63,18 @@ async function totals(db: Db, q: AttributionQuery): Promise<AttributionReport['t
   return { conversions: num(t?.conversions), value: num(t?.value) };
 }
 
-async function ruleBased(db: Db, q: AttributionQuery): Promise<CreditRow[]> {
-  const rows = await db.query<{ key: string; conversions: number; value: number }>(
-    `SELECT {dim:Identifier} AS key, sum({model:Identifier}) AS conversions, sum({model:Identifier} * value) AS value
+/** Credit per key under every rule-based model, from one pass over the attributed touches. */
+async function ruleBased(db: Db, q: Omit<AttributionQuery, 'model'>): Promise<Map<RuleModel, CreditRow[]>> {
+  const rows = await db.query<Record<string, string | number>>(
+    `SELECT {dim:Identifier} AS key, ${MODELS.map((m) => `sum(${m}) AS c_${m}, sum(${m} * value) AS v_${m}`).join(', ')}
      FROM (${attributedTouchesSql({ database: db.database, filtered: true })})
      GROUP BY key`,
-    { ...params(q), model: q.model },
+    params(q),
   );
-  return rows.map((r) => ({ key: r.key, conversions: num(r.conversions), value: num(r.value) }));
+  return new Map(MODELS.map((m) => [m, rows.map((r) => ({ key: String(r.key), conversions: num(r[`c_${m}`]), value: num(r[`v_${m}`]) }))]));
 }
 
-async function markov(db: Db, q: AttributionQuery): Promise<CreditRow[]> {
+async function markov(db: Db, q: Omit<AttributionQuery, 'model'>): Promise<CreditRow[]> {
   const d = db.database;
   const journeys = `(${attributedTouchesSql({ database: d, filtered: true })})`;
   const transitions = await db.query<{ src: string; dst: string; n: string }>(
@@ -113,10 +114,9 @@ async function markov(db: Db, q: AttributionQuery): Promise<CreditRow[]> {
 
 const byCredit = (a: CreditRow, b: CreditRow) => b.value - a.value || b.conversions - a.conversions || a.key.localeCompare(b.key);
 
-export async function attribution(db: Db, q: AttributionQuery): Promise<AttributionReport> {
-  const [total, rows] = await Promise.all([totals(db, q), q.model === 'markov' ? markov(db, q) : ruleBased(db, q)]);
+function report(q: Omit<AttributionQuery, 'model'>, model: Model, total: AttributionReport['total'], rows: CreditRow[]): AttributionReport {
   return {
-    model: q.model,
+    model,
     conversion: q.conversion,
     group_by: q.groupBy,
     from: new Date(q.from).toISOString(),
@@ -126,10 +126,15 @@ export async function attribution(db: Db, q: AttributionQuery): Promise<Attribut
   };
 }
 
+export async function attribution(db: Db, q: AttributionQuery): Promise<AttributionReport> {
+  const [total, rows] = await Promise.all([totals(db, q), q.model === 'markov' ? markov(db, q) : ruleBased(db, q).then((all) => all.get(q.model as RuleModel)!)]);
+  return report(q, q.model, total, rows);
+}
+
 /** Every model side by side: per key, the credit of each model. */
 export async function compareModels(db: Db, q: Omit<AttributionQuery, 'model'>) {
-  const reports: AttributionReport[] = [];
-  for (const model of ALL_MODELS) reports.push(await attribution(db, { ...q, model }));
+  const [total, rules, markovRows] = await Promise.all([totals(db, q), ruleBased(db, q), markov(db, q)]);
+  const reports = ALL_MODELS.map((m) => report(q, m, total, m === 'markov' ? markovRows : rules.get(m)!));
   const keys = [...new Set(reports.flatMap((r) => r.rows.map((row) => row.key)))];
   const creditOf = (r: AttributionReport, key: string) => {
     const row = r.rows.find((x) => x.key === key);
@@ -140,8 +145,8 @@ export async function compareModels(db: Db, q: Omit<AttributionQuery, 'model'>) 
     group_by: q.groupBy,
     from: new Date(q.from).toISOString(),
     to: new Date(q.to).toISOString(),
-    total: reports[0]!.total,
+    total,
     models: ALL_MODELS,
-    rows: keys.map((key) => ({ key, ...Object.fromEntries(reports.map((r) => [r.model, creditOf(r, key)])) })),
+    rows: keys.map((key) => ({ key, ...(Object.fromEntries(reports.map((r) => [r.model, creditOf(r, key)])) as Record<Model, { conversions: number; value: number }>) })),
   };
 }
