@@ -2,16 +2,25 @@ import { describe, expect, it } from 'vitest';
 import type { InitOptions } from './config.js';
 import { resolveConfig, scriptOptions } from './config.js';
 
+/** `dataset` of a script element with these `data-*` attributes. */
 const script = (attrs: Record<string, string>, src = 'https://collector.test:8443/cl.js?v=1') => ({
   src,
-  getAttribute: (n: string) => attrs[n] ?? null,
+  dataset: Object.fromEntries(Object.entries(attrs).map(([k, v]) => [k.slice(5).replace(/-(\w)/g, (_, c: string) => c.toUpperCase()), v])),
 });
 
 describe('resolveConfig', () => {
-  it('applies defaults and freezes', () => {
+  it('applies defaults', () => {
     const c = resolveConfig({ site: 'pk_1' });
-    expect(c).toEqual({ site: 'pk_1', endpoint: '', spa: true, autoPageview: true, debug: false, cookieName: '_cl_vid', cookieDomain: undefined });
-    expect(Object.isFrozen(c)).toBe(true);
+    expect(c).toEqual({
+      site: 'pk_1', endpoint: '', spa: true, hash: false, autocapture: true, autoPageview: true, forms: 'on', debug: false, cookieName: '_cl_vid', cookieDomain: undefined,
+    });
+  });
+
+  it('reads the forms mode: on, off (or false), lead', () => {
+    const forms = (v: InitOptions['forms']) => resolveConfig({ site: 'pk', forms: v }).forms;
+    expect([forms(undefined), forms(true), forms(''), forms('on')]).toEqual(['on', 'on', 'on', 'on']);
+    expect([forms(false), forms('false'), forms('off')]).toEqual(['off', 'off', 'off']);
+    expect(forms('lead')).toBe('lead');
   });
 
   it('trims trailing slashes of the endpoint', () => {
@@ -40,7 +49,12 @@ describe('scriptOptions', () => {
         ),
       ),
     ).toMatchObject({ endpoint: 'https://e.test', spa: false, debug: true, cookieName: 'vid', cookieDomain: 'shop.test' });
-    expect(scriptOptions(script({ 'data-site': 'pk', 'data-debug': 'false' })).debug).toBe(false);
+    expect(resolveConfig(scriptOptions(script({ 'data-site': 'pk', 'data-debug': 'false' }))).debug).toBe(false);
+    expect(resolveConfig(scriptOptions(script({ 'data-site': 'pk', 'data-hash': '', 'data-autocapture': 'false' })))).toMatchObject({ hash: true, autocapture: false });
+  });
+
+  it('defaults to the folder of a first-party proxy path', () => {
+    expect(resolveConfig(scriptOptions(script({ 'data-site': 'pk' }, 'https://shop.test/cl/cl.js'))).endpoint).toBe('https://shop.test/cl');
   });
 
   it('uses the page origin for an inline script', () => {

@@ -1,8 +1,13 @@
-/** SDK settings, read once — from `init({...})` or the script tag's `data-*` attributes — then frozen. */
+/** SDK settings, read once — from `init({...})` or the script tag's `data-*` attributes — into a read-only object. */
+
+import type { FormsMode } from './forms.js';
 
 declare const __CL_VERSION__: string;
 /** Replaced at build time (rollup `replace`); 'dev' when running from source (tests). */
 export const VERSION: string = typeof __CL_VERSION__ == 'string' ? __CL_VERSION__ : 'dev';
+
+/** A flag: a boolean, or the string of a `data-*` attribute (present = on, unless `"false"`). */
+type Flag = boolean | string;
 
 export interface InitOptions {
   /** The site's public key (required). */
@@ -10,46 +15,66 @@ export interface InitOptions {
   /** Collector origin (+ optional path prefix); events go to `{endpoint}/v1/events`. Default: this page's origin. */
   endpoint?: string;
   /** Track single-page-app navigations (History API). Default true. */
-  spa?: boolean;
+  spa?: Flag;
+  /** With `spa`, a change of the `#hash` is a page view too (hash routers). Default false. */
+  hash?: Flag;
+  /** Record clicks on links and buttons (outbound, downloads, mailto:, tel:) as `click` events. Default true. */
+  autocapture?: Flag;
   /** Record a page view on init. Default true. */
-  autoPageview?: boolean;
+  autoPageview?: Flag;
+  /**
+   * Capture submitted forms as leads (see forms.ts): `'on'` (default), `'off'` (or false), or
+   * `'lead'`: only forms marked `data-cl-lead`.
+   */
+  forms?: Flag;
   /** Log what the SDK does and drops to the console. Default false. */
-  debug?: boolean;
+  debug?: Flag;
   /** Name of the visitor cookie. Default `_cl_vid`. */
   cookieName?: string;
   /** Domain of the cookies, e.g. `example.com`. Default: the registrable domain, found by trial. */
   cookieDomain?: string;
 }
 
-export type Config = Readonly<Required<Omit<InitOptions, 'cookieDomain'>> & { cookieDomain: string | undefined }>;
+export interface Config {
+  readonly site: string;
+  readonly endpoint: string;
+  readonly spa: boolean;
+  readonly hash: boolean;
+  readonly autocapture: boolean;
+  readonly autoPageview: boolean;
+  readonly forms: FormsMode;
+  readonly debug: boolean;
+  readonly cookieName: string;
+  readonly cookieDomain: string | undefined;
+}
+
+const flag = (v: Flag | undefined, dflt: boolean): boolean => (v == null ? dflt : v !== false && v != 'false');
 
 export function resolveConfig(o: InitOptions): Config {
   if (!o || typeof o.site != 'string' || !o.site) throw new Error('site (data-site) is required');
-  return Object.freeze({
+  return {
     site: o.site,
     endpoint: (o.endpoint ?? '').replace(/\/+$/, ''),
-    spa: o.spa !== false,
-    autoPageview: o.autoPageview !== false,
-    debug: !!o.debug,
+    spa: flag(o.spa, true),
+    hash: flag(o.hash, false),
+    autocapture: flag(o.autocapture, true),
+    autoPageview: flag(o.autoPageview, true),
+    forms: o.forms == 'lead' ? 'lead' : flag(o.forms, true) && o.forms != 'off' ? 'on' : 'off',
+    debug: flag(o.debug, false),
     cookieName: o.cookieName || '_cl_vid',
     cookieDomain: o.cookieDomain || undefined,
-  });
+  };
 }
 
 /** The parts of a `<script>` element the config needs. */
-export type ScriptLike = Pick<HTMLScriptElement, 'getAttribute' | 'src'>;
+export type ScriptLike = Pick<HTMLScriptElement, 'dataset' | 'src'>;
 
-/** Options from `<script src=".../cl.js" data-site="…" data-endpoint="…" data-spa="false" data-debug>`. */
-export function scriptOptions(script: ScriptLike): InitOptions {
-  const attr = (name: string): string | undefined => script.getAttribute('data-' + name) ?? undefined;
-  const debug = attr('debug');
-  return {
-    site: attr('site') ?? '',
-    // `src` is absolute ('' for an inline script: then the page's own origin)
-    endpoint: attr('endpoint') ?? (script.src && new URL(script.src).origin),
-    spa: attr('spa') != 'false',
-    debug: debug != null && debug != 'false',
-    cookieName: attr('cookie-name'),
-    cookieDomain: attr('cookie-domain'),
-  };
-}
+/**
+ * Options from `<script src=".../cl.js" data-site="…" data-endpoint="…" data-spa="false" data-debug>`:
+ * every `data-*` attribute is the option of the same name (`data-cookie-name` → `cookieName`);
+ * the endpoint defaults to the script's folder — `https://c.example.com/cl.js` → `https://c.example.com`,
+ * a first-party proxy's `https://shop.example.com/cl/cl.js` → `https://shop.example.com/cl` — or, for
+ * an inline script, ''  (the page's own origin).
+ */
+export const scriptOptions = (script: ScriptLike): InitOptions =>
+  ({ endpoint: script.src && new URL('.', script.src).href, ...script.dataset }) as unknown as InitOptions;

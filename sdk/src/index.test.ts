@@ -1,6 +1,6 @@
 /**
  * The SDK end to end in a fake browser (node has no DOM): cookie jar with domain rules,
- * localStorage, location/history, sendBeacon. Each "page load" re-imports the modules.
+ * localStorage, location/history, fetch and sendBeacon. Each "page load" re-imports the modules.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CustomEvent, EventBatch, PageviewEvent } from './protocol.js';
@@ -12,8 +12,10 @@ const PUBLIC_SUFFIXES = ['test', 'com'];
 
 class FakeBrowser {
   jar = new Map<string, { value: string; domain: string | undefined }>();
-  storage = new Map<string, string>();
-  beacons: EventBatch[] = [];
+  storage: Record<string, string> = {};
+  /** Batches the collector received (keepalive fetch or beacon), in order. */
+  sent: EventBatch[] = [];
+  beacons = 0;
   cookiesEnabled = true;
   win = new EventTarget() as EventTarget & { closeloop?: unknown };
   doc!: EventTarget & Record<string, unknown>;
@@ -53,17 +55,24 @@ class FakeBrowser {
       pushState: (_s: unknown, _t: string, u?: string) => void (u && (this.loc = new URL(u, this.loc))),
       replaceState: (_s: unknown, _t: string, u?: string) => void (u && (this.loc = new URL(u, this.loc))),
     });
-    vi.stubGlobal('localStorage', {
-      getItem: (k: string) => this.storage.get(k) ?? null,
-      setItem: (k: string, v: string) => void this.storage.set(k, v),
-    });
+    vi.stubGlobal('localStorage', this.storage);
     vi.stubGlobal('navigator', {
-      sendBeacon: (url: string, blob: Blob) => {
+      onLine: true,
+      sendBeacon: (url: string, body: string) => {
         expect(url).toMatch(/\/v1\/events$/);
-        void blob.text().then((t) => this.beacons.push(JSON.parse(t) as EventBatch));
+        this.beacons++;
+        this.sent.push(JSON.parse(body) as EventBatch);
         return true;
       },
     });
+    vi.stubGlobal('fetch', (url: string, init: RequestInit) => {
+      expect(url).toMatch(/\/v1\/events$/);
+      expect(init).toMatchObject({ method: 'POST', keepalive: true });
+      const batch = JSON.parse(init.body as string) as EventBatch;
+      this.sent.push(batch);
+      return Promise.resolve(new Response(JSON.stringify({ accepted: batch.events.length }), { status: 202 }));
+    });
+    vi.stubGlobal('HTMLFormElement', class { submit() {} });
     setup?.(this);
     return (await import('./index.js')) as Api;
   }
@@ -82,11 +91,10 @@ class FakeBrowser {
     else this.jar.set(name, { value: decodeURIComponent(pair.slice(eq + 1)), domain });
   }
 
-  /** Runs the queue's timer and waits for the beacons' bodies. */
+  /** Runs the queue's timer; what the collector received since the last call. */
   async flush(): Promise<EventBatch[]> {
-    vi.advanceTimersByTime(1000);
-    await new Promise((r) => setImmediate(r));
-    return this.beacons.splice(0);
+    await vi.advanceTimersByTimeAsync(1000);
+    return this.sent.splice(0);
   }
 }
 
@@ -206,8 +214,8 @@ describe('closeloop SDK', () => {
     cl.init({ site: 'pk' });
     b.doc.visibilityState = 'hidden';
     b.doc.dispatchEvent(new Event('visibilitychange'));
-    await new Promise((r) => setImmediate(r));
-    expect(b.beacons).toHaveLength(1);
+    expect(b.beacons).toBe(1);
+    expect(b.sent.flatMap((x) => x.events).map((e) => e.type)).toEqual(['pageview']);
   });
 
   it('records a page view when the page comes back from the back/forward cache', async () => {
@@ -250,19 +258,19 @@ describe('closeloop SDK', () => {
 });
 
 describe('script tag build (browser.ts)', () => {
-  const tag = (attrs: Record<string, string>) => ({ src: 'https://collector.test/cl.js', getAttribute: (n: string) => attrs[n] ?? null });
+  const tag = (dataset: Record<string, string>) => ({ src: 'https://collector.test/cl.js', dataset });
 
   it('inits from data-*, exposes window.closeloop and replays the pre-load queue', async () => {
     const urls: string[] = [];
     await b.load('https://www.shop.test/', '', (br) => {
-      br.doc.currentScript = tag({ 'data-site': 'pk_tag' });
+      br.doc.currentScript = tag({ site: 'pk_tag' });
       br.win.closeloop = { q: [['track', 'early', { a: 1 }], ['nope'], ['page']] };
-      const send = navigator.sendBeacon.bind(navigator);
-      vi.stubGlobal('navigator', { sendBeacon: (u: string, d: Blob) => (urls.push(u), send(u, d)) });
+      const send = fetch;
+      vi.stubGlobal('fetch', (u: string, i: RequestInit) => (urls.push(u), send(u, i)));
     });
     await import('./browser.js');
     const api = b.win.closeloop as Record<string, unknown>;
-    expect(Object.keys(api).sort()).toEqual(['getVisitorId', 'init', 'page', 'track']);
+    expect(Object.keys(api).sort()).toEqual(['getVisitorId', 'identify', 'init', 'page', 'track']);
     const events = (await b.flush()).flatMap((x) => x.events);
     expect(events.map((e) => (e.type == 'custom' ? e.name : e.type))).toEqual(['pageview', 'early', 'pageview']);
     expect(urls).toEqual(['https://collector.test/v1/events']);

@@ -14,44 +14,42 @@ export type { PropValue } from './protocol.js';
 export { VERSION };
 
 let tracker: Tracker | undefined;
-let debug = false;
 
-const log = (...a: unknown[]): void => {
-  if (debug) console.log('[closeloop]', ...a);
-};
+/** `f`, catching and dropping whatever it throws. */
+const safe =
+  <A extends unknown[], R>(f: (...a: A) => R) =>
+  (...a: A): R | undefined => {
+    try {
+      return f(...a);
+    } catch {
+      // never throw into the host page
+    }
+  };
 
 /** Starts tracking: sets the visitor cookie, records the first page view, follows SPA navigations. Runs once. */
 export function init(options: InitOptions): void {
   try {
-    if (tracker || typeof document == 'undefined') return;
+    if (tracker) return;
     const cfg = resolveConfig(options);
-    debug = cfg.debug;
-    tracker = createTracker(cfg, log);
-    log('init', cfg);
+    tracker = createTracker(cfg);
+    if (cfg.debug) console.log('[closeloop]', cfg, tracker.visitorId);
   } catch (e) {
     console.warn('[closeloop]', e);
   }
 }
 
-/** Records a custom event, e.g. `track('signup', { plan: 'pro' })`. */
-export function track(name: string, props?: Record<string, PropValue>): void {
-  try {
-    tracker?.track(name, props);
-  } catch (e) {
-    log(e);
-  }
-}
+/** Records a custom event, e.g. `track('signup', { plan: 'pro' })`. Needs a non-empty name. */
+export const track: (name: string, props?: Record<string, PropValue>) => void = safe((name, props) => tracker?.track(name, props));
 
 /** Records a page view of the current URL (for pages the SDK does not see on its own). */
-export function page(): void {
-  try {
-    tracker?.page();
-  } catch (e) {
-    log(e);
-  }
-}
+export const page: () => void = safe(() => tracker?.page());
+
+/**
+ * Tells who the visitor is, e.g. after a login or a checkout: `identify('ann@example.com')` (a value
+ * with an `@` is an email) or `identify('crm-42', { plan: 'pro' })` (the site's own user id).
+ * The collector links this visitor — and their past events — to that lead.
+ */
+export const identify: (emailOrUserId: string, traits?: Record<string, PropValue>) => void = safe((who, traits) => tracker?.identify(who, traits));
 
 /** The visitor id (the `_cl_vid` cookie), or undefined before `init()`. */
-export function getVisitorId(): string | undefined {
-  return tracker?.visitorId;
-}
+export const getVisitorId = (): string | undefined => tracker?.visitorId;

@@ -19,17 +19,18 @@ export function clip(s: string, n: number): string {
 }
 
 /**
- * Keeps what the collector accepts from user-supplied props: the first 32 keys, each non-empty
- * (cut to 64 chars) with a value that is a string (cut to 512 chars), a finite number or a boolean.
+ * Keeps what the collector accepts from user-supplied props: up to 32 non-empty keys (cut to 64
+ * chars), each with a value that is a string (cut to 512 chars), a finite number or a boolean.
  */
 export function cleanProps(props: unknown): Record<string, PropValue> | undefined {
-  if (!props || typeof props != 'object') return undefined;
-  const out: Record<string, PropValue> = {};
+  let out: Record<string, PropValue> | undefined;
   let n = 0;
-  for (const [k, v] of Object.entries(props).slice(0, MAX_PROPS)) {
-    const t = typeof v;
-    if (k && (t == 'string' || t == 'boolean' || (t == 'number' && isFinite(v as number))))
-      (out[clip(k, MAX_PROP_KEY)] = t == 'string' ? clip(v as string, MAX_PROP_VALUE) : (v as PropValue)), n++;
-  }
-  return n ? out : undefined;
+  if (typeof props == 'object')
+    for (const k in props) {
+      const v = (props as Record<string, unknown>)[k];
+      const t = typeof v;
+      if (n < MAX_PROPS && k && (t == 'string' || t == 'boolean' || Number.isFinite(v)))
+        ((out ||= {})[clip(k, MAX_PROP_KEY)] = t == 'string' ? clip(v as string, MAX_PROP_VALUE) : (v as PropValue)), n++;
+    }
+  return out;
 }

@@ -1,34 +1,78 @@
 /**
- * Batches events: a batch goes out ~1 s after its first event, as soon as it holds 20 events,
- * and at once when the page is hidden or left (`visibilitychange` → hidden, `pagehide`; never
- * `unload`, which breaks the back/forward cache).
+ * The outbox: every event is kept (localStorage `_cl_q`, bounded, guarded) until the collector
+ * has answered it, so events survive bad networks and page exits and go out with the next page.
+ *
+ * - Batches go out ~1 s after the last event, at once at 20 events, with `fetch` keepalive: a 2xx
+ *   or a final 4xx (400, 401, 403, 404, 413, 422 …) ends an event's life; a network error, 408,
+ *   429 or 5xx sends it again after an exponential backoff with jitter that honours `Retry-After`.
+ * - When the page is hidden or left (`visibilitychange` → hidden, `pagehide`; never `unload`),
+ *   what is not in flight goes by `sendBeacon`. A beacon's answer is invisible: events the browser
+ *   took while online are done; taken while offline, they stay kept and go again later.
+ * - Coming back `online` sends at once. Every event has its own UUID: the collector folds repeats.
+ * Tabs of one site share the stored outbox (last writer wins): an event kept by a tab that is
+ * still open may be sent by another tab too, never lost while the tab that made it lives.
  */
+import type { ClEvent } from './protocol.js';
+import { load, save } from './storage/local.js';
+import { backoff, beacon, post, retryable, take } from './transport.js';
 
-export interface Queue<T> {
-  push(item: T): void;
-  flush(): void;
-}
-
+export const QUEUE_KEY = '_cl_q';
 export const FLUSH_DELAY = 1000;
 export const FLUSH_SIZE = 20;
+/** Most events kept; the oldest go first. */
+export const MAX_KEPT = 200;
 
-export function createQueue<T>(send: (items: T[]) => void): Queue<T> {
-  let items: T[] = [];
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const flush = () => {
+export interface Queue {
+  push(e: ClEvent): void;
+  /** The page is being hidden or left: send what is not in flight by beacon. */
+  leave(): void;
+}
+
+/** `wrap` turns events into a request body; `answer` receives the collector's 2xx answer. */
+export function createQueue(url: string, wrap: (events: ClEvent[]) => string, answer: (body: { visitor_id?: string }) => void): Queue {
+  let box: ClEvent[] = [].concat(load(QUEUE_KEY) ?? []);
+  let busy: ClEvent[] = [];
+  let tries = 0;
+  let timer: ReturnType<typeof setTimeout>;
+
+  /** Forgets `sent` and stores what is left. */
+  const keep = (sent: ClEvent[] = []) => save(QUEUE_KEY, (box = box.filter((e) => !sent.includes(e)).slice(-MAX_KEPT)));
+  const later = (ms: number) => {
     clearTimeout(timer);
-    timer = undefined;
-    const batch = items;
-    items = [];
-    if (batch.length) send(batch);
+    timer = setTimeout(flush, ms);
   };
-  addEventListener('pagehide', flush);
-  document.addEventListener('visibilitychange', () => document.visibilityState == 'hidden' && flush());
+  const flush = () => {
+    if (busy.length || !box.length) return;
+    void post(url, wrap((busy = take(box)))).then((r) => {
+      if (retryable(r ? r.status : 0)) later(backoff(++tries, +r?.headers.get('retry-after')!));
+      else {
+        tries = 0;
+        keep(busy);
+        if (r!.ok) r!.json().then(answer, () => {});
+        if (box.length) later(0);
+      }
+      busy = [];
+    });
+  };
+
+  addEventListener('online', () => {
+    tries = 0;
+    flush();
+  });
+  if (box.length) later(FLUSH_DELAY);
+
   return {
-    push(item) {
-      if (items.push(item) >= FLUSH_SIZE) flush();
-      else timer ??= setTimeout(flush, FLUSH_DELAY);
+    push(e) {
+      box.push(e);
+      keep();
+      if (box.length >= FLUSH_SIZE) flush();
+      else if (!tries) later(FLUSH_DELAY);
     },
-    flush,
+    leave() {
+      for (let rest = box.filter((e) => !busy.includes(e)), batch; rest.length; rest = rest.slice(batch.length)) {
+        if (!beacon(url, wrap((batch = take(rest))))) return flush();
+        if (navigator.onLine) keep(batch);
+      }
+    },
   };
 }

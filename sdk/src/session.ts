@@ -1,37 +1,29 @@
 /**
  * Sessions: 30 minutes without activity end one; arriving with another campaign (utm
- * source/medium/campaign) or a new ad click id starts a new one. The state lives in a
- * first-party cookie so every page and tab of the site shares it; the session's touch, too big
- * for a cookie, is kept in localStorage, as is the visitor's first touch.
+ * source/medium/campaign) or another ad click id starts a new one. The session — id, last
+ * activity and its touch — lives in one first-party cookie on the registrable domain, so every
+ * page, tab and subdomain of the site shares it and sends the right touch. The visitor's first
+ * touch, sent only on session starts, is kept in localStorage.
  */
 import type { Touch } from './protocol.js';
 import type { Store } from './storage/cookie.js';
 import { isUuid, uuid } from './ids.js';
+import { clip } from './limits.js';
 import { campaignKey } from './touch.js';
-import { kept } from './storage/local.js';
+import { load, save } from './storage/local.js';
 
 export const SESSION_TIMEOUT = 30 * 60 * 1000;
-/** Cookie: `<session id>.<last activity ms>.<start ms>.<campaign key>`. */
+/** Cookie: JSON `[session id, last activity ms, Touch]`, the touch in its {@link cookieTouch} form. */
 export const SESSION_COOKIE = '_cl_ses';
-/** localStorage: `{"i": session_id, "t": Touch}`, the touch of the current session. */
-export const SESSION_TOUCH_KEY = '_cl_st';
 /** localStorage: `{"i": visitor_id, "t": Touch}`, the visitor's first touch. */
 export const FIRST_TOUCH_KEY = '_cl_ft';
 
-/** `[session id, last activity ms, start ms (= its touch's ts), campaignKey of its touch]`. */
-export type SessionState = [id: string, last: number, start: number, key: string];
-
-export function decodeSession(v = ''): SessionState | undefined {
-  const [id, last, start, key = ''] = v.split('.');
-  return isUuid(id) && +last! > 0 && +start! > 0 ? [id, +last!, +start!, key] : undefined;
-}
-
-/** Continue `prev` or start a new session, at `now`, on a page whose campaign key is `key`. */
-export function nextSession(prev: SessionState | undefined, now: number, key: string): [SessionState, boolean] {
-  return prev && now - prev[1] < SESSION_TIMEOUT && (!key || key == prev[3])
-    ? [[prev[0], now, prev[2], prev[3]], false]
-    : [[uuid(), now, now, key], true];
-}
+/**
+ * A touch bounded to fit a cookie whatever the URLs (≤ ~2.5 KB): referrer and landing URL cut to
+ * 500 characters, other values to 100. Later pages of a session send this form.
+ */
+export const cookieTouch = (t: Touch): Touch =>
+  JSON.parse(JSON.stringify(t, (k, v: unknown) => (typeof v == 'string' ? clip(v, k == 'referrer' || k == 'landing_url' ? 500 : 100) : v)));
 
 export interface Session {
   id: string;
@@ -45,11 +37,20 @@ export interface Session {
  * used should a session start.
  */
 export function touchSession(store: Store, visitorId: string, now: number, candidate: Touch): Session {
-  const [s, isNew] = nextSession(decodeSession(store.get(SESSION_COOKIE)), now, campaignKey(candidate));
-  const [id, last, start] = s;
-  store.set(SESSION_COOKIE, s.join('.'), new Date(last + SESSION_TIMEOUT));
-  return isNew
-    ? { id, touch: kept(SESSION_TOUCH_KEY, id, candidate)!, first: kept(FIRST_TOUCH_KEY, visitorId, candidate) }
-    : // Touch not found (another subdomain, storage blocked): the start time is all we know.
-      { id, touch: kept<Touch>(SESSION_TOUCH_KEY, id) ?? { ts: start, referrer: '', landing_url: '' } };
+  let s: [string, number, Touch] | undefined;
+  try {
+    s = JSON.parse(store.get(SESSION_COOKIE)!);
+  } catch {
+    // none, or not ours
+  }
+  const small = cookieTouch(candidate);
+  const key = campaignKey(small);
+  const isNew = !(s && isUuid(s[0]) && now - s[1] < SESSION_TIMEOUT && s[2]?.ts > 0 && (!key || key == campaignKey(s[2])));
+  if (isNew) s = [uuid(), now, small];
+  const [id, , touch] = s!;
+  store.set(SESSION_COOKIE, JSON.stringify([id, now, touch]), new Date(now + SESSION_TIMEOUT));
+  if (!isNew) return { id, touch };
+  // The first touch is kept per visitor: a visitor id adopted from the collector's cookie gets its own.
+  const kept = load<{ i: string; t: Touch }>(FIRST_TOUCH_KEY);
+  return { id, touch: candidate, first: (kept?.i == visitorId && kept.t) || (save(FIRST_TOUCH_KEY, { i: visitorId, t: candidate }), candidate) };
 }

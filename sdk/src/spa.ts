@@ -1,11 +1,11 @@
 /**
- * Single-page-app navigations: wraps `history.pushState`/`replaceState` and listens to `popstate`.
- * `onPage` runs once per navigation to another path+search; hash-only changes and repeats of
- * the current path+search are not page views.
+ * Single-page-app navigations: wraps `history.pushState`/`replaceState` and listens to `popstate`
+ * (and `hashchange` with hash routing). `onPage` runs once per navigation to another path+search
+ * (+hash with `hash`); repeats of the current address are not page views.
  */
 
-export function watchHistory(onPage: () => void): void {
-  const key = () => location.pathname + location.search;
+export function watchHistory(onPage: () => void, hash?: boolean): void {
+  const key = () => location.pathname + location.search + (hash ? location.hash : '');
   let last = key();
   const check = () => {
     try {
@@ -22,4 +22,5 @@ export function watchHistory(onPage: () => void): void {
     };
   }
   addEventListener('popstate', check);
+  if (hash) addEventListener('hashchange', check);
 }

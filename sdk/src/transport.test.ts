@@ -1,62 +1,87 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ClEvent, EventBatch } from './protocol.js';
-import { sendBatch } from './transport.js';
+import { MAX_BYTES, backoff, beacon, post, retryable, take } from './transport.js';
 
-const URL_ = 'https://c.test/v1/events';
-const ev = (i: number, pad = 0): ClEvent => ({
-  type: 'pageview',
-  id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-  ts: 1,
-  visitor_id: 'v',
-  session_id: 's',
-  url: 'https://a.test/' + 'x'.repeat(pad),
-  touch: { ts: 1, referrer: '', landing_url: 'https://a.test/' },
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
 });
-const batch = (events: ClEvent[]): EventBatch => ({ site: 'pk', sent_at: 2, sdk: 'dev', events });
 
-afterEach(() => vi.unstubAllGlobals());
-
-function stub(beaconResult: boolean | undefined) {
-  const beacons: { url: string; blob: Blob }[] = [];
-  const fetches: { url: string; init: RequestInit }[] = [];
-  vi.stubGlobal('navigator', beaconResult === undefined ? {} : { sendBeacon: (url: string, blob: Blob) => (beacons.push({ url, blob }), beaconResult) });
-  vi.stubGlobal('fetch', (url: string, init: RequestInit) => (fetches.push({ url, init }), Promise.resolve(new Response(null, { status: 202 }))));
-  return { beacons, fetches };
-}
-
-describe('sendBatch', () => {
-  it('sends a text/plain beacon with the JSON batch', async () => {
-    const { beacons, fetches } = stub(true);
-    const b = batch([ev(1)]);
-    sendBatch(URL_, b);
-    expect(fetches).toEqual([]);
-    expect(beacons).toHaveLength(1);
-    expect(beacons[0]!.url).toBe(URL_);
-    expect(beacons[0]!.blob.type).toBe('text/plain');
-    expect(JSON.parse(await beacons[0]!.blob.text())).toEqual(b);
+describe('take', () => {
+  it('takes every event when they fit', () => {
+    expect(take([1, 2, 3])).toEqual([1, 2, 3]);
   });
 
-  it('falls back to a keepalive text/plain fetch when the beacon is refused or missing', () => {
-    for (const result of [false, undefined]) {
-      const { fetches } = stub(result);
-      const b = batch([ev(1)]);
-      sendBatch(URL_, b);
-      expect(fetches).toHaveLength(1);
-      expect(fetches[0]!.url).toBe(URL_);
-      expect(fetches[0]!.init).toMatchObject({ method: 'POST', keepalive: true, headers: { 'Content-Type': 'text/plain' } });
-      expect(JSON.parse(fetches[0]!.init.body as string)).toEqual(b);
-      vi.unstubAllGlobals();
-    }
+  it('cuts a batch under the 64 KiB keepalive budget, counting bytes (not characters)', () => {
+    const big = 'é'.repeat(10_000); // 20 kB of UTF-8 each
+    const batch = take([big, big, big, big]);
+    expect(batch).toHaveLength(2);
+    expect(new Blob([JSON.stringify(batch)]).size).toBeLessThanOrEqual(MAX_BYTES);
   });
 
-  it('splits a batch over the 64 KB in-flight limit, keeping every event once', async () => {
-    const { beacons } = stub(true);
-    const events = Array.from({ length: 20 }, (_, i) => ev(i, 2000 * 2)); // ~4 KB each, ~80 KB total
-    sendBatch(URL_, batch(events));
-    expect(beacons.length).toBeGreaterThan(1);
-    const sent: EventBatch[] = await Promise.all(beacons.map(async (b) => JSON.parse(await b.blob.text()) as EventBatch));
-    for (const b of beacons) expect(b.blob.size).toBeLessThanOrEqual(60000);
-    expect(sent.flatMap((b) => b.events.map((e) => e.id))).toEqual(events.map((e) => e.id));
-    for (const b of sent) expect(b).toMatchObject({ site: 'pk', sent_at: 2, sdk: 'dev' });
+  it('always takes the first event, even an oversized one, so the queue never stalls', () => {
+    expect(take(['x'.repeat(MAX_BYTES + 1), 'y'])).toHaveLength(1);
+  });
+});
+
+describe('retryable', () => {
+  it('retries network errors (status 0), 408, 429 and 5xx', () => {
+    for (const s of [0, 408, 429, 500, 502, 503]) expect(retryable(s), String(s)).toBe(true);
+  });
+  it('never retries success or final 4xx', () => {
+    for (const s of [200, 202, 400, 401, 403, 404, 413, 422]) expect(retryable(s), String(s)).toBe(false);
+  });
+});
+
+describe('backoff', () => {
+  it('grows exponentially with jitter between half and the full step, capped at 5 minutes', () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    expect([1, 2, 3].map((n) => backoff(n, NaN))).toEqual([1000, 2000, 4000]);
+    expect(backoff(30, NaN)).toBe(150_000);
+    vi.spyOn(Math, 'random').mockReturnValue(0.999999);
+    expect(backoff(1, NaN)).toBeCloseTo(2000, -1);
+    expect(backoff(30, NaN)).toBeCloseTo(300_000, -2);
+  });
+  it('never retries before Retry-After (seconds)', () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    expect(backoff(1, 30)).toBe(30_000);
+    expect(backoff(1, 0)).toBe(1000);
+  });
+});
+
+describe('post', () => {
+  it('sends a keepalive text/plain POST with credentials (for the collector cookie)', async () => {
+    const calls: [string, RequestInit][] = [];
+    vi.stubGlobal('fetch', (u: string, i: RequestInit) => (calls.push([u, i]), Promise.resolve(new Response('{}', { status: 202 }))));
+    const r = await post('https://c.test/v1/events', '{"a":1}');
+    expect(r?.status).toBe(202);
+    expect(calls).toEqual([['https://c.test/v1/events', { method: 'POST', body: '{"a":1}', keepalive: true, credentials: 'include' }]]);
+    // A string body is sent as text/plain: a CORS-safelisted request, no preflight.
+    expect(new Request('https://c.test/', { method: 'POST', body: '{}' }).headers.get('content-type')).toMatch(/^text\/plain/);
+  });
+
+  it('resolves undefined on a network error, never rejects', async () => {
+    vi.stubGlobal('fetch', () => Promise.reject(new TypeError('Failed to fetch')));
+    await expect(post('https://c.test/v1/events', '{}')).resolves.toBeUndefined();
+  });
+});
+
+describe('beacon', () => {
+  it('is true only when the browser took the beacon', () => {
+    const sent: unknown[] = [];
+    vi.stubGlobal('navigator', { sendBeacon: (u: string, b: string) => (sent.push([u, b]), true) });
+    expect(beacon('https://c.test/v1/events', 'x')).toBe(true);
+    expect(sent).toEqual([['https://c.test/v1/events', 'x']]);
+    vi.stubGlobal('navigator', { sendBeacon: () => false });
+    expect(beacon('u', 'x')).toBe(false);
+  });
+  it('is false where sendBeacon is missing or throws', () => {
+    vi.stubGlobal('navigator', {});
+    expect(beacon('u', 'x')).toBe(false);
+    vi.stubGlobal('navigator', {
+      sendBeacon: () => {
+        throw new TypeError('Illegal invocation');
+      },
+    });
+    expect(beacon('u', 'x')).toBe(false);
   });
 });

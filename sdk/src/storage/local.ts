@@ -1,27 +1,30 @@
 /**
- * Small values kept in localStorage (guarded: where storage is blocked or full, memory keeps them
- * for this page), each as `{"i": owner id, "t": value}`: a value only counts for its owner.
+ * Small JSON values kept in localStorage, guarded: where storage is blocked or full, memory keeps
+ * them for this page. Nothing here throws.
  */
 
 const memory: Record<string, string> = {};
 
-/** The value kept under `key` for `id`; when there is none, `value` (if given) is kept and returned. */
-export function kept<T>(key: string, id: string, value?: T): T | undefined {
-  let v: { i?: unknown; t?: T } | null = null;
+/** The value saved under `key` (in storage, else in memory), or undefined (none, blocked, not JSON). */
+export function load<T>(key: string): T | undefined {
+  let v = memory[key];
   try {
-    v = JSON.parse(localStorage.getItem(key) ?? memory[key]!);
+    v = localStorage[key] ?? v;
   } catch {
-    // storage blocked, or not JSON
+    // storage blocked: memory only
   }
-  v ??= JSON.parse(memory[key] ?? 'null');
-  if (v && v.i === id && v.t) return v.t;
-  if (value) {
-    memory[key] = JSON.stringify({ i: id, t: value });
-    try {
-      localStorage.setItem(key, memory[key]);
-    } catch {
-      // storage blocked or full: memory only
-    }
+  try {
+    return JSON.parse(v!);
+  } catch {
+    // none, or not ours
   }
-  return value;
+}
+
+export function save(key: string, value: unknown): void {
+  const s = (memory[key] = JSON.stringify(value));
+  try {
+    localStorage[key] = s;
+  } catch {
+    // storage blocked or full: memory only
+  }
 }

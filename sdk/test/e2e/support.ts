@@ -34,3 +34,26 @@ export const PAGEVIEWS_OF_VISITOR = `
   FROM events FINAL
   WHERE site_id = 'demo' AND type = 'pageview' AND visitor_id = toUUID({visitor:String})
   ORDER BY ts`;
+
+/** Every event of a visitor, oldest first; `props` as a plain object (form fields, custom props). */
+export const EVENTS_OF_VISITOR = `
+  SELECT toString(event_id) AS id, type, name, path, url, props, email, user_id, toString(visitor_id) AS visitor
+  FROM events FINAL
+  WHERE site_id = 'demo' AND visitor_id = toUUID({visitor:String})
+  ORDER BY ts`;
+
+/** A test page served at `url` (under the collector's origin, so `/cl.js` and `/v1/events` are the real ones). */
+export async function servePage(page: Page, url: string, html: string): Promise<void> {
+  await page.route(url, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }));
+}
+
+/** Event ids of every batch the collector accepted (202) for this page, in order. */
+export function acceptedEventIds(page: Page): string[][] {
+  const batches: string[][] = [];
+  page.on('response', (res) => {
+    if (!res.url().endsWith('/v1/events') || res.status() != 202) return;
+    const body = JSON.parse(res.request().postData() ?? '{}') as { events?: { id: string }[] };
+    batches.push((body.events ?? []).map((e) => e.id));
+  });
+  return batches;
+}

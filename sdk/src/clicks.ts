@@ -1,0 +1,42 @@
+/**
+ * Clickstream, from one passive capture-phase listener (it never delays navigation: events go to
+ * the outbox, which the page's exit sends by beacon):
+ * - an element (or its ancestor) tagged `data-cl-event="name"` → custom event `name` with its
+ *   `data-cl-prop-*` attributes as props (`data-cl-prop-plan="pro"` → `plan: 'pro'`; always on);
+ * - with auto-capture, a click on a link or button → custom event `click` with props
+ *   `kind` (`outbound`, `download`, `mailto`, `tel`, `link` (same site) or `button`), `url` and `text`.
+ */
+import type { PropValue } from './protocol.js';
+
+const DOWNLOAD = /\.(pdf|zip|gz|rar|7z|dmg|exe|msi|apk|csv|xlsx?|docx?|pptx?|txt|mp[34])$/i;
+
+export function watchClicks(track: (name: string, props: Record<string, PropValue>) => void, auto: boolean): void {
+  addEventListener(
+    'click',
+    (ev) => {
+      try {
+        const t = ev.target as Element;
+        const el = t.closest('[data-cl-event]');
+        if (el) {
+          const props: Record<string, string> = {};
+          for (const a of el.attributes) if (!a.name.indexOf('data-cl-prop-')) props[a.name.slice(13)] = a.value;
+          return track(el.getAttribute('data-cl-event')!, props);
+        }
+        const a = auto && (t.closest('a[href],button') as HTMLAnchorElement | null);
+        if (!a) return;
+        const href = a.href;
+        const u = new URL(href || location.href);
+        track('click', {
+          kind:
+            (href && /^(mailto|tel):/.exec(href)?.[1]) ||
+            (!href ? 'button' : a.hasAttribute('download') || DOWNLOAD.test(u.pathname) ? 'download' : u.host != location.host ? 'outbound' : 'link'),
+          url: href || '',
+          text: (a.textContent || '').trim().slice(0, 100),
+        });
+      } catch {
+        // never throw into the page
+      }
+    },
+    true,
+  );
+}

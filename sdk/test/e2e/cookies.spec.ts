@@ -1,0 +1,31 @@
+/**
+ * The visitor cookie lives on the registrable domain (issue 4): shared by www.shop.test and
+ * blog.shop.test, never set on a public suffix (co.uk). Chromium's host resolver maps the test
+ * domains to this machine; the collector serves the demo pages on them.
+ */
+import { expect, test } from '@playwright/test';
+import config, { E2E_PORT } from '../../../playwright.config.js';
+
+const launch = config.use!.launchOptions!;
+test.use({ launchOptions: { ...launch, args: [...launch.args!, '--host-resolver-rules=MAP *.shop.test 127.0.0.1, MAP *.shop.co.uk 127.0.0.1'] } });
+
+const vid = (page: import('@playwright/test').Page) =>
+  page.waitForFunction(() => (window as unknown as { closeloop?: { getVisitorId?(): string } }).closeloop?.getVisitorId?.()).then((h) => h.jsonValue());
+
+test('one visitor cookie across two subdomains of a site', async ({ page, context }) => {
+  await page.goto(`http://www.shop.test:${E2E_PORT}/demo/`);
+  const visitor = await vid(page);
+  await page.goto(`http://blog.shop.test:${E2E_PORT}/demo/blog.html`);
+  expect(await vid(page)).toBe(visitor);
+  const cookie = (await context.cookies()).find((c) => c.name == '_cl_vid')!;
+  expect(cookie).toMatchObject({ value: visitor, domain: '.shop.test', sameSite: 'Lax', path: '/' });
+  expect(cookie.expires * 1000 - Date.now()).toBeGreaterThan(390 * 86_400_000);
+});
+
+test('never on a public suffix: under co.uk the cookie is on the site domain', async ({ page, context }) => {
+  await page.goto(`http://www.shop.co.uk:${E2E_PORT}/demo/`);
+  await vid(page);
+  const domains = (await context.cookies()).filter((c) => c.name.startsWith('_cl_')).map((c) => c.domain);
+  expect(domains.length).toBeGreaterThan(0);
+  expect(new Set(domains)).toEqual(new Set(['.shop.co.uk']));
+});
