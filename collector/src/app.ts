@@ -18,7 +18,9 @@ import adminBackupRoutes from './routes/admin-backup.js';
 import adminSitesRoutes from './routes/admin-sites.js';
 import attributionRoutes from './routes/attribution.js';
 import conversionsRoutes from './routes/conversions.js';
+import dashboardRoutes from './routes/dashboard.js';
 import costsRoutes from './routes/costs.js';
+import openApiRoutes, { trackRoutes } from './routes/openapi.js';
 import reportsRoutes from './routes/reports.js';
 import leadsRoutes from './routes/leads.js';
 import eventsRoutes from './routes/events.js';
@@ -69,6 +71,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     throw new ClError('CL_NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}.`);
   });
 
+  trackRoutes(app);
   await app.register(metrics);
   await app.register(clickhouse, { config });
   await app.register(sites, { copyFile: path.join(config.dataDir, 'sites.json') });
@@ -92,6 +95,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(attributionRoutes);
   await app.register(costsRoutes);
   await app.register(reportsRoutes);
+  await app.register(openApiRoutes);
+  await app.register(dashboardRoutes);
   await app.register(staticRoutes, { demo: config.demo });
   return app;
 }

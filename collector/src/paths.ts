@@ -16,5 +16,10 @@ function findPackageRoot(start: string): string {
 
 export const PACKAGE_ROOT = findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
 export const SDK_BUNDLE = path.join(PACKAGE_ROOT, 'dist', 'sdk', 'cl.js');
+/** The /docs page's script, compiled from collector/src/openapi/docs-client.ts by the build. */
+export const DOCS_CLIENT = path.join(PACKAGE_ROOT, 'dist', 'collector', 'src', 'openapi', 'docs-client.js');
 export const DEMO_DIR = path.join(PACKAGE_ROOT, 'examples', 'demo');
+/** The dashboard's page and style (static) and its scripts (compiled from collector/dashboard/src). */
+export const DASHBOARD_DIR = path.join(PACKAGE_ROOT, 'collector', 'dashboard');
+export const DASHBOARD_JS_DIR = path.join(PACKAGE_ROOT, 'dist', 'dashboard');
 export const VERSION = (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { backup } from '../storage/backup.js';
 import { parseOrThrow } from '../validation.js';
 
-const BackupBody = z.object({ dir: z.string().min(1).max(1024) });
+export const BackupBody = z.object({ dir: z.string().min(1).max(1024) });
 
 const adminBackupRoutes: FastifyPluginAsync = async (app) => {
   app.post('/v1/admin/backup', { preHandler: app.requireAdmin }, async (req) => {

@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { parseOrThrow } from '../validation.js';
 
-const AddSite = z.object({
+export const AddSiteBody = z.object({
   domain: z.string().min(1).max(253),
   name: z.string().min(1).max(200).optional(),
 });
@@ -15,7 +15,7 @@ const adminSitesRoutes: FastifyPluginAsync = async (app) => {
     return { sites: app.sites.list() };
   });
   app.post('/v1/admin/sites', async (req, reply) => {
-    const body = parseOrThrow(AddSite, req.body);
+    const body = parseOrThrow(AddSiteBody, req.body);
     const site = await app.sites.add(body);
     return reply.code(201).send(site);
   });

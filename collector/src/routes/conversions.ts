@@ -10,7 +10,7 @@ import { siteOfRequest } from './site-scope.js';
 
 export const MAX_CONVERSIONS_PER_REQUEST = 1000;
 
-const ConversionsBody = z.union([
+export const ConversionsBody = z.union([
   z.object({
     site: z.string().max(253).optional(),
     conversions: z.array(ConversionSchema).min(1).max(MAX_CONVERSIONS_PER_REQUEST, `at most ${MAX_CONVERSIONS_PER_REQUEST} per request`),

@@ -7,7 +7,7 @@ import { siteOfRequest } from './site-scope.js';
 
 export const MAX_COSTS_PER_REQUEST = 5000;
 
-const CostsBody = z.union([
+export const CostsBody = z.union([
   z.object({
     site: z.string().max(253).optional(),
     costs: z.array(CostSchema).min(1).max(MAX_COSTS_PER_REQUEST, `at most ${MAX_COSTS_PER_REQUEST} per request`),

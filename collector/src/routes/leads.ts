@@ -6,8 +6,8 @@ import { ClError } from '../errors.js';
 import { parseOrThrow } from '../validation.js';
 import { siteOfRequest } from './site-scope.js';
 
-const Query = z.object({ site: z.string().max(253).optional(), email: z.string().max(254).optional() });
-const Params = z.object({ personId: z.guid('must be a person id (UUID)') });
+export const LeadsQuery = z.object({ site: z.string().max(253).optional(), email: z.string().max(254).optional() });
+export const LeadParams = z.object({ personId: z.guid('must be a person id (UUID)') });
 
 const leadsRoutes: FastifyPluginAsync = async (app) => {
   const answer = async (siteId: string, personId: string | null, what: string) => {
@@ -16,14 +16,14 @@ const leadsRoutes: FastifyPluginAsync = async (app) => {
     return timeline;
   };
   app.get('/v1/leads', async (req) => {
-    const q = parseOrThrow(Query, req.query);
+    const q = parseOrThrow(LeadsQuery, req.query);
     const site = await siteOfRequest(app, req, q.site);
     if (!q.email) throw new ClError('CL_INVALID_REQUEST', 'Give ?email=… or ask for /v1/leads/<person id>.', { path: 'email' });
     return answer(site, personIdForEmail(site, q.email), `with the email ${q.email}`);
   });
   app.get('/v1/leads/:personId', async (req) => {
-    const q = parseOrThrow(Query, req.query);
-    const { personId } = parseOrThrow(Params, req.params);
+    const q = parseOrThrow(LeadsQuery, req.query);
+    const { personId } = parseOrThrow(LeadParams, req.params);
     const site = await siteOfRequest(app, req, q.site);
     return answer(site, personId.toLowerCase(), personId);
   });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { runAnalystQuery } from '../storage/analyst-query.js';
 import { parseOrThrow } from '../validation.js';
 
-const QueryBody = z.object({
+export const QueryBody = z.object({
   sql: z.string().trim().min(1, 'must not be empty').max(100_000),
   params: z
     .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).max(64), z.union([z.string().max(10_000), z.number(), z.boolean()]))

@@ -6,13 +6,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { funnel, overview } from '../reports/overview.js';
-import { parseOrThrow } from '../validation.js';
+import { isoTime, parseOrThrow } from '../validation.js';
 import { siteOfRequest } from './site-scope.js';
 
 const DAY = 86_400_000;
-const time = z.union([z.iso.datetime({ offset: true }), z.iso.date()], { message: 'must be an ISO 8601 date or date-time' }).transform((s) => Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s));
-const Range = z
-  .object({ site: z.string().max(253).optional(), from: time.optional(), to: time.optional() })
+export const ReportRange = z
+  .object({ site: z.string().max(253).optional(), from: isoTime.optional(), to: isoTime.optional() })
   .transform((q) => {
     const to = q.to ?? Date.now();
     return { site: q.site, to, from: q.from ?? to - 30 * DAY };
@@ -21,11 +20,11 @@ const Range = z
 
 const reportsRoutes: FastifyPluginAsync = async (app) => {
   app.get('/v1/reports/overview', async (req) => {
-    const q = parseOrThrow(Range, req.query);
+    const q = parseOrThrow(ReportRange, req.query);
     return overview(app.db, { siteId: await siteOfRequest(app, req, q.site), from: q.from, to: q.to });
   });
   app.get('/v1/reports/funnel', async (req) => {
-    const q = parseOrThrow(Range, req.query);
+    const q = parseOrThrow(ReportRange, req.query);
     return funnel(app.db, { siteId: await siteOfRequest(app, req, q.site), from: q.from, to: q.to });
   });
 };

@@ -1,6 +1,6 @@
 /**
  * Static files: the SDK bundle at `/cl.js`, the demo site under `/demo/` (demo mode), and a
- * start page at `/` that tells a newcomer what runs here.
+ * start page at `/` that tells a newcomer what runs here and links to the dashboard.
  */
 import { readFile } from 'node:fs/promises';
 import fastifyStatic from '@fastify/static';
@@ -57,6 +57,7 @@ code,pre{background:#f1f3f6;border-radius:4px;padding:.1rem .3rem}pre{padding:.8
 </head><body>
   <h1>closeloop collector <small style="font-size:.5em;color:#667">v${esc(VERSION)}</small></h1>
   <p>Which campaign produced which lead, which customer, and how much revenue.</p>
+  <p><a href="/dashboard/"><strong>Open the dashboard</strong></a>: traffic, leads, customers, revenue and ROI per campaign under every attribution model (sign in with the admin token).</p>
   ${demoLinks}
   <h2>Track a site</h2>
   <p>Add a site with <code>npx closeloop sites add shop.example.com</code>, then put its key in the script tag:</p>

@@ -1,0 +1,128 @@
+/**
+ * Every HTTP route, described once, with the zod schemas that validate it (imported from the
+ * route modules, so the document cannot drift from what the collector enforces). The OpenAPI
+ * document (document.ts) is built from this table; a test checks that every registered route is
+ * in it and that every example validates.
+ */
+import type { z } from 'zod';
+import type { ErrorCode } from '../errors.js';
+import { EventBatchSchema } from '../ingest/schema.js';
+import { BackupBody } from '../routes/admin-backup.js';
+import { AddSiteBody } from '../routes/admin-sites.js';
+import { AttributionParams, CompareParams, RoiParams } from '../routes/attribution.js';
+import { ConversionsBody } from '../routes/conversions.js';
+import { CostsBody } from '../routes/costs.js';
+import { LeadParams, LeadsQuery } from '../routes/leads.js';
+import { QueryBody } from '../routes/query.js';
+import { ReportRange } from '../routes/reports.js';
+
+export type Auth = 'none' | 'admin' | 'secret' | 'public-key';
+
+export interface RouteDoc {
+  summary: string;
+  description?: string;
+  tag: 'Ingestion' | 'CRM' | 'Attribution' | 'Reports' | 'Analysts' | 'Admin' | 'Operations' | 'Static';
+  auth: Auth;
+  query?: z.ZodType;
+  params?: z.ZodType;
+  body?: z.ZodType;
+  /** Content types of the body (default application/json). */
+  bodyTypes?: string[];
+  success: { status: number; description: string; type?: string };
+  errors?: ErrorCode[];
+  example?: { query?: Record<string, string>; params?: Record<string, string>; body?: unknown };
+}
+
+const SERVER_API: ErrorCode[] = ['CL_INVALID_REQUEST', 'CL_UNAUTHORIZED', 'CL_FORBIDDEN', 'CL_UNKNOWN_SITE'];
+const range = { site: 'demo', from: '2026-09-01', to: '2026-11-25' };
+
+export const ROUTE_DOCS: Record<string, RouteDoc> = {
+  'POST /v1/events': {
+    summary: 'Send a batch of events (what the SDK does)',
+    description: 'All or nothing: one invalid event rejects the batch. `202` once the batch is fsync\'d in the spool. Sent as `text/plain` by browsers (no CORS preflight).',
+    tag: 'Ingestion', auth: 'public-key', body: EventBatchSchema, bodyTypes: ['text/plain', 'application/json'],
+    success: { status: 202, description: '`{"accepted": n}`; `visitor_id` when the collector\'s own cookie knows this browser.' },
+    errors: ['CL_INVALID_JSON', 'CL_INVALID_EVENT', 'CL_UNKNOWN_SITE', 'CL_ORIGIN_NOT_ALLOWED', 'CL_FORBIDDEN', 'CL_BODY_TOO_LARGE', 'CL_UNSUPPORTED_MEDIA_TYPE', 'CL_RATE_LIMITED', 'CL_SPOOL_FULL', 'CL_STORAGE_UNAVAILABLE'],
+    example: {
+      body: {
+        site: 'pk_demo', sent_at: 1764064800000, sdk: '0.1.0',
+        events: [{
+          type: 'pageview', id: '0b9f3c52-4a43-4a0e-9f55-4c2d3a1e8b7d', ts: 1764064799000,
+          visitor_id: '6f1c2b7e-3d4a-4b5c-8d9e-0f1a2b3c4d5e', session_id: '7a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+          url: 'https://shop.example.com/?utm_source=newsletter&utm_medium=email&utm_campaign=launch', title: 'Shop', session_start: true,
+          touch: { ts: 1764064799000, referrer: '', landing_url: 'https://shop.example.com/?utm_source=newsletter&utm_medium=email&utm_campaign=launch', utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'launch' },
+        }],
+      },
+    },
+  },
+  'OPTIONS /v1/events': { summary: 'CORS preflight for event posts', tag: 'Ingestion', auth: 'none', success: { status: 204, description: 'Allowed methods and headers.' } },
+  'POST /v1/conversions': {
+    summary: 'Record CRM deals and stage changes (idempotent on record_id)', tag: 'CRM', auth: 'secret', body: ConversionsBody,
+    success: { status: 200, description: '`{"received", "created", "updated", "unmatched", "results"}`' }, errors: SERVER_API,
+    example: { body: { record_id: 'HS-1001', email: 'ada@example.com', stage: 'customer', amount: 1200, currency: 'EUR', ts: '2026-11-20' } },
+  },
+  'POST /v1/costs': {
+    summary: 'Record spend per day and campaign (idempotent per day and campaign)', tag: 'CRM', auth: 'secret', body: CostsBody,
+    success: { status: 200, description: '`{"received", "created", "updated"}`' }, errors: SERVER_API,
+    example: { body: { site: 'demo', costs: [{ date: '2026-11-01', source: 'google', medium: 'cpc', campaign: 'brand', amount: 1234.5, currency: 'EUR' }] } },
+  },
+  'GET /v1/leads': {
+    summary: "A lead's timeline, looked up by email", tag: 'CRM', auth: 'secret', query: LeadsQuery,
+    success: { status: 200, description: 'Person, visitors, touches, forms, stages and deals.' }, errors: [...SERVER_API, 'CL_NOT_FOUND'],
+    example: { query: { site: 'demo', email: 'ada@example.com' } },
+  },
+  'GET /v1/leads/:personId': {
+    summary: "A lead's timeline by person id", tag: 'CRM', auth: 'secret', query: LeadsQuery, params: LeadParams,
+    success: { status: 200, description: 'Person, visitors, touches, forms, stages and deals.' }, errors: [...SERVER_API, 'CL_NOT_FOUND'],
+    example: { params: { personId: '0f8e7d6c-5b4a-8392-a1b0-c9d8e7f6a5b4' }, query: { site: 'demo' } },
+  },
+  'GET /v1/attribution': {
+    summary: 'Credit per channel, campaign … under one attribution model', tag: 'Attribution', auth: 'secret', query: AttributionParams,
+    success: { status: 200, description: '`{"model", "conversion", "group_by", "total", "rows": [{"key", "conversions", "value"}]}`' }, errors: SERVER_API,
+    example: { query: { ...range, model: 'w_shaped', conversion: 'revenue', groupBy: 'campaign' } },
+  },
+  'GET /v1/attribution/compare': {
+    summary: 'Every attribution model side by side', tag: 'Attribution', auth: 'secret', query: CompareParams,
+    success: { status: 200, description: '`{"models", "total", "rows": [{"key", "<model>": {"conversions", "value"}}]}`' }, errors: SERVER_API,
+    example: { query: { ...range, conversion: 'customer', groupBy: 'channel' } },
+  },
+  'GET /v1/attribution/roi': {
+    summary: 'Cost, attributed leads, customers, revenue, CPL, CAC, ROAS and ROI', tag: 'Attribution', auth: 'secret', query: RoiParams,
+    success: { status: 200, description: '`{"total", "rows": [{"key", "cost", "leads", "customers", "revenue", "cost_per_lead", "cac", "roas", "roi"}]}`' }, errors: SERVER_API,
+    example: { query: { ...range, model: 'linear', groupBy: 'campaign' } },
+  },
+  'GET /v1/reports/overview': {
+    summary: 'Totals and a daily series of visitors, sessions, page views, leads, customers and revenue', tag: 'Reports', auth: 'secret', query: ReportRange,
+    success: { status: 200, description: '`{"totals", "series": [{"day", …}]}`' }, errors: SERVER_API, example: { query: range },
+  },
+  'GET /v1/reports/funnel': {
+    summary: 'Visitor → lead → customer funnel by first-touch channel', tag: 'Reports', auth: 'secret', query: ReportRange,
+    success: { status: 200, description: '`{"rows": [{"channel", "visitors", "leads", "customers", "lead_rate", "customer_rate"}]}`' }, errors: SERVER_API, example: { query: range },
+  },
+  'POST /v1/query': {
+    summary: 'One read-only SQL statement', tag: 'Analysts', auth: 'admin', body: QueryBody,
+    success: { status: 200, description: '`{"columns", "rows", "rowCount", "statistics"}`' },
+    errors: ['CL_INVALID_REQUEST', 'CL_UNAUTHORIZED', 'CL_QUERY_FAILED', 'CL_QUERY_NOT_READONLY', 'CL_QUERY_MULTI_STATEMENT', 'CL_QUERY_LIMIT', 'CL_STORAGE_UNAVAILABLE'],
+    example: { body: { sql: 'SELECT channel, count() AS sessions FROM touchpoints WHERE site_id = {site:String} GROUP BY channel', params: { site: 'demo' } } },
+  },
+  'GET /v1/admin/sites': { summary: 'List sites', tag: 'Admin', auth: 'admin', success: { status: 200, description: '`{"sites": [...]}`' }, errors: ['CL_UNAUTHORIZED'] },
+  'POST /v1/admin/sites': {
+    summary: 'Add a site (answers its public key and, this once, its secret key)', tag: 'Admin', auth: 'admin', body: AddSiteBody,
+    success: { status: 201, description: 'The site with `public_key` and `secret_key`.' }, errors: ['CL_INVALID_REQUEST', 'CL_UNAUTHORIZED', 'CL_SITE_EXISTS'],
+    example: { body: { domain: 'shop.example.com', name: 'Shop' } },
+  },
+  'POST /v1/admin/backup': {
+    summary: 'Back up the embedded store into a directory on the collector host', tag: 'Admin', auth: 'admin', body: BackupBody,
+    success: { status: 200, description: 'The backup manifest.' }, errors: ['CL_INVALID_REQUEST', 'CL_UNAUTHORIZED'], example: { body: { dir: '/var/backups/closeloop/2026-11-25' } },
+  },
+  'GET /healthz': { summary: 'Liveness: the process answers', tag: 'Operations', auth: 'none', success: { status: 200, description: '`{"status": "ok"}`' } },
+  'GET /readyz': { summary: 'Readiness: events can be acknowledged (spool has room); storage state, spool depth, insert lag', tag: 'Operations', auth: 'none', success: { status: 200, description: 'Ready; `503` when the spool is full.' } },
+  'GET /metrics': { summary: 'Prometheus metrics', tag: 'Operations', auth: 'none', success: { status: 200, description: 'Prometheus text format.', type: 'text/plain' } },
+  'GET /openapi.json': { summary: 'This document', tag: 'Operations', auth: 'none', success: { status: 200, description: 'OpenAPI 3.1' } },
+  'GET /docs': { summary: 'Interactive API reference', tag: 'Operations', auth: 'none', success: { status: 200, description: 'HTML', type: 'text/html' } },
+  'GET /docs/docs.css': { summary: 'Style of the API reference', tag: 'Operations', auth: 'none', success: { status: 200, description: 'CSS', type: 'text/css' } },
+  'GET /docs/try.js': { summary: 'Script of the API reference ("Try it")', tag: 'Operations', auth: 'none', success: { status: 200, description: 'JavaScript', type: 'application/javascript' } },
+  'GET /cl.js': { summary: 'The SDK bundle for the script tag', tag: 'Static', auth: 'none', success: { status: 200, description: 'JavaScript', type: 'application/javascript' } },
+  'GET /': { summary: 'Start page', tag: 'Static', auth: 'none', success: { status: 200, description: 'HTML', type: 'text/html' } },
+  'POST /demo/forms/:form': { summary: "The demo site's own form handler (demo mode): redirects to the thank-you page", tag: 'Static', auth: 'none', success: { status: 303, description: 'Redirect to /demo/thanks.html' } },
+};
