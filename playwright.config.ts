@@ -1,5 +1,5 @@
 /**
- * Browser specs: real Chromium (Debian's /usr/bin/chromium, see scripts/find-chromium.mjs) against
+ * Browser specs: real Chromium (Debian's /usr/bin/chromium, see scripts/system-deps.mjs) against
  * a real collector process with embedded ClickHouse on a fresh data directory.
  */
 import { mkdtempSync } from 'node:fs';

@@ -2,9 +2,10 @@
 // browser specs (Playwright, real Chromium, real collector), then one summary line.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { findChromium } from './find-chromium.mjs';
+import { ensureSystemDep } from './system-deps.mjs';
 
-const chromium = findChromium();
+const chromium = ensureSystemDep('chromium');
+const nginx = ensureSystemDep('nginx');
 mkdirSync('test-results', { recursive: true });
 
 function step(name, cmd, args, env = {}) {
@@ -23,7 +24,7 @@ const must = (ok, what) => {
 must(step('build', 'npm', ['run', 'build', '--silent']), 'build');
 must(step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']), 'typecheck');
 results.push(['unit + integration', step('unit + integration', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results/vitest.json'])]);
-results.push(['browser', step('browser (Chromium ' + chromium + ')', 'npx', ['playwright', 'test'], { CHROMIUM_PATH: chromium })]);
+results.push(['browser', step('browser (Chromium ' + chromium + ', nginx ' + nginx + ')', 'npx', ['playwright', 'test'], { CHROMIUM_PATH: chromium, NGINX_PATH: nginx })]);
 
 let passed = 0;
 let failed = 0;

@@ -47,7 +47,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const app = Fastify({
     logger: opts.logger ?? { level: config.logLevel },
     bodyLimit: config.maxBodyBytes,
-    trustProxy: false,
+    // X-Forwarded-* only from the configured proxies (a client cannot claim another IP).
+    trustProxy: config.trustProxy.length ? [...config.trustProxy] : false,
     requestIdHeader: 'x-request-id',
     return503OnClosing: true,
   });

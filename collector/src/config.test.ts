@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIG_REFERENCE, loadConfig } from './config.js';
+import { CONFIG_REFERENCE, loadConfig, parseConfigFile } from './config.js';
 
 describe('loadConfig', () => {
   it('applies documented defaults and freezes the result', () => {
@@ -31,5 +31,17 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ CLICKHOUSE_URL: 'ftp://x' })).toThrowError(/CLICKHOUSE_URL.*http/);
     expect(() => loadConfig({ CLOSELOOP_ADMIN_TOKEN: 'short' })).toThrowError(/at least 16/);
+  });
+});
+
+describe('parseConfigFile', () => {
+  it('reads KEY=value lines with comments and quotes; the environment wins over it', () => {
+    const file = parseConfigFile('# closeloop\nPORT=9090\nexport HOST="0.0.0.0"\nCLOSELOOP_DATA_DIR=/var/lib/closeloop # data\n\n', 'cl.env');
+    expect(file).toEqual({ PORT: '9090', HOST: '0.0.0.0', CLOSELOOP_DATA_DIR: '/var/lib/closeloop' });
+    expect(loadConfig({ ...file, PORT: '7070' })).toMatchObject({ port: 7070, host: '0.0.0.0', dataDir: '/var/lib/closeloop' });
+  });
+
+  it('names the line of every unknown key and malformed line', () => {
+    expect(() => parseConfigFile('PORT=1\nPROT=2\nnonsense\n', 'cl.env')).toThrowError(/cl.env:2: PROT is not a setting.*\n.*cl.env:3: expected KEY=value/s);
   });
 });

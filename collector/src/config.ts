@@ -22,7 +22,7 @@ export const CONFIG_REFERENCE = [
   ['CLOSELOOP_ADMIN_TOKEN', '(generated in demo mode)', 'Bearer token for admin APIs (`/v1/query`, `/v1/admin/*`). `npm start` generates one and keeps it in `DATA_DIR/admin-token`; `closeloop start` refuses to run without it.'],
   ['CLOSELOOP_DEMO', 'false', 'Serve the demo site under `/demo/` with the demo site key `pk_demo` (set by `npm start`).'],
   ['CLOSELOOP_DEMO_DATA', 'true', 'In demo mode, fill the empty demo site with a generated, realistic 90 days of traffic, leads, deals and costs (seeded: the same every time), so the dashboard has something to show. `false`: start empty.'],
-  ['CLOSELOOP_URL', 'http://localhost:PORT', 'Where CLI commands (`closeloop sql`, `closeloop sites`) find the running collector.'],
+  ['CLOSELOOP_URL', 'http://HOST:PORT', 'Where CLI commands (`closeloop sql`, `closeloop sites`, `closeloop import`) find the running collector (HOST `0.0.0.0` → `127.0.0.1`).'],
   ['CLOSELOOP_MAX_BODY_BYTES', '1048576', 'Largest accepted request body; larger gets `413 CL_BODY_TOO_LARGE`.'],
   ['CLOSELOOP_INSERT_MAX_ROWS', '10000', 'Most rows in one ClickHouse insert from the spool.'],
   ['CLOSELOOP_INSERT_INTERVAL_MS', '200', 'How long the spool writer lets rows gather (when fewer than `CLOSELOOP_INSERT_MAX_ROWS` are waiting) before an insert.'],
@@ -31,6 +31,7 @@ export const CONFIG_REFERENCE = [
   ['CLOSELOOP_SHUTDOWN_GRACE_S', '10', 'On SIGTERM/SIGINT: how long to keep writing the spool to ClickHouse before exiting (what is left is replayed at the next start).'],
   ['CLOSELOOP_RATE_LIMIT', '1200', 'Event requests per minute per client IP and site key; more get `429 CL_RATE_LIMITED`. `0` turns the limit off.'],
   ['CLOSELOOP_ORIGIN_CHECK', 'true', "Refuse event posts whose `Origin` is not one of the site's domains (or their subdomains). Demo mode also allows `localhost` and `127.0.0.1` for every site."],
+  ['CLOSELOOP_TRUST_PROXY', '(none)', 'Addresses of your reverse proxies (comma-separated IPs or CIDRs, e.g. `127.0.0.1` or `10.0.0.0/8`). Only requests from these have their `X-Forwarded-For` / `X-Forwarded-Proto` / `X-Forwarded-Host` believed (client IP for rate limits and logs, https for the cookie). Unset: every request is taken as it arrives.'],
   ['CLOSELOOP_QUERY_TIMEOUT_S', '30', '`/v1/query`: longest a query may run.'],
   ['CLOSELOOP_QUERY_MAX_ROWS', '100000', '`/v1/query`: most result rows.'],
   ['CLOSELOOP_LOG_LEVEL', 'info', 'fatal, error, warn, info, debug, trace or silent.'],
@@ -59,6 +60,11 @@ const EnvSchema = z.object({
   CLOSELOOP_SHUTDOWN_GRACE_S: intIn(0, 3600).default(10),
   CLOSELOOP_RATE_LIMIT: intIn(0, 10_000_000).default(1200),
   CLOSELOOP_ORIGIN_CHECK: bool.default(true),
+  CLOSELOOP_TRUST_PROXY: z
+    .string()
+    .trim()
+    .regex(/^[0-9a-fA-F:.\/]+(\s*,\s*[0-9a-fA-F:.\/]+)*$/, 'must be comma-separated IP addresses or CIDR ranges')
+    .optional(),
   CLOSELOOP_QUERY_TIMEOUT_S: intIn(1, 3600).default(30),
   CLOSELOOP_QUERY_MAX_ROWS: intIn(1, 10_000_000).default(100_000),
   CLOSELOOP_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -80,6 +86,8 @@ export interface Config {
   readonly demo: boolean;
   /** Demo mode: seed the empty demo site with generated data. */
   readonly demoData: boolean;
+  /** Reverse proxies whose X-Forwarded-* headers are believed; empty: none. */
+  readonly trustProxy: readonly string[];
   /** Where CLI commands reach the running collector. */
   readonly collectorUrl: string;
   readonly maxBodyBytes: number;
@@ -121,7 +129,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     ...(e.CLOSELOOP_ADMIN_TOKEN ? { adminToken: e.CLOSELOOP_ADMIN_TOKEN } : {}),
     demo: e.CLOSELOOP_DEMO,
     demoData: e.CLOSELOOP_DEMO_DATA,
-    collectorUrl: (e.CLOSELOOP_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    collectorUrl: (e.CLOSELOOP_URL ?? `http://${localAddress(e.HOST)}:${e.PORT}`).replace(/\/+$/, ''),
     maxBodyBytes: e.CLOSELOOP_MAX_BODY_BYTES,
     insert: { maxRows: e.CLOSELOOP_INSERT_MAX_ROWS, intervalMs: e.CLOSELOOP_INSERT_INTERVAL_MS },
     spool: {
@@ -132,12 +140,38 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     shutdownGraceMs: e.CLOSELOOP_SHUTDOWN_GRACE_S * 1000,
     rateLimitPerMinute: e.CLOSELOOP_RATE_LIMIT,
     originCheck: e.CLOSELOOP_ORIGIN_CHECK,
+    trustProxy: (e.CLOSELOOP_TRUST_PROXY ?? '').split(',').map((a) => a.trim()).filter(Boolean),
     query: { timeoutSeconds: e.CLOSELOOP_QUERY_TIMEOUT_S, maxRows: e.CLOSELOOP_QUERY_MAX_ROWS },
     logLevel: e.CLOSELOOP_LOG_LEVEL,
   });
 }
 
+/** Where this machine reaches a collector listening on `host` (all interfaces: loopback). */
+const localAddress = (host: string) => (host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host);
+
 function deepFreeze<T extends object>(o: T): T {
   for (const v of Object.values(o)) if (v && typeof v === 'object') deepFreeze(v as object);
   return Object.freeze(o);
+}
+
+/**
+ * A configuration file (`closeloop start --config /etc/closeloop/closeloop.env`): the same keys as
+ * the environment, one `KEY=value` per line, `#` comments, optional quotes. The environment wins
+ * over the file; a key that is not a setting is an error (a typo must not be silently ignored).
+ */
+export function parseConfigFile(text: string, file: string): Record<string, string> {
+  const known = new Set<string>(CONFIG_REFERENCE.map(([key]) => key));
+  const out: Record<string, string> = {};
+  const problems: string[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) return;
+    const m = /^(?:export\s+)?([A-Z][A-Z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    if (!m) return void problems.push(`${file}:${i + 1}: expected KEY=value, got '${line.slice(0, 80)}'`);
+    const [, key, value] = m as unknown as [string, string, string];
+    if (!known.has(key)) return void problems.push(`${file}:${i + 1}: ${key} is not a setting (see the README's configuration table)`);
+    out[key] = /^(["']).*\1$/.test(value) ? value.slice(1, -1) : value.replace(/\s+#.*$/, '');
+  });
+  if (problems.length) throw new ClError('CL_CONFIG_INVALID', `Invalid configuration file:\n  ${problems.join('\n  ')}`);
+  return out;
 }

@@ -65,4 +65,16 @@ describe('ClickHouse unreachable', () => {
     const metrics = await app.inject('/metrics');
     expect(metrics.body).toMatch(/closeloop_events_rejected_total\{code="CL_RATE_LIMITED"\} 2/);
   });
+
+  it('believes X-Forwarded-For only from the configured proxy: the rate limit follows the real client', async () => {
+    const app = await testApp(testConfig({ CLICKHOUSE_URL: 'http://127.0.0.1:1', CLOSELOOP_RATE_LIMIT: '2', CLOSELOOP_SHUTDOWN_GRACE_S: '0', CLOSELOOP_TRUST_PROXY: '10.0.0.2' }));
+    apps.push(app);
+    const send = (remoteAddress: string, forwardedFor: string) =>
+      app.inject({ method: 'POST', url: '/v1/events', remoteAddress, headers: { 'content-type': 'text/plain', 'x-forwarded-for': forwardedFor }, payload: JSON.stringify(batch([pageview()])) });
+    // Through the proxy: each client has its own budget.
+    expect([(await send('10.0.0.2', '203.0.113.1')).statusCode, (await send('10.0.0.2', '203.0.113.1')).statusCode, (await send('10.0.0.2', '203.0.113.1')).statusCode]).toEqual([202, 202, 429]);
+    expect((await send('10.0.0.2', '203.0.113.2')).statusCode).toBe(202);
+    // Not from the proxy: a claimed X-Forwarded-For is ignored, the socket address counts.
+    expect([(await send('198.51.100.7', '203.0.113.3')).statusCode, (await send('198.51.100.7', '203.0.113.4')).statusCode, (await send('198.51.100.7', '203.0.113.5')).statusCode]).toEqual([202, 202, 429]);
+  });
 });

@@ -1,5 +1,6 @@
 /** The `closeloop` command line: start the collector, query, manage sites. */
-import { loadConfig } from '../config.js';
+import { readFileSync } from 'node:fs';
+import { loadConfig, parseConfigFile } from '../config.js';
 import { ClError } from '../errors.js';
 import { runServer } from '../server.js';
 import { parseArgs } from './args.js';
@@ -11,8 +12,10 @@ import { sqlCommand } from './sql.js';
 const HELP = `closeloop — closed-loop marketing analytics
 
 Usage:
-  closeloop start [--demo] [--port N] [--host H]   run the collector (production mode needs CLOSELOOP_ADMIN_TOKEN;
-                                                   --demo serves the demo site and generates a token)
+  closeloop start [--demo] [--port N] [--host H] [--config FILE]
+                                                   run the collector (production mode needs CLOSELOOP_ADMIN_TOKEN;
+                                                   --demo serves the demo site and generates a token; --config reads
+                                                   KEY=value settings from FILE, the environment wins)
   closeloop sql "<SELECT …>" [--json]              run one read-only SQL statement (tables: events, sites, …)
   closeloop sites add <domain> [--name NAME]       register a site and print its script tag
   closeloop sites list                             list sites and their public keys
@@ -38,13 +41,15 @@ Exit codes: 0 success, 1 failure (message on stderr), 2 usage error, 3 import do
 type Env = Record<string, string | undefined>;
 
 export async function main(argv: readonly string[], env: Env, out = (s: string) => process.stdout.write(`${s}\n`)): Promise<number> {
-  const { positionals, flags } = parseArgs(argv, ['port', 'host', 'name', 'site', 'key', 'map', 'currency', 'delimiter']);
+  const { positionals, flags } = parseArgs(argv, ['port', 'host', 'name', 'site', 'key', 'map', 'currency', 'delimiter', 'config']);
   const [command, sub, arg] = positionals;
   if (!command || command === 'help' || flags.help) {
     out(HELP);
     return command || flags.help ? 0 : 2;
   }
-  const overrides: Env = { ...env };
+  // A config file (--config) under the environment: the environment wins.
+  const fromFile = typeof flags.config === 'string' ? parseConfigFile(readFileSync(flags.config, 'utf8'), flags.config) : {};
+  const overrides: Env = { ...fromFile, ...env };
   if (flags.demo) overrides.CLOSELOOP_DEMO = 'true';
   if (typeof flags.port === 'string') overrides.PORT = flags.port;
   if (typeof flags.host === 'string') overrides.HOST = flags.host;
