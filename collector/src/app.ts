@@ -2,6 +2,7 @@
  * `buildApp(config)`: the collector as a Fastify instance, ready but not listening. Tests call it
  * directly (`inject()` or `listen({ port: 0 })`); server.ts / the CLI add signals and listen.
  */
+import { prettyStream } from './log-format.js';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { ErrorBody } from '../../sdk/src/protocol.js';
@@ -45,7 +46,8 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger ?? { level: config.logLevel },
+    // JSON lines in production; readable lines in development (demo mode on a terminal).
+    logger: opts.logger ?? { level: config.logLevel, ...(config.demo && process.stdout.isTTY ? { stream: prettyStream(process.stdout) } : {}) },
     bodyLimit: config.maxBodyBytes,
     // X-Forwarded-* only from the configured proxies (a client cannot claim another IP).
     trustProxy: config.trustProxy.length ? [...config.trustProxy] : false,

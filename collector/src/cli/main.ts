@@ -9,32 +9,51 @@ import { importCsv, parseMapping } from './import.js';
 import { sitesAddCommand, sitesListCommand } from './sites.js';
 import { sqlCommand } from './sql.js';
 
+/** Per command: its usage line(s), what it does, and its options with defaults. */
+const COMMANDS: Record<string, string> = {
+  start: `closeloop start [--demo] [--port N] [--host H] [--config FILE]
+  Run the collector. Production mode needs CLOSELOOP_ADMIN_TOKEN.
+    --demo          serve the demo site (/demo/), generate an admin token, seed demo data (default: off)
+    --port N        HTTP port (default: PORT, else 8080)
+    --host H        interface to listen on (default: HOST, else localhost)
+    --config FILE   KEY=value settings (the README's configuration keys); the environment wins`,
+  sql: `closeloop sql "<SELECT …>" [--json] [--config FILE]
+  Run one read-only SQL statement (tables: events, people, touchpoints, attributed_touches, …).
+    --json          print JSON rows instead of a table (default: table)`,
+  sites: `closeloop sites add <domain> [--name NAME] [--config FILE]
+closeloop sites list [--config FILE]
+  Register a site (prints its script tag, public key and — once — secret key), or list sites.
+    --name NAME     display name (default: the domain)`,
+  import: `closeloop import customers|stages|costs <file.csv> [options]
+  Import closed deals (customers), lifecycle stage changes (stages) or spend per day and campaign
+  (costs) from a CRM or ad platform export. Idempotent: importing a file again changes nothing.
+  Bad rows are reported with their line number; the good ones are imported. Shows progress.
+    --site SITE_ID   the site (needed with the admin token, or when no collector runs)
+    --key sk_…       a site secret key instead of the admin token
+    --map f=Header,… name columns (customers/stages: record_id, email, user_id, visitor_id, stage,
+                     amount, currency, ts; costs: date, source, medium, campaign, amount, currency)
+                     (default: found by the usual CRM/ad platform header names)
+    --currency EUR   currency of amounts when the file has no currency column (default: none)
+    --delimiter ';'  field separator (default: ',')`,
+  backup: `closeloop backup <dir> [--config FILE]
+  Back up the embedded store: every table's rows and DDL, and a manifest (while the collector runs, or not).`,
+  restore: `closeloop restore <dir> [--force] [--config FILE]
+  Restore a backup into the embedded store (collector stopped).
+    --force         replace existing data (default: refuse when the store has data)`,
+};
+
 const HELP = `closeloop — closed-loop marketing analytics
 
 Usage:
-  closeloop start [--demo] [--port N] [--host H] [--config FILE]
-                                                   run the collector (production mode needs CLOSELOOP_ADMIN_TOKEN;
-                                                   --demo serves the demo site and generates a token; --config reads
-                                                   KEY=value settings from FILE, the environment wins)
-  closeloop sql "<SELECT …>" [--json]              run one read-only SQL statement (tables: events, sites, …)
-  closeloop sites add <domain> [--name NAME]       register a site and print its script tag
-  closeloop sites list                             list sites and their public keys
-  closeloop import customers <file.csv> [options]  import closed deals from a CRM export (idempotent on the record id)
-  closeloop import stages <file.csv> [options]     import lifecycle stage changes (lead, mql, sql, opportunity, customer, lost)
-  closeloop import costs <file.csv> [options]      import marketing spend per day and campaign (idempotent per day and campaign)
-      --site SITE_ID        the site (needed with the admin token, or when no collector runs)
-      --key sk_…            a site secret key instead of the admin token
-      --map f=Header,…      name columns (customers/stages: record_id, email, user_id, visitor_id, stage, amount, currency, ts;
-                            costs: date, source, medium, campaign, amount, currency)
-      --currency EUR        currency of amounts when the file has no currency column
-      --delimiter ';'       field separator (default ',')
-  closeloop backup <dir>                           back up the embedded store (every table's rows + DDL)
-  closeloop restore <dir> [--force]                restore a backup (collector stopped; --force replaces data)
-  closeloop help                                   this text
+${Object.values(COMMANDS)
+  .map((c) => c.split('\n').filter((l) => l.startsWith('closeloop')).map((l) => `  ${l}`).join('\n'))
+  .join('\n')}
+  closeloop <command> --help    options of a command, with their defaults
 
-CLI commands talk to the running collector at CLOSELOOP_URL (default http://localhost:PORT) with the
+CLI commands talk to the running collector at CLOSELOOP_URL (default http://HOST:PORT) with the
 admin token (CLOSELOOP_ADMIN_TOKEN, or the one the demo keeps in DATA_DIR/admin-token). When no
-collector runs, they open the data directory themselves. Configuration: see README.md.
+collector runs, they open the data directory themselves. Configuration: the environment, or
+--config FILE; see README.md.
 
 Exit codes: 0 success, 1 failure (message on stderr), 2 usage error, 3 import done but some rows were rejected.`;
 
@@ -44,7 +63,7 @@ export async function main(argv: readonly string[], env: Env, out = (s: string) 
   const { positionals, flags } = parseArgs(argv, ['port', 'host', 'name', 'site', 'key', 'map', 'currency', 'delimiter', 'config']);
   const [command, sub, arg] = positionals;
   if (!command || command === 'help' || flags.help) {
-    out(HELP);
+    out(command && COMMANDS[command] ? COMMANDS[command] : HELP);
     return command || flags.help ? 0 : 2;
   }
   // A config file (--config) under the environment: the environment wins.
