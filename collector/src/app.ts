@@ -2,8 +2,9 @@
  * `buildApp(config)`: the collector as a Fastify instance, ready but not listening. Tests call it
  * directly (`inject()` or `listen({ port: 0 })`); server.ts / the CLI add signals and listen.
  */
+import { logIp } from './ip.js';
 import { prettyStream } from './log-format.js';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { ErrorBody } from '../../sdk/src/protocol.js';
 import type { Config } from './config.js';
@@ -22,6 +23,7 @@ import conversionsRoutes from './routes/conversions.js';
 import dashboardRoutes from './routes/dashboard.js';
 import costsRoutes from './routes/costs.js';
 import openApiRoutes, { trackRoutes } from './routes/openapi.js';
+import privacyRoutes from './routes/privacy.js';
 import reportsRoutes from './routes/reports.js';
 import leadsRoutes from './routes/leads.js';
 import eventsRoutes from './routes/events.js';
@@ -47,7 +49,12 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     // JSON lines in production; readable lines in development (demo mode on a terminal).
-    logger: opts.logger ?? { level: config.logLevel, ...(config.demo && process.stdout.isTTY ? { stream: prettyStream(process.stdout) } : {}) },
+    logger: opts.logger ?? {
+      level: config.logLevel,
+      // Client addresses only as configured (truncated by default), never in full unless asked.
+      serializers: { req: (req: FastifyRequest) => ({ method: req.method, url: req.url, host: req.host, remoteAddress: logIp(req.ip, config.logIp) }) },
+      ...(config.demo && process.stdout.isTTY ? { stream: prettyStream(process.stdout) } : {}),
+    },
     bodyLimit: config.maxBodyBytes,
     // X-Forwarded-* only from the configured proxies (a client cannot claim another IP).
     trustProxy: config.trustProxy.length ? [...config.trustProxy] : false,
@@ -98,6 +105,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(attributionRoutes);
   await app.register(costsRoutes);
   await app.register(reportsRoutes);
+  await app.register(privacyRoutes);
   await app.register(openApiRoutes);
   await app.register(dashboardRoutes);
   await app.register(staticRoutes, { demo: config.demo });

@@ -2,6 +2,7 @@
  * Configuration: read once from the environment at boot, validated, defaults applied, frozen.
  * This is the only module that knows environment variable names; nothing else reads process.env.
  */
+import type { IpLogging } from './ip.js';
 import path from 'node:path';
 import { z } from 'zod';
 import { ClError } from './errors.js';
@@ -34,6 +35,7 @@ export const CONFIG_REFERENCE = [
   ['CLOSELOOP_TRUST_PROXY', '(none)', 'Addresses of your reverse proxies (comma-separated IPs or CIDRs, e.g. `127.0.0.1` or `10.0.0.0/8`). Only requests from these have their `X-Forwarded-For` / `X-Forwarded-Proto` / `X-Forwarded-Host` believed (client IP for rate limits and logs, https for the cookie). Unset: every request is taken as it arrives.'],
   ['CLOSELOOP_QUERY_TIMEOUT_S', '30', '`/v1/query`: longest a query may run.'],
   ['CLOSELOOP_QUERY_MAX_ROWS', '100000', '`/v1/query`: most result rows.'],
+  ['CLOSELOOP_LOG_IP', 'truncated', 'Client addresses in request logs: `truncated` (IPv4 /24, IPv6 /48), `full` or `off`. Addresses are never stored in ClickHouse.'],
   ['CLOSELOOP_LOG_LEVEL', 'info', 'fatal, error, warn, info, debug, trace or silent.'],
 ] as const;
 
@@ -67,6 +69,7 @@ const EnvSchema = z.object({
     .optional(),
   CLOSELOOP_QUERY_TIMEOUT_S: intIn(1, 3600).default(30),
   CLOSELOOP_QUERY_MAX_ROWS: intIn(1, 10_000_000).default(100_000),
+  CLOSELOOP_LOG_IP: z.enum(['truncated', 'full', 'off']).default('truncated'),
   CLOSELOOP_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -99,6 +102,7 @@ export interface Config {
   readonly originCheck: boolean;
   readonly query: { readonly timeoutSeconds: number; readonly maxRows: number };
   readonly logLevel: string;
+  readonly logIp: IpLogging;
 }
 
 type Env = Record<string, string | undefined>;
@@ -143,6 +147,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     trustProxy: (e.CLOSELOOP_TRUST_PROXY ?? '').split(',').map((a) => a.trim()).filter(Boolean),
     query: { timeoutSeconds: e.CLOSELOOP_QUERY_TIMEOUT_S, maxRows: e.CLOSELOOP_QUERY_MAX_ROWS },
     logLevel: e.CLOSELOOP_LOG_LEVEL,
+    logIp: e.CLOSELOOP_LOG_IP,
   });
 }
 

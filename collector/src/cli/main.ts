@@ -7,6 +7,7 @@ import { parseArgs } from './args.js';
 import { backupCommand, restoreCommand } from './backup.js';
 import { importCsv, parseMapping } from './import.js';
 import { sitesAddCommand, sitesListCommand } from './sites.js';
+import { privacyCommand } from './privacy.js';
 import { sqlCommand } from './sql.js';
 
 /** Per command: its usage line(s), what it does, and its options with defaults. */
@@ -37,6 +38,14 @@ closeloop sites list [--config FILE]
     --delimiter ';'  field separator (default: ',')`,
   backup: `closeloop backup <dir> [--config FILE]
   Back up the embedded store: every table's rows and DDL, and a manifest (while the collector runs, or not).`,
+  privacy: `closeloop privacy export <email|visitor id> [--site S] [--key sk_…] [--out FILE]
+closeloop privacy erase <email|visitor id> --yes [--site S] [--key sk_…]
+  Answer a person's access request (everything stored about them, as JSON) or erasure request
+  (deletes them from every table; the request is recorded in privacy_requests, subject hashed).
+    --site SITE_ID   the site (needed with the admin token, or when no collector runs)
+    --key sk_…       a site secret key instead of the admin token
+    --out FILE       export: write the JSON to FILE (default: stdout)
+    --yes            erase: confirm (nothing is deleted without it)`,
   restore: `closeloop restore <dir> [--force] [--config FILE]
   Restore a backup into the embedded store (collector stopped).
     --force         replace existing data (default: refuse when the store has data)`,
@@ -60,7 +69,7 @@ Exit codes: 0 success, 1 failure (message on stderr), 2 usage error, 3 import do
 type Env = Record<string, string | undefined>;
 
 export async function main(argv: readonly string[], env: Env, out = (s: string) => process.stdout.write(`${s}\n`)): Promise<number> {
-  const { positionals, flags } = parseArgs(argv, ['port', 'host', 'name', 'site', 'key', 'map', 'currency', 'delimiter', 'config']);
+  const { positionals, flags } = parseArgs(argv, ['port', 'host', 'name', 'site', 'key', 'map', 'currency', 'delimiter', 'config', 'out']);
   const [command, sub, arg] = positionals;
   if (!command || command === 'help' || flags.help) {
     out(command && COMMANDS[command] ? COMMANDS[command] : HELP);
@@ -100,6 +109,13 @@ export async function main(argv: readonly string[], env: Env, out = (s: string) 
         ...(str('site') ? { site: str('site') } : {}), ...(str('key') ? { key: str('key') } : {}), ...(str('currency') ? { currency: str('currency') } : {}),
       }, out);
       return summary.rejected.length > 0 ? 3 : 0;
+    }
+    case 'privacy': {
+      if ((sub !== 'export' && sub !== 'erase') || !arg) return usage('closeloop privacy export|erase <email|visitor id> [--site S] [--key sk_…] [--out FILE] [--yes]');
+      if (sub === 'erase' && flags.yes !== true) return usage(`closeloop privacy erase ${arg} --yes  (erasing cannot be undone: add --yes)`);
+      const str = (k: string) => (typeof flags[k] === 'string' ? (flags[k] as string) : undefined);
+      await privacyCommand(config, { action: sub, subject: arg, ...(str('site') ? { site: str('site') } : {}), ...(str('key') ? { key: str('key') } : {}), ...(str('out') ? { out: str('out') } : {}) }, out);
+      return 0;
     }
     case 'backup':
       if (!sub) return usage('closeloop backup <dir>');

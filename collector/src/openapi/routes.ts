@@ -13,6 +13,7 @@ import { AttributionParams, CompareParams, RoiParams } from '../routes/attributi
 import { ConversionsBody } from '../routes/conversions.js';
 import { CostsBody } from '../routes/costs.js';
 import { LeadParams, LeadsQuery } from '../routes/leads.js';
+import { PrivacyBody } from '../routes/privacy.js';
 import { QueryBody } from '../routes/query.js';
 import { ReportRange } from '../routes/reports.js';
 
@@ -75,6 +76,16 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     summary: "A lead's timeline by person id", tag: 'CRM', auth: 'secret', query: LeadsQuery, params: LeadParams,
     success: { status: 200, description: 'Person, visitors, touches, forms, stages and deals.' }, errors: [...SERVER_API, 'CL_NOT_FOUND'],
     example: { params: { personId: '0f8e7d6c-5b4a-8392-a1b0-c9d8e7f6a5b4' }, query: { site: 'demo' } },
+  },
+  'POST /v1/privacy/export': {
+    summary: "Answer an access request: everything stored about a person (by email) or a visitor", tag: 'CRM', auth: 'secret', body: PrivacyBody,
+    success: { status: 200, description: 'Events, touches, forms, stages, deals, revenue and identities as JSON; the request is recorded in `privacy_requests`.' },
+    errors: [...SERVER_API, 'CL_STORAGE_UNAVAILABLE'], example: { body: { site: 'demo', email: 'ada@example.com' } },
+  },
+  'POST /v1/privacy/erase': {
+    summary: 'Answer an erasure request: delete a person (by email) or a visitor from every table', tag: 'CRM', auth: 'secret', body: PrivacyBody,
+    success: { status: 200, description: 'Rows deleted per table; the request is recorded in `privacy_requests` (subject hashed).' },
+    errors: [...SERVER_API, 'CL_STORAGE_UNAVAILABLE'], example: { body: { site: 'demo', visitor_id: '6f1c2b7e-3d4a-4b5c-8d9e-0f1a2b3c4d5e' } },
   },
   'GET /v1/attribution': {
     summary: 'Credit per channel, campaign … under one attribution model', tag: 'Attribution', auth: 'secret', query: AttributionParams,

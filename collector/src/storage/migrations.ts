@@ -12,6 +12,7 @@ import { eventsMigrations } from './events.js';
 import { identitiesMigrations } from './identities.js';
 import type { Migration } from './migration.js';
 import { sitesMigrations } from './sites.js';
+import { privacyRequestsMigrations } from './privacy-requests.js';
 import { stagesMigrations } from './stages.js';
 import { toClickHouseTime } from './time.js';
 
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ...dealsMigrations,
   ...attributionViewsMigrations,
   ...costsMigrations,
+  ...privacyRequestsMigrations,
 ].sort((a, b) => a.version - b.version);
 
 /** How long a migration lock may stand before a new start takes it over (its holder died). */

@@ -5,8 +5,9 @@
  * server on the site's own domain, and X-Forwarded-For is believed only from the proxy.
  *
  * This spec runs its own collector (not the shared one) so it can read its JSON request logs and
- * trust the proxy's address: nginx connects from 127.0.0.3 (`proxy_bind`), the browser and this
- * test from 127.0.0.1, and the collector trusts 127.0.0.3 only.
+ * trust the proxy's address: nginx connects from 127.0.1.3 (`proxy_bind`), the browser and this
+ * test from 127.0.0.1, and the collector trusts 127.0.1.3 only. Logs show addresses truncated to
+ * their /24 (CLOSELOOP_LOG_IP default): 127.0.0.0 is the browser, 127.0.1.0 would be the proxy.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,7 @@ const ROOT = path.resolve(import.meta.dirname, '../../..');
 const COLLECTOR_PORT = 18_490;
 const NGINX_PORT = 18_491;
 const TOKEN = 'proxy-admin-token-0123456789';
-const PROXY_ADDRESS = '127.0.0.3';
+const PROXY_ADDRESS = '127.0.1.3'; // another /24 than the browser's 127.0.0.1: logs keep addresses truncated to /24
 const dir = mkdtempSync(path.join(os.tmpdir(), 'closeloop-proxy-'));
 chmodSync(dir, 0o755); // nginx workers run as an unprivileged user: they must read the site root
 
@@ -126,7 +127,7 @@ test('events, the script and the server-set visitor cookie go through nginx on t
     // Client IP: the browser's address (from the proxy's X-Forwarded-For), not the proxy's.
     const eventLogs = () => logs.filter((l) => (l.req as { url?: string } | undefined)?.url === '/v1/events');
     await expect.poll(() => eventLogs().length).toBeGreaterThan(0);
-    for (const l of eventLogs()) expect((l.req as { remoteAddress: string }).remoteAddress).toBe('127.0.0.1');
+    for (const l of eventLogs()) expect((l.req as { remoteAddress: string }).remoteAddress).toBe('127.0.0.0');
 
     // A client cannot claim another address: nginx overwrites X-Forwarded-For, and the collector
     // ignores it from anyone but the proxy.
@@ -135,7 +136,7 @@ test('events, the script and the server-set visitor cookie go through nginx on t
     await fetch(`http://127.0.0.1:${COLLECTOR_PORT}/healthz`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
     await expect.poll(() => logs.slice(before).filter((l) => (l.req as { url?: string } | undefined)?.url === '/healthz').length).toBe(2);
     const health = logs.slice(before).filter((l) => (l.req as { url?: string } | undefined)?.url === '/healthz');
-    expect(health.map((l) => (l.req as { remoteAddress: string }).remoteAddress)).toEqual(['127.0.0.1', '127.0.0.1']);
+    expect(health.map((l) => (l.req as { remoteAddress: string }).remoteAddress)).toEqual(['127.0.0.0', '127.0.0.0']);
 
     // Internal endpoints are not reachable through the proxy.
     expect((await fetch(`http://127.0.0.1:${NGINX_PORT}/cl/metrics`)).status).toBe(404);
