@@ -6,7 +6,7 @@ import { runServer } from '../server.js';
 import { parseArgs } from './args.js';
 import { backupCommand, restoreCommand } from './backup.js';
 import { importCsv, parseMapping } from './import.js';
-import { sitesAddCommand, sitesListCommand } from './sites.js';
+import { sitesAddCommand, sitesListCommand, sitesSetCommand } from './sites.js';
 import { privacyCommand } from './privacy.js';
 import { sqlCommand } from './sql.js';
 
@@ -22,9 +22,12 @@ const COMMANDS: Record<string, string> = {
   Run one read-only SQL statement (tables: events, people, touchpoints, attributed_touches, …).
     --json          print JSON rows instead of a table (default: table)`,
   sites: `closeloop sites add <domain> [--name NAME] [--config FILE]
+closeloop sites set <site id> [--name NAME] [--domains a.com,b.com] [--retention-days N] [--config FILE]
 closeloop sites list [--config FILE]
-  Register a site (prints its script tag, public key and — once — secret key), or list sites.
-    --name NAME     display name (default: the domain)`,
+  Register a site (prints its script tag, public key and — once — secret key), change one, or list them.
+    --name NAME          display name (default: the domain)
+    --domains a,b        the site's domains (with their subdomains) for the Origin check (default: its own)
+    --retention-days N   delete its events N days after they happened; 0 keeps them (default: 0)`,
   import: `closeloop import customers|stages|costs <file.csv> [options]
   Import closed deals (customers), lifecycle stage changes (stages) or spend per day and campaign
   (costs) from a CRM or ad platform export. Idempotent: importing a file again changes nothing.
@@ -69,7 +72,7 @@ Exit codes: 0 success, 1 failure (message on stderr), 2 usage error, 3 import do
 type Env = Record<string, string | undefined>;
 
 export async function main(argv: readonly string[], env: Env, out = (s: string) => process.stdout.write(`${s}\n`)): Promise<number> {
-  const { positionals, flags } = parseArgs(argv, ['port', 'host', 'name', 'site', 'key', 'map', 'currency', 'delimiter', 'config', 'out']);
+  const { positionals, flags } = parseArgs(argv, ['port', 'host', 'name', 'site', 'key', 'map', 'currency', 'delimiter', 'config', 'out', 'domains', 'retention-days']);
   const [command, sub, arg] = positionals;
   if (!command || command === 'help' || flags.help) {
     out(command && COMMANDS[command] ? COMMANDS[command] : HELP);
@@ -96,11 +99,21 @@ export async function main(argv: readonly string[], env: Env, out = (s: string) 
         await sitesAddCommand(config, arg, typeof flags.name === 'string' ? flags.name : undefined, out);
         return 0;
       }
+      if (sub === 'set' && arg) {
+        const days = flags['retention-days'];
+        if (days !== undefined && !(typeof days === 'string' && /^\d+$/.test(days))) return usage('--retention-days takes a number of days (0: keep)');
+        await sitesSetCommand(config, arg, {
+          ...(typeof flags.name === 'string' ? { name: flags.name } : {}),
+          ...(typeof flags.domains === 'string' ? { domains: flags.domains.split(',').map((d) => d.trim()).filter(Boolean) } : {}),
+          ...(typeof days === 'string' ? { retention_days: Number(days) } : {}),
+        }, out);
+        return 0;
+      }
       if (sub === 'list') {
         await sitesListCommand(config, out);
         return 0;
       }
-      return usage('closeloop sites add <domain> [--name NAME] | closeloop sites list');
+      return usage('closeloop sites add <domain> [--name NAME] | closeloop sites set <site id> [options] | closeloop sites list');
     case 'import': {
       if ((sub !== 'customers' && sub !== 'stages' && sub !== 'costs') || !arg) return usage('closeloop import customers|stages|costs <file.csv> [--site S] [--key sk_…] [--map f=Header,…] [--currency EUR] [--delimiter ;]');
       const str = (k: string) => (typeof flags[k] === 'string' ? (flags[k] as string) : undefined);

@@ -1,4 +1,4 @@
-/** `closeloop sites add <domain> [--name N]` and `closeloop sites list`. */
+/** `closeloop sites add <domain> [--name N]`, `closeloop sites set <site> …` and `closeloop sites list`. */
 import type { Config } from '../config.js';
 import { SiteCache } from '../plugins/sites.js';
 import type { Site } from '../storage/sites.js';
@@ -37,4 +37,14 @@ export async function sitesListCommand(config: Config, out: (s: string) => void)
   );
   if (sites.length === 0) out('no sites yet: closeloop sites add <domain>');
   for (const s of sites) out(`${s.site_id.padEnd(30)} ${s.public_key.padEnd(26)} ${s.domains.join(', ')}`);
+}
+
+/** `closeloop sites set <site> [--name N] [--domains a,b] [--retention-days N]`. */
+export async function sitesSetCommand(config: Config, siteId: string, change: { name?: string; domains?: string[]; retention_days?: number }, out: (s: string) => void): Promise<void> {
+  const site = await viaCollectorOrStore(
+    config,
+    () => httpAdminClient(config).call<Site>('PATCH', `/v1/admin/sites/${encodeURIComponent(siteId)}`, change),
+    (sites) => sites.update(siteId, change),
+  );
+  out(`site ${site.site_id}: domains ${site.domains.join(', ')}; retention ${site.retention_days ? `${site.retention_days} days` : 'unlimited'}`);
 }

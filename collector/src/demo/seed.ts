@@ -168,7 +168,7 @@ export function generateDemoData(end: number, visitorCount = 3000, seed = 202611
     }
     for (const raw of events) {
       const e = EventSchema.parse(raw) as ValidEvent;
-      const ctx: BatchContext = { siteId: DEMO_SITE.site_id, siteDomains: DEMO_SITE.domains, receivedAt: e.ts, clockOffset: 0, userAgent: uaInfo[ua]!, sdkVersion: 'demo-data' };
+      const ctx: BatchContext = { siteId: DEMO_SITE.site_id, siteDomains: DEMO_SITE.domains, retentionDays: 0, receivedAt: e.ts, clockOffset: 0, userAgent: uaInfo[ua]!, sdkVersion: 'demo-data' };
       rows.push(toEventRow(e, ctx));
     }
     return t;

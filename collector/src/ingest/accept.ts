@@ -19,6 +19,7 @@ export function enrichBatch(batch: ValidEventBatch, req: FastifyRequest, site: S
   const ctx: BatchContext = {
     siteId: site.site_id,
     siteDomains: site.domains,
+    retentionDays: site.retention_days ?? 0,
     receivedAt,
     clockOffset: clockOffset(receivedAt, batch.sent_at),
     userAgent: parseUserAgent(req.headers['user-agent'] ?? ''),

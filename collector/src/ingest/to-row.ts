@@ -15,6 +15,8 @@ import type { UserAgentInfo } from './user-agent.js';
 export interface BatchContext {
   siteId: string;
   siteDomains: readonly string[];
+  /** The site's retention in days (0: kept), stored with each row for the TTL. */
+  retentionDays: number;
   receivedAt: number;
   /** Server time minus the client's `sent_at`; 0 when the client clock is close enough. */
   clockOffset: number;
@@ -88,6 +90,7 @@ export function toEventRow(e: ValidEvent, ctx: BatchContext): EventRow {
     first_touch: e.first_touch ? JSON.stringify(e.first_touch) : '',
     ...ctx.userAgent,
     sdk_version: ctx.sdkVersion,
+    retention_days: ctx.retentionDays,
     ...who,
   };
 }

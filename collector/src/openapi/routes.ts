@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { ErrorCode } from '../errors.js';
 import { EventBatchSchema } from '../ingest/schema.js';
 import { BackupBody } from '../routes/admin-backup.js';
-import { AddSiteBody } from '../routes/admin-sites.js';
+import { AddSiteBody, SiteChangeBody, SiteParams } from '../routes/admin-sites.js';
 import { AttributionParams, CompareParams, RoiParams } from '../routes/attribution.js';
 import { ConversionsBody } from '../routes/conversions.js';
 import { CostsBody } from '../routes/costs.js';
@@ -121,6 +121,11 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     summary: 'Add a site (answers its public key and, this once, its secret key)', tag: 'Admin', auth: 'admin', body: AddSiteBody,
     success: { status: 201, description: 'The site with `public_key` and `secret_key`.' }, errors: ['CL_INVALID_REQUEST', 'CL_UNAUTHORIZED', 'CL_SITE_EXISTS'],
     example: { body: { domain: 'shop.example.com', name: 'Shop' } },
+  },
+  'PATCH /v1/admin/sites/:siteId': {
+    summary: "Change a site's name, domains (for the Origin check) or retention (events deleted that many days after they happened; 0 keeps them)", tag: 'Admin', auth: 'admin',
+    params: SiteParams, body: SiteChangeBody, success: { status: 200, description: 'The site.' }, errors: ['CL_INVALID_REQUEST', 'CL_UNAUTHORIZED', 'CL_UNKNOWN_SITE'],
+    example: { params: { siteId: 'shop.example.com' }, body: { domains: ['shop.example.com', 'shop.example.org'], retention_days: 395 } },
   },
   'POST /v1/admin/backup': {
     summary: 'Back up the embedded store into a directory on the collector host', tag: 'Admin', auth: 'admin', body: BackupBody,

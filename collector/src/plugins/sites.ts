@@ -122,6 +122,15 @@ export class SiteCache {
     return { ...publicView(site), secret_key: secret };
   }
 
+  /** Change a site's name, domains or retention. */
+  async update(siteId: string, change: { name?: string; domains?: string[]; retention_days?: number }): Promise<Site> {
+    await this.load();
+    const site = this.byId.get(siteId);
+    if (!site) throw new ClError('CL_UNKNOWN_SITE', `No site has the id '${siteId.slice(0, 100)}'.`);
+    const domains = change.domains?.map(normalizeDomain);
+    return publicView(await this.save({ ...site, ...change, ...(domains ? { domains: [...new Set(domains)] } : {}) }));
+  }
+
   /** Create the site if it is missing (demo and tests); returns it either way. */
   async ensure(site: Site): Promise<Site> {
     await this.load();

@@ -1,4 +1,7 @@
-/** `GET|POST /v1/admin/sites` (admin token): list sites, add a site by domain (returns its public key). */
+/**
+ * `GET|POST /v1/admin/sites` (admin token): list sites, add a site by domain (returns its public
+ * key and, once, its secret key); `PATCH /v1/admin/sites/:siteId`: change its name, domains or retention.
+ */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { parseOrThrow } from '../validation.js';
@@ -7,6 +10,15 @@ export const AddSiteBody = z.object({
   domain: z.string().min(1).max(253),
   name: z.string().min(1).max(200).optional(),
 });
+
+export const SiteParams = z.object({ siteId: z.string().min(1).max(253) });
+export const SiteChangeBody = z
+  .object({
+    name: z.string().min(1).max(200).optional(),
+    domains: z.array(z.string().min(1).max(253)).min(1).max(50).optional(),
+    retention_days: z.number().int().min(0).max(36_500).optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: 'name what to change: name, domains or retention_days' });
 
 const adminSitesRoutes: FastifyPluginAsync = async (app) => {
   app.addHook('preHandler', app.requireAdmin);
@@ -18,6 +30,10 @@ const adminSitesRoutes: FastifyPluginAsync = async (app) => {
     const body = parseOrThrow(AddSiteBody, req.body);
     const site = await app.sites.add(body);
     return reply.code(201).send(site);
+  });
+  app.patch('/v1/admin/sites/:siteId', async (req) => {
+    const { siteId } = parseOrThrow(SiteParams, req.params);
+    return app.sites.update(siteId, parseOrThrow(SiteChangeBody, req.body));
   });
 };
 

@@ -40,7 +40,7 @@ const dashboardRoutes: FastifyPluginAsync = async (app) => {
     prefix: '/dashboard/js/',
     decorateReply: false,
     cacheControl: false,
-    allowedPath: (pathName) => /^\/[\w-]+\.js$/.test(pathName),
+    allowedPath: (pathName) => /^(?:\/[\w-]+)+\.js$/.test(pathName),
   });
 };
 

@@ -47,6 +47,8 @@ export interface EventRow {
   person_id: string;
   email: string;
   user_id: string;
+  /** The site's retention when the event arrived: deleted by TTL this many days after `ts`; 0 = kept (migration 18). */
+  retention_days: number;
 }
 
 export const eventsMigrations: readonly Migration[] = [
@@ -98,6 +100,14 @@ export const eventsMigrations: readonly Migration[] = [
       PARTITION BY toYYYYMM(ts)
       ORDER BY (site_id, toDate(ts), visitor_id, ts, event_id)
       SETTINGS non_replicated_deduplication_window = 1000`,
+    ],
+  },
+  {
+    version: 18,
+    name: 'events: retention per site (TTL)',
+    statements: (db) => [
+      `ALTER TABLE ${db}.events ADD COLUMN IF NOT EXISTS retention_days UInt16 DEFAULT 0`,
+      `ALTER TABLE ${db}.events MODIFY TTL toDateTime(ts) + toIntervalDay(retention_days) WHERE retention_days > 0`,
     ],
   },
 ];

@@ -14,6 +14,8 @@ export interface Site {
   created_at: string;
   /** SHA-256 (hex) of the site's secret key; empty when it has none. Never shown by the API. */
   secret_key_hash?: string;
+  /** Events of this site are deleted this many days after they happened; 0 (default): kept. */
+  retention_days?: number;
 }
 
 export const sitesMigrations: readonly Migration[] = [
@@ -40,16 +42,21 @@ export const sitesMigrations: readonly Migration[] = [
     name: 'sites: secret key hash',
     statements: (db) => [`ALTER TABLE ${db}.sites ADD COLUMN IF NOT EXISTS secret_key_hash String DEFAULT ''`],
   },
+  {
+    version: 17,
+    name: 'sites: retention',
+    statements: (db) => [`ALTER TABLE ${db}.sites ADD COLUMN IF NOT EXISTS retention_days UInt16 DEFAULT 0`],
+  },
 ];
 
 export async function listSites(db: Db): Promise<Site[]> {
   return db.query<Site>(
-    `SELECT site_id, public_key, name, domains, toString(created_at) AS created_at, secret_key_hash
+    `SELECT site_id, public_key, name, domains, toString(created_at) AS created_at, secret_key_hash, retention_days
      FROM ${db.database}.sites FINAL WHERE NOT deleted ORDER BY site_id`,
   );
 }
 
 export async function saveSite(db: Db, site: Site): Promise<void> {
   const now = toClickHouseTime(Date.now());
-  await db.insert('sites', [{ ...site, secret_key_hash: site.secret_key_hash ?? '', created_at: site.created_at || now, updated_at: now, deleted: false }]);
+  await db.insert('sites', [{ ...site, secret_key_hash: site.secret_key_hash ?? '', retention_days: site.retention_days ?? 0, created_at: site.created_at || now, updated_at: now, deleted: false }]);
 }
