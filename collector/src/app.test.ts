@@ -1,4 +1,5 @@
 /** The collector end to end inside one process: real Fastify, real embedded ClickHouse (chDB). */
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from './config.js';
@@ -47,6 +48,18 @@ describe('POST /v1/events', () => {
     expect((await post(batch([e as never]), 'application/json')).statusCode).toBe(202);
     const [row] = await sql(app, `SELECT name, props FROM events WHERE event_id = '${e.id}'`);
     expect(row).toEqual({ name: 'signup_click', props: { plan: 'pro', seats: '5', trial: 'true' } });
+  });
+
+  it('stores consent decisions with their policy version, also a denial without a visitor id', async () => {
+    const granted = { ...pageview(), type: 'consent', state: 'granted', policy: '2026-05' };
+    const denied = { ...pageview(), type: 'consent', state: 'denied', visitor_id: '00000000-0000-0000-0000-000000000000' };
+    expect((await post(batch([granted, denied] as never[]))).statusCode).toBe(202);
+    const rows = await sql(app, `SELECT type, name, props, toString(visitor_id) AS visitor FROM events WHERE event_id IN ('${granted.id}', '${denied.id}') ORDER BY name DESC`);
+    expect(rows).toEqual([
+      { type: 'consent', name: 'granted', props: { policy: '2026-05' }, visitor: granted.visitor_id },
+      { type: 'consent', name: 'denied', props: {}, visitor: '00000000-0000-0000-0000-000000000000' },
+    ]);
+    expect((await post(batch([{ ...granted, id: randomUUID(), state: 'maybe' } as never]))).json()).toMatchObject({ code: 'CL_INVALID_EVENT', path: 'events.0.state' });
   });
 
   it('classifies search and paid-search arrivals', async () => {

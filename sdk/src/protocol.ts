@@ -91,7 +91,18 @@ export interface IdentifyEvent extends EventBase {
   traits?: Record<string, PropValue>;
 }
 
-export type ClEvent = PageviewEvent | CustomEvent | FormEvent | IdentifyEvent;
+/**
+ * A consent decision (`consent('granted' | 'denied')`), stored so a site can prove consent: who
+ * (the visitor id; the zero UUID when denied before any id existed), when, and which policy version.
+ */
+export interface ConsentEvent extends EventBase {
+  type: 'consent';
+  state: 'granted' | 'denied';
+  /** The site's policy version the visitor saw, e.g. `2026-05`. */
+  policy?: string;
+}
+
+export type ClEvent = PageviewEvent | CustomEvent | FormEvent | IdentifyEvent | ConsentEvent;
 export type EventType = ClEvent['type'];
 
 /** The body of `POST /v1/events`. */

@@ -3,7 +3,7 @@
  * unknown keys are stripped, and each schema is checked against the protocol type it validates.
  */
 import { z } from 'zod';
-import type { ClEvent, ClickIdName, CustomEvent, EventBatch, FormEvent, IdentifyEvent, PageviewEvent, PropValue, Touch } from '../../../sdk/src/protocol.js';
+import type { ClEvent, ClickIdName, ConsentEvent, CustomEvent, EventBatch, FormEvent, IdentifyEvent, PageviewEvent, PropValue, Touch } from '../../../sdk/src/protocol.js';
 
 export const LIMITS = Object.freeze({
   url: 2048,
@@ -97,7 +97,14 @@ const IdentifySchema = z.object({
   traits: props.optional(),
 }) satisfies z.ZodType<IdentifyEvent>;
 
-export const EventSchema = z.discriminatedUnion('type', [PageviewSchema, CustomSchema, FormSchema, IdentifySchema]) satisfies z.ZodType<ClEvent>;
+const ConsentSchema = z.object({
+  ...base,
+  type: z.literal('consent'),
+  state: z.enum(['granted', 'denied']),
+  policy: z.string().max(LIMITS.propValue).optional(),
+}) satisfies z.ZodType<ConsentEvent>;
+
+export const EventSchema = z.discriminatedUnion('type', [PageviewSchema, CustomSchema, FormSchema, IdentifySchema, ConsentSchema]) satisfies z.ZodType<ClEvent>;
 
 export const EventBatchSchema = z.object({
   site: z.string().min(1).max(LIMITS.siteKey),

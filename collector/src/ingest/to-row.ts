@@ -61,7 +61,7 @@ export function toEventRow(e: ValidEvent, ctx: BatchContext): EventRow {
     site_id: ctx.siteId,
     event_id: e.id,
     type: e.type,
-    name: e.type === 'custom' ? e.name : e.type === 'form' ? e.form.id : '',
+    name: e.type === 'custom' ? e.name : e.type === 'form' ? e.form.id : e.type === 'consent' ? e.state : '',
     ts: toClickHouseTime(correctTime(e.ts, ctx)),
     received_at: toClickHouseTime(ctx.receivedAt),
     visitor_id: e.visitor_id,
@@ -102,6 +102,8 @@ function propsOf(e: ValidEvent): Record<string, string> {
       return e.props ? stringifyProps(e.props) : {};
     case 'identify':
       return e.traits ? stringifyProps(e.traits) : {};
+    case 'consent':
+      return e.policy ? { policy: e.policy } : {};
     case 'form':
       return e.form.action ? { ...e.form.fields, 'form.action': e.form.action } : { ...e.form.fields };
     default:
