@@ -224,7 +224,7 @@ describe('costs and ROI', () => {
     expect(byKey.spring).toMatchObject({ cost: 300, leads: 0.5, customers: 0.25, revenue: 300, cost_per_lead: 600, cac: 1200, roas: 1, roi: 0 });
     // brand: Dan's lead, half of Dan as a customer and of his 500; cost 250.
     expect(byKey.brand).toMatchObject({ cost: 250, leads: 1, customers: 0.5, revenue: 250, cost_per_lead: 250, cac: 500, roas: 1, roi: 0 });
-    expect(byKey.nl).toMatchObject({ cost: 0, roas: null, roi: null });
+    expect(byKey.nl).toMatchObject({ cost: 0, cost_per_lead: null, cac: null, roas: null, roi: null });
     expect(body.total).toMatchObject({ cost: 550, leads: 3, customers: 3, revenue: 1799 });
 
     const byChannel = await app.inject({ method: 'GET', url: `/v1/attribution/roi?site=${SITE}&model=linear&groupBy=channel&${range}`, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });

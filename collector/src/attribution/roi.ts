@@ -49,8 +49,9 @@ export async function roiReport(db: Db, q: Omit<AttributionQuery, 'conversion' |
   for (const r of customers.rows) row(r.key).customers += r.conversions;
   for (const r of revenue.rows) row(r.key).revenue += r.value;
   for (const r of rows.values()) {
-    r.cost_per_lead = ratio(r.cost, r.leads);
-    r.cac = ratio(r.cost, r.customers);
+    // Without spend there is no cost per lead or acquisition cost to speak of (not "free").
+    r.cost_per_lead = r.cost > 0 ? ratio(r.cost, r.leads) : null;
+    r.cac = r.cost > 0 ? ratio(r.cost, r.customers) : null;
     r.roas = ratio(r.revenue, r.cost);
     r.roi = r.cost > 0 ? (r.revenue - r.cost) / r.cost : null;
   }
