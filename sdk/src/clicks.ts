@@ -7,36 +7,34 @@
  *   `kind` (`outbound`, `download`, `mailto`, `tel`, `link` (same site) or `button`), `url` and `text`.
  */
 import type { PropValue } from './protocol.js';
+import { attempt } from './safe.js';
 
 const DOWNLOAD = /\.(pdf|zip|gz|rar|7z|dmg|exe|msi|apk|csv|xlsx?|docx?|pptx?|txt|mp[34])$/i;
+const PROP = 'data-cl-prop-';
+
+/** What a click on link or button `a` is (see the module comment). */
+function kind(a: HTMLAnchorElement): string {
+  const href = a.href;
+  if (!href) return 'button';
+  const u = new URL(href);
+  return /^(mailto|tel):/.exec(href)?.[1] || (a.hasAttribute('download') || DOWNLOAD.test(u.pathname) ? 'download' : u.host != location.host ? 'outbound' : 'link');
+}
 
 export function watchClicks(track: (name: string, props: Record<string, PropValue>) => void, auto: boolean): void {
   addEventListener(
     'click',
-    (ev) => {
-      try {
+    (ev) =>
+      attempt(() => {
         const t = ev.target as Element;
         const el = t.closest('[data-cl-event]');
         if (el) {
           const props: Record<string, string> = {};
-          for (const a of el.attributes) if (!a.name.indexOf('data-cl-prop-')) props[a.name.slice(13)] = a.value;
+          for (const { name, value } of el.attributes) if (name.startsWith(PROP)) props[name.slice(PROP.length)] = value;
           return track(el.getAttribute('data-cl-event')!, props);
         }
         const a = auto && (t.closest('a[href],button') as HTMLAnchorElement | null);
-        if (!a) return;
-        const href = a.href;
-        const u = new URL(href || location.href);
-        track('click', {
-          kind:
-            (href && /^(mailto|tel):/.exec(href)?.[1]) ||
-            (!href ? 'button' : a.hasAttribute('download') || DOWNLOAD.test(u.pathname) ? 'download' : u.host != location.host ? 'outbound' : 'link'),
-          url: href || '',
-          text: (a.textContent || '').trim().slice(0, 100),
-        });
-      } catch {
-        // never throw into the page
-      }
-    },
+        if (a) track('click', { kind: kind(a), url: a.href || '', text: (a.textContent || '').trim().slice(0, 100) });
+      }),
     true,
   );
 }

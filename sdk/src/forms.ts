@@ -15,16 +15,19 @@
  * - Mode `off`: no capture; `lead`: only forms marked `data-cl-lead`.
  */
 import type { FormEvent } from './protocol.js';
-import { MAX_PROP_KEY, MAX_PROP_VALUE, clip } from './limits.js';
+import { MAX_EMAIL, MAX_PROP_KEY, MAX_PROP_VALUE, clip } from './limits.js';
+import { attempt } from './safe.js';
 
 export type FormsMode = 'on' | 'off' | 'lead';
 
-/** Input types whose value is never read. */
-export const NEVER_TYPES = /password|hidden|file/i;
-
-/** Name, id or autocomplete of a field that holds a secret or an identity document number. */
-export const SECRET_NAME =
-  /pass|pw|secret|token|csrf|card|cc-|cv[cv]|csc|iban|swift|routing|account|acct|ssn|social|national|passport|licen|tax|id.?num|secur|answer|(^|[\W_])(cc|pin|bic|sin|nin)($|[\W_])/i;
+/**
+ * A field's "type name id autocomplete" that says it must never be read: a hidden or file input,
+ * or something like a password (`pass`, `pw`), a card (number, `cc-*`, CVV/CVC/CSC), a bank account
+ * (IBAN, BIC/SWIFT, routing, account/acct), an identity document (SSN, social, national, passport,
+ * licence, tax, id number, SIN, NIN), a security question/answer, a PIN or a token.
+ */
+export const SECRET_FIELD =
+  /^(hidden|file)|pass|pw|secret|token|csrf|card|cv[cv]|csc|iban|swift|routing|acc(oun)?t|ssn|social|national|licen|tax|id.?num|secur|answer|(^|[\W_])(cc|pin|bic|sin|nin)($|[\W_])/i;
 
 /** Luhn checksum of a string of digits (card numbers pass it): every second digit from the right doubled. */
 export function luhn(d: string): boolean {
@@ -39,9 +42,8 @@ export function secretValue(value: string): boolean {
   return (/^\d{13,19}$/.test(v) && luhn(v)) || /^[a-z]{2}\d\d[a-z\d]{10,30}$/i.test(v) || /^\d{3}-\d\d-\d{4}$/.test(value);
 }
 
-/** Whether a field (its type, its name + id + autocomplete, its trimmed value) must never be read. */
-export const sensitive = (type: string, names: string, value: string): boolean =>
-  NEVER_TYPES.test(type) || SECRET_NAME.test(names) || secretValue(value);
+/** Whether a field ("type name id autocomplete", its trimmed value) must never be read. */
+export const sensitive = (field: string, value: string): boolean => SECRET_FIELD.test(field) || secretValue(value);
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -57,10 +59,10 @@ export function readForm(form: HTMLFormElement): Pick<FormEvent, 'form' | 'email
   for (const f of form.elements as unknown as HTMLInputElement[]) {
     const name = clip(f.name || f.id, MAX_PROP_KEY);
     const v = (f.value || '').trim();
-    if (!name || !v || f.disabled || (/^(checkbox|radio)$/.test(f.type) && !f.checked) || sensitive(f.type, name + ' ' + f.id + ' ' + f.autocomplete, v) || f.closest('[data-cl-ignore]') || n++ > 49)
+    if (!name || !v || f.disabled || (/^(checkbox|radio)$/.test(f.type) && !f.checked) || sensitive(`${f.type} ${name} ${f.id} ${f.autocomplete}`, v) || f.closest('[data-cl-ignore]') || n++ > 49)
       continue;
     fields[name] = clip(fields[name] ? fields[name] + ', ' + v : v, MAX_PROP_VALUE);
-    if (EMAIL.test(v) && (!email || f.type == 'email')) email = clip(v, 254);
+    if (EMAIL.test(v) && (!email || f.type == 'email')) email = clip(v, MAX_EMAIL);
   }
   return { form: { id: clip(form.getAttribute('id') || form.getAttribute('name') || '', 128), action: form.getAttribute('action') || undefined, fields }, email };
 }
@@ -69,14 +71,16 @@ export function readForm(form: HTMLFormElement): Pick<FormEvent, 'form' | 'email
 export function watchForms(send: (f: Pick<FormEvent, 'form' | 'email'>) => void, mode: FormsMode): void {
   let last: unknown;
   let lastAt = 0;
-  const capture = (form: HTMLFormElement) => {
-    try {
-      if (mode != 'off' && !(form == last && Date.now() - lastAt < 1000) && !form.closest('[data-cl-ignore]') && (mode != 'lead' || form.hasAttribute('data-cl-lead')))
-        (last = form), (lastAt = Date.now()), send(readForm(form));
-    } catch {
-      // never throw into the page's submit
-    }
-  };
+  // Runs inside the page's submit: never throws into it.
+  const capture = (form: HTMLFormElement) =>
+    attempt(
+      () =>
+        mode != 'off' &&
+        !(form == last && Date.now() - lastAt < 1000) &&
+        !form.closest('[data-cl-ignore]') &&
+        (mode != 'lead' || form.hasAttribute('data-cl-lead')) &&
+        ((last = form), (lastAt = Date.now()), send(readForm(form))),
+    );
   addEventListener('submit', (e) => capture(e.target as HTMLFormElement), true);
   const proto = HTMLFormElement.prototype;
   const submit = proto.submit;

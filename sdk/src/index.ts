@@ -8,23 +8,13 @@ import type { InitOptions } from './config.js';
 import type { Tracker } from './tracker.js';
 import { resolveConfig, VERSION } from './config.js';
 import { createTracker } from './tracker.js';
+import { attempt } from './safe.js';
 
 export type { InitOptions } from './config.js';
 export type { PropValue } from './protocol.js';
 export { VERSION };
 
 let tracker: Tracker | undefined;
-
-/** `f`, catching and dropping whatever it throws. */
-const safe =
-  <A extends unknown[], R>(f: (...a: A) => R) =>
-  (...a: A): R | undefined => {
-    try {
-      return f(...a);
-    } catch {
-      // never throw into the host page
-    }
-  };
 
 /** Starts tracking: sets the visitor cookie, records the first page view, follows SPA navigations. Runs once. */
 export function init(options: InitOptions): void {
@@ -39,17 +29,17 @@ export function init(options: InitOptions): void {
 }
 
 /** Records a custom event, e.g. `track('signup', { plan: 'pro' })`. Needs a non-empty name. */
-export const track: (name: string, props?: Record<string, PropValue>) => void = safe((name, props) => tracker?.track(name, props));
+export const track = (name: string, props?: Record<string, PropValue>): void => void attempt(() => tracker?.track(name, props));
 
 /** Records a page view of the current URL (for pages the SDK does not see on its own). */
-export const page: () => void = safe(() => tracker?.page());
+export const page = (): void => void attempt(() => tracker?.page());
 
 /**
  * Tells who the visitor is, e.g. after a login or a checkout: `identify('ann@example.com')` (a value
  * with an `@` is an email) or `identify('crm-42', { plan: 'pro' })` (the site's own user id).
  * The collector links this visitor — and their past events — to that lead.
  */
-export const identify: (emailOrUserId: string, traits?: Record<string, PropValue>) => void = safe((who, traits) => tracker?.identify(who, traits));
+export const identify = (emailOrUserId: string, traits?: Record<string, PropValue>): void => void attempt(() => tracker?.identify(emailOrUserId, traits));
 
 /** The visitor id (the `_cl_vid` cookie), or undefined before `init()`. */
 export const getVisitorId = (): string | undefined => tracker?.visitorId;

@@ -9,14 +9,13 @@ export const MAX_NAME = 128;
 export const MAX_PROPS = 32;
 export const MAX_PROP_KEY = 64;
 export const MAX_PROP_VALUE = 512;
-export const MAX_BATCH = 500;
+export const MAX_EMAIL = 254;
 
-/** Cuts `s` to at most `n` UTF-16 units without leaving half of a surrogate pair behind. */
-export function clip(s: string, n: number): string {
-  if (s.length <= n) return s;
-  const c = s.charCodeAt(n - 1);
-  return s.slice(0, c >= 0xd800 && c < 0xdc00 ? n - 1 : n);
-}
+/**
+ * Cuts `s` to at most `n` UTF-16 units without leaving half of a surrogate pair behind: a high
+ * surrogate (0xD800–0xDBFF, the only code units with `c >> 10 == 54`) as the last kept unit goes too.
+ */
+export const clip = (s: string, n: number): string => s.slice(0, s.charCodeAt(n - 1) >> 10 == 54 ? n - 1 : n);
 
 /**
  * Keeps what the collector accepts from user-supplied props: up to 32 non-empty keys (cut to 64
@@ -27,10 +26,10 @@ export function cleanProps(props: unknown): Record<string, PropValue> | undefine
   let n = 0;
   if (typeof props == 'object')
     for (const k in props) {
-      const v = (props as Record<string, unknown>)[k];
+      const v = (props as Record<string, PropValue>)[k]!;
       const t = typeof v;
       if (n < MAX_PROPS && k && (t == 'string' || t == 'boolean' || Number.isFinite(v)))
-        ((out ||= {})[clip(k, MAX_PROP_KEY)] = t == 'string' ? clip(v as string, MAX_PROP_VALUE) : (v as PropValue)), n++;
+        ((out ||= {})[clip(k, MAX_PROP_KEY)] = t == 'string' ? clip(v as string, MAX_PROP_VALUE) : v), n++;
     }
   return out;
 }

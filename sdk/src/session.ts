@@ -9,6 +9,7 @@ import type { Touch } from './protocol.js';
 import type { Store } from './storage/cookie.js';
 import { isUuid, uuid } from './ids.js';
 import { clip } from './limits.js';
+import { attempt } from './safe.js';
 import { campaignKey } from './touch.js';
 import { load, save } from './storage/local.js';
 
@@ -37,12 +38,8 @@ export interface Session {
  * used should a session start.
  */
 export function touchSession(store: Store, visitorId: string, now: number, candidate: Touch): Session {
-  let s: [string, number, Touch] | undefined;
-  try {
-    s = JSON.parse(store.get(SESSION_COOKIE)!);
-  } catch {
-    // none, or not ours
-  }
+  // None, or not ours: a new session.
+  let s = attempt<[string, number, Touch] | undefined>(() => JSON.parse(store.get(SESSION_COOKIE)!));
   const small = cookieTouch(candidate);
   const key = campaignKey(small);
   const isNew = !(s && isUuid(s[0]) && now - s[1] < SESSION_TIMEOUT && s[2]?.ts > 0 && (!key || key == campaignKey(s[2])));

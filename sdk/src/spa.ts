@@ -3,17 +3,13 @@
  * (and `hashchange` with hash routing). `onPage` runs once per navigation to another path+search
  * (+hash with `hash`); repeats of the current address are not page views.
  */
+import { attempt } from './safe.js';
 
 export function watchHistory(onPage: () => void, hash?: boolean): void {
   const key = () => location.pathname + location.search + (hash ? location.hash : '');
   let last = key();
-  const check = () => {
-    try {
-      if (key() != last) (last = key()), onPage();
-    } catch {
-      // never throw into the app's navigation
-    }
-  };
+  // Runs inside the app's own navigation: never throws into it.
+  const check = () => attempt(() => key() != last && ((last = key()), onPage()));
   for (const m of ['pushState', 'replaceState'] as const) {
     const original = history[m];
     history[m] = function (this: History, ...args: Parameters<History['pushState']>) {

@@ -9,7 +9,7 @@ import type { ClEvent } from './protocol.js';
 import type { Config } from './config.js';
 import { VERSION } from './config.js';
 import { isUuid, uuid } from './ids.js';
-import { MAX_NAME, MAX_TITLE, MAX_URL, cleanProps, clip } from './limits.js';
+import { MAX_EMAIL, MAX_NAME, MAX_TITLE, MAX_URL, cleanProps, clip } from './limits.js';
 import { cookieStore } from './storage/cookie.js';
 import { createQueue } from './queue.js';
 import { touchSession } from './session.js';
@@ -73,7 +73,7 @@ export function createTracker(cfg: Config): Tracker {
   const identify = (who: unknown, traits?: unknown) =>
     typeof who == 'string' &&
     (who = who.trim()) &&
-    push({ type: 'identify', [(who as string).includes('@') ? 'email' : 'user_id']: clip(who as string, 254), traits: cleanProps(traits) });
+    push({ type: 'identify', [(who as string).includes('@') ? 'email' : 'user_id']: clip(who as string, MAX_EMAIL), traits: cleanProps(traits) });
 
   /** Reports the visible time of the current page not reported yet. */
   const engaged = () => {

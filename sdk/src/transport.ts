@@ -6,6 +6,7 @@
  * - `beacon`: `navigator.sendBeacon`, for pages being hidden or left; true when the browser took it.
  * Browsers allow 64 KiB in flight for keepalive requests and beacons: `take` cuts batches to fit.
  */
+import { attempt } from './safe.js';
 
 /** Largest body in bytes (under the 64 KiB keepalive budget, with room for the envelope). */
 export const MAX_BYTES = 60000;
@@ -21,13 +22,7 @@ export function take<T>(events: T[]): T[] {
 export const post = (url: string, body: string): Promise<Response | undefined> =>
   fetch(url, { method: 'POST', body, keepalive: true, credentials: 'include' }).catch(() => undefined);
 
-export const beacon = (url: string, body: string): boolean => {
-  try {
-    return !!navigator.sendBeacon?.(url, body);
-  } catch {
-    return false;
-  }
-};
+export const beacon = (url: string, body: string): boolean => !!attempt(() => navigator.sendBeacon(url, body));
 
 /** Whether to send again: network errors, 408, 429 and 5xx; never other 4xx (400, 401, 403, 404, 413, 422 …). */
 export const retryable = (status: number): boolean => !status || status == 408 || status == 429 || status > 499;

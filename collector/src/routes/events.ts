@@ -2,7 +2,8 @@
  * `POST /v1/events`: the SDK's batches. Validate the whole batch (all or nothing), check the
  * site, key and Origin (ingest/guard.ts), enrich every event into a row (ingest/accept.ts), and
  * answer 202 once the rows are durable in the spool (fsync'd on disk); the spool writer moves
- * them into ClickHouse (plugins/spool.ts). Rate-limited per client IP and site key.
+ * them into ClickHouse (plugins/spool.ts). Rate-limited per client IP and site key. Served
+ * first-party, the answer also keeps the visitor id in an HttpOnly cookie (visitor-cookie.ts).
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { EventBatchAccepted } from '../../../sdk/src/protocol.js';
@@ -12,6 +13,7 @@ import { enrichBatch } from '../ingest/accept.js';
 import { authorizeBatch } from '../ingest/guard.js';
 import { EventBatchSchema } from '../ingest/schema.js';
 import { parseOrThrow } from '../validation.js';
+import { visitorCookie } from './visitor-cookie.js';
 
 const siteKeyOf = (req: FastifyRequest) => {
   const site = (req.body as { site?: unknown } | null | undefined)?.site;
@@ -57,6 +59,8 @@ const eventsRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { confi
     await Promise.all([app.spool.append('events', rows), app.spool.append('dead_letters', dead)]);
     app.metrics.eventsAccepted.inc({ site: site.site_id }, batch.events.length);
     const body: EventBatchAccepted = { accepted: batch.events.length };
+    const known = visitorCookie(req, reply, site, batch.events);
+    if (known) body.visitor_id = known;
     return reply.code(202).send(body);
   });
 };

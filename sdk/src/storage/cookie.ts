@@ -6,12 +6,16 @@
  * live on in memory for this page.
  */
 import Cookies from 'js-cookie';
+import { attempt } from '../safe.js';
 
 export interface Store {
   get(name: string): string | undefined;
   /** `expires`: a number of days or a date; none: a browser-session cookie. */
   set(name: string, value: string, expires?: number | Date): void;
 }
+
+/** The cookie set on each candidate domain to see whether the browser takes it. */
+const PROBE = '_cl_t';
 
 /** Domains to try, shortest first: `a.shop.example.com` → `example.com`, `shop.example.com`, … */
 export function domainCandidates(hostname: string): string[] {
@@ -24,34 +28,17 @@ export function domainCandidates(hostname: string): string[] {
 
 export function cookieStore(domain?: string): Store {
   const memory: Record<string, string> = {};
-  const attrs: Cookies.CookieAttributes = { sameSite: 'Lax', secure: location.protocol == 'https:', domain };
+  const attrs: Cookies.CookieAttributes = { sameSite: 'Lax', secure: location.protocol == 'https:' };
   // document.cookie may throw (sandboxed frames, blocked by the page): memory only then.
-  try {
-    if (!domain)
-      for (const d of domainCandidates(location.hostname)) {
-        Cookies.set('_cl_t', d, ((attrs.domain = d), attrs));
-        if (Cookies.get('_cl_t') == d) break;
-        attrs.domain = undefined; // none taken: host-only
-      }
-    Cookies.remove('_cl_t', attrs);
-  } catch {
-    // memory only
-  }
+  attempt(() => {
+    attrs.domain = domain || domainCandidates(location.hostname).find((d) => (Cookies.set(PROBE, d, { ...attrs, domain: d }), Cookies.get(PROBE) == d));
+    Cookies.remove(PROBE, attrs);
+  });
   return {
-    get(name) {
-      try {
-        return Cookies.get(name) ?? memory[name];
-      } catch {
-        return memory[name];
-      }
-    },
+    get: (name) => attempt(() => Cookies.get(name)) ?? memory[name],
     set(name, value, expires) {
       memory[name] = value;
-      try {
-        Cookies.set(name, value, { ...attrs, expires });
-      } catch {
-        // blocked: memory only
-      }
+      attempt(() => Cookies.set(name, value, { ...attrs, expires }));
     },
   };
 }

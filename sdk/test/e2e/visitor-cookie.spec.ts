@@ -1,0 +1,31 @@
+/**
+ * The collector's own visitor cookie (issue 4; collector/src/routes/visitor-cookie.ts): Safari caps
+ * script-set cookies at 7 days, so the collector served first-party (here: the demo, same host)
+ * keeps the visitor id in an HttpOnly cookie set by its event answers. Deleting the script's cookie
+ * and reloading gives the same visitor id back, and later events carry it.
+ */
+import { expect, test } from '@playwright/test';
+import { EVENTS_OF_VISITOR, visitorId, waitForRows } from './support.js';
+
+test('the server-set cookie restores the visitor id after the script cookie is deleted', async ({ page, context, request }) => {
+  await page.goto('/demo/');
+  const visitor = await visitorId(page);
+  // The first batch's answer sets the collector's cookie.
+  await expect.poll(async () => (await context.cookies()).find((c) => c.name == '_cl_sid')?.value, { timeout: 15_000 }).toBe(visitor);
+  const server = (await context.cookies()).find((c) => c.name == '_cl_sid')!;
+  expect(server).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
+  expect(server.expires * 1000 - Date.now()).toBeGreaterThan(390 * 86_400_000);
+  // Scripts cannot read it.
+  expect(await page.evaluate(() => document.cookie)).not.toContain('_cl_sid');
+
+  // What Safari does to script-set cookies after 7 days.
+  await context.clearCookies({ name: '_cl_vid' });
+  await page.reload();
+  // The SDK starts with a new id; the first answer names the known one and the SDK adopts it.
+  await expect.poll(() => visitorId(page), { timeout: 15_000 }).toBe(visitor);
+  expect((await context.cookies()).find((c) => c.name == '_cl_vid')?.value).toBe(visitor);
+
+  await page.evaluate(() => (window as unknown as { closeloop: { track(n: string): void } }).closeloop.track('after-restore'));
+  const rows = await waitForRows(request, EVENTS_OF_VISITOR.replace('ORDER BY', "AND name = 'after-restore' ORDER BY"), { visitor }, 1);
+  expect(rows[0]).toMatchObject({ type: 'custom', visitor });
+});
