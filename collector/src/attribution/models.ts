@@ -60,6 +60,29 @@ const RAW: Record<RuleModel, string> = {
   full_path: positional([['1', 0.225], ['lead_idx', 0.225], ['opp_idx', 0.225], ['close_idx', 0.225]], 0.1),
 };
 
+/**
+ * One row per session (bots excluded) with the touch that started it and the person its visitor
+ * belongs to (zero UUID while anonymous): the `touchpoints` view, or — with `eventsFilter` — only
+ * the sessions of some events (the attribution queries read just the converting people's visitors).
+ */
+export function touchpointsSql(d: string, eventsFilter = '1'): string {
+  return `
+      SELECT s.site_id AS site_id, vp.person_id AS person_id, s.visitor_id AS visitor_id, s.session_id AS session_id, s.first_ts AS ts,
+             s.s_channel AS channel, s.s_source AS source, s.s_medium AS medium, s.s_campaign AS campaign, s.s_term AS term,
+             s.s_content AS content, s.s_referrer_domain AS referrer_domain, s.s_landing_page AS landing_page
+      FROM
+      (
+        SELECT site_id, visitor_id, session_id, min(session_ts) AS first_ts,
+               any(channel) AS s_channel, any(source) AS s_source, any(medium) AS s_medium, any(utm_campaign) AS s_campaign,
+               any(utm_term) AS s_term, any(utm_content) AS s_content, any(referrer_domain) AS s_referrer_domain,
+               any(path(landing_url)) AS s_landing_page
+        FROM ${d}.events
+        WHERE session_start AND NOT is_bot AND ${eventsFilter}
+        GROUP BY site_id, visitor_id, session_id
+      ) AS s
+      LEFT JOIN ${d}.visitor_people AS vp ON vp.site_id = s.site_id AND vp.visitor_id = s.visitor_id`;
+}
+
 export interface AttributedTouchesOptions {
   database: string;
   /** Bind `{site:String}`, `{conversion:String}`, `{from:DateTime64(3)}`, `{to:DateTime64(3)}` filters (the API); without: every conversion (the analysts' view). */
@@ -77,6 +100,10 @@ export function attributedTouchesSql({ database: d, filtered, window }: Attribut
   const halfLife = window ? String(window.halfLifeDays) : '{half_life_days:Float64}';
   const site = filtered ? 'site_id = {site:String}' : '1';
   const conv = filtered ? 'site_id = {site:String} AND kind = {conversion:String} AND ts >= {from:DateTime64(3)} AND ts < {to:DateTime64(3)}' : '1';
+  // Only the sessions of the visitors of the people who converted (the API's filters), read by the events' sorting key.
+  const touchFilter = filtered
+    ? `site_id = {site:String} AND visitor_id IN (SELECT visitor_id FROM ${d}.identities WHERE site_id = {site:String} AND person_id IN (SELECT person_id FROM ${d}.conversions WHERE ${conv}))`
+    : '1';
   const dims = DIMENSIONS.map((c) => `t.${c}`).join(', ');
   const none = DIMENSIONS.map(() => `'${NO_TOUCH}'`).join(', ');
   return `
@@ -108,7 +135,7 @@ FROM
                arraySort(groupArrayIf((t.ts, t.session_id, ${dims}),
                  t.session_id != ${NIL} AND t.ts <= c.ts AND t.ts >= c.ts - toIntervalDay(${lookback}))) AS found
         FROM (SELECT * FROM ${d}.conversions WHERE ${conv}) AS c
-        LEFT JOIN (SELECT * FROM ${d}.touchpoints WHERE ${site} AND person_id != ${NIL}) AS t
+        LEFT JOIN (SELECT * FROM (${touchpointsSql(d, touchFilter)}) WHERE person_id != ${NIL}) AS t
           ON t.site_id = c.site_id AND t.person_id = c.person_id
         LEFT JOIN
         (
