@@ -9,22 +9,11 @@
  */
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { E2E_ADMIN_TOKEN } from '../../../playwright.config.js';
+import type { RoiRow } from '../../../collector/src/attribution/roi.js';
 import { query } from './support.js';
 
 const AUTH = { authorization: `Bearer ${E2E_ADMIN_TOKEN}` };
 const WIDTHS = { desktop: { width: 1280, height: 900 }, mobile: { width: 390, height: 844 } } as const;
-
-interface RoiRow {
-  key: string;
-  cost: number;
-  leads: number;
-  customers: number;
-  revenue: number;
-  cost_per_lead: number | null;
-  cac: number | null;
-  roas: number | null;
-  roi: number | null;
-}
 
 test.use({ locale: 'en-US', timezoneId: 'UTC' });
 
