@@ -3,8 +3,10 @@
  *   dist/sdk/cl.js          minified IIFE for the script tag (entry sdk/src/browser.ts)
  *   dist/sdk/loader.js      the minified inline loader snippet (sdk/src/loader.js)
  *   dist/sdk/closeloop.mjs  ES module for bundlers (entry sdk/src/index.ts)
- * js-cookie is bundled into cl.js and closeloop.mjs. The sizes of cl.js and loader.js (min and
- * min+gzip) are printed on every build, flagged when over budget; sdk/src/size.test.ts fails then.
+ *   dist/sdk/consent.js     the optional consent notice, minified IIFE (entry sdk/src/notice/notice.ts)
+ * js-cookie is bundled into cl.js and closeloop.mjs. The sizes of cl.js, loader.js and consent.js
+ * (min and min+gzip) are printed on every build, flagged when over budget; sdk/src/size.test.ts
+ * fails when one is over its ceiling.
  */
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -24,16 +26,17 @@ const typescript = unwrap(typescriptModule);
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
-/** min+gzip budgets in bytes: 3.0 KB for the full SDK, 400 B for the loader snippet. */
-export const BUDGETS: Readonly<Record<string, number>> = { 'cl.js': 3072, 'loader.js': 400 };
+/** min+gzip budgets in bytes: 3.0 KB for the full SDK, 400 B for the loader snippet, 1.5 KB for the consent notice. */
+export const BUDGETS: Readonly<Record<string, number>> = { 'cl.js': 3072, 'loader.js': 400, 'consent.js': 1536 };
 
 /**
- * What the size test enforces today. The loader meets its budget. The full SDK does not (4.3 KB
- * with every feature of issues 4 and 5 and js-cookie; see issue 4's note for what each feature
- * costs and the options): until that is decided, its ceiling is today's size, so it cannot grow
- * unnoticed. Lower it with every saving; never raise it without saying why in the commit.
+ * What the size test enforces today. The loader and the consent notice meet their budgets. The
+ * full SDK does not: 4.3 KB with every feature of issues 4 and 5 and js-cookie (see issue 4's note
+ * for what each feature costs and the options), 4.8 KB with issue 8's consent modes (+0.5 KB).
+ * Until that is decided, its ceiling is today's size, so it cannot grow unnoticed. Lower it with
+ * every saving; never raise it without saying why in the commit.
  */
-export const CEILINGS: Readonly<Record<string, number>> = { 'cl.js': 4300, 'loader.js': 400 };
+export const CEILINGS: Readonly<Record<string, number>> = { 'cl.js': 4815, 'loader.js': 400, 'consent.js': 1536 };
 
 export const gzipSize = (code: string): number => gzipSync(code, { level: 9 }).length;
 
@@ -100,6 +103,11 @@ const config: RollupOptions[] = [
   {
     input: 'sdk/src/loader.js',
     output: { file: 'dist/sdk/loader.js', format: 'es', plugins: [minify(), size()] },
+  },
+  {
+    input: 'sdk/src/notice/notice.ts',
+    output: { file: 'dist/sdk/consent.js', format: 'iife', strict: false, plugins: [minify(), size()] },
+    plugins: plugins(),
   },
   {
     input: 'sdk/src/index.ts',

@@ -16,6 +16,8 @@ function findPackageRoot(start: string): string {
 
 export const PACKAGE_ROOT = findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
 export const SDK_BUNDLE = path.join(PACKAGE_ROOT, 'dist', 'sdk', 'cl.js');
+/** The optional consent notice (served at /cl-consent.js). */
+export const CONSENT_BUNDLE = path.join(PACKAGE_ROOT, 'dist', 'sdk', 'consent.js');
 /** The /docs page's script, compiled from collector/src/openapi/docs-client.ts by the build. */
 export const DOCS_CLIENT = path.join(PACKAGE_ROOT, 'dist', 'collector', 'src', 'openapi', 'docs-client.js');
 export const DEMO_DIR = path.join(PACKAGE_ROOT, 'examples', 'demo');

@@ -2,14 +2,14 @@
  * Entry of the script-tag build (`cl.js`, IIFE):
  *   <script async src="https://collector.example.com/cl.js" data-site="pk_…"></script>
  * Reads the tag's data-* attributes, inits (which records the first page view) and exposes one
- * global, `window.closeloop` = { init, track, page, identify, getVisitorId }. Calls queued before the
+ * global, `window.closeloop` = { init, track, page, identify, getVisitorId, consent }. Calls queued before the
  * script loaded (the loader snippet), `window.closeloop.q = [[method, ...args], ...]`, are replayed
  * after init — queued `init` calls first, so calls queued before them are not lost.
  */
-import { getVisitorId, identify, init, page, track } from './index.js';
+import { consent, getVisitorId, identify, init, page, track } from './index.js';
 import { scriptOptions } from './config.js';
 
-const api: Record<string, (...a: never[]) => unknown> = { init, track, page, identify, getVisitorId };
+const api: Record<string, (...a: never[]) => unknown> = { init, track, page, identify, getVisitorId, consent };
 
 try {
   const w = window as unknown as { closeloop?: { q?: unknown[][] } };

@@ -33,6 +33,17 @@ export interface InitOptions {
   cookieName?: string;
   /** Domain of the cookies, e.g. `example.com`. Default: the registrable domain, found by trial. */
   cookieDomain?: string;
+  /**
+   * `'none'` (default): track at once. `'required'`: no cookie, no storage and no identifier until
+   * `consent('granted')` (see consent.ts).
+   */
+  consent?: 'none' | 'required';
+  /** With `consent: 'required'`, count page views without any identifier while consent is pending. Default false. */
+  cookieless?: Flag;
+  /** Global Privacy Control or Do Not Track on: treated as a denial. Default false. */
+  respectGpc?: Flag;
+  /** The site's policy version, sent with each consent decision, e.g. `2026-05`. */
+  consentPolicy?: string;
 }
 
 export interface Config {
@@ -46,6 +57,11 @@ export interface Config {
   readonly debug: boolean;
   readonly cookieName: string;
   readonly cookieDomain: string | undefined;
+  /** Consent is required (`consent: 'required'`). */
+  readonly consent: boolean;
+  readonly cookieless: boolean;
+  readonly respectGpc: boolean;
+  readonly policy: string | undefined;
 }
 
 const flag = (v: Flag | undefined, dflt: boolean): boolean => (v == null ? dflt : v !== false && v != 'false');
@@ -63,6 +79,10 @@ export function resolveConfig(o: InitOptions): Config {
     debug: flag(o.debug, false),
     cookieName: o.cookieName || '_cl_vid',
     cookieDomain: o.cookieDomain || undefined,
+    consent: o.consent == 'required',
+    cookieless: flag(o.cookieless, false),
+    respectGpc: flag(o.respectGpc, false),
+    policy: o.consentPolicy,
   };
 }
 

@@ -6,22 +6,26 @@
 import type { PropValue } from './protocol.js';
 import type { InitOptions } from './config.js';
 import type { Tracker } from './tracker.js';
+import type { Choice, ConsentState } from './consent.js';
 import { resolveConfig, VERSION } from './config.js';
 import { createTracker } from './tracker.js';
 import { attempt } from './safe.js';
 
 export type { InitOptions } from './config.js';
 export type { PropValue } from './protocol.js';
+export type { Choice, ConsentState } from './consent.js';
 export { VERSION };
 
 let tracker: Tracker | undefined;
+/** A consent choice made before `init()`. */
+let early: unknown;
 
 /** Starts tracking: sets the visitor cookie, records the first page view, follows SPA navigations. Runs once. */
 export function init(options: InitOptions): void {
   try {
     if (tracker) return;
     const cfg = resolveConfig(options);
-    tracker = createTracker(cfg);
+    tracker = createTracker(cfg, early);
     if (cfg.debug) console.log('[closeloop]', cfg, tracker.visitorId);
   } catch (e) {
     console.warn('[closeloop]', e);
@@ -41,5 +45,15 @@ export const page = (): void => void attempt(() => tracker?.page());
  */
 export const identify = (emailOrUserId: string, traits?: Record<string, PropValue>): void => void attempt(() => tracker?.identify(emailOrUserId, traits));
 
-/** The visitor id (the `_cl_vid` cookie), or undefined before `init()`. */
-export const getVisitorId = (): string | undefined => tracker?.visitorId;
+/** The visitor id (the `_cl_vid` cookie), or undefined before `init()` and without consent. */
+export const getVisitorId = (): string | undefined => tracker?.visitorId || undefined;
+
+/**
+ * Consent (for sites with `consent: 'required'`, and for withdrawals anywhere): `consent('granted')`
+ * starts tracking — the landing page's campaign becomes the visitor's first touch; `consent('denied')`
+ * deletes the SDK's cookies and storage and stops tracking. The choice is remembered (cookie
+ * `_cl_consent`). `consent()` returns the state: `'granted'`, `'denied'`, `'pending'` or
+ * `'not-required'` (undefined before `init()`; a choice made then applies at `init()`).
+ */
+export const consent = (choice?: Choice): ConsentState | undefined =>
+  attempt(() => (tracker ? tracker.consent(choice) : void (early = choice ?? early)));

@@ -4,15 +4,19 @@
  * back/forward-cache restores, clicks, and engagement: the time the page was visible, sent as a
  * custom event `engagement` with prop `ms` when the page is hidden or left, or navigated away from
  * in an SPA (each report covers the time since the last one; their sum is the page's engaged time).
+ * Consent (consent.ts) gates all of it: without it, no cookie, no storage and no identifier.
  */
 import type { ClEvent } from './protocol.js';
+import type { ConsentState } from './consent.js';
 import type { Config } from './config.js';
 import { VERSION } from './config.js';
 import { isUuid, uuid } from './ids.js';
 import { MAX_EMAIL, MAX_NAME, MAX_TITLE, MAX_URL, cleanProps, clip } from './limits.js';
 import { cookieStore } from './storage/cookie.js';
 import { createQueue } from './queue.js';
-import { touchSession } from './session.js';
+import { SESSION_COOKIE, touchSession } from './session.js';
+import { CONSENT_COOKIE, CONSENT_DAYS, NIL, nextState, privacySignal, startState, tracks } from './consent.js';
+import { forget, useStorage } from './storage/local.js';
 import { parseTouch } from './touch.js';
 import { watchHistory } from './spa.js';
 import { watchClicks } from './clicks.js';
@@ -26,13 +30,25 @@ export interface Tracker {
   page(): void;
   track(name: unknown, props?: unknown): void;
   identify(who: unknown, traits?: unknown): void;
+  /** Records a choice (`'granted'` | `'denied'`) and returns the consent state; without one, only returns it. */
+  consent(choice?: unknown): ConsentState;
 }
 
-export function createTracker(cfg: Config): Tracker {
+export function createTracker(cfg: Config, choice?: unknown): Tracker {
   const store = cookieStore(cfg.cookieDomain);
+  const signal = cfg.respectGpc && privacySignal(navigator);
+  let state = startState(cfg.consent, store.get(CONSENT_COOKIE), signal);
   let visitorId = '';
   /** Keeps `id` (when it is one) as the visitor id, else the current or a new one; rolls the cookie's expiry. */
-  const adopt = (id?: unknown) => store.set(cfg.cookieName, (visitorId = isUuid(id) ? id : visitorId || uuid()), VISITOR_DAYS);
+  const adopt = (id?: unknown) => tracks(state) && store.set(cfg.cookieName, (visitorId = isUuid(id) ? id : visitorId || uuid()), VISITOR_DAYS);
+  /** Deletes our cookies (not the remembered choice) and storage, and switches storage off. */
+  const wipe = () => {
+    visitorId = '';
+    for (const c of [cfg.cookieName, SESSION_COOKIE]) if (store.get(c)) store.set(c, '', -1);
+    forget();
+  };
+  if (state == 'denied') wipe();
+  useStorage(tracks(state));
   adopt(store.get(cfg.cookieName));
 
   const queue = createQueue(
@@ -42,20 +58,30 @@ export function createTracker(cfg: Config): Tracker {
     (a) => adopt(a.visitor_id),
   );
 
+  /** The document's landing page, in memory: the touch of the first session this page starts, also at a later grant. */
+  let landing = location.href;
   let pageUrl = '';
   let pageReferrer = document.referrer;
   let shownAt = 0; // since when the page is visible (0: hidden)
   let spent = 0; // visible ms not yet reported
+  let unsent = false; // the current page's view waits for consent
   const visible = () => document.visibilityState != 'hidden';
 
-  const push = (e: Partial<ClEvent>, url = location.href) => {
+  /**
+   * Queues `e` with visitor, session and touch; `anon`: with the zero UUID as ids and no first touch
+   * (consent denials, and page views counted cookieless while consent is pending). False when dropped.
+   */
+  const push = (e: Partial<ClEvent>, url = location.href, anon?: boolean) => {
+    if (!tracks(state) && !anon && !(anon = state == 'pending' && cfg.cookieless && e.type == 'pageview')) return false;
     const ts = Date.now();
-    const s = touchSession(store, visitorId, ts, parseTouch(url, pageReferrer, ts));
+    const t = parseTouch(url, pageReferrer, ts);
+    const s = anon ? { id: NIL, touch: t } : touchSession(store, visitorId, ts, landing ? parseTouch(landing, document.referrer, ts) : t);
+    if (!anon) landing = '';
     queue.push({
       ...e,
       id: uuid(),
       ts,
-      visitor_id: visitorId,
+      visitor_id: anon ? NIL : visitorId,
       session_id: s.id,
       url: clip(url, MAX_URL),
       page_referrer: clip(pageReferrer, MAX_URL),
@@ -64,6 +90,7 @@ export function createTracker(cfg: Config): Tracker {
       session_start: s.first && true,
       first_touch: s.first,
     } as ClEvent);
+    return true;
   };
 
   const track = (name: unknown, props?: unknown, url?: string) =>
@@ -89,7 +116,28 @@ export function createTracker(cfg: Config): Tracker {
     // After an SPA navigation, the page's referrer is the previous page.
     if (pageUrl && pageUrl != location.href) pageReferrer = pageUrl;
     pageUrl = location.href;
-    push({ type: 'pageview' });
+    unsent = !push({ type: 'pageview' });
+  };
+
+  const consent = (to?: unknown) => {
+    const from = state;
+    if ((state = nextState(from, to, signal)) != from) {
+      store.set(CONSENT_COOKIE, state, CONSENT_DAYS);
+      const e = { type: 'consent', state, policy: cfg.policy } as Partial<ClEvent>;
+      if (tracks(state)) {
+        // Granted: a new visitor, whose first touch is this page's landing; then the view that waited.
+        useStorage(true);
+        adopt();
+        push(e);
+        if (unsent) unsent = !push({ type: 'pageview' }, pageUrl);
+      } else {
+        // Denied: our cookies and storage go, one denial without identifier goes out at once, then nothing.
+        wipe();
+        push(e, location.href, true);
+        queue.leave();
+      }
+    }
+    return state;
   };
 
   const hide = () => {
@@ -115,6 +163,8 @@ export function createTracker(cfg: Config): Tracker {
   // A prerendered page counts once the visitor actually sees it.
   if ((document as { prerendering?: boolean }).prerendering) document.addEventListener('prerenderingchange', start, { once: true });
   else start();
+  // A choice made before init (npm API).
+  consent(choice);
 
   return {
     get visitorId() {
@@ -123,5 +173,6 @@ export function createTracker(cfg: Config): Tracker {
     page,
     track,
     identify,
+    consent,
   };
 }

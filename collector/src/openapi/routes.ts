@@ -139,6 +139,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /docs/docs.css': { summary: 'Style of the API reference', tag: 'Operations', auth: 'none', success: { status: 200, description: 'CSS', type: 'text/css' } },
   'GET /docs/try.js': { summary: 'Script of the API reference ("Try it")', tag: 'Operations', auth: 'none', success: { status: 200, description: 'JavaScript', type: 'application/javascript' } },
   'GET /cl.js': { summary: 'The SDK bundle for the script tag', tag: 'Static', auth: 'none', success: { status: 200, description: 'JavaScript', type: 'application/javascript' } },
+  'GET /cl-consent.js': { summary: 'The optional consent notice for the script tag (shown while consent is pending)', tag: 'Static', auth: 'none', success: { status: 200, description: 'JavaScript', type: 'application/javascript' } },
   'GET /': { summary: 'Start page', tag: 'Static', auth: 'none', success: { status: 200, description: 'HTML', type: 'text/html' } },
   'POST /demo/forms/:form': { summary: "The demo site's own form handler (demo mode): redirects to the thank-you page", tag: 'Static', auth: 'none', success: { status: 303, description: 'Redirect to /demo/thanks.html' } },
 };

@@ -1,26 +1,32 @@
 /**
- * Static files: the SDK bundle at `/cl.js`, the demo site under `/demo/` (demo mode), and a
- * start page at `/` that tells a newcomer what runs here and links to the dashboard.
+ * Static files: the SDK bundle at `/cl.js`, the consent notice at `/cl-consent.js`, the demo site
+ * under `/demo/` (demo mode), and a start page at `/` that tells a newcomer what runs here and
+ * links to the dashboard.
  */
 import { readFile } from 'node:fs/promises';
 import fastifyStatic from '@fastify/static';
-import type { FastifyPluginAsync } from 'fastify';
-import { DEMO_DIR, SDK_BUNDLE, VERSION } from '../paths.js';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { CONSENT_BUNDLE, DEMO_DIR, SDK_BUNDLE, VERSION } from '../paths.js';
 import { DEMO_SITE } from '../plugins/sites.js';
 
 const staticRoutes: FastifyPluginAsync<{ demo: boolean }> = async (app, { demo }) => {
-  let bundle: Buffer | undefined;
-  app.get('/cl.js', async (_req, reply) => {
-    bundle ??= await readFile(SDK_BUNDLE).catch(() => undefined);
-    if (!bundle) {
-      return reply.code(503).type('text/plain').send('// closeloop: the SDK is not built. Run `npm run build`.\n');
-    }
-    return reply
-      .type('application/javascript; charset=utf-8')
-      .header('cache-control', 'public, max-age=300')
-      .header('access-control-allow-origin', '*')
-      .send(bundle);
-  });
+  /** A bundle of dist/sdk/, read once; 503 until the SDK is built. */
+  const bundle = (file: string) => {
+    let code: Buffer | undefined;
+    return async (_req: FastifyRequest, reply: FastifyReply) => {
+      code ??= await readFile(file).catch(() => undefined);
+      if (!code) {
+        return reply.code(503).type('text/plain').send('// closeloop: the SDK is not built. Run `npm run build`.\n');
+      }
+      return reply
+        .type('application/javascript; charset=utf-8')
+        .header('cache-control', 'public, max-age=300')
+        .header('access-control-allow-origin', '*')
+        .send(code);
+    };
+  };
+  app.get('/cl.js', bundle(SDK_BUNDLE));
+  app.get('/cl-consent.js', bundle(CONSENT_BUNDLE));
 
   if (demo) {
     await app.register(fastifyStatic, { root: DEMO_DIR, prefix: '/demo/', index: 'index.html', cacheControl: false });

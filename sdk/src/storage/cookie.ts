@@ -10,7 +10,7 @@ import { attempt } from '../safe.js';
 
 export interface Store {
   get(name: string): string | undefined;
-  /** `expires`: a number of days or a date; none: a browser-session cookie. */
+  /** `expires`: a number of days or a date; none: a browser-session cookie; -1 deletes it. */
   set(name: string, value: string, expires?: number | Date): void;
 }
 
@@ -28,17 +28,21 @@ export function domainCandidates(hostname: string): string[] {
 
 export function cookieStore(domain?: string): Store {
   const memory: Record<string, string> = {};
-  const attrs: Cookies.CookieAttributes = { sameSite: 'Lax', secure: location.protocol == 'https:' };
-  // document.cookie may throw (sandboxed frames, blocked by the page): memory only then.
-  attempt(() => {
-    attrs.domain = domain || domainCandidates(location.hostname).find((d) => (Cookies.set(PROBE, d, { ...attrs, domain: d }), Cookies.get(PROBE) == d));
-    Cookies.remove(PROBE, attrs);
-  });
+  let attrs: Cookies.CookieAttributes | undefined;
   return {
     get: (name) => attempt(() => Cookies.get(name)) ?? memory[name],
     set(name, value, expires) {
       memory[name] = value;
-      attempt(() => Cookies.set(name, value, { ...attrs, expires }));
+      // document.cookie may throw (sandboxed frames, blocked by the page): memory only then.
+      attempt(() => {
+        // The domain is found on the first write, so reading sets no cookie (consent pending).
+        if (!attrs) {
+          attrs = { sameSite: 'Lax', secure: location.protocol == 'https:' };
+          attrs.domain = domain || domainCandidates(location.hostname).find((d) => (Cookies.set(PROBE, d, { ...attrs, domain: d }), Cookies.get(PROBE) == d));
+          Cookies.remove(PROBE, attrs);
+        }
+        Cookies.set(name, value, { ...attrs, expires });
+      });
     },
   };
 }

@@ -1,15 +1,27 @@
 /**
  * Small JSON values kept in localStorage, guarded: where storage is blocked or full, memory keeps
- * them for this page. Nothing here throws.
+ * them for this page. Nothing here throws. Without consent (see consent.ts) storage is switched
+ * off: values live in memory only, and `forget` deletes every `_cl_*` key.
  */
 import { attempt } from '../safe.js';
 
-const memory: Record<string, string> = {};
+let memory: Record<string, string> = {};
+let on = true;
+
+/** Whether values may go to localStorage (else: memory only). */
+export const useStorage = (yes: boolean): void => void (on = yes);
 
 /** The value saved under `key` (in storage, else in memory), or undefined (none, blocked, not JSON). */
-export const load = <T>(key: string): T | undefined => attempt(() => JSON.parse(attempt(() => localStorage[key]) ?? memory[key]));
+export const load = <T>(key: string): T | undefined => attempt(() => JSON.parse((on && attempt(() => localStorage[key])) || memory[key]));
 
 export function save(key: string, value: unknown): void {
   const json = (memory[key] = JSON.stringify(value));
-  attempt(() => (localStorage[key] = json));
+  if (on) attempt(() => (localStorage[key] = json));
+}
+
+/** Switches storage off and deletes what the SDK kept: every `_cl_*` key, in storage and memory. */
+export function forget(): void {
+  on = false;
+  memory = {};
+  attempt(() => Object.keys(localStorage).map((k) => k.startsWith('_cl_') && delete localStorage[k]));
 }

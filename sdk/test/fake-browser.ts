@@ -1,0 +1,101 @@
+/**
+ * A fake browser for the SDK's unit tests (node has no DOM): cookie jar with domain rules,
+ * localStorage, location/history, fetch and sendBeacon. Each "page load" re-imports the modules.
+ */
+import { expect, vi } from 'vitest';
+import type { EventBatch } from '../src/protocol.js';
+
+export type Api = typeof import('../src/index.js');
+
+const PUBLIC_SUFFIXES = ['test', 'com'];
+
+export class FakeBrowser {
+  jar = new Map<string, { value: string; domain: string | undefined }>();
+  storage: Record<string, string> = {};
+  /** Batches the collector received (keepalive fetch or beacon), in order. */
+  sent: EventBatch[] = [];
+  beacons = 0;
+  /** Every cookie write (`name=value`), including deletions and the domain probe. */
+  cookieWrites: string[] = [];
+  cookiesEnabled = true;
+  win = new EventTarget() as EventTarget & { closeloop?: unknown };
+  doc!: EventTarget & Record<string, unknown>;
+  loc!: URL;
+
+  /** A full page load of `href` coming from `referrer`. */
+  async load(href: string, referrer = '', setup?: (b: FakeBrowser) => void): Promise<Api> {
+    vi.resetModules();
+    vi.unstubAllGlobals();
+    this.loc = new URL(href);
+    this.win = new EventTarget();
+    this.doc = Object.defineProperties(new EventTarget(), {
+      cookie: {
+        get: () => (this.cookiesEnabled ? [...this.jar].map(([k, v]) => `${k}=${v.value}`).join('; ') : ''),
+        set: (s: string) => this.setCookie(s),
+      },
+    }) as FakeBrowser['doc'];
+    Object.assign(this.doc, {
+      referrer,
+      title: 'Title of ' + this.loc.pathname,
+      visibilityState: 'visible',
+      currentScript: null,
+      querySelectorAll: () => [],
+    });
+    const loc = () => this.loc;
+    vi.stubGlobal('document', this.doc);
+    vi.stubGlobal('window', this.win);
+    vi.stubGlobal('addEventListener', this.win.addEventListener.bind(this.win));
+    vi.stubGlobal('location', {
+      get href() { return loc().href; },
+      get hostname() { return loc().hostname; },
+      get protocol() { return loc().protocol; },
+      get pathname() { return loc().pathname; },
+      get search() { return loc().search; },
+    });
+    vi.stubGlobal('history', {
+      pushState: (_s: unknown, _t: string, u?: string) => void (u && (this.loc = new URL(u, this.loc))),
+      replaceState: (_s: unknown, _t: string, u?: string) => void (u && (this.loc = new URL(u, this.loc))),
+    });
+    vi.stubGlobal('localStorage', this.storage);
+    vi.stubGlobal('navigator', {
+      onLine: true,
+      sendBeacon: (url: string, body: string) => {
+        expect(url).toMatch(/\/v1\/events$/);
+        this.beacons++;
+        this.sent.push(JSON.parse(body) as EventBatch);
+        return true;
+      },
+    });
+    vi.stubGlobal('fetch', (url: string, init: RequestInit) => {
+      expect(url).toMatch(/\/v1\/events$/);
+      expect(init).toMatchObject({ method: 'POST', keepalive: true });
+      const batch = JSON.parse(init.body as string) as EventBatch;
+      this.sent.push(batch);
+      return Promise.resolve(new Response(JSON.stringify({ accepted: batch.events.length }), { status: 202 }));
+    });
+    vi.stubGlobal('HTMLFormElement', class { submit() {} });
+    setup?.(this);
+    return (await import('../src/index.js')) as Api;
+  }
+
+  private setCookie(s: string) {
+    if (!this.cookiesEnabled) return;
+    const [pair = '', ...attrs] = s.split('; ');
+    this.cookieWrites.push(pair);
+    const eq = pair.indexOf('=');
+    const name = pair.slice(0, eq);
+    const a = Object.fromEntries(attrs.map((x) => [x.split('=')[0]!.toLowerCase(), x.split('=')[1] ?? '']));
+    const domain = a.domain?.replace(/^\./, '');
+    const host = this.loc.hostname;
+    // What browsers do: no cookies on public suffixes or on domains the page is not within.
+    if (domain && (PUBLIC_SUFFIXES.includes(domain) || !(host == domain || host.endsWith('.' + domain)))) return;
+    if (a.expires && Date.parse(a.expires) <= Date.now()) this.jar.delete(name);
+    else this.jar.set(name, { value: decodeURIComponent(pair.slice(eq + 1)), domain });
+  }
+
+  /** Runs the queue's timer; what the collector received since the last call. */
+  async flush(): Promise<EventBatch[]> {
+    await vi.advanceTimersByTimeAsync(1000);
+    return this.sent.splice(0);
+  }
+}
