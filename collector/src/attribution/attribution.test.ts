@@ -313,4 +313,16 @@ describe('edge cases, on a site of their own', () => {
     const long = await get('model=linear&conversion=customer&groupBy=channel&lookback_days=30');
     expect(credit(long)).toEqual({ 'Organic Search': 1 });
   });
+  it('cookieless page views (consent pending, zero ids) count as page views, not as visitors or sessions', async () => {
+    const NIL = '00000000-0000-0000-0000-000000000000';
+    const cookieless = { type: 'pageview', id: randomUUID(), ts: tFix, visitor_id: NIL, session_id: NIL, url: `https://${EDGE}/`, touch: { ts: tFix, referrer: '', landing_url: `https://${EDGE}/` } } as ClEvent;
+    expect((await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'text/plain', 'user-agent': CHROME_UA }, payload: JSON.stringify(batch([cookieless], edgeKey)) })).statusCode).toBe(202);
+    await app.spool.drained(30_000);
+    const range = `from=${new Date(t0 - DAY).toISOString()}&to=${new Date(t0 + 30 * DAY).toISOString()}`;
+    const overview = (await app.inject({ method: 'GET', url: `/v1/reports/overview?site=${EDGE}&${range}`, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
+    // Finn's two devices, Gus (whose identify event came in a session of its own); the cookieless view adds a page view only.
+    expect(overview.totals).toMatchObject({ visitors: 3, sessions: 4, pageviews: 4 });
+    const funnel = (await app.inject({ method: 'GET', url: `/v1/reports/funnel?site=${EDGE}&${range}`, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
+    expect(funnel.rows.reduce((a: number, r: { visitors: number }) => a + r.visitors, 0)).toBe(3);
+  });
 });

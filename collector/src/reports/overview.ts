@@ -2,7 +2,8 @@
  * Dashboard reports over a site and a time range: totals and a daily series of visitors,
  * sessions, page views, leads, customers and revenue; and the visitor → lead → customer funnel
  * by first-touch channel (a visitor's first session in the range; a person's earliest session on
- * any device). Bots excluded.
+ * any device). Bots excluded; cookieless page views (consent pending: zero visitor id) count as page
+ * views, not as visitors or sessions.
  */
 import type { Db } from '../storage/db.js';
 import { toClickHouseTime } from '../storage/time.js';
@@ -31,7 +32,7 @@ export async function overview(db: Db, r: ReportRange) {
   const d = db.database;
   const [traffic, conversions, totals] = await Promise.all([
     db.query<{ day: string; visitors: string; sessions: string; pageviews: string }>(
-      `SELECT toString(toDate(ts)) AS day, uniqExact(visitor_id) AS visitors, uniqExact(session_id) AS sessions, countIf(type = 'pageview') AS pageviews
+      `SELECT toString(toDate(ts)) AS day, uniqExactIf(visitor_id, visitor_id != ${NIL}) AS visitors, uniqExactIf(session_id, session_id != ${NIL}) AS sessions, countIf(type = 'pageview') AS pageviews
        FROM ${d}.events WHERE ${IN_RANGE} AND NOT is_bot GROUP BY day ORDER BY day`,
       params(r),
     ),
@@ -41,7 +42,7 @@ export async function overview(db: Db, r: ReportRange) {
       params(r),
     ),
     db.query<{ visitors: string; sessions: string; pageviews: string }>(
-      `SELECT uniqExact(visitor_id) AS visitors, uniqExact(session_id) AS sessions, countIf(type = 'pageview') AS pageviews
+      `SELECT uniqExactIf(visitor_id, visitor_id != ${NIL}) AS visitors, uniqExactIf(session_id, session_id != ${NIL}) AS sessions, countIf(type = 'pageview') AS pageviews
        FROM ${d}.events WHERE ${IN_RANGE} AND NOT is_bot`,
       params(r),
     ),
@@ -86,7 +87,7 @@ export async function funnel(db: Db, r: ReportRange): Promise<{ from: string; to
   const [visitors, people] = await Promise.all([
     db.query<{ channel: string; visitors: string }>(
       `SELECT first_channel AS channel, count() AS visitors
-       FROM (SELECT visitor_id, argMin(channel, ts) AS first_channel FROM ${d}.touchpoints WHERE ${IN_RANGE} GROUP BY visitor_id)
+       FROM (SELECT visitor_id, argMin(channel, ts) AS first_channel FROM ${d}.touchpoints WHERE ${IN_RANGE} AND visitor_id != ${NIL} GROUP BY visitor_id)
        GROUP BY channel`,
       params(r),
     ),
