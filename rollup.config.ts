@@ -36,7 +36,7 @@ export const BUDGETS: Readonly<Record<string, number>> = { 'cl.js': 3072, 'loade
  * Until that is decided, its ceiling is today's size, so it cannot grow unnoticed. Lower it with
  * every saving; never raise it without saying why in the commit.
  */
-export const CEILINGS: Readonly<Record<string, number>> = { 'cl.js': 4815, 'loader.js': 400, 'consent.js': 1536 };
+export const CEILINGS: Readonly<Record<string, number>> = { 'cl.js': 4818, 'loader.js': 400, 'consent.js': 1536 };
 
 export const gzipSize = (code: string): number => gzipSync(code, { level: 9 }).length;
 

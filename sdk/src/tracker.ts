@@ -102,11 +102,11 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
     (who = who.trim()) &&
     push({ type: 'identify', [(who as string).includes('@') ? 'email' : 'user_id']: clip(who as string, MAX_EMAIL), traits: cleanProps(traits) });
 
-  /** Reports the visible time of the current page not reported yet. */
-  const engaged = () => {
+  /** Reports the visible time of the current page not reported yet; `leaving`: the page is going (pagehide), not visible any more. */
+  const engaged = (leaving?: boolean) => {
     const now = Date.now();
     if (shownAt) spent += now - shownAt;
-    shownAt = visible() ? now : 0;
+    shownAt = !leaving && visible() ? now : 0;
     if (spent > 0 && pageUrl) track('engagement', { ms: spent }, pageUrl);
     spent = 0;
   };
@@ -140,8 +140,10 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
     return state;
   };
 
+  // pagehide and visibilitychange → hidden both come when a page is left, in either order: the
+  // first reports the visible time, the second finds nothing left to report.
   const hide = () => {
-    engaged();
+    engaged(true);
     queue.leave();
   };
   addEventListener('pagehide', hide);

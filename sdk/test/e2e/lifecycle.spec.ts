@@ -70,3 +70,16 @@ test('the loader snippet queues calls made before cl.js arrived, and they are re
   expect(rows.find((r) => r.type == 'identify')).toMatchObject({ email: 'early.bird@example.com', props: { source: 'loader' } });
   expect(rows.find((r) => r.name == 'early')!.props).toEqual({ plan: 'pro' });
 });
+
+test('leaving a page reports its visible time once (pagehide and visibilitychange both come)', async ({ page, request }) => {
+  await page.goto('/demo/pricing.html');
+  const visitor = await visitorId(page);
+  await page.waitForTimeout(300); // some visible time to report (not a timing assertion)
+  await page.getByRole('link', { name: 'Blog' }).first().click();
+  await expect(page).toHaveURL(/blog\.html$/);
+  const rows = await waitForRows(request, EVENTS_OF_VISITOR.replace('ORDER BY', "AND name = 'engagement' ORDER BY"), { visitor }, 1);
+  await page.waitForTimeout(1500); // a second report would have arrived by now (it is sent in the same exit)
+  const all = (await waitForRows(request, EVENTS_OF_VISITOR.replace('ORDER BY', "AND name = 'engagement' ORDER BY"), { visitor }, 1)).filter((r) => path(r) === '/demo/pricing.html');
+  expect(all, JSON.stringify(rows)).toHaveLength(1);
+  expect(Number((all[0]!.props as Record<string, string>).ms)).toBeGreaterThan(0);
+});
