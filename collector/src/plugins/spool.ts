@@ -7,6 +7,7 @@
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
 import { Drainer } from '../spool/drain.js';
+import { jsonLines } from '../spool/json-lines.js';
 import { Spool } from '../spool/spool.js';
 import { deadLetter } from '../storage/dead-letters.js';
 
@@ -57,7 +58,7 @@ export default fp<{ config: Config }>(
     });
     m.onCollect(stats);
     app.decorate('spool', {
-      append: (table, rows) => (rows.length ? spool.append(table, Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n') + '\n')) : Promise.resolve()),
+      append: (table, rows) => (rows.length ? spool.append(table, Buffer.from(jsonLines(rows))) : Promise.resolve()),
       drained: (timeoutMs) => drainer.idle(timeoutMs),
       stats,
     } satisfies SpoolApi);
