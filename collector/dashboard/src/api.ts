@@ -3,6 +3,8 @@
  * token as a Bearer header, the collector's error body (`{code, message}`) as an `ApiError`.
  */
 
+import type { Credit, FunnelRow, LeadTimeline, Overview, RoiRow, RoiTotal } from './contract.js';
+
 export const MODELS = ['first_touch', 'last_touch', 'last_non_direct', 'linear', 'time_decay', 'u_shaped', 'w_shaped', 'full_path', 'markov'] as const;
 export type Model = (typeof MODELS)[number];
 export const GROUP_BY = ['channel', 'source', 'medium', 'campaign'] as const;
@@ -23,51 +25,13 @@ export interface Range {
   to: string;
 }
 
-export interface Totals {
-  visitors: number;
-  sessions: number;
-  pageviews: number;
-  leads: number;
-  customers: number;
-  revenue: number;
-}
-export interface DayPoint extends Totals {
-  day: string;
-}
-export interface Overview {
-  totals: Totals;
-  series: DayPoint[];
-}
+export type { Credit, DayPoint, FunnelRow, LeadTimeline, Overview, RoiRow, Totals } from './contract.js';
 
-export interface FunnelRow {
-  channel: string;
-  visitors: number;
-  leads: number;
-  customers: number;
-  lead_rate: number | null;
-  customer_rate: number | null;
-}
-
-export interface RoiRow {
-  key: string;
-  cost: number;
-  leads: number;
-  customers: number;
-  revenue: number;
-  cost_per_lead: number | null;
-  cac: number | null;
-  roas: number | null;
-  roi: number | null;
-}
 export interface Roi {
-  total: { cost: number; leads: number; customers: number; revenue: number; roas: number | null; roi: number | null };
+  total: RoiTotal;
   rows: RoiRow[];
 }
 
-export interface Credit {
-  conversions: number;
-  value: number;
-}
 export interface Comparison {
   models: Model[];
   total: Credit;
@@ -75,20 +39,6 @@ export interface Comparison {
 }
 
 export type Row = Record<string, unknown>;
-export interface LeadTimeline {
-  person_id: string;
-  email: string;
-  stage: string;
-  lead_at: string | null;
-  customer_at: string | null;
-  revenue: number;
-  currency: string;
-  visitors: { visitor_id: string; identified_at: string }[];
-  touches: Row[];
-  forms: Row[];
-  stages: Row[];
-  deals: Row[];
-}
 
 export class ApiError extends Error {
   constructor(

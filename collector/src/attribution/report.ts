@@ -4,6 +4,7 @@
  * `attributedTouchesSql`; the Markov model counts path transitions in ClickHouse and splits the
  * total by removal effect (markov.ts). Every model's credits add up to the total.
  */
+import type { Credit } from '../../dashboard/src/contract.js';
 import type { Db } from '../storage/db.js';
 import { toClickHouseTime } from '../storage/time.js';
 import { markovCredit, type Transition } from './markov.js';
@@ -20,12 +21,9 @@ export interface AttributionQuery {
   window: WindowSettings;
 }
 
-export interface CreditRow {
+/** A touch value's credit (see Credit in the report API contract). */
+export interface CreditRow extends Credit {
   key: string;
-  /** Attributed conversions (fractions of a conversion). */
-  conversions: number;
-  /** Attributed value: revenue for `revenue`, else the same as `conversions`. */
-  value: number;
 }
 
 export interface AttributionReport {
@@ -147,6 +145,6 @@ export async function compareModels(db: Db, q: Omit<AttributionQuery, 'model'>) 
     to: new Date(q.to).toISOString(),
     total,
     models: ALL_MODELS,
-    rows: keys.map((key) => ({ key, ...(Object.fromEntries(reports.map((r) => [r.model, creditOf(r, key)])) as Record<Model, { conversions: number; value: number }>) })),
+    rows: keys.map((key) => ({ key, ...(Object.fromEntries(reports.map((r) => [r.model, creditOf(r, key)])) as Record<Model, Credit>) })),
   };
 }

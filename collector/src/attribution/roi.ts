@@ -3,6 +3,7 @@
  * spend (the `costs` table) beside attributed leads, customers and revenue, with cost per lead,
  * customer acquisition cost, ROAS (revenue / cost) and ROI ((revenue − cost) / cost).
  */
+import type { RoiRow } from '../../dashboard/src/contract.js';
 import type { Db } from '../storage/db.js';
 import { toClickHouseTime } from '../storage/time.js';
 import type { Model } from './models.js';
@@ -10,19 +11,8 @@ import { attribution, type AttributionQuery } from './report.js';
 
 export const ROI_DIMENSIONS = ['channel', 'source', 'medium', 'campaign'] as const;
 export type RoiDimension = (typeof ROI_DIMENSIONS)[number];
+export type { RoiRow };
 
-export interface RoiRow {
-  key: string;
-  cost: number;
-  leads: number;
-  customers: number;
-  revenue: number;
-  /** null when there are no leads / customers / costs to divide by. */
-  cost_per_lead: number | null;
-  cac: number | null;
-  roas: number | null;
-  roi: number | null;
-}
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 

@@ -4,23 +4,9 @@
  * a lead came. Read-only queries over the append-only tables; no state is kept anywhere else.
  */
 import { personId, personKey } from '../identity/person.js';
+import type { LeadTimeline } from '../../dashboard/src/contract.js';
 import type { Db } from '../storage/db.js';
 
-export interface LeadTimeline {
-  person_id: string;
-  email: string;
-  user_id: string;
-  stage: string;
-  lead_at: string | null;
-  customer_at: string | null;
-  revenue: number;
-  currency: string;
-  visitors: { visitor_id: string; identified_at: string }[];
-  touches: Record<string, unknown>[];
-  forms: Record<string, unknown>[];
-  stages: Record<string, unknown>[];
-  deals: Record<string, unknown>[];
-}
 
 /** The person id for `email=` lookups is derived, so it needs no search. */
 export function personIdForEmail(siteId: string, email: string): string | null {

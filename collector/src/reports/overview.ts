@@ -5,6 +5,7 @@
  * any device). Bots excluded; cookieless page views (consent pending: zero visitor id) count as page
  * views, not as visitors or sessions.
  */
+import type { DayPoint, FunnelRow, Overview } from '../../dashboard/src/contract.js';
 import type { Db } from '../storage/db.js';
 import { toClickHouseTime } from '../storage/time.js';
 
@@ -14,21 +15,12 @@ export interface ReportRange {
   to: number;
 }
 
-export interface DayPoint {
-  day: string;
-  visitors: number;
-  sessions: number;
-  pageviews: number;
-  leads: number;
-  customers: number;
-  revenue: number;
-}
 
 const NIL = "toUUID('00000000-0000-0000-0000-000000000000')";
 const params = (r: ReportRange) => ({ site: r.siteId, from: toClickHouseTime(r.from), to: toClickHouseTime(r.to) });
 const IN_RANGE = 'site_id = {site:String} AND ts >= {from:DateTime64(3)} AND ts < {to:DateTime64(3)}';
 
-export async function overview(db: Db, r: ReportRange) {
+export async function overview(db: Db, r: ReportRange): Promise<Overview> {
   const d = db.database;
   const [traffic, conversions, totals] = await Promise.all([
     db.query<{ day: string; visitors: string; sessions: string; pageviews: string }>(
@@ -72,15 +64,6 @@ export async function overview(db: Db, r: ReportRange) {
   };
 }
 
-export interface FunnelRow {
-  channel: string;
-  visitors: number;
-  leads: number;
-  customers: number;
-  /** leads / visitors and customers / leads; null when dividing by zero. */
-  lead_rate: number | null;
-  customer_rate: number | null;
-}
 
 export async function funnel(db: Db, r: ReportRange): Promise<{ from: string; to: string; rows: FunnelRow[] }> {
   const d = db.database;
