@@ -45,6 +45,8 @@ export async function runServer(baseConfig: Config, print: (line: string) => voi
     print(`  demo site:   ${base}/demo/?utm_source=newsletter&utm_medium=email&utm_campaign=launch   (site key ${DEMO_SITE.public_key})`);
     print(`  start page:  ${base}/`);
   }
+  print(`  dashboard:   ${base}/dashboard/   (sign in with the admin token)`);
+  print(`  API docs:    ${base}/docs`);
   print(`  admin token: ${generated ? `${config.adminToken}  (generated, kept in ${config.dataDir}/admin-token)` : '(from CLOSELOOP_ADMIN_TOKEN / data dir)'}`);
   print(`  query:       npx closeloop sql "SELECT channel, utm_campaign, count() FROM events GROUP BY ALL"`);
   print('');
