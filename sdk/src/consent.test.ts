@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ConsentEvent, PageviewEvent } from './protocol.js';
 import type { ConsentState } from './consent.js';
 import { isChoice, nextState, privacySignal, startState, tracks } from './consent.js';
-import { type Api, FakeBrowser } from '../test/fake-browser.js';
+import { type Api, type FakeBrowser, LANDING, freshBrowserPerTest } from '../test/fake-browser.js';
 
 describe('consent state machine', () => {
   it('starts from the mode when nothing was chosen', () => {
@@ -48,17 +48,8 @@ describe('consent state machine', () => {
 
 describe('consent in the browser (fake browser)', () => {
   const NIL = '00000000-0000-0000-0000-000000000000';
-  const LANDING = 'https://www.shop.test/?utm_source=newsletter&utm_medium=email&utm_campaign=may&gclid=G1';
   let b: FakeBrowser;
-  beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    vi.setSystemTime(new Date('2025-05-01T10:00:00Z'));
-    b = new FakeBrowser();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-    vi.unstubAllGlobals();
-  });
+  freshBrowserPerTest((fresh) => (b = fresh));
   const events = async () => (await b.flush()).flatMap((x) => x.events);
   const ourKeys = () => Object.keys(b.storage).filter((k) => k.startsWith('_cl_'));
 

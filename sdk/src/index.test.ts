@@ -1,21 +1,11 @@
 /** The SDK end to end in a fake browser (../test/fake-browser.ts): each "page load" re-imports the modules. */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { CustomEvent, PageviewEvent } from './protocol.js';
 import { isUuid } from './ids.js';
-import { FakeBrowser } from '../test/fake-browser.js';
+import { type FakeBrowser, LANDING, freshBrowserPerTest } from '../test/fake-browser.js';
 
 let b: FakeBrowser;
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-  vi.setSystemTime(new Date('2025-05-01T10:00:00Z'));
-  b = new FakeBrowser();
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.unstubAllGlobals();
-});
-
-const LANDING = 'https://www.shop.test/?utm_source=newsletter&utm_medium=email&utm_campaign=may&gclid=G1';
+freshBrowserPerTest((fresh) => (b = fresh));
 
 describe('closeloop SDK', () => {
   it('records the first page view with visitor, session and touch', async () => {

@@ -2,12 +2,28 @@
  * A fake browser for the SDK's unit tests (node has no DOM): cookie jar with domain rules,
  * localStorage, location/history, fetch and sendBeacon. Each "page load" re-imports the modules.
  */
-import { expect, vi } from 'vitest';
+import { afterEach, beforeEach, expect, vi } from 'vitest';
 import type { EventBatch } from '../src/protocol.js';
 
 export type Api = typeof import('../src/index.js');
 
 const PUBLIC_SUFFIXES = ['test', 'com'];
+
+/** A campaign landing page the SDK tests arrive on. */
+export const LANDING = 'https://www.shop.test/?utm_source=newsletter&utm_medium=email&utm_campaign=may&gclid=G1';
+
+/** Per test: fake timers at a fixed time and a fresh FakeBrowser, handed to `use`; real timers and globals back after. */
+export function freshBrowserPerTest(use: (b: FakeBrowser) => void): void {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    vi.setSystemTime(new Date('2025-05-01T10:00:00Z'));
+    use(new FakeBrowser());
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+}
 
 export class FakeBrowser {
   jar = new Map<string, { value: string; domain: string | undefined }>();
