@@ -14,6 +14,8 @@
  * that every model's credits add up to the total of conversions and revenue.
  */
 
+import { NIL_UUID_SQL } from '../storage/identities.js';
+
 export const MODELS = ['first_touch', 'last_touch', 'last_non_direct', 'linear', 'time_decay', 'u_shaped', 'w_shaped', 'full_path'] as const;
 export type RuleModel = (typeof MODELS)[number];
 export type Model = RuleModel | 'markov';
@@ -27,7 +29,7 @@ export const DIMENSIONS = ['channel', 'source', 'medium', 'campaign', 'term', 'c
 export type Dimension = (typeof DIMENSIONS)[number];
 
 export const NO_TOUCH = '(no touch)';
-const NIL = "toUUID('00000000-0000-0000-0000-000000000000')";
+const NIL = NIL_UUID_SQL;
 
 export interface WindowSettings {
   /** Touches count when at most this many days before the conversion. */

@@ -6,6 +6,7 @@
  */
 import type { Credit } from '../../dashboard/src/contract.js';
 import type { Db } from '../storage/db.js';
+import { NIL_UUID_SQL } from '../storage/identities.js';
 import { toClickHouseTime } from '../storage/time.js';
 import { markovCredit, type Transition } from './markov.js';
 import { ALL_MODELS, attributedTouchesSql, MODELS, NO_TOUCH, type ConversionKind, type Dimension, type Model, type RuleModel, type WindowSettings } from './models.js';
@@ -36,7 +37,7 @@ export interface AttributionReport {
   rows: CreditRow[];
 }
 
-const NIL = "toUUID('00000000-0000-0000-0000-000000000000')";
+const NIL = NIL_UUID_SQL;
 
 function params(q: Omit<AttributionQuery, 'model'>) {
   return {

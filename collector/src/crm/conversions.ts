@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { normalizeEmail, personId, personKey } from '../identity/person.js';
 import type { Db } from '../storage/db.js';
 import { insertDeals, type DealRow, type DealStatus } from '../storage/deals.js';
-import { insertIdentities, type IdentityRow } from '../storage/identities.js';
+import { insertIdentities, NIL_UUID, type IdentityRow } from '../storage/identities.js';
 import { insertStages, STAGES, type StageRow } from '../storage/stages.js';
 import { toClickHouseTime } from '../storage/time.js';
 
@@ -71,7 +71,7 @@ export async function recordConversions(db: Db, siteId: string, conversions: rea
       });
     }
     if (c.visitor_id) {
-      identities.push({ site_id: siteId, visitor_id: c.visitor_id, person_id: person, ts, via: 'crm', email, user_id: c.user_id ?? '', event_id: '00000000-0000-0000-0000-000000000000' });
+      identities.push({ site_id: siteId, visitor_id: c.visitor_id, person_id: person, ts, via: 'crm', email, user_id: c.user_id ?? '', event_id: NIL_UUID });
     }
     outcomes.push({ record_id: c.record_id, person_id: person, result: existing.has(c.record_id) ? 'updated' : 'created', matched: false });
   }

@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { ClError } from '../errors.js';
+import { NIL_UUID } from '../storage/identities.js';
 import { recordPrivacyRequest } from '../storage/privacy-requests.js';
 import { resolveSubject, type Subject } from './subject.js';
 
@@ -15,7 +16,7 @@ export interface Who {
   visitor_id?: string;
 }
 
-const NONE = ['00000000-0000-0000-0000-000000000000'];
+const NONE = [NIL_UUID];
 
 function scope(siteId: string, s: Subject) {
   return {

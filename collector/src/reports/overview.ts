@@ -7,6 +7,7 @@
  */
 import type { DayPoint, FunnelRow, Overview } from '../../dashboard/src/contract.js';
 import type { Db } from '../storage/db.js';
+import { NIL_UUID_SQL } from '../storage/identities.js';
 import { toClickHouseTime } from '../storage/time.js';
 
 export interface ReportRange {
@@ -16,7 +17,7 @@ export interface ReportRange {
 }
 
 
-const NIL = "toUUID('00000000-0000-0000-0000-000000000000')";
+const NIL = NIL_UUID_SQL;
 const params = (r: ReportRange) => ({ site: r.siteId, from: toClickHouseTime(r.from), to: toClickHouseTime(r.to) });
 const IN_RANGE = 'site_id = {site:String} AND ts >= {from:DateTime64(3)} AND ts < {to:DateTime64(3)}';
 

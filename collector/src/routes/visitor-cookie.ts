@@ -18,6 +18,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ClEvent } from '../../../sdk/src/protocol.js';
 import { originAllowed } from '../plugins/sites.js';
+import { NIL_UUID } from '../storage/identities.js';
 import type { Site } from '../storage/sites.js';
 
 /** Name of the server-set visitor cookie (fixed; the script's own cookie is `_cl_vid` unless configured). */
@@ -26,7 +27,6 @@ export const VISITOR_COOKIE = '_cl_sid';
 export const VISITOR_COOKIE_MAX_AGE_S = 400 * 86_400;
 
 const UUID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/;
-const NIL = '00000000-0000-0000-0000-000000000000';
 const COOKIE_VALUE = new RegExp(`(?:^|;)\\s*${VISITOR_COOKIE}=([^;]*)`);
 
 /**
@@ -60,9 +60,9 @@ export function visitorCookie(req: FastifyRequest, reply: FastifyReply, site: Si
     reply.header('set-cookie', `${VISITOR_COOKIE}=; Max-Age=0${attrs}`);
     return undefined;
   }
-  const batchId = events.filter((e) => e.visitor_id !== NIL).at(-1)?.visitor_id;
+  const batchId = events.filter((e) => e.visitor_id !== NIL_UUID).at(-1)?.visitor_id;
   const known = COOKIE_VALUE.exec(req.headers.cookie ?? '')?.[1];
-  const id = known && UUID.test(known) && known !== NIL ? known : batchId;
+  const id = known && UUID.test(known) && known !== NIL_UUID ? known : batchId;
   if (!id || !UUID.test(id)) return undefined;
   reply.header('set-cookie', `${VISITOR_COOKIE}=${id}; Max-Age=${VISITOR_COOKIE_MAX_AGE_S}${attrs}`);
   return id !== batchId ? id : undefined;

@@ -9,6 +9,8 @@ import type { Db } from './db.js';
 import type { Migration } from './migration.js';
 
 export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+/** NIL_UUID as a ClickHouse expression, for queries comparing UUID columns with it. */
+export const NIL_UUID_SQL = `toUUID('${NIL_UUID}')`;
 
 export interface IdentityRow {
   site_id: string;
@@ -27,7 +29,7 @@ export const identitiesMigrations: readonly Migration[] = [
     name: 'events: person columns',
     statements: (db) => [
       `ALTER TABLE ${db}.events
-        ADD COLUMN IF NOT EXISTS person_id UUID DEFAULT toUUID('${NIL_UUID}') CODEC(ZSTD(1)),
+        ADD COLUMN IF NOT EXISTS person_id UUID DEFAULT ${NIL_UUID_SQL} CODEC(ZSTD(1)),
         ADD COLUMN IF NOT EXISTS email String DEFAULT '' CODEC(ZSTD(3)),
         ADD COLUMN IF NOT EXISTS user_id String DEFAULT '' CODEC(ZSTD(3))`,
     ],
@@ -52,7 +54,7 @@ export const identitiesMigrations: readonly Migration[] = [
       `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.identities_from_events TO ${db}.identities AS
       SELECT site_id, visitor_id, person_id, ts, type AS via, email, user_id, event_id
       FROM ${db}.events
-      WHERE person_id != toUUID('${NIL_UUID}')`,
+      WHERE person_id != ${NIL_UUID_SQL}`,
       // The current person of every visitor that was ever identified.
       `CREATE VIEW IF NOT EXISTS ${db}.visitor_people AS
       SELECT site_id, visitor_id, argMax(person_id, ts) AS person_id, min(ts) AS identified_at

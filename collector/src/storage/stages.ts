@@ -8,7 +8,7 @@
  */
 import type { Db } from './db.js';
 import type { Migration } from './migration.js';
-import { NIL_UUID } from './identities.js';
+import { NIL_UUID_SQL } from './identities.js';
 
 export const STAGES = ['lead', 'mql', 'sql', 'opportunity', 'customer', 'lost'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -46,7 +46,7 @@ export const stagesMigrations: readonly Migration[] = [
       `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.lead_stages_from_events TO ${db}.stages AS
       SELECT site_id, person_id, 'lead' AS stage, ts, 'web' AS source, toString(event_id) AS record_id, email, toUInt64(0) AS version
       FROM ${db}.events
-      WHERE person_id != toUUID('${NIL_UUID}')`,
+      WHERE person_id != ${NIL_UUID_SQL}`,
     ],
   },
 ];
