@@ -3,7 +3,8 @@
  * site, key and Origin (ingest/guard.ts), enrich every event into a row (ingest/accept.ts), and
  * answer 202 once the rows are durable in the spool (fsync'd on disk); the spool writer moves
  * them into ClickHouse (plugins/spool.ts). Rate-limited per client IP and site key. Served
- * first-party, the answer also keeps the visitor id in an HttpOnly cookie (visitor-cookie.ts).
+ * first-party, the answer also keeps the visitor id in an HttpOnly cookie, and a batch whose new
+ * visitor id differs from the id that cookie holds is stored under the cookie's id (visitor-cookie.ts).
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { EventBatchAccepted } from '../../../sdk/src/protocol.js';
@@ -55,12 +56,14 @@ const eventsRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { confi
   app.post('/v1/events', { config: { rateLimit } }, async (req, reply) => {
     const batch = parseOrThrow(EventBatchSchema, req.body, 'CL_INVALID_EVENT');
     const site = await authorizeBatch(app, req, batch.site, config);
-    const { rows, dead } = enrichBatch(batch, req, site);
+    // Before enrichment, so that rows, touches and identities all name the visitor the cookie knows.
+    const cookie = visitorCookie(req, site, batch.events);
+    const { rows, dead } = enrichBatch({ ...batch, events: cookie.events }, req, site);
     await Promise.all([app.spool.append('events', rows), app.spool.append('dead_letters', dead)]);
     app.metrics.eventsAccepted.inc({ site: site.site_id }, batch.events.length);
     const body: EventBatchAccepted = { accepted: batch.events.length };
-    const known = visitorCookie(req, reply, site, batch.events);
-    if (known) body.visitor_id = known;
+    if (cookie.setCookie) reply.header('set-cookie', cookie.setCookie);
+    if (cookie.visitorId) body.visitor_id = cookie.visitorId;
     return reply.code(202).send(body);
   });
 };

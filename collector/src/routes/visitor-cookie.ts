@@ -9,13 +9,19 @@
  * `_cl_sid`: `HttpOnly`, `SameSite=Lax`, `Secure` on https, `Path=/`, host-only, 400 days.
  *
  * When the request already carries `_cl_sid` with another id than the batch's (the script cookie was
- * capped or deleted, and the SDK made a new id), the server cookie keeps its id and the 202 answer
- * names it as `visitor_id`; the SDK adopts it (sdk/src/tracker.ts) for the following events.
+ * capped or deleted, and the SDK made a new id), the server cookie keeps its id, and the batch's
+ * events of that new id — the batch's visitor id, that of its last event with one — are stored under
+ * the cookie's id: they are rewritten before enrichment (events.ts), so their rows, their touches and
+ * the identities linked by identify/form events all name the visitor the cookie knows, and the
+ * visitor is not split in two. Events of other ids in the batch (the outbox of earlier pages) and the
+ * anonymous ones (zero UUID) are stored as sent. The 202 answer names the cookie's id as
+ * `visitor_id`; the SDK adopts it (sdk/src/tracker.ts) for the following events.
  *
  * Only for browser requests (with an `Origin`, which authorizeBatch has checked against the site's
- * domains); never for the zero UUID, and a batch with a consent denial clears the cookie instead.
+ * domains); never for the zero UUID, and a batch with a consent denial clears the cookie instead
+ * (and is stored as sent).
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { ClEvent } from '../../../sdk/src/protocol.js';
 import { originAllowed } from '../plugins/sites.js';
 import { NIL_UUID } from '../storage/identities.js';
@@ -49,21 +55,34 @@ function firstParty(req: FastifyRequest, site: Site): boolean {
   );
 }
 
+/** What the cookie makes of a batch (visitorCookie). */
+export interface VisitorCookie<E extends ClEvent> {
+  /** The events to store: the batch's, those of its visitor id moved to the id the cookie knows. */
+  events: E[];
+  /** The `Set-Cookie` header for the answer (setting or clearing `_cl_sid`); none when not first-party. */
+  setCookie?: string;
+  /** The id the SDK should adopt (the answer's `visitor_id`), when it differs from the batch's. */
+  visitorId?: string;
+}
+
 /**
- * Sets (or clears) the `_cl_sid` cookie on the answer to `events` and returns the id the SDK should
- * adopt, when it differs from the batch's visitor id; undefined otherwise.
+ * Reads `_cl_sid` from the request to `POST /v1/events` and decides, before the batch is enriched,
+ * which events to store under which visitor id, which cookie the answer sets (or clears) and which id
+ * the answer names. Only the batch's visitor id is replaced; the events are not mutated.
  */
-export function visitorCookie(req: FastifyRequest, reply: FastifyReply, site: Site, events: readonly ClEvent[]): string | undefined {
-  if (!firstParty(req, site)) return undefined;
+export function visitorCookie<E extends ClEvent>(req: FastifyRequest, site: Site, events: E[]): VisitorCookie<E> {
+  if (!firstParty(req, site)) return { events };
   const attrs = `; Path=/; HttpOnly; SameSite=Lax${req.protocol === 'https' ? '; Secure' : ''}`;
   if (events.some((e) => e.type === 'consent' && e.state === 'denied')) {
-    reply.header('set-cookie', `${VISITOR_COOKIE}=; Max-Age=0${attrs}`);
-    return undefined;
+    return { events, setCookie: `${VISITOR_COOKIE}=; Max-Age=0${attrs}` };
   }
   const batchId = events.filter((e) => e.visitor_id !== NIL_UUID).at(-1)?.visitor_id;
   const known = COOKIE_VALUE.exec(req.headers.cookie ?? '')?.[1];
   const id = known && UUID.test(known) && known !== NIL_UUID ? known : batchId;
-  if (!id || !UUID.test(id)) return undefined;
-  reply.header('set-cookie', `${VISITOR_COOKIE}=${id}; Max-Age=${VISITOR_COOKIE_MAX_AGE_S}${attrs}`);
-  return id !== batchId ? id : undefined;
+  if (!id || !UUID.test(id)) return { events };
+  const setCookie = `${VISITOR_COOKIE}=${id}; Max-Age=${VISITOR_COOKIE_MAX_AGE_S}${attrs}`;
+  if (id === batchId) return { events, setCookie };
+  // The cookie knows this browser by another id: the batch's new id is that visitor.
+  const moved = batchId === undefined ? events : events.map((e) => (e.visitor_id === batchId ? { ...e, visitor_id: id } : e));
+  return { events: moved, setCookie, visitorId: id };
 }
