@@ -31,12 +31,13 @@ export const BUDGETS: Readonly<Record<string, number>> = { 'cl.js': 3072, 'loade
 
 /**
  * What the size test enforces today. The loader and the consent notice meet their budgets. The
- * full SDK does not: 4.3 KB with every feature of issues 4 and 5 and js-cookie (see issue 4's note
- * for what each feature costs and the options), 4.8 KB with issue 8's consent modes (+0.5 KB).
- * Until that is decided, its ceiling is today's size, so it cannot grow unnoticed. Lower it with
- * every saving; never raise it without saying why in the commit.
+ * full SDK does not: 4.6 KB with every feature of issues 4, 5 and 8 and js-cookie, after a size
+ * pass that took 0.1 KB off (see issue 4's note for what each feature costs and the options: a
+ * larger budget, optional feature bundles, or no js-cookie). Until that is decided, its ceiling is
+ * today's size, so it cannot grow unnoticed. Lower it with every saving; never raise it without
+ * saying why in the commit.
  */
-export const CEILINGS: Readonly<Record<string, number>> = { 'cl.js': 4818, 'loader.js': 400, 'consent.js': 1536 };
+export const CEILINGS: Readonly<Record<string, number>> = { 'cl.js': 4696, 'loader.js': 400, 'consent.js': 1536 };
 
 export const gzipSize = (code: string): number => gzipSync(code, { level: 9 }).length;
 

@@ -13,12 +13,9 @@ const DOWNLOAD = /\.(pdf|zip|gz|rar|7z|dmg|exe|msi|apk|csv|xlsx?|docx?|pptx?|txt
 const PROP = 'data-cl-prop-';
 
 /** What a click on link or button `a` is (see the module comment). */
-function kind(a: HTMLAnchorElement): string {
-  const href = a.href;
-  if (!href) return 'button';
-  const u = new URL(href);
-  return /^(mailto|tel):/.exec(href)?.[1] || (a.hasAttribute('download') || DOWNLOAD.test(u.pathname) ? 'download' : u.host != location.host ? 'outbound' : 'link');
-}
+const kind = (a: HTMLAnchorElement): string =>
+  /^(mailto|tel):/.exec(a.href)?.[1] ||
+  (!a.href ? 'button' : a.hasAttribute('download') || DOWNLOAD.test(a.pathname) ? 'download' : a.host != location.host ? 'outbound' : 'link');
 
 export function watchClicks(track: (name: string, props: Record<string, PropValue>) => void, auto: boolean): void {
   addEventListener(
@@ -30,10 +27,10 @@ export function watchClicks(track: (name: string, props: Record<string, PropValu
         if (el) {
           const props: Record<string, string> = {};
           for (const { name, value } of el.attributes) if (name.startsWith(PROP)) props[name.slice(PROP.length)] = value;
-          return track(el.getAttribute('data-cl-event')!, props);
+          return track((el as HTMLElement).dataset.clEvent!, props);
         }
         const a = auto && (t.closest('a[href],button') as HTMLAnchorElement | null);
-        if (a) track('click', { kind: kind(a), url: a.href || '', text: (a.textContent || '').trim().slice(0, 100) });
+        if (a) track('click', { kind: kind(a), url: a.href || '', text: a.textContent!.trim().slice(0, 100) });
       }),
     true,
   );

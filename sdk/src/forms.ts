@@ -21,13 +21,13 @@ import { attempt } from './safe.js';
 export type FormsMode = 'on' | 'off' | 'lead';
 
 /**
- * A field's "type name id autocomplete" that says it must never be read: a hidden or file input,
- * or something like a password (`pass`, `pw`), a card (number, `cc-*`, CVV/CVC/CSC), a bank account
+ * A field's "type,name,id,autocomplete" (type first) that says it must never be read: a hidden or
+ * file input, or something like a password (`pass`, `pw`), a card (number, `cc-*`, CVV/CVC/CSC), a bank account
  * (IBAN, BIC/SWIFT, routing, account/acct), an identity document (SSN, social, national, passport,
  * licence, tax, id number, SIN, NIN), a security question/answer, a PIN or a token.
  */
 export const SECRET_FIELD =
-  /^(hidden|file)|pass|pw|secret|token|csrf|card|cv[cv]|csc|iban|swift|routing|acc(oun)?t|ssn|social|national|licen|tax|id.?num|secur|answer|(^|[\W_])(cc|pin|bic|sin|nin)($|[\W_])/i;
+  /^(hidden|file)|pass|pw|secret|token|csrf|card|cv[cv]|csc|iban|swift|routing|acc(oun)?t|ssn|social|national|licen|tax|id.?num|secur|answer|[\W_](cc|pin|bic|sin|nin)($|[\W_])/i;
 
 /** Luhn checksum of a string of digits (card numbers pass it): every second digit from the right doubled. */
 export function luhn(d: string): boolean {
@@ -42,45 +42,39 @@ export function secretValue(value: string): boolean {
   return (/^\d{13,19}$/.test(v) && luhn(v)) || /^[a-z]{2}\d\d[a-z\d]{10,30}$/i.test(v) || /^\d{3}-\d\d-\d{4}$/.test(value);
 }
 
-/** Whether a field ("type name id autocomplete", its trimmed value) must never be read. */
+/** Whether a field ("type,name,id,autocomplete", its trimmed value) must never be read. */
 export const sensitive = (field: string, value: string): boolean => SECRET_FIELD.test(field) || secretValue(value);
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
- * What a form event carries of `form`: its fields (named by `name`, else `id`; unchecked boxes,
- * disabled, empty and sensitive fields left out; repeated names joined by ", "; at most 50) and the
- * first value that is an email address, preferring a field of type email.
+ * Calls `send` with every form submitted on this page that `mode` lets through (see the module
+ * comment): its fields (named by `name`, else `id`; unchecked boxes, disabled, empty and sensitive
+ * fields left out; repeated names joined by ", "; at most 50) and the first value that is an email
+ * address, preferring a field of type email.
  */
-export function readForm(form: HTMLFormElement): Pick<FormEvent, 'form' | 'email'> {
-  const fields: Record<string, string> = {};
-  let email: string | undefined;
-  let n = 0;
-  for (const f of form.elements as unknown as HTMLInputElement[]) {
-    const name = clip(f.name || f.id, MAX_PROP_KEY);
-    const v = (f.value || '').trim();
-    if (!name || !v || f.disabled || (/^(checkbox|radio)$/.test(f.type) && !f.checked) || sensitive(`${f.type} ${name} ${f.id} ${f.autocomplete}`, v) || f.closest('[data-cl-ignore]') || n++ > 49)
-      continue;
-    fields[name] = clip(fields[name] ? fields[name] + ', ' + v : v, MAX_PROP_VALUE);
-    if (EMAIL.test(v) && (!email || f.type == 'email')) email = clip(v, MAX_EMAIL);
-  }
-  return { form: { id: clip(form.getAttribute('id') || form.getAttribute('name') || '', 128), action: form.getAttribute('action') || undefined, fields }, email };
-}
-
-/** Calls `send` with every form submitted on this page that `mode` lets through (see the module comment). */
 export function watchForms(send: (f: Pick<FormEvent, 'form' | 'email'>) => void, mode: FormsMode): void {
   let last: unknown;
   let lastAt = 0;
   // Runs inside the page's submit: never throws into it.
   const capture = (form: HTMLFormElement) =>
-    attempt(
-      () =>
-        mode != 'off' &&
-        !(form == last && Date.now() - lastAt < 1000) &&
-        !form.closest('[data-cl-ignore]') &&
-        (mode != 'lead' || form.hasAttribute('data-cl-lead')) &&
-        ((last = form), (lastAt = Date.now()), send(readForm(form))),
-    );
+    attempt(() => {
+      if (mode == 'off' || (form == last && Date.now() - lastAt < 1000) || form.closest('[data-cl-ignore]') || (mode == 'lead' && !form.hasAttribute('data-cl-lead'))) return;
+      last = form;
+      lastAt = Date.now();
+      const fields: Record<string, string> = {};
+      let email: string | undefined;
+      let n = 0;
+      for (const f of form.elements as unknown as HTMLInputElement[]) {
+        const name = clip(f.name || f.id, MAX_PROP_KEY);
+        const v = f.value?.trim();
+        if (!name || !v || f.disabled || (/^(checkbox|radio)/.test(f.type) && !f.checked) || sensitive([f.type, name, f.id, f.autocomplete] + '', v) || f.closest('[data-cl-ignore]') || n++ > 49)
+          continue;
+        fields[name] = clip(fields[name] ? fields[name] + ', ' + v : v, MAX_PROP_VALUE);
+        if (EMAIL.test(v) && (!email || f.type == 'email')) email = clip(v, MAX_EMAIL);
+      }
+      send({ form: { id: clip(form.getAttribute('id') || form.getAttribute('name') || '', 128), action: form.getAttribute('action') || undefined, fields }, email });
+    });
   addEventListener('submit', (e) => capture(e.target as HTMLFormElement), true);
   const proto = HTMLFormElement.prototype;
   const submit = proto.submit;

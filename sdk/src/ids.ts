@@ -1,6 +1,7 @@
 /** Random ids: UUID v4, lowercase, 8-4-4-4-12 hex. */
 
-export const isUuid = (v: unknown): v is string => typeof v == 'string' && /^[\da-f]{8}(-[\da-f]{4}){3}-[\da-f]{12}$/.test(v);
+/** Whether `v` is a lowercase 8-4-4-4-12 hex UUID (the collector refuses other ids). */
+export const isUuid = (v: unknown): v is string => /^[\da-f]{8}(-[\da-f]{4}){3}-[\da-f]{12}$/.test(v as string);
 
 /**
  * From `crypto.getRandomValues`, which (unlike `crypto.randomUUID`) also exists on plain-http pages:

@@ -1,10 +1,8 @@
 import type { PropValue } from './protocol.js';
 
-/** Collector-side bounds (see protocol.ts); the SDK truncates to stay within them. */
+/** Collector-side bounds (collector/src/ingest/schema.ts); the SDK truncates to stay within them (touches: tighter, touch.ts). */
 export const MAX_URL = 2048;
 export const MAX_TITLE = 512;
-export const MAX_UTM = 256;
-export const MAX_CLICK_ID = 512;
 export const MAX_NAME = 128;
 export const MAX_PROPS = 32;
 export const MAX_PROP_KEY = 64;

@@ -30,7 +30,7 @@ export interface Queue {
 
 /** `wrap` turns events into a request body; `answer` receives the collector's 2xx answer. */
 export function createQueue(url: string, wrap: (events: ClEvent[]) => string, answer: (body: { visitor_id?: string }) => void): Queue {
-  let box: ClEvent[] = [].concat(load(QUEUE_KEY) ?? []);
+  let box: ClEvent[] = [].concat(load(QUEUE_KEY) || []);
   let busy: ClEvent[] = [];
   let tries = 0;
   let timer: ReturnType<typeof setTimeout>;
@@ -44,12 +44,12 @@ export function createQueue(url: string, wrap: (events: ClEvent[]) => string, an
   const flush = () => {
     if (busy.length || !box.length) return;
     void post(url, wrap((busy = take(box)))).then((r) => {
-      if (retryable(r ? r.status : 0)) later(backoff(++tries, +r?.headers.get('retry-after')!));
+      if (retryable(r?.status)) later(backoff(++tries, +r?.headers.get('retry-after')!));
       else {
         tries = 0;
         keep(busy);
         if (r!.ok) r!.json().then(answer, () => {});
-        if (box.length) later(0);
+        later(0); // the rest, if any
       }
       busy = [];
     });
@@ -59,7 +59,7 @@ export function createQueue(url: string, wrap: (events: ClEvent[]) => string, an
     tries = 0;
     flush();
   });
-  if (box.length) later(FLUSH_DELAY);
+  later(FLUSH_DELAY); // what a previous page kept, if any
 
   return {
     push(e) {

@@ -6,14 +6,15 @@
 import { attempt } from './safe.js';
 
 export function watchHistory(onPage: () => void, hash?: boolean): void {
-  const key = () => location.pathname + location.search + (hash ? location.hash : '');
+  // The address without its #hash unless `hash` (same origin, so: path+search(+hash)).
+  const key = () => (hash ? location.href : location.href.split('#')[0]);
   let last = key();
   // Runs inside the app's own navigation: never throws into it.
   const check = () => attempt(() => key() != last && ((last = key()), onPage()));
   for (const m of ['pushState', 'replaceState'] as const) {
-    const original = history[m];
-    history[m] = function (this: History, ...args: Parameters<History['pushState']>) {
-      original.apply(this, args);
+    const original = history[m].bind(history);
+    history[m] = (...args: Parameters<History['pushState']>) => {
+      original(...args);
       check();
     };
   }

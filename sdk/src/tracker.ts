@@ -6,7 +6,7 @@
  * in an SPA (each report covers the time since the last one; their sum is the page's engaged time).
  * Consent (consent.ts) gates all of it: without it, no cookie, no storage and no identifier.
  */
-import type { ClEvent } from './protocol.js';
+import type { ClEvent, Touch } from './protocol.js';
 import type { ConsentState } from './consent.js';
 import type { Config } from './config.js';
 import { VERSION } from './config.js';
@@ -58,8 +58,8 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
     (a) => adopt(a.visitor_id),
   );
 
-  /** The document's landing page, in memory: the touch of the first session this page starts, also at a later grant. */
-  let landing = location.href;
+  /** The document's landing touch, in memory: the touch of the first session this page starts, also at a later grant. */
+  let landing: Touch | undefined = parseTouch(location.href, document.referrer, Date.now());
   let pageUrl = '';
   let pageReferrer = document.referrer;
   let shownAt = 0; // since when the page is visible (0: hidden)
@@ -75,8 +75,8 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
     if (!tracks(state) && !anon && !(anon = state == 'pending' && cfg.cookieless && e.type == 'pageview')) return false;
     const ts = Date.now();
     const t = parseTouch(url, pageReferrer, ts);
-    const s = anon ? { id: NIL, touch: t } : touchSession(store, visitorId, ts, landing ? parseTouch(landing, document.referrer, ts) : t);
-    if (!anon) landing = '';
+    const s = anon ? { id: NIL, touch: t } : touchSession(store, visitorId, ts, landing || t);
+    if (!anon) landing = undefined;
     queue.push({
       ...e,
       id: uuid(),

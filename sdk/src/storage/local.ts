@@ -15,8 +15,8 @@ export const useStorage = (yes: boolean): void => void (on = yes);
 export const load = <T>(key: string): T | undefined => attempt(() => JSON.parse((on && attempt(() => localStorage[key])) || memory[key]));
 
 export function save(key: string, value: unknown): void {
-  const json = (memory[key] = JSON.stringify(value));
-  if (on) attempt(() => (localStorage[key] = json));
+  memory[key] = JSON.stringify(value);
+  if (on) attempt(() => (localStorage[key] = memory[key]));
 }
 
 /** Switches storage off and deletes what the SDK kept: every `_cl_*` key, in storage and memory. */
