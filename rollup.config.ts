@@ -35,9 +35,10 @@ export const BUDGETS: Readonly<Record<string, number>> = { 'cl.js': 3072, 'loade
  * pass that took 0.1 KB off (see issue 4's note for what each feature costs and the options: a
  * larger budget, optional feature bundles, or no js-cookie). Until that is decided, its ceiling is
  * today's size, so it cannot grow unnoticed. Lower it with every saving; never raise it without
- * saying why in the commit.
+ * saying why in the commit (4,696 → 4,701: transport.ts `take` stops serializing events once a
+ * batch is full, which the size pass had traded for 5 bytes).
  */
-export const CEILINGS: Readonly<Record<string, number>> = { 'cl.js': 4696, 'loader.js': 400, 'consent.js': 1536 };
+export const CEILINGS: Readonly<Record<string, number>> = { 'cl.js': 4701, 'loader.js': 400, 'consent.js': 1536 };
 
 export const gzipSize = (code: string): number => gzipSync(code, { level: 9 }).length;
 

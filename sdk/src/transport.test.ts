@@ -19,6 +19,14 @@ describe('take', () => {
     expect(take([big, big, big, 'y'])).toEqual([big, big]); // the first events only: never a later one that would fit
   });
 
+  it('serializes no event after the batch is full (the page-exit loop calls it again on the rest)', () => {
+    const big = 'x'.repeat(MAX_BYTES / 2);
+    let serialized = 0;
+    const counted = { toJSON: () => (serialized++, 'z') };
+    expect(take([big, big, big, counted, counted])).toEqual([big]);
+    expect(serialized).toBe(0);
+  });
+
   it('always takes the first event, even an oversized one, so the queue never stalls', () => {
     expect(take(['x'.repeat(MAX_BYTES + 1), 'y'])).toHaveLength(1);
   });

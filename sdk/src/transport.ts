@@ -14,8 +14,9 @@ export const MAX_BYTES = 60000;
 /** The first events (at least one) whose JSON fits MAX_BYTES together. */
 export function take<T>(events: T[]): T[] {
   let size = 0;
-  // `size` only grows: once over, every later event is left out too.
-  return events.filter((e, i) => (size += new Blob([JSON.stringify(e)]).size) <= MAX_BYTES || !i);
+  // `size` only grows: once over, every later event is left out too, without serializing it (the
+  // page-exit loop in queue.ts calls this again on what is left of an outbox of up to 200 events).
+  return events.filter((e, i) => size <= MAX_BYTES && ((size += new Blob([JSON.stringify(e)]).size) <= MAX_BYTES || !i));
 }
 
 /** The answer, or undefined when the network failed. Never rejects. */
