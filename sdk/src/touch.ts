@@ -33,6 +33,6 @@ export const NO_CAMPAIGN = '[null,null,null,null]';
 
 /**
  * What tells one campaign from another: utm source/medium/campaign and click ids, as a string;
- * {@link NO_CAMPAIGN} when the touch carries none. A different key other than that starts a new session.
+ * {@link NO_CAMPAIGN} when the touch carries none. A key other than that, and other than the session's, starts a new session.
  */
 export const campaignKey = (t: Touch): string => JSON.stringify([t.utm_source, t.utm_medium, t.utm_campaign, t.click_ids]);
