@@ -65,7 +65,7 @@ beforeAll(async () => {
   app = await testApp(testConfig({ CLOSELOOP_ORIGIN_CHECK: 'false' }));
   const site = await app.inject({ method: 'POST', url: '/v1/admin/sites', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: { domain: SITE } });
   publicKey = site.json().public_key;
-  const [adaA, adaB, bob, dan] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+  const [adaA, adaB, bob, dan, anonymous] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
   // Ada: spring (device A), Direct + newsletter form = lead (A), Google (device B), opportunity, newsletter mail (B), won 1,200.
   await send([
     ...session(adaA, t0, touches.spring),
@@ -77,6 +77,9 @@ beforeAll(async () => {
     // Dan: a brand search that is also his lead session, then an email; won 500 without an opportunity stage.
     ...session(dan, t0 + 2 * DAY, touches.brand, { email: 'dan@example.com', form: true }),
     ...session(dan, t0 + 4 * DAY, touches.newsletter),
+    // A visitor who never identifies: spring, then the newsletter; no conversion of any kind.
+    ...session(anonymous, t0 + DAY, touches.spring),
+    ...session(anonymous, t0 + 2 * DAY, touches.newsletter),
   ]);
   await convert([
     { record_id: 'opp-ada', email: 'ada@example.com', stage: 'opportunity', ts: t0 + 4 * DAY },
@@ -157,10 +160,29 @@ describe('rule-based models, by channel, against hand-computed credit', () => {
 });
 
 describe('the Markov model', () => {
-  it('credits leads by removal effect (hand-computed from the three lead paths)', async () => {
-    // Paths: Paid Social → Direct → lead, Direct → lead, Paid Search → lead; no non-converting path.
-    // Removal effects: Paid Social ⅓, Direct ⅔, Paid Search ⅓ → shares ¼, ½, ¼ of 3 leads.
+  it('credits leads by removal effect (hand-computed from the three lead paths and the anonymous one)', async () => {
+    // Paths: Paid Social → Direct → lead, Direct → lead, Paid Search → lead, and the anonymous
+    // visitor's Paid Social → Email → (null). P(lead) = ¾; removal effects: Paid Social ⅓, Direct ⅔,
+    // Paid Search ⅓, Email 0 → shares ¼, ½, ¼ of 3 leads (the same as without the anonymous path:
+    // the customers test below is the one where journeys that did not convert move the credit).
     expect(credit(await report('markov', 'lead'))).toEqual({ Direct: 1.5, 'Paid Social': 0.75, 'Paid Search': 0.75 });
+  });
+
+  it('credits customers and revenue with the journeys that did not convert: a lead who is no customer, an anonymous visitor', async () => {
+    // Converting: Ada Paid Social → Direct → Organic Search → Email (1,200), Dan Paid Search → Email (500);
+    // not converting: Bob (a lead, no customer) Direct → (null), the anonymous visitor Paid Social → Email → (null);
+    // Carol has no touch: (no touch) gets her conversion and her 99.
+    // P(Email) = P(Organic) = ⅔, P(Direct) = ⅓, P(Paid Social) = ½, P(Paid Search) = ⅔, P(start) = ½.
+    // Removal effects: Paid Social ½, Direct ⅓, Organic Search ⅓, Email 1, Paid Search ⅓ (sum 2.5).
+    const share = { 'Paid Social': 0.5 / 2.5, Direct: 1 / 3 / 2.5, 'Organic Search': 1 / 3 / 2.5, Email: 1 / 2.5, 'Paid Search': 1 / 3 / 2.5 };
+    const expected = (total: number) => Object.fromEntries(Object.entries(share).map(([k, v]) => [k, v * total]));
+    const customers = await report('markov', 'customer');
+    expect(customers.total).toEqual({ conversions: 3, value: 3 });
+    const round = (o: Record<string, number>, digits: number) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v * digits) / digits]));
+    expect(credit(customers)).toEqual(round({ ...expected(2), '(no touch)': 1 }, 1e6));
+    const rev = await report('markov', 'revenue');
+    expect(rev.total).toEqual({ conversions: 3, value: 1799 });
+    expect(revenue(rev)).toEqual(round({ ...expected(1700), '(no touch)': 99 }, 100));
   });
 });
 
@@ -246,7 +268,7 @@ describe('dashboard reports', () => {
     const res = await get(`/v1/reports/overview?site=${SITE}&${range}`);
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json() as { totals: Record<string, number>; series: { day: string; visitors: number; leads: number; revenue: number }[] };
-    expect(body.totals).toEqual({ visitors: 4, sessions: 7, pageviews: 7, leads: 3, customers: 3, revenue: 1799 });
+    expect(body.totals).toEqual({ visitors: 5, sessions: 9, pageviews: 9, leads: 3, customers: 3, revenue: 1799 });
     expect(body.series).toHaveLength(32); // every calendar day the range touches (it starts and ends mid-day)
     const day = (ms: number) => body.series.find((p) => p.day === new Date(ms).toISOString().slice(0, 10))!;
     expect(day(t0)).toMatchObject({ visitors: 1 });
@@ -257,7 +279,8 @@ describe('dashboard reports', () => {
   it('funnel: visitors, leads and customers by first-touch channel (across devices)', async () => {
     const res = await get(`/v1/reports/funnel?site=${SITE}&${range}`);
     const rows = Object.fromEntries((res.json().rows as { channel: string }[]).map((r) => [r.channel, r]));
-    expect(rows['Paid Social']).toEqual({ channel: 'Paid Social', visitors: 1, leads: 1, customers: 1, lead_rate: 1, customer_rate: 1 });
+    // Paid Social: Ada's device A and the anonymous visitor.
+    expect(rows['Paid Social']).toEqual({ channel: 'Paid Social', visitors: 2, leads: 1, customers: 1, lead_rate: 0.5, customer_rate: 1 });
     expect(rows['Organic Search']).toMatchObject({ visitors: 1, leads: 0, customers: 0, lead_rate: 0, customer_rate: null });
     expect(rows.Direct).toMatchObject({ visitors: 1, leads: 1, customers: 0 });
     expect(rows['Paid Search']).toMatchObject({ visitors: 1, leads: 1, customers: 1 });

@@ -64,22 +64,20 @@ const RAW: Record<RuleModel, string> = {
 
 /**
  * One row per session (bots excluded) with the touch that started it and the person its visitor
- * belongs to (zero UUID while anonymous): the `touchpoints` view, or — with `eventsFilter` — only
- * the sessions of some events (the attribution queries read just the converting people's visitors).
+ * belongs to (zero UUID while anonymous): the `touchpoints` view, or — with `sessionsFilter` on
+ * the `sessions` table — only some visitors' sessions (the attribution queries read just the
+ * converting people's visitors, by the table's sort key). Copies of one session not merged yet are
+ * grouped here.
  */
-export function touchpointsSql(d: string, eventsFilter = '1'): string {
+export function touchpointsSql(d: string, sessionsFilter = '1'): string {
   return `
       SELECT s.site_id AS site_id, vp.person_id AS person_id, s.visitor_id AS visitor_id, s.session_id AS session_id, s.first_ts AS ts,
-             s.s_channel AS channel, s.s_source AS source, s.s_medium AS medium, s.s_campaign AS campaign, s.s_term AS term,
-             s.s_content AS content, s.s_referrer_domain AS referrer_domain, s.s_landing_page AS landing_page
+             ${DIMENSIONS.map((c) => `s.s_${c} AS ${c}`).join(', ')}
       FROM
       (
-        SELECT site_id, visitor_id, session_id, min(session_ts) AS first_ts,
-               any(channel) AS s_channel, any(source) AS s_source, any(medium) AS s_medium, any(utm_campaign) AS s_campaign,
-               any(utm_term) AS s_term, any(utm_content) AS s_content, any(referrer_domain) AS s_referrer_domain,
-               any(path(landing_url)) AS s_landing_page
-        FROM ${d}.events
-        WHERE session_start AND NOT is_bot AND ${eventsFilter}
+        SELECT site_id, visitor_id, session_id, min(ts) AS first_ts, ${DIMENSIONS.map((c) => `any(${c}) AS s_${c}`).join(', ')}
+        FROM ${d}.sessions
+        WHERE ${sessionsFilter}
         GROUP BY site_id, visitor_id, session_id
       ) AS s
       LEFT JOIN ${d}.visitor_people AS vp ON vp.site_id = s.site_id AND vp.visitor_id = s.visitor_id`;
@@ -97,16 +95,41 @@ export interface AttributedTouchesOptions {
  * One row per (conversion, touch): the conversion (site, person, kind, time, value, record id),
  * the touch (time, session, every dimension) and one weight column per rule-based model.
  */
-export function attributedTouchesSql({ database: d, filtered, window }: AttributedTouchesOptions): string {
+/** The conversions the options select (`{site}`, `{conversion}`, `{from}`, `{to}` when filtered). */
+function conversionsFilter(filtered: boolean): string {
+  return filtered ? 'site_id = {site:String} AND kind = {conversion:String} AND ts >= {from:DateTime64(3)} AND ts < {to:DateTime64(3)}' : '1';
+}
+
+/**
+ * One row per conversion (site, person, kind, `conv_ts`, value, record id) with `found`: its
+ * touches in the lookback window, sorted by time, each `(ts, session_id, …every dimension)`.
+ */
+export function conversionPathsSql({ database: d, filtered, window }: AttributedTouchesOptions): string {
   const lookback = window ? String(window.lookbackDays) : '{lookback_days:UInt32}';
-  const halfLife = window ? String(window.halfLifeDays) : '{half_life_days:Float64}';
-  const site = filtered ? 'site_id = {site:String}' : '1';
-  const conv = filtered ? 'site_id = {site:String} AND kind = {conversion:String} AND ts >= {from:DateTime64(3)} AND ts < {to:DateTime64(3)}' : '1';
-  // Only the sessions of the visitors of the people who converted (the API's filters), read by the events' sorting key.
-  const touchFilter = filtered
+  const conv = conversionsFilter(filtered);
+  // Only the sessions of the visitors of the people who converted (the API's filters), read by the sessions' sorting key.
+  const sessionsFilter = filtered
     ? `site_id = {site:String} AND visitor_id IN (SELECT visitor_id FROM ${d}.identities WHERE site_id = {site:String} AND person_id IN (SELECT person_id FROM ${d}.conversions WHERE ${conv}))`
     : '1';
   const dims = DIMENSIONS.map((c) => `t.${c}`).join(', ');
+  return `
+        SELECT c.site_id AS site_id, c.person_id AS person_id, c.kind AS kind, c.ts AS conv_ts, c.value AS value, c.record_id AS record_id,
+               arraySort(groupArrayIf((t.ts, t.session_id, ${dims}),
+                 t.session_id != ${NIL} AND t.ts <= c.ts AND t.ts >= c.ts - toIntervalDay(${lookback}))) AS found
+        FROM (SELECT * FROM ${d}.conversions WHERE ${conv}) AS c
+        LEFT JOIN (SELECT * FROM (${touchpointsSql(d, sessionsFilter)}) WHERE person_id != ${NIL}) AS t
+          ON t.site_id = c.site_id AND t.person_id = c.person_id
+        GROUP BY c.site_id, c.person_id, c.kind, c.ts, c.value, c.record_id`;
+}
+
+/**
+ * One row per (conversion, touch): the conversion (site, person, kind, time, value, record id),
+ * the touch (time, session, every dimension) and one weight column per rule-based model.
+ */
+export function attributedTouchesSql(options: AttributedTouchesOptions): string {
+  const { database: d, filtered, window } = options;
+  const halfLife = window ? String(window.halfLifeDays) : '{half_life_days:Float64}';
+  const site = filtered ? 'site_id = {site:String}' : '1';
   const none = DIMENSIONS.map(() => `'${NO_TOUCH}'`).join(', ');
   return `
 SELECT site_id, person_id, kind, conv_ts, value, record_id,
@@ -132,21 +155,17 @@ FROM
              if(kind = 'lead', 0, n) AS close_idx
       FROM
       (
-        SELECT c.site_id AS site_id, c.person_id AS person_id, c.kind AS kind, c.ts AS conv_ts, c.value AS value, c.record_id AS record_id,
-               any(m.lead_at) AS lead_at, any(m.opportunity_at) AS opportunity_at, any(m.has_opportunity) AS has_opportunity,
-               arraySort(groupArrayIf((t.ts, t.session_id, ${dims}),
-                 t.session_id != ${NIL} AND t.ts <= c.ts AND t.ts >= c.ts - toIntervalDay(${lookback}))) AS found
-        FROM (SELECT * FROM ${d}.conversions WHERE ${conv}) AS c
-        LEFT JOIN (SELECT * FROM (${touchpointsSql(d, touchFilter)}) WHERE person_id != ${NIL}) AS t
-          ON t.site_id = c.site_id AND t.person_id = c.person_id
+        SELECT p.site_id AS site_id, p.person_id AS person_id, p.kind AS kind, p.conv_ts AS conv_ts, p.value AS value,
+               p.record_id AS record_id, p.found AS found,
+               m.lead_at AS lead_at, m.opportunity_at AS opportunity_at, m.has_opportunity AS has_opportunity
+        FROM (${conversionPathsSql(options)}) AS p
         LEFT JOIN
         (
           SELECT site_id, person_id, minIf(ts, stage = 'lead') AS lead_at, minIf(ts, stage = 'opportunity') AS opportunity_at,
                  countIf(stage = 'opportunity') > 0 AS has_opportunity
           FROM ${d}.stages FINAL WHERE ${site}
           GROUP BY site_id, person_id
-        ) AS m ON m.site_id = c.site_id AND m.person_id = c.person_id
-        GROUP BY c.site_id, c.person_id, c.kind, c.ts, c.value, c.record_id
+        ) AS m ON m.site_id = p.site_id AND m.person_id = p.person_id
       )
     )
   )

@@ -6,10 +6,9 @@
  */
 import type { Credit } from '../../dashboard/src/contract.js';
 import type { Db } from '../storage/db.js';
-import { NIL_UUID_SQL } from '../storage/identities.js';
 import { toClickHouseTime } from '../storage/time.js';
-import { markovCredit, type Transition } from './markov.js';
-import { ALL_MODELS, attributedTouchesSql, MODELS, NO_TOUCH, type ConversionKind, type Dimension, type Model, type RuleModel, type WindowSettings } from './models.js';
+import { CONVERSION, markovCredit, START, type Transition } from './markov.js';
+import { ALL_MODELS, attributedTouchesSql, conversionPathsSql, DIMENSIONS, MODELS, NO_TOUCH, touchpointsSql, type ConversionKind, type Dimension, type Model, type RuleModel, type WindowSettings } from './models.js';
 
 export interface AttributionQuery {
   siteId: string;
@@ -37,7 +36,6 @@ export interface AttributionReport {
   rows: CreditRow[];
 }
 
-const NIL = NIL_UUID_SQL;
 
 function params(q: Omit<AttributionQuery, 'model'>) {
   return {
@@ -73,42 +71,60 @@ async function ruleBased(db: Db, q: Omit<AttributionQuery, 'model'>): Promise<Ma
   return new Map(MODELS.map((m) => [m, rows.map((r) => ({ key: String(r.key), conversions: num(r[`c_${m}`]), value: num(r[`v_${m}`]) }))]));
 }
 
+/**
+ * Journeys as paths of touch values, and the transitions between consecutive values counted over
+ * all of them, in one query: every conversion of the query (its touches in the lookback window,
+ * ending in `(conversion)`), and every journey that did not convert in the period — an anonymous
+ * visitor's sessions, or an identified person's on all their devices — ending in `(null)`. A
+ * conversion without touches is the single transition `(start)` → `(conversion)`: counted apart
+ * (credited to `(no touch)`) and left out of the chain.
+ */
 async function markov(db: Db, q: Omit<AttributionQuery, 'model'>): Promise<CreditRow[]> {
   const d = db.database;
-  const journeys = `(${attributedTouchesSql({ database: d, filtered: true })})`;
-  const transitions = await db.query<{ src: string; dst: string; n: string }>(
-    `SELECT pair.1 AS src, pair.2 AS dst, count() AS n
+  const dimension = DIMENSIONS.indexOf(q.groupBy) + 3; // its place in a `found` tuple: (ts, session_id, …dimensions)
+  const converted = `SELECT person_id FROM ${d}.conversions
+    WHERE site_id = {site:String} AND kind = {conversion:String} AND ts >= {from:DateTime64(3)} AND ts < {to:DateTime64(3)}`;
+  const inWindow = 'touch_ts >= {from:DateTime64(3)} - toIntervalDay({lookback_days:UInt32}) AND touch_ts < {to:DateTime64(3)}';
+  const path = 'arrayMap(x -> x.2, arraySort(groupArray((touch_ts, value_of_dim))))';
+  const rows = await db.query<{ src: string; dst: string; n: string; conversions: string; value: number }>(
+    `SELECT pair.1 AS src, pair.2 AS dst, count() AS n, countIf(converted) AS conversions, sumIf(conv_value, converted) AS value
      FROM
      (
-       SELECT arrayMap(x -> x.2, arraySort(groupArray((touch_ts, {dim:Identifier})))) AS path, 1 AS converted
-       FROM ${journeys} WHERE session_id != ${NIL}
-       GROUP BY site_id, person_id, kind, conv_ts, record_id
+       SELECT arrayMap(x -> toString(tupleElement(x, ${dimension})), found) AS path, true AS converted, value AS conv_value
+       FROM (${conversionPathsSql({ database: d, filtered: true })})
        UNION ALL
-       SELECT arrayMap(x -> x.2, arraySort(groupArray((ts, {dim:Identifier})))) AS path, 0 AS converted
-       FROM ${d}.touchpoints
-       WHERE site_id = {site:String} AND ts >= {from:DateTime64(3)} - toIntervalDay({lookback_days:UInt32}) AND ts < {to:DateTime64(3)}
-         AND (person_id = ${NIL} OR person_id NOT IN (
-           SELECT person_id FROM ${d}.conversions
-           WHERE site_id = {site:String} AND kind = {conversion:String} AND ts >= {from:DateTime64(3)} AND ts < {to:DateTime64(3)}))
-       GROUP BY if(person_id = ${NIL}, visitor_id, person_id)
+       SELECT ${path} AS path, false AS converted, toFloat64(0) AS conv_value
+       FROM
+       (
+         SELECT visitor_id, min(ts) AS touch_ts, any({dim:Identifier}) AS value_of_dim FROM ${d}.sessions
+         WHERE site_id = {site:String} AND visitor_id NOT IN (SELECT visitor_id FROM ${d}.identities WHERE site_id = {site:String})
+         GROUP BY visitor_id, session_id
+       )
+       WHERE ${inWindow}
+       GROUP BY visitor_id
+       UNION ALL
+       SELECT ${path} AS path, false AS converted, toFloat64(0) AS conv_value
+       FROM
+       (
+         SELECT person_id, ts AS touch_ts, {dim:Identifier} AS value_of_dim
+         FROM (${touchpointsSql(d, `site_id = {site:String} AND visitor_id IN (SELECT visitor_id FROM ${d}.visitor_people WHERE site_id = {site:String} AND person_id NOT IN (${converted}))`)})
+         WHERE ${inWindow}
+       )
+       GROUP BY person_id
      )
-     ARRAY JOIN arrayZip(arrayPushFront(path, '(start)'), arrayPushBack(path, if(converted = 1, '(conversion)', '(null)'))) AS pair
+     ARRAY JOIN arrayZip(arrayPushFront(path, '(start)'), arrayPushBack(path, if(converted, '(conversion)', '(null)'))) AS pair
      GROUP BY src, dst`,
     params(q),
   );
-  // (Aliases differ from column names: ClickHouse lets an alias shadow the column it aggregates.)
-  const [touched] = await db.query<{ conversions: string; value: number; untouched_conversions: string; untouched_value: number }>(
-    `SELECT countIf(touches > 0) AS conversions, sumIf(conv_value, touches > 0) AS value,
-            countIf(touches = 0) AS untouched_conversions, sumIf(conv_value, touches = 0) AS untouched_value
-     FROM (SELECT any(value) AS conv_value, countIf(session_id != ${NIL}) AS touches FROM ${journeys} GROUP BY site_id, person_id, kind, conv_ts, record_id)`,
-    params(q),
-  );
-  const list: Transition[] = transitions.map((t) => ({ from: t.src, to: t.dst, count: num(t.n) }));
-  const conversions = markovCredit(list, num(touched?.conversions));
-  const value = markovCredit(list, num(touched?.value));
-  const rows: CreditRow[] = [...conversions].map(([key, c]) => ({ key, conversions: c, value: value.get(key) ?? 0 }));
-  if (num(touched?.untouched_conversions) > 0) rows.push({ key: NO_TOUCH, conversions: num(touched!.untouched_conversions), value: num(touched!.untouched_value) });
-  return rows;
+  const untouched = rows.find((r) => r.src === START && r.dst === CONVERSION);
+  const chain = rows.filter((r) => r !== untouched);
+  const startsOfConversions = chain.filter((r) => r.src === START);
+  const list: Transition[] = chain.map((t) => ({ from: t.src, to: t.dst, count: num(t.n) }));
+  const credited = markovCredit(list, startsOfConversions.reduce((sum, r) => sum + num(r.conversions), 0));
+  const value = markovCredit(list, startsOfConversions.reduce((sum, r) => sum + num(r.value), 0));
+  const result: CreditRow[] = [...credited].map(([key, c]) => ({ key, conversions: c, value: value.get(key) ?? 0 }));
+  if (untouched) result.push({ key: NO_TOUCH, conversions: num(untouched.conversions), value: num(untouched.value) });
+  return result;
 }
 
 const byCredit = (a: CreditRow, b: CreditRow) => b.value - a.value || b.conversions - a.conversions || a.key.localeCompare(b.key);

@@ -1,7 +1,7 @@
 /**
  * Access and erasure requests: everything stored about a person (or a visitor), as JSON, and its
  * deletion from every table that holds it — events (and the rows the materialized views made from
- * them: identities, stages), deals, dead letters — with the request itself recorded in
+ * them: identities, stages, sessions), deals, dead letters — with the request itself recorded in
  * `privacy_requests` (subject hashed). Events still in the spool are written to ClickHouse first,
  * so an erasure cannot miss them.
  */
@@ -32,6 +32,7 @@ function scope(siteId: string, s: Subject) {
 const WHERE: Record<string, string> = {
   events: 'site_id = {site:String} AND (visitor_id IN {visitors:Array(UUID)} OR person_id IN {persons:Array(UUID)} OR email IN {emails:Array(String)})',
   identities: 'site_id = {site:String} AND (visitor_id IN {visitors:Array(UUID)} OR person_id IN {persons:Array(UUID)})',
+  sessions: 'site_id = {site:String} AND visitor_id IN {visitors:Array(UUID)}',
   stages: 'site_id = {site:String} AND (person_id IN {persons:Array(UUID)} OR email IN {emails:Array(String)})',
   deals: 'site_id = {site:String} AND (person_id IN {persons:Array(UUID)} OR email IN {emails:Array(String)})',
   // Dead letters keep raw payloads: match the subject's ids and emails anywhere in them.

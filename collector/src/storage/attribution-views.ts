@@ -7,6 +7,9 @@
  *   every won deal (revenue) — with its time and value;
  * - `attributed_touches`: one row per (conversion, touch in its 90-day window) with the weight
  *   every rule-based model gives that touch (see attribution/models.ts and the README).
+ *
+ * `touchpoints` and `attributed_touches` read the `sessions` table (version 19); stores created
+ * before it got views over `events` at version 14, replaced at version 20.
  */
 import { attributedTouchesSql, DEFAULT_WINDOW, touchpointsSql } from '../attribution/models.js';
 import type { Migration } from './migration.js';
@@ -16,7 +19,6 @@ export const attributionViewsMigrations: readonly Migration[] = [
     version: 14,
     name: 'attribution views',
     statements: (db) => [
-      `CREATE VIEW IF NOT EXISTS ${db}.touchpoints AS ${touchpointsSql(db)}`,
       `CREATE VIEW IF NOT EXISTS ${db}.conversions AS
       SELECT site_id, person_id, 'lead' AS kind, min(ts) AS ts, toFloat64(1) AS value, '' AS record_id, '' AS currency
       FROM ${db}.stages FINAL WHERE stage = 'lead' GROUP BY site_id, person_id
@@ -26,7 +28,14 @@ export const attributionViewsMigrations: readonly Migration[] = [
       UNION ALL
       SELECT site_id, person_id, 'revenue' AS kind, ts, toFloat64(amount) AS value, record_id, currency
       FROM ${db}.deals FINAL WHERE status = 'won'`,
-      `CREATE VIEW IF NOT EXISTS ${db}.attributed_touches AS ${attributedTouchesSql({ database: db, filtered: false, window: DEFAULT_WINDOW })}`,
+    ],
+  },
+  {
+    version: 20,
+    name: 'attribution views over sessions',
+    statements: (db) => [
+      `CREATE OR REPLACE VIEW ${db}.touchpoints AS ${touchpointsSql(db)}`,
+      `CREATE OR REPLACE VIEW ${db}.attributed_touches AS ${attributedTouchesSql({ database: db, filtered: false, window: DEFAULT_WINDOW })}`,
     ],
   },
 ];

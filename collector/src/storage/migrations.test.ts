@@ -17,12 +17,14 @@ describe('migrate', () => {
   it('upgrades a store created by an older version, keeping its data', async () => {
     const old = MIGRATIONS.filter((m) => m.version === 1);
     expect(await migrate(db, old)).toEqual([1]);
-    await db.command(`INSERT INTO ${db.database}.events (site_id, event_id, type, ts, visitor_id, session_id, url, channel)
-      VALUES ('demo', generateUUIDv4(), 'pageview', now64(3), generateUUIDv4(), generateUUIDv4(), 'http://localhost/', 'Email')`);
+    await db.command(`INSERT INTO ${db.database}.events (site_id, event_id, type, ts, visitor_id, session_id, session_start, session_ts, url, channel, landing_url)
+      VALUES ('demo', generateUUIDv4(), 'pageview', now64(3), generateUUIDv4(), generateUUIDv4(), true, now64(3), 'http://localhost/', 'Email', 'http://localhost/spring?utm_source=x')`);
     const newer = MIGRATIONS.filter((m) => m.version > 1).map((m) => m.version);
     expect(await migrate(db)).toEqual(newer);
     expect(await recorded()).toEqual(MIGRATIONS.map((m) => m.version));
     expect(await db.query(`SELECT site_id, channel FROM ${db.database}.events`)).toEqual([{ site_id: 'demo', channel: 'Email' }]);
+    // The sessions table (version 19) is filled from the events stored before it, and the views read it.
+    expect(await db.query(`SELECT site_id, channel, landing_page FROM ${db.database}.touchpoints`)).toEqual([{ site_id: 'demo', channel: 'Email', landing_page: '/spring' }]);
   });
 
   it('is a no-op when everything is applied, and releases its lock', async () => {

@@ -13,6 +13,7 @@ import { identitiesMigrations } from './identities.js';
 import type { Migration } from './migration.js';
 import { sitesMigrations } from './sites.js';
 import { privacyRequestsMigrations } from './privacy-requests.js';
+import { sessionsMigrations } from './sessions.js';
 import { stagesMigrations } from './stages.js';
 import { toClickHouseTime } from './time.js';
 
@@ -26,6 +27,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ...attributionViewsMigrations,
   ...costsMigrations,
   ...privacyRequestsMigrations,
+  ...sessionsMigrations,
 ].sort((a, b) => a.version - b.version);
 
 /** How long a migration lock may stand before a new start takes it over (its holder died). */
