@@ -69,9 +69,10 @@ export async function overview(db: Db, r: ReportRange): Promise<Overview> {
 export async function funnel(db: Db, r: ReportRange): Promise<{ from: string; to: string; rows: FunnelRow[] }> {
   const d = db.database;
   const [visitors, people] = await Promise.all([
+    // Straight from `sessions` (no person needed; a copy of a session not merged yet has the same touch).
     db.query<{ channel: string; visitors: string }>(
       `SELECT first_channel AS channel, count() AS visitors
-       FROM (SELECT visitor_id, argMin(channel, ts) AS first_channel FROM ${d}.touchpoints WHERE ${IN_RANGE} AND visitor_id != ${NIL} GROUP BY visitor_id)
+       FROM (SELECT visitor_id, argMin(channel, ts) AS first_channel FROM ${d}.sessions WHERE ${IN_RANGE} AND visitor_id != ${NIL} GROUP BY visitor_id)
        GROUP BY channel`,
       params(r),
     ),
