@@ -96,9 +96,10 @@ async function markov(db: Db, q: Omit<AttributionQuery, 'model'>): Promise<Credi
        SELECT ${path} AS path, false AS converted, toFloat64(0) AS conv_value
        FROM
        (
-         SELECT visitor_id, min(ts) AS touch_ts, any({dim:Identifier}) AS value_of_dim FROM ${d}.sessions
+         -- FINAL merges copies of a session first (the window then applies to the merged row); over
+         -- every anonymous session it is cheaper than grouping by session (measured at 10M events)
+         SELECT visitor_id, ts AS touch_ts, {dim:Identifier} AS value_of_dim FROM ${d}.sessions FINAL
          WHERE site_id = {site:String} AND visitor_id NOT IN (SELECT visitor_id FROM ${d}.identities WHERE site_id = {site:String})
-         GROUP BY visitor_id, session_id
        )
        WHERE ${inWindow}
        GROUP BY visitor_id
