@@ -85,7 +85,7 @@ export function touchpointsSql(d: string, sessionsFilter = '1'): string {
 
 export interface AttributedTouchesOptions {
   database: string;
-  /** Bind `{site:String}`, `{conversion:String}`, `{from:DateTime64(3)}`, `{to:DateTime64(3)}` filters (the API); without: every conversion (the analysts' view). */
+  /** Bind the CONVERSIONS_IN_RANGE filters (the API); without: every conversion (the analysts' view). */
   filtered: boolean;
   /** Literal window settings (the view), or bound `{lookback_days:UInt32}` / `{half_life_days:Float64}` (the API). */
   window?: WindowSettings;
@@ -95,9 +95,12 @@ export interface AttributedTouchesOptions {
  * One row per (conversion, touch): the conversion (site, person, kind, time, value, record id),
  * the touch (time, session, every dimension) and one weight column per rule-based model.
  */
-/** The conversions the options select (`{site}`, `{conversion}`, `{from}`, `{to}` when filtered). */
+/** The API's conversions: of a site, of some kinds, in a time range (bound `{site}`, `{kinds}`, `{from}`, `{to}`). */
+export const CONVERSIONS_IN_RANGE =
+  'site_id = {site:String} AND kind IN {kinds:Array(String)} AND ts >= {from:DateTime64(3)} AND ts < {to:DateTime64(3)}';
+
 function conversionsFilter(filtered: boolean): string {
-  return filtered ? 'site_id = {site:String} AND kind = {conversion:String} AND ts >= {from:DateTime64(3)} AND ts < {to:DateTime64(3)}' : '1';
+  return filtered ? CONVERSIONS_IN_RANGE : '1';
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Credit } from '../../dashboard/src/contract.js';
 import type { Db } from '../storage/db.js';
 import { toClickHouseTime } from '../storage/time.js';
 import { CONVERSION, markovCredit, START, type Transition } from './markov.js';
-import { ALL_MODELS, attributedTouchesSql, conversionPathsSql, DIMENSIONS, MODELS, NO_TOUCH, touchpointsSql, type ConversionKind, type Dimension, type Model, type RuleModel, type WindowSettings } from './models.js';
+import { ALL_MODELS, attributedTouchesSql, conversionPathsSql, CONVERSIONS_IN_RANGE, DIMENSIONS, MODELS, NO_TOUCH, touchpointsSql, type ConversionKind, type Dimension, type Model, type RuleModel, type WindowSettings } from './models.js';
 
 export interface AttributionQuery {
   siteId: string;
@@ -37,10 +37,13 @@ export interface AttributionReport {
 }
 
 
-function params(q: Omit<AttributionQuery, 'model'>) {
+/** What a report covers except the model and the conversion kind. */
+type Scope = Omit<AttributionQuery, 'model' | 'conversion'>;
+
+function params(q: Scope, kinds: readonly ConversionKind[]) {
   return {
     site: q.siteId,
-    conversion: q.conversion,
+    kinds,
     from: toClickHouseTime(q.from),
     to: toClickHouseTime(q.to),
     lookback_days: q.window.lookbackDays,
@@ -51,24 +54,29 @@ function params(q: Omit<AttributionQuery, 'model'>) {
 
 const num = (v: unknown) => Number(v ?? 0);
 
-async function totals(db: Db, q: Omit<AttributionQuery, 'model'>): Promise<AttributionReport['total']> {
-  const [t] = await db.query<{ conversions: string; value: number }>(
-    `SELECT count() AS conversions, sum(value) AS value FROM ${db.database}.conversions
-     WHERE site_id = {site:String} AND kind = {conversion:String} AND ts >= {from:DateTime64(3)} AND ts < {to:DateTime64(3)}`,
-    params(q),
+async function totals(db: Db, q: Scope, kinds: readonly ConversionKind[]): Promise<Map<ConversionKind, AttributionReport['total']>> {
+  const rows = await db.query<{ kind: ConversionKind; conversions: string; value: number }>(
+    `SELECT kind, count() AS conversions, sum(value) AS value FROM ${db.database}.conversions WHERE ${CONVERSIONS_IN_RANGE} GROUP BY kind`,
+    params(q, kinds),
   );
-  return { conversions: num(t?.conversions), value: num(t?.value) };
+  return new Map(kinds.map((k) => {
+    const t = rows.find((r) => r.kind === k);
+    return [k, { conversions: num(t?.conversions), value: num(t?.value) }];
+  }));
 }
 
-/** Credit per key under every rule-based model, from one pass over the attributed touches. */
-async function ruleBased(db: Db, q: Omit<AttributionQuery, 'model'>): Promise<Map<RuleModel, CreditRow[]>> {
+/** Credit per kind and key under every rule-based model, from one pass over the attributed touches. */
+async function ruleBased(db: Db, q: Scope, kinds: readonly ConversionKind[]): Promise<Map<ConversionKind, Map<RuleModel, CreditRow[]>>> {
   const rows = await db.query<Record<string, string | number>>(
-    `SELECT {dim:Identifier} AS key, ${MODELS.map((m) => `sum(${m}) AS c_${m}, sum(${m} * value) AS v_${m}`).join(', ')}
+    `SELECT kind, {dim:Identifier} AS key, ${MODELS.map((m) => `sum(${m}) AS c_${m}, sum(${m} * value) AS v_${m}`).join(', ')}
      FROM (${attributedTouchesSql({ database: db.database, filtered: true })})
-     GROUP BY key`,
-    params(q),
+     GROUP BY kind, key`,
+    params(q, kinds),
   );
-  return new Map(MODELS.map((m) => [m, rows.map((r) => ({ key: String(r.key), conversions: num(r[`c_${m}`]), value: num(r[`v_${m}`]) }))]));
+  return new Map(kinds.map((k) => {
+    const ofKind = rows.filter((r) => r.kind === k);
+    return [k, new Map(MODELS.map((m) => [m, ofKind.map((r) => ({ key: String(r.key), conversions: num(r[`c_${m}`]), value: num(r[`v_${m}`]) }))]))];
+  }));
 }
 
 /**
@@ -79,11 +87,10 @@ async function ruleBased(db: Db, q: Omit<AttributionQuery, 'model'>): Promise<Ma
  * conversion without touches is the single transition `(start)` → `(conversion)`: counted apart
  * (credited to `(no touch)`) and left out of the chain.
  */
-async function markov(db: Db, q: Omit<AttributionQuery, 'model'>): Promise<CreditRow[]> {
+async function markov(db: Db, q: Scope, kind: ConversionKind): Promise<CreditRow[]> {
   const d = db.database;
   const dimension = DIMENSIONS.indexOf(q.groupBy) + 3; // its place in a `found` tuple: (ts, session_id, …dimensions)
-  const converted = `SELECT person_id FROM ${d}.conversions
-    WHERE site_id = {site:String} AND kind = {conversion:String} AND ts >= {from:DateTime64(3)} AND ts < {to:DateTime64(3)}`;
+  const converted = `SELECT person_id FROM ${d}.conversions WHERE ${CONVERSIONS_IN_RANGE}`;
   const inWindow = 'touch_ts >= {from:DateTime64(3)} - toIntervalDay({lookback_days:UInt32}) AND touch_ts < {to:DateTime64(3)}';
   const path = 'arrayMap(x -> x.2, arraySort(groupArray((touch_ts, value_of_dim))))';
   const rows = await db.query<{ src: string; dst: string; n: string; conversions: string; value: number }>(
@@ -115,7 +122,7 @@ async function markov(db: Db, q: Omit<AttributionQuery, 'model'>): Promise<Credi
      )
      ARRAY JOIN arrayZip(arrayPushFront(path, '(start)'), arrayPushBack(path, if(converted, '(conversion)', '(null)'))) AS pair
      GROUP BY src, dst`,
-    params(q),
+    params(q, [kind]),
   );
   const untouched = rows.find((r) => r.src === START && r.dst === CONVERSION);
   const chain = rows.filter((r) => r !== untouched);
@@ -130,10 +137,10 @@ async function markov(db: Db, q: Omit<AttributionQuery, 'model'>): Promise<Credi
 
 const byCredit = (a: CreditRow, b: CreditRow) => b.value - a.value || b.conversions - a.conversions || a.key.localeCompare(b.key);
 
-function report(q: Omit<AttributionQuery, 'model'>, model: Model, total: AttributionReport['total'], rows: CreditRow[]): AttributionReport {
+function report(q: Scope, model: Model, conversion: ConversionKind, total: AttributionReport['total'], rows: CreditRow[]): AttributionReport {
   return {
     model,
-    conversion: q.conversion,
+    conversion,
     group_by: q.groupBy,
     from: new Date(q.from).toISOString(),
     to: new Date(q.to).toISOString(),
@@ -142,15 +149,27 @@ function report(q: Omit<AttributionQuery, 'model'>, model: Model, total: Attribu
   };
 }
 
+/** One model's report for each of several conversion kinds (a rule-based model reads the touches once for all of them). */
+export async function attributions(db: Db, q: Scope & { model: Model }, kinds: readonly ConversionKind[]): Promise<Map<ConversionKind, AttributionReport>> {
+  const [total, credits] = await Promise.all([
+    totals(db, q, kinds),
+    q.model === 'markov'
+      ? Promise.all(kinds.map((k) => markov(db, q, k))).then((all) => new Map(kinds.map((k, i) => [k, all[i]!])))
+      : ruleBased(db, q, kinds).then((all) => new Map(kinds.map((k) => [k, all.get(k)!.get(q.model as RuleModel)!]))),
+  ]);
+  return new Map(kinds.map((k) => [k, report(q, q.model, k, total.get(k)!, credits.get(k)!)]));
+}
+
 export async function attribution(db: Db, q: AttributionQuery): Promise<AttributionReport> {
-  const [total, rows] = await Promise.all([totals(db, q), q.model === 'markov' ? markov(db, q) : ruleBased(db, q).then((all) => all.get(q.model as RuleModel)!)]);
-  return report(q, q.model, total, rows);
+  return (await attributions(db, q, [q.conversion])).get(q.conversion)!;
 }
 
 /** Every model side by side: per key, the credit of each model. */
 export async function compareModels(db: Db, q: Omit<AttributionQuery, 'model'>) {
-  const [total, rules, markovRows] = await Promise.all([totals(db, q), ruleBased(db, q), markov(db, q)]);
-  const reports = ALL_MODELS.map((m) => report(q, m, total, m === 'markov' ? markovRows : rules.get(m)!));
+  const kinds = [q.conversion];
+  const [totalByKind, rulesByKind, markovRows] = await Promise.all([totals(db, q, kinds), ruleBased(db, q, kinds), markov(db, q, q.conversion)]);
+  const [total, rules] = [totalByKind.get(q.conversion)!, rulesByKind.get(q.conversion)!];
+  const reports = ALL_MODELS.map((m) => report(q, m, q.conversion, total, m === 'markov' ? markovRows : rules.get(m)!));
   const keys = [...new Set(reports.flatMap((r) => r.rows.map((row) => row.key)))];
   const creditOf = (r: AttributionReport, key: string) => {
     const row = r.rows.find((x) => x.key === key);

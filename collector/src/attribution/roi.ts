@@ -7,7 +7,7 @@ import type { RoiRow } from '../../dashboard/src/contract.js';
 import type { Db } from '../storage/db.js';
 import { toClickHouseTime } from '../storage/time.js';
 import type { Model } from './models.js';
-import { attribution, type AttributionQuery } from './report.js';
+import { attributions, type AttributionQuery } from './report.js';
 
 export const ROI_DIMENSIONS = ['channel', 'source', 'medium', 'campaign'] as const;
 export type RoiDimension = (typeof ROI_DIMENSIONS)[number];
@@ -17,10 +17,8 @@ export type { RoiRow };
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 
 export async function roiReport(db: Db, q: Omit<AttributionQuery, 'conversion' | 'groupBy'> & { groupBy: RoiDimension; model: Model }) {
-  const [leads, customers, revenue, costs] = await Promise.all([
-    attribution(db, { ...q, conversion: 'lead' }),
-    attribution(db, { ...q, conversion: 'customer' }),
-    attribution(db, { ...q, conversion: 'revenue' }),
+  const [reports, costs] = await Promise.all([
+    attributions(db, q, ['lead', 'customer', 'revenue']),
     db.query<{ key: string; cost: number }>(
       `SELECT {dim:Identifier} AS key, toFloat64(sum(amount)) AS cost FROM ${db.database}.costs FINAL
        WHERE site_id = {site:String} AND day >= toDate({from:DateTime64(3)}) AND day < toDate({to:DateTime64(3)})
@@ -28,6 +26,7 @@ export async function roiReport(db: Db, q: Omit<AttributionQuery, 'conversion' |
       { site: q.siteId, dim: q.groupBy, from: toClickHouseTime(q.from), to: toClickHouseTime(q.to) },
     ),
   ]);
+  const [leads, customers, revenue] = [reports.get('lead')!, reports.get('customer')!, reports.get('revenue')!];
   const rows = new Map<string, RoiRow>();
   const row = (key: string) => {
     let r = rows.get(key);
