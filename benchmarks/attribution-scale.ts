@@ -147,7 +147,7 @@ export async function attributionScale(o: BenchOptions): Promise<Section> {
       'derive `identities` and lead `stages` from the events; customer stages, deals and costs are inserted as the CRM and cost ' +
       'imports would. Grown incrementally to each size, then `OPTIMIZE TABLE … FINAL` of `events` and `sessions` (the merged state a running collector ' +
       'reaches in the background). Each model is the collector\'s own code (collector/src/attribution: `attribution()` with ' +
-      `leads by campaign over the whole period, 90-day lookback; the ROI report runs three attributions and the costs). Median of ${reps} ` +
+      `leads by campaign over the whole period, 90-day lookback; the ROI report credits leads, customers and revenue in one rule-based pass, plus the costs). Median of ${reps} ` +
       'runs (one run when a query takes over 20 s), in this process through the collector\'s Db (chDB); peak RSS is the whole process (Node + chDB), ' +
       'reset before each query. Every run checks that the model\'s credits add up to the number of leads.',
   ].join('\n');
