@@ -91,10 +91,6 @@ export interface AttributedTouchesOptions {
   window?: WindowSettings;
 }
 
-/**
- * One row per (conversion, touch): the conversion (site, person, kind, time, value, record id),
- * the touch (time, session, every dimension) and one weight column per rule-based model.
- */
 /** The API's conversions: of a site, of some kinds, in a time range (bound `{site}`, `{kinds}`, `{from}`, `{to}`). */
 export const CONVERSIONS_IN_RANGE =
   'site_id = {site:String} AND kind IN {kinds:Array(String)} AND ts >= {from:DateTime64(3)} AND ts < {to:DateTime64(3)}';
