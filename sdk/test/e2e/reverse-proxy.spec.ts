@@ -14,11 +14,12 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from '
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, expect, request as http, test, type APIRequestContext } from '@playwright/test';
-import config from '../../../playwright.config.js';
+import config, { E2E_PORT } from '../../../playwright.config.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
-const COLLECTOR_PORT = 18_490;
-const NGINX_PORT = 18_491;
+// Next to the shared collector's port, so runs with another CL_E2E_PORT do not collide.
+const COLLECTOR_PORT = E2E_PORT + 10;
+const NGINX_PORT = E2E_PORT + 11;
 const TOKEN = 'proxy-admin-token-0123456789';
 const PROXY_ADDRESS = '127.0.1.3'; // another /24 than the browser's 127.0.0.1: logs keep addresses truncated to /24
 const dir = mkdtempSync(path.join(os.tmpdir(), 'closeloop-proxy-'));
