@@ -109,7 +109,7 @@ export function sizes(code: string | Buffer): { min: number; gzip: number; brotl
   };
 }
 
-/** The README's loader: queue stub + async script tag (what a site pastes into every page). */
+/** The loader snippet in docs/sdk.md: queue stub + async script tag (what a site pastes into every page). */
 export const LOADER = `<script>window.closeloop = window.closeloop || { q: [] };
   ['track', 'page'].forEach(function (m) { closeloop[m] = closeloop[m] || function () { closeloop.q.push([m].concat([].slice.call(arguments))); }; });</script>
 <script async src="https://collector.example.com/cl.js" data-site="SITE_KEY"></script>`;
@@ -123,7 +123,7 @@ export async function sdkSize(o: BenchOptions): Promise<Section> {
   const how = o.quick ? 'esbuild bundle + esbuild minify (quick)' : 'esbuild bundle + terser';
   const rows: (string | number)[][] = [
     ['**closeloop cl.js** (our build, script tag)', 'own build (rollup + terser)', kb(ours.min), kb(ours.gzip), kb(ours.brotli), '1.0×'],
-    ['closeloop loader snippet (README: queue stub + tag)', 'inline HTML', `${loader.min} B`, `${loader.gzip} B`, `${loader.brotli} B`, ''],
+    ['closeloop loader snippet (docs/sdk.md: queue stub + tag)', 'inline HTML', `${loader.min} B`, `${loader.gzip} B`, `${loader.brotli} B`, ''],
   ];
   /** Per peer, its smallest gzip size over the ways it ships (bundled here, published build). */
   const smallest = new Map<string, number>();

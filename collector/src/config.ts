@@ -11,7 +11,7 @@ const intIn = (min: number, max: number) =>
   z.coerce.number().int(`must be a whole number from ${min} to ${max}`).min(min, `must be ≥ ${min}`).max(max, `must be ≤ ${max}`);
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-/** Every setting, keyed by its environment variable, with its default and meaning (rendered in the README). */
+/** Every setting, keyed by its environment variable, with its default and meaning (rendered in docs/operations.md). */
 export const CONFIG_REFERENCE = [
   ['PORT', '8080', 'HTTP port of the collector.'],
   ['HOST', 'localhost', 'Interface to listen on (`0.0.0.0` for all).'],
@@ -174,7 +174,7 @@ export function parseConfigFile(text: string, file: string): Record<string, stri
     const m = /^(?:export\s+)?([A-Z][A-Z0-9_]*)\s*=\s*(.*)$/.exec(line);
     if (!m) return void problems.push(`${file}:${i + 1}: expected KEY=value, got '${line.slice(0, 80)}'`);
     const [, key, value] = m as unknown as [string, string, string];
-    if (!known.has(key)) return void problems.push(`${file}:${i + 1}: ${key} is not a setting (see the README's configuration table)`);
+    if (!known.has(key)) return void problems.push(`${file}:${i + 1}: ${key} is not a setting (see the configuration table in docs/operations.md)`);
     out[key] = /^(["']).*\1$/.test(value) ? value.slice(1, -1) : value.replace(/\s+#.*$/, '');
   });
   if (problems.length) throw new ClError('CL_CONFIG_INVALID', `Invalid configuration file:\n  ${problems.join('\n  ')}`);

@@ -1,4 +1,4 @@
-/** Names and one-line definitions a marketer reads (the README's "## Attribution" has the formulas). */
+/** Names and one-line definitions a marketer reads (docs/attribution.md has the formulas). */
 import type { Conversion, GroupBy, Model } from './api.js';
 
 export const MODEL_LABELS: Record<Model, string> = {

@@ -17,7 +17,7 @@ const COMMANDS: Record<string, string> = {
     --demo          serve the demo site (/demo/), generate an admin token, seed demo data (default: off)
     --port N        HTTP port (default: PORT, else 8080)
     --host H        interface to listen on (default: HOST, else localhost)
-    --config FILE   KEY=value settings (the README's configuration keys); the environment wins`,
+    --config FILE   KEY=value settings (docs/operations.md's configuration keys); the environment wins`,
   sql: `closeloop sql "<SELECT …>" [--json] [--config FILE]
   Run one read-only SQL statement (tables: events, people, touchpoints, attributed_touches, …).
     --json          print JSON rows instead of a table (default: table)`,
@@ -65,7 +65,7 @@ ${Object.values(COMMANDS)
 CLI commands talk to the running collector at CLOSELOOP_URL (default http://HOST:PORT) with the
 admin token (CLOSELOOP_ADMIN_TOKEN, or the one the demo keeps in DATA_DIR/admin-token). When no
 collector runs, they open the data directory themselves. Configuration: the environment, or
---config FILE; see README.md.
+--config FILE; see docs/operations.md.
 
 Exit codes: 0 success, 1 failure (message on stderr), 2 usage error, 3 import done but some rows were rejected.`;
 

@@ -134,11 +134,11 @@ describe('CRM conversions', () => {
   });
 });
 
-describe("README's lead query", () => {
+describe("docs/crm.md's lead query", () => {
   it('credits the lead, the customer and the revenue to the first touch across devices', async () => {
-    const readme = readFileSync(path.join(PACKAGE_ROOT, 'README.md'), 'utf8');
+    const readme = readFileSync(path.join(PACKAGE_ROOT, 'docs/crm.md'), 'utf8');
     const start = readme.indexOf("```sql\nWITH first_touch AS");
-    expect(start, 'the README has the first-touch query').toBeGreaterThan(0);
+    expect(start, 'docs/crm.md has the first-touch query').toBeGreaterThan(0);
     const query = readme.slice(start + 7, readme.indexOf('```', start + 7)).replaceAll("'demo'", `'${site.site_id}'`);
     const rows = await sql<{ channel: string; campaign: string; leads: string; customers: string; revenue: string }>(app, query);
     const spring = rows.find((r) => r.campaign === 'spring');

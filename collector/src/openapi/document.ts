@@ -81,7 +81,7 @@ export function openApiDocument(serverUrl?: string): Json {
     info: {
       title: 'closeloop collector',
       version: VERSION,
-      description: 'Closed-loop marketing: events from the script tag, leads, CRM deals and costs in; attribution, reports and SQL out. Errors always have the same shape with a stable `code` (see the README).',
+      description: 'Closed-loop marketing: events from the script tag, leads, CRM deals and costs in; attribution, reports and SQL out. Errors always have the same shape with a stable `code` (see docs/api.md).',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),

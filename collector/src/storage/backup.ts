@@ -2,7 +2,7 @@
  * Backup and restore of closeloop's database as plain files: for every table its DDL and its rows
  * in ClickHouse's Native format, plus views' DDL, and a manifest. Works on the embedded store
  * (files are written by the in-process engine); for a ClickHouse server use its native tools
- * (BACKUP … TO Disk/S3, clickhouse-backup), see README "Backup and restore".
+ * (BACKUP … TO Disk/S3, clickhouse-backup), see docs/operations.md "Backup, restore and upgrades".
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

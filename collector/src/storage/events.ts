@@ -1,6 +1,6 @@
 /**
  * `events`: the clickstream — one row per page view or custom event, each carrying the touch
- * (source, campaign, channel …) of the session it belongs to. Documented for analysts in README.md.
+ * (source, campaign, channel …) of the session it belongs to. Documented for analysts in docs/analysts.md.
  */
 import type { Migration } from './migration.js';
 
