@@ -23,7 +23,7 @@ export const CONFIG_REFERENCE = [
   ['CLOSELOOP_ADMIN_TOKEN', '(generated in demo mode)', 'Bearer token for admin APIs (`/v1/query`, `/v1/admin/*`). `npm start` generates one and keeps it in `DATA_DIR/admin-token`; `closeloop start` refuses to run without it.'],
   ['CLOSELOOP_DEMO', 'false', 'Serve the demo site under `/demo/` with the demo site key `pk_demo` (set by `npm start`).'],
   ['CLOSELOOP_DEMO_DATA', 'true', 'In demo mode, fill the empty demo site with a generated, realistic 90 days of traffic, leads, deals and costs (seeded: the same every time), so the dashboard has something to show. `false`: start empty.'],
-  ['CLOSELOOP_URL', 'http://HOST:PORT', 'Where CLI commands (`closeloop sql`, `closeloop sites`, `closeloop import`) find the running collector (HOST `0.0.0.0` → `127.0.0.1`).'],
+  ['CLOSELOOP_URL', 'http://HOST:PORT', 'Where CLI commands (`closeloop sql`, `closeloop sites`, `closeloop import`) find the running collector (HOST `0.0.0.0` → `127.0.0.1`) when none recorded itself in the data directory (`DATA_DIR/collector.json`: a running collector there is always used).'],
   ['CLOSELOOP_MAX_BODY_BYTES', '1048576', 'Largest accepted request body; larger gets `413 CL_BODY_TOO_LARGE`.'],
   ['CLOSELOOP_INSERT_MAX_ROWS', '10000', 'Most rows in one ClickHouse insert from the spool.'],
   ['CLOSELOOP_INSERT_INTERVAL_MS', '200', 'How long the spool writer lets rows gather (when fewer than `CLOSELOOP_INSERT_MAX_ROWS` are waiting) before an insert.'],
@@ -152,7 +152,8 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
 }
 
 /** Where this machine reaches a collector listening on `host` (all interfaces: loopback). */
-const localAddress = (host: string) => (host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host);
+/** How a client on this machine reaches a collector listening on `host`. */
+export const localAddress = (host: string) => (host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host);
 
 function deepFreeze<T extends object>(o: T): T {
   for (const v of Object.values(o)) if (v && typeof v === 'object') deepFreeze(v as object);

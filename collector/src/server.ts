@@ -7,7 +7,8 @@ import { pathToFileURL } from 'node:url';
 import { withAdminToken } from './admin-token.js';
 import { buildApp } from './app.js';
 import { hasDemoData, seedDemoData } from './demo/seed.js';
-import { loadConfig, type Config } from './config.js';
+import { loadConfig, localAddress, type Config } from './config.js';
+import { forgetCollector, recordCollector } from './running-collector.js';
 import { DEMO_SITE } from './plugins/sites.js';
 
 export async function runServer(baseConfig: Config, print: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<void> {
@@ -19,7 +20,10 @@ export async function runServer(baseConfig: Config, print: (line: string) => voi
     closing = true;
     app.log.info({ signal }, 'shutting down');
     app.close().then(
-      () => process.exit(0),
+      () => {
+        forgetCollector(config.dataDir); // clean shutdown: no collector runs on this data directory now
+        process.exit(0);
+      },
       (err: unknown) => {
         app.log.error({ err }, 'shutdown failed');
         process.exit(1);
@@ -37,6 +41,8 @@ export async function runServer(baseConfig: Config, print: (line: string) => voi
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const base = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
+  // CLI commands on this data directory find this collector here (and never open its store).
+  recordCollector(config.dataDir, `http://${localAddress(config.host)}:${port}`);
   const storage = config.clickhouse.url ? `ClickHouse at ${config.clickhouse.url}` : `embedded ClickHouse in ${config.dataDir}`;
   print('');
   print(`  closeloop collector listening on ${base}  (${storage})`);

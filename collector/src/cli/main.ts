@@ -62,16 +62,17 @@ ${Object.values(COMMANDS)
   .join('\n')}
   closeloop <command> --help    options of a command, with their defaults
 
-CLI commands talk to the running collector at CLOSELOOP_URL (default http://HOST:PORT) with the
-admin token (CLOSELOOP_ADMIN_TOKEN, or the one the demo keeps in DATA_DIR/admin-token). When no
-collector runs, they open the data directory themselves. Configuration: the environment, or
+CLI commands talk to the collector running on the data directory (it records its URL in
+DATA_DIR/collector.json), else at CLOSELOOP_URL (default http://HOST:PORT), with the admin token
+(CLOSELOOP_ADMIN_TOKEN, or the one the demo keeps in DATA_DIR/admin-token). When no collector runs,
+they open the data directory themselves (never one another process holds). Configuration: the environment, or
 --config FILE; see docs/operations.md.
 
 Exit codes: 0 success, 1 failure (message on stderr), 2 usage error, 3 import done but some rows were rejected.`;
 
 type Env = Record<string, string | undefined>;
 
-export async function main(argv: readonly string[], env: Env, out = (s: string) => process.stdout.write(`${s}\n`)): Promise<number> {
+export async function main(argv: readonly string[], env: Env, out: (s: string) => void = (s) => process.stdout.write(`${s}\n`)): Promise<number> {
   const { positionals, flags } = parseArgs(argv, ['port', 'host', 'name', 'site', 'key', 'map', 'currency', 'delimiter', 'config', 'out', 'domains', 'retention-days']);
   const [command, sub, arg] = positionals;
   if (!command || command === 'help' || flags.help) {
