@@ -10,11 +10,12 @@ import type { FastifyRequest } from 'fastify';
 import { deadLetter, type DeadLetterRow } from '../storage/dead-letters.js';
 import type { EventRow } from '../storage/events.js';
 import type { Site } from '../storage/sites.js';
+import type { BotSessions } from './bot-sessions.js';
 import type { ValidEventBatch } from './schema.js';
 import { clockOffset, toEventRow, type BatchContext } from './to-row.js';
 import { parseUserAgent } from './user-agent.js';
 
-export function enrichBatch(batch: ValidEventBatch, req: FastifyRequest, site: Site): { rows: EventRow[]; dead: DeadLetterRow[] } {
+export function enrichBatch(batch: ValidEventBatch, req: FastifyRequest, site: Site, bots: BotSessions): { rows: EventRow[]; dead: DeadLetterRow[] } {
   const receivedAt = Date.now();
   const ctx: BatchContext = {
     siteId: site.site_id,
@@ -25,11 +26,13 @@ export function enrichBatch(batch: ValidEventBatch, req: FastifyRequest, site: S
     userAgent: parseUserAgent(req.headers['user-agent'] ?? ''),
     sdkVersion: batch.sdk ?? '',
   };
+  // The same request from a session a bot already showed itself in is that bot's (bot-sessions.ts).
+  const botCtx: BatchContext = { ...ctx, userAgent: { ...ctx.userAgent, device_type: 'bot', is_bot: true } };
   const rows: EventRow[] = [];
   const dead: DeadLetterRow[] = [];
   for (const e of batch.events) {
     try {
-      rows.push(toEventRow(e, ctx));
+      rows.push(toEventRow(e, bots.check(e.session_id, ctx.userAgent.is_bot) ? botCtx : ctx));
     } catch (err) {
       req.log.error({ err, event_id: e.id }, 'enrichment failed; event kept in dead_letters');
       dead.push(deadLetter('enrich', site.site_id, err instanceof Error ? err.message : String(err), JSON.stringify(e), receivedAt));

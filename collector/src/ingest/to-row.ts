@@ -56,7 +56,9 @@ export function toEventRow(e: ValidEvent, ctx: BatchContext): EventRow {
     siteDomains: ctx.siteDomains,
   });
   const clickIdType = CLICK_ID_ORDER.find((k) => touch.click_ids?.[k]) ?? '';
-  const who = identityOf(e, ctx.siteId);
+  // A bot's form fill is spam: kept (with its fields and email, for review and erasure) but it names
+  // no person, so it makes no lead, links no visitor and is credited nowhere (docs/crm.md).
+  const who = ctx.userAgent.is_bot ? { ...identityOf(e, ctx.siteId), person_id: NIL_UUID } : identityOf(e, ctx.siteId);
   return {
     site_id: ctx.siteId,
     event_id: e.id,

@@ -11,6 +11,7 @@ import type { EventBatchAccepted } from '../../../sdk/src/protocol.js';
 import type { Config } from '../config.js';
 import { ClError } from '../errors.js';
 import { enrichBatch } from '../ingest/accept.js';
+import { BotSessions } from '../ingest/bot-sessions.js';
 import { authorizeBatch } from '../ingest/guard.js';
 import { EventBatchSchema } from '../ingest/schema.js';
 import { parseOrThrow } from '../validation.js';
@@ -22,6 +23,7 @@ const siteKeyOf = (req: FastifyRequest) => {
 };
 
 const eventsRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
+  const bots = new BotSessions();
   // Browsers send text/plain to avoid a CORS preflight; parse it as JSON like application/json.
   app.addContentTypeParser('text/plain', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
 
@@ -58,7 +60,7 @@ const eventsRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { confi
     const site = await authorizeBatch(app, req, batch.site, config);
     // Before enrichment, so that rows, touches and identities all name the visitor the cookie knows.
     const cookie = visitorCookie(req, site, batch.events);
-    const { rows, dead } = enrichBatch({ ...batch, events: cookie.events }, req, site);
+    const { rows, dead } = enrichBatch({ ...batch, events: cookie.events }, req, site, bots);
     await Promise.all([app.spool.append('events', rows), app.spool.append('dead_letters', dead)]);
     app.metrics.eventsAccepted.inc({ site: site.site_id }, batch.events.length);
     const body: EventBatchAccepted = { accepted: batch.events.length };

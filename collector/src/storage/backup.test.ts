@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, batch, pageview, sql, testApp, testConfig } from '../test-support.js';
+import { ADMIN_TOKEN, CHROME_UA, batch, pageview, sql, testApp, testConfig } from '../test-support.js';
 
 const backupDir = mkdtempSync(path.join(os.tmpdir(), 'closeloop-backup-'));
 const config = testConfig();
@@ -22,7 +22,7 @@ describe('backup and restore', () => {
   it('round-trips every table: restore gives back exactly what was backed up, and refuses to overwrite data', async () => {
     await app.inject({ method: 'POST', url: '/v1/admin/sites', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: { domain: 'shop.example.com' } });
     const events = Array.from({ length: 50 }, (_, i) => pageview({ touch: { ts: Date.now(), referrer: '', landing_url: 'http://localhost/?utm_campaign=c' + (i % 5), utm_campaign: `c${i % 5}` } }));
-    expect((await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'text/plain' }, payload: JSON.stringify(batch(events)) })).statusCode).toBe(202);
+    expect((await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'text/plain', 'user-agent': CHROME_UA }, payload: JSON.stringify(batch(events)) })).statusCode).toBe(202);
     const before = await snapshot();
     expect(before.events).toHaveLength(50);
 
