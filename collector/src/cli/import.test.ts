@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../config.js';
-import { ADMIN_TOKEN, batch, sql, testApp, testConfig } from '../test-support.js';
+import { ADMIN_TOKEN, CHROME_UA, batch, sql, testApp, testConfig } from '../test-support.js';
 import { importCsv, type ImportOptions } from './import.js';
 
 let app: FastifyInstance;
@@ -26,7 +26,7 @@ beforeAll(async () => {
   const visitor = randomUUID();
   const touch = { ts: Date.now() - 86_400_000, referrer: 'https://www.google.com/', landing_url: 'https://shop.example.com/' };
   const form = { type: 'form' as const, id: randomUUID(), ts: Date.now() - 86_400_000, visitor_id: visitor, session_id: randomUUID(), url: 'https://shop.example.com/demo', touch, session_start: true, form: { id: 'demo', fields: { email: 'ada@example.com' } }, email: 'ada@example.com' };
-  expect((await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'text/plain', origin: 'https://shop.example.com' }, payload: JSON.stringify(batch([form], site.public_key)) })).statusCode).toBe(202);
+  expect((await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'text/plain', 'user-agent': CHROME_UA, origin: 'https://shop.example.com' }, payload: JSON.stringify(batch([form], site.public_key)) })).statusCode).toBe(202);
 });
 afterAll(() => app?.close());
 

@@ -36,6 +36,8 @@ export interface ImportSummary {
   created: number;
   updated: number;
   unmatched: number;
+  /** Rows without a date, dated when imported. */
+  undated: number;
   rejected: { line: number; message: string }[];
 }
 
@@ -50,8 +52,8 @@ interface Importer<T> {
   headers: Record<string, string[]>;
   /** The column without which the file cannot be this kind of export. */
   required: string;
-  /** One CSV row as a record, or the reason it is not one. */
-  row(get: (field: string) => string, opts: ImportOptions): T | string;
+  /** One CSV row as a record, or the reason it is not one; `undatedTs`: the time of a row without a date. */
+  row(get: (field: string) => string, opts: ImportOptions, undatedTs: number): T | string;
   route: string;
   bodyKey: string;
   direct(db: Db, site: string, batch: T[]): Promise<Counts>;
@@ -67,14 +69,15 @@ const amountCell = (text: string) => (text ? amountOf(text) : undefined);
 const conversions: Importer<z.output<typeof ConversionSchema>> = {
   headers: CONVERSION_HEADERS,
   required: 'record_id',
-  row(get, opts) {
+  row(get, opts, undatedTs) {
     const stageText = get('stage');
     const stage = stageText ? stageOf(stageText) : opts.kind === 'customers' ? 'customer' : undefined;
     if (!stage) return stageText ? `stage: '${stageText}' is not a stage we know (lead, mql, sql, opportunity, customer/won, lost)` : 'stage: missing';
     const amount = amountCell(get('amount'));
     if (Number.isNaN(amount)) return `amount: '${get('amount')}' is not an amount`;
-    const ts = get('ts') ? timeOf(get('ts')) : NaN;
-    if (Number.isNaN(ts)) return get('ts') ? `date: '${get('ts')}' is not a date (use YYYY-MM-DD or ISO 8601)` : 'date: missing';
+    // No date (an open deal, or an example file): it happened when imported.
+    const ts = get('ts') ? timeOf(get('ts')) : undatedTs;
+    if (Number.isNaN(ts)) return `date: '${get('ts')}' is not a date (use YYYY-MM-DD or ISO 8601)`;
     const r = ConversionSchema.safeParse({
       record_id: get('record_id'),
       ...(get('email') ? { email: get('email') } : {}),
@@ -134,7 +137,8 @@ export function parseMapping(spec: string | undefined, kind: ImportKind): Record
 
 export async function importCsv(config: Config, opts: ImportOptions, out: (s: string) => void, progress = progressBar(statSync(opts.file).size)): Promise<ImportSummary> {
   const importer = IMPORTERS[opts.kind];
-  const summary: ImportSummary = { rows: 0, created: 0, updated: 0, unmatched: 0, rejected: [] };
+  const summary: ImportSummary = { rows: 0, created: 0, updated: 0, unmatched: 0, undated: 0, rejected: [] };
+  const importedAt = Date.now();
   const send = await sender(config, opts, importer);
   let cols: Partial<Record<string, number>> | undefined;
   let batch: unknown[] = [];
@@ -157,7 +161,10 @@ export async function importCsv(config: Config, opts: ImportOptions, out: (s: st
     summary.rows++;
     const fields = rec.fields;
     const at = cols;
-    const record = importer.row((f) => (at[f] === undefined ? '' : (fields[at[f]!] ?? '').trim()), opts);
+    const get = (f: string) => (at[f] === undefined ? '' : (fields[at[f]!] ?? '').trim());
+    // Rows without a date: the import's time, a millisecond apart in file order (a person's stages keep their order).
+    const record = importer.row(get, opts, importedAt + rec.line);
+    if (typeof record !== 'string' && !get('ts') && opts.kind !== 'costs') summary.undated++;
     if (typeof record === 'string') summary.rejected.push({ line: rec.line, message: record });
     else batch.push(record);
     if (batch.length >= BATCH) await flush();
@@ -166,6 +173,7 @@ export async function importCsv(config: Config, opts: ImportOptions, out: (s: st
   progress.done();
   const unmatched = opts.kind === 'costs' ? '' : `, ${summary.unmatched} unmatched (not seen on the web yet)`;
   out(`${opts.file}: ${summary.rows} rows — ${summary.created} created, ${summary.updated} updated${unmatched}, ${summary.rejected.length} rejected`);
+  if (summary.undated > 0) out(`  ${summary.undated} row${summary.undated === 1 ? '' : 's'} without a date: dated ${new Date(importedAt).toISOString()} (when imported)`);
   for (const r of summary.rejected) out(`  line ${r.line}: ${r.message}`);
   return summary;
 }
