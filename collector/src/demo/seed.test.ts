@@ -28,6 +28,12 @@ describe('demo data', () => {
     expect(b.conversions).toEqual(a.conversions);
   });
 
+  it("puts every page and landing URL on the collector's own demo site, whatever its port", () => {
+    const { rows } = generateDemoData(END, 50, undefined, 'http://localhost:18560');
+    const origins = new Set(rows.flatMap((r) => [r.url, r.landing_url]).map((u) => new URL(u).origin));
+    expect([...origins]).toEqual(['http://localhost:18560']);
+  });
+
   it('looks like a real site: channels, returning visitors, two-device leads, customers, lost deals and costs', async () => {
     expect(await hasDemoData(app.db)).toBe(true);
     const [t] = await sql<Record<string, string>>(app, `

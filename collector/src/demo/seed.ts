@@ -109,11 +109,13 @@ export async function hasDemoData(db: Db): Promise<boolean> {
   return Number(row?.n ?? 0) > 0;
 }
 
-/** Builds the data set; `end` is its last moment. Pure: the same seed and end give the same data. */
-export function generateDemoData(end: number, visitorCount = 3000, seed = 20261125) {
+/**
+ * Builds the data set; `end` is its last moment, `origin` the demo site's (where the collector runs,
+ * so seeded landing pages open). Pure: the same seed, end and origin give the same data.
+ */
+export function generateDemoData(end: number, visitorCount = 3000, seed = 20261125, origin = 'http://localhost:8080') {
   const r = prng(seed);
   const start = end - DAYS * DAY;
-  const origin = 'http://localhost:8080';
   const uaInfo = USER_AGENTS.map(parseUserAgent);
   const totalWeight = ARRIVALS.reduce((a, x) => a + x.weight, 0);
   const byName = new Map(ARRIVALS.map((a) => [a.name, a]));
@@ -225,9 +227,9 @@ export function generateDemoData(end: number, visitorCount = 3000, seed = 202611
   return { rows, conversions, costs, leads };
 }
 
-/** Stores the demo data set ending now. */
-export async function seedDemoData(db: Db, end = Date.now(), visitorCount = 3000): Promise<DemoData> {
-  const data = generateDemoData(end, visitorCount);
+/** Stores the demo data set ending now, its pages at `origin`. */
+export async function seedDemoData(db: Db, end = Date.now(), visitorCount = 3000, origin?: string): Promise<DemoData> {
+  const data = generateDemoData(end, visitorCount, undefined, origin);
   for (let i = 0; i < data.rows.length; i += 20_000) await db.insert('events', data.rows.slice(i, i + 20_000));
   for (let i = 0; i < data.conversions.length; i += 1000) await recordConversions(db, DEMO_SITE.site_id, data.conversions.slice(i, i + 1000));
   for (let i = 0; i < data.costs.length; i += 1000) await recordCosts(db, DEMO_SITE.site_id, data.costs.slice(i, i + 1000));
