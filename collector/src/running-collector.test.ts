@@ -88,5 +88,12 @@ describe('a CLI command and the running collector', () => {
     writeFileSync(path.join(dataDir, COLLECTOR_FILE), JSON.stringify({ url: 'http://127.0.0.1:1', pid: 999999999 }));
     expect(storeHolder(chdbPath)).toBeUndefined();
     expect(await cliSql(dataDir, "SELECT 'opened' AS answer")).toContain('opened');
+    // `sites list` (here on the store itself) heads its columns.
+    const env = { CLOSELOOP_DATA_DIR: dataDir, CLOSELOOP_LOG_LEVEL: 'warn' };
+    await main(['sites', 'add', 'shop.example.com'], env, () => {});
+    const lines: string[] = [];
+    await main(['sites', 'list'], env, (l) => lines.push(l));
+    expect(lines[0]).toMatch(/^SITE ID\s+PUBLIC KEY\s+RETENTION\s+DOMAINS$/);
+    expect(lines.some((l) => /^shop\.example\.com\s+pk_\S+\s+unlimited\s+shop\.example\.com$/.test(l))).toBe(true);
   });
 });

@@ -35,8 +35,13 @@ export async function sitesListCommand(config: Config, out: (s: string) => void)
       return cache.list();
     },
   );
-  if (sites.length === 0) out('no sites yet: closeloop sites add <domain>');
-  for (const s of sites) out(`${s.site_id.padEnd(30)} ${s.public_key.padEnd(26)} ${s.domains.join(', ')}`);
+  if (sites.length === 0) {
+    out('no sites yet: closeloop sites add <domain>');
+    return;
+  }
+  const row = (id: string, key: string, domains: string, retention: string) => `${id.padEnd(30)} ${key.padEnd(26)} ${retention.padEnd(10)} ${domains}`;
+  out(row('SITE ID', 'PUBLIC KEY', 'DOMAINS', 'RETENTION'));
+  for (const s of sites) out(row(s.site_id, s.public_key, s.domains.join(', '), s.retention_days ? `${s.retention_days} days` : 'unlimited'));
 }
 
 /** `closeloop sites set <site> [--name N] [--domains a,b] [--retention-days N]`. */
