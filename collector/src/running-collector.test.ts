@@ -27,7 +27,7 @@ async function cliSql(dataDir: string, sql: string): Promise<string> {
 }
 
 async function until<T>(what: string, probe: () => T | undefined, child: ChildProcess, stderr: () => string): Promise<T> {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 120_000;
   for (;;) {
     const value = probe();
     if (value !== undefined) return value;
@@ -43,7 +43,7 @@ describe('a CLI command and the running collector', () => {
     // The process entry (as `closeloop start --demo`), on a port the CLI cannot guess (PORT=0).
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(PACKAGE_ROOT, 'collector/src/server.ts')], {
       cwd: PACKAGE_ROOT,
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', CLOSELOOP_DATA_DIR: dataDir, CLOSELOOP_DEMO: 'true', CLOSELOOP_DEMO_DATA: 'false', CLOSELOOP_LOG_LEVEL: 'warn', CLOSELOOP_ADMIN_TOKEN: '' },
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', CLOSELOOP_DATA_DIR: dataDir, CLOSELOOP_DEMO: 'true', CLOSELOOP_DEMO_DATA: 'false', CLOSELOOP_LOG_LEVEL: 'warn', CLOSELOOP_ADMIN_TOKEN: '', CLOSELOOP_SHUTDOWN_GRACE_S: '5' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     children.push(child);
@@ -72,7 +72,7 @@ describe('a CLI command and the running collector', () => {
     expect(child.exitCode).toBe(0);
     expect(existsSync(path.join(dataDir, COLLECTOR_FILE))).toBe(false);
     expect(await cliSql(dataDir, "SELECT 'direct' AS answer")).toContain('direct');
-  });
+  }, 240_000); // a collector process starting and stopping on a loaded 2-core machine
 
   it('never opens a store that another live process holds: it says which, without waiting for the lock', async () => {
     const dataDir = tmp('held');
