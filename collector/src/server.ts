@@ -37,13 +37,13 @@ export async function runServer(baseConfig: Config, print: (line: string) => voi
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const base = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
+  // CLI commands on this data directory find this collector here (and never open its store).
+  recordCollector(config.dataDir, `http://${localAddress(config.host)}:${port}`);
   if (config.demo && config.demoData && app.schema.ready && !(await hasDemoData(app.db))) {
     // Seeded landing pages on this collector's own demo site, whatever its port.
     const seeded = await seedDemoData(app.db, Date.now(), undefined, base);
     print(`  demo data:   ${seeded.visitors} visitors, ${seeded.events} events, ${seeded.leads} leads, ${seeded.deals} deals over 90 days (generated; CLOSELOOP_DEMO_DATA=false to start empty)`);
   }
-  // CLI commands on this data directory find this collector here (and never open its store).
-  recordCollector(config.dataDir, `http://${localAddress(config.host)}:${port}`);
   const storage = config.clickhouse.url ? `ClickHouse at ${config.clickhouse.url}` : `embedded ClickHouse in ${config.dataDir}`;
   print('');
   print(`  closeloop collector listening on ${base}  (${storage})`);
