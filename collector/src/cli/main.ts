@@ -30,7 +30,8 @@ closeloop sites list [--config FILE]
     --retention-days N   delete its events N days after they happened; 0 keeps them (default: 0)`,
   import: `closeloop import customers|stages|costs <file.csv> [options]
   Import closed deals (customers), lifecycle stage changes (stages) or spend per day and campaign
-  (costs) from a CRM or ad platform export. Idempotent: importing a file again changes nothing.
+  (costs) from a CRM or ad platform export. Idempotent: importing a file again changes nothing
+  (customers/stages rows without a date are dated when imported, and re-dated on a re-import).
   Bad rows are reported with their line number; the good ones are imported. Shows progress.
     --site SITE_ID   the site (needed with the admin token, or when no collector runs)
     --key sk_…       a site secret key instead of the admin token
