@@ -6,6 +6,14 @@ declare const __CL_VERSION__: string;
 /** Replaced at build time (rollup `replace`); 'dev' when running from source (tests). */
 export const VERSION: string = typeof __CL_VERSION__ == 'string' ? __CL_VERSION__ : 'dev';
 
+declare const __CL_CORE__: boolean;
+/**
+ * True in the core variant `cl.core.js` (rollup `replace` sets `__CL_CORE__`; terser then drops
+ * what it guards): no automatic form capture, no click capture (`data-cl-event` tags included).
+ * False in `cl.js`, the ES module and from source (tests).
+ */
+export const CORE: boolean = typeof __CL_CORE__ == 'boolean' && __CL_CORE__;
+
 /** A flag: a boolean, or the string of a `data-*` attribute (present = on, unless `"false"`). */
 type Flag = boolean | string;
 

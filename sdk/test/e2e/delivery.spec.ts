@@ -3,13 +3,12 @@
  * as the visitor leaves are stored; events made offline arrive once back online; 5xx is retried until
  * accepted, 400 is never retried.
  */
-import { expect, test } from '@playwright/test';
-import { EVENTS_OF_VISITOR, acceptedEventIds, visitorId, waitForRows } from './support.js';
+import { acceptedEventIds, EVENTS_OF_VISITOR, expect, test, visitorId, waitForRows } from './support.js';
 
 type Batch = { events: { id: string; type: string; name?: string }[] };
 const batchOf = (body: string | null): Batch => JSON.parse(body ?? '{"events":[]}') as Batch;
 
-test('a click on a link followed at once by leaving the page is stored', async ({ page, request }) => {
+test('a click on a link followed at once by leaving the page is stored', { tag: '@full' }, async ({ page, request }) => {
   await page.goto('/demo/');
   const visitor = await visitorId(page);
   // An outbound-style click, then the page is left before any timer could flush it.

@@ -1,6 +1,31 @@
-/** Shared helpers for browser specs: read what the real collector stored, through its analyst API. */
-import { expect, type APIRequestContext, type Page } from '@playwright/test';
+/**
+ * Shared helpers for browser specs: read what the real collector stored, through its analyst API;
+ * and `test`, which runs each spec against the SDK variant of its Playwright project.
+ */
+import { readFileSync } from 'node:fs';
+import { test as base, expect, type APIRequestContext, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
 import { E2E_ADMIN_TOKEN } from '../../../playwright.config.js';
+
+export { expect };
+
+/**
+ * In the Playwright project `core`, every `…/cl.js` the browser loads (the demo site's tags, test
+ * pages, the first-party proxy's `/cl/cl.js`) is answered with the core variant `dist/sdk/cl.core.js`
+ * (what the collector serves at `/cl.core.js`); in `full`, the real `/cl.js` goes through. Specs of
+ * features the core variant does not have (form and click capture) are tagged `@full`.
+ */
+export async function useVariant(context: BrowserContext, info: TestInfo): Promise<void> {
+  if (info.project.name != 'core') return;
+  const body = readFileSync('dist/sdk/cl.core.js', 'utf8');
+  await context.route('**/cl.js', (route) => route.fulfill({ contentType: 'application/javascript; charset=utf-8', body }));
+}
+
+export const test = base.extend({
+  context: async ({ context }, use, info) => {
+    await useVariant(context, info);
+    await use(context);
+  },
+});
 
 export type Row = Record<string, unknown>;
 

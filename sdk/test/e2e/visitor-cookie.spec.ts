@@ -5,8 +5,7 @@
  * and reloading gives the same visitor id back, later events carry it, and the events the reloaded
  * page sent with the new id the SDK made meanwhile are stored under the known id too: one visitor.
  */
-import { expect, test } from '@playwright/test';
-import { EVENTS_OF_VISITOR, query, visitorId, waitForRows } from './support.js';
+import { EVENTS_OF_VISITOR, expect, query, test, visitorId, waitForRows } from './support.js';
 
 test('the server-set cookie restores the visitor id after the script cookie is deleted', async ({ page, context, request }) => {
   await page.goto('/demo/');
