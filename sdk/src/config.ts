@@ -59,8 +59,9 @@ export interface Config {
   readonly endpoint: string;
   readonly spa: boolean;
   readonly hash: boolean;
-  readonly autocapture: boolean;
   readonly autoPageview: boolean;
+  /** Not set in the core variant. */
+  readonly autocapture: boolean;
   readonly forms: FormsMode;
   readonly debug: boolean;
   readonly cookieName: string;
@@ -81,9 +82,12 @@ export function resolveConfig(o: InitOptions): Config {
     endpoint: (o.endpoint ?? '').replace(/\/+$/, ''),
     spa: flag(o.spa, true),
     hash: flag(o.hash, false),
-    autocapture: flag(o.autocapture, true),
     autoPageview: flag(o.autoPageview, true),
-    forms: o.forms == 'lead' ? 'lead' : flag(o.forms, true) && o.forms != 'off' ? 'on' : 'off',
+    // Not in the core variant, which has no click and form capture.
+    ...(!CORE && {
+      autocapture: flag(o.autocapture, true),
+      forms: o.forms == 'lead' ? 'lead' : flag(o.forms, true) && o.forms != 'off' ? 'on' : 'off',
+    }),
     debug: flag(o.debug, false),
     cookieName: o.cookieName || '_cl_vid',
     cookieDomain: o.cookieDomain || undefined,
@@ -91,7 +95,7 @@ export function resolveConfig(o: InitOptions): Config {
     cookieless: flag(o.cookieless, false),
     respectGpc: flag(o.respectGpc, false),
     policy: o.consentPolicy,
-  };
+  } as Config;
 }
 
 /** The parts of a `<script>` element the config needs. */

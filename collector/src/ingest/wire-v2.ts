@@ -73,31 +73,34 @@ function typed(e: ValidEventV2): Pick<ValidEvent, 'type'> & Record<string, unkno
   }
 }
 
-/** The batch in v1 terms, every event with its touch when one is known (see the module comment). */
-export async function decodeV2(batch: ValidEventBatchV2, siteId: string, touches: SessionTouches): Promise<ValidEventBatch & { events: DecodedEvent[] }> {
-  const ts = (e: ValidEventV2) => batch.t - e.t;
-  // The touches this batch brings first, so its later events of the same sessions find them.
+/** The touches a batch brings (its events with `o`), by event. */
+function ownTouches(batch: ValidEventBatchV2): Map<ValidEventV2, Touch> {
   const own = new Map<ValidEventV2, Touch>();
-  for (const e of batch.e) {
-    if (!e.o) continue;
-    const touch = touchOf(ts(e), e.o.r ?? e.r ?? '', e.o.l ?? e.u);
-    own.set(e, touch);
-    if (e.s !== NIL_UUID) touches.remember(siteId, e.s, touch);
-  }
-  const known = await touches.find(siteId, batch.e.filter((e) => !e.o && e.s !== NIL_UUID).map((e) => e.s));
+  for (const e of batch.e) if (e.o) own.set(e, touchOf(batch.t - e.t, e.o.r ?? e.r ?? '', e.o.l ?? e.u));
+  return own;
+}
+
+/**
+ * The batch in v1 terms (synchronous core of {@link decodeV2}): `sessionTouch` answers the touch of
+ * a session whose events in this batch do not carry it, or undefined.
+ */
+export function toV1(batch: ValidEventBatchV2, sessionTouch: (sessionId: string) => Touch | undefined, own = ownTouches(batch)): ValidEventBatch & { events: DecodedEvent[] } {
+  const sessions = new Map<string, Touch>();
+  for (const [e, t] of own) if (e.s !== NIL_UUID && !sessions.has(e.s)) sessions.set(e.s, t);
   const events = batch.e.map((e): DecodedEvent => {
-    const touch = own.get(e) ?? known.get(e.s);
+    const ts = batch.t - e.t;
+    const touch = own.get(e) ?? (e.s === NIL_UUID ? undefined : (sessions.get(e.s) ?? sessionTouch(e.s)));
     const start = !!e.o && e.s !== NIL_UUID;
     const out = {
       ...typed(e),
       id: eventUuid(e.s, e.i),
-      ts: ts(e),
+      ts,
       visitor_id: e.v,
       session_id: e.s,
       url: e.u,
       page_referrer: e.r,
       title: e.h,
-      touch: touch ?? { ts: ts(e), referrer: '', landing_url: '' },
+      touch: touch ?? { ts, referrer: '', landing_url: '' },
       session_start: start || undefined,
       first_touch: start ? (e.f ? firstTouch(e.f) : touch) : undefined,
     } as DecodedEvent;
@@ -105,4 +108,13 @@ export async function decodeV2(batch: ValidEventBatchV2, siteId: string, touches
     return out;
   });
   return { site: batch.k, sent_at: batch.t, sdk: batch.d, events };
+}
+
+/** The batch in v1 terms, every event with its touch when one is known (see the module comment). */
+export async function decodeV2(batch: ValidEventBatchV2, siteId: string, touches: SessionTouches): Promise<ValidEventBatch & { events: DecodedEvent[] }> {
+  const own = ownTouches(batch);
+  const carried = new Set<string>();
+  for (const [e, t] of own) if (e.s !== NIL_UUID) touches.remember(siteId, e.s, t), carried.add(e.s);
+  const known = await touches.find(siteId, [...new Set(batch.e.filter((e) => e.s !== NIL_UUID && !carried.has(e.s)).map((e) => e.s))]);
+  return toV1(batch, (s) => known.get(s), own);
 }
