@@ -14,11 +14,13 @@ import { storedSessionTouches } from '../storage/session-touches.js';
 
 /** Sessions kept in memory (~0.5 KB each at most: ≤ 50 MB). */
 export const SESSION_TOUCHES_KEPT = 100_000;
+/** How long before its event a session's first event is looked for in storage. */
+export const SESSION_LOOKBACK_MS = 2 * 86_400_000;
 
 export interface SessionTouches {
   remember(siteId: string, sessionId: string, touch: Touch): void;
-  /** The touches known of these sessions (memory, else stored), by session id. */
-  find(siteId: string, sessionIds: readonly string[]): Promise<Map<string, Touch>>;
+  /** The touches known of these sessions (memory, else stored), by session id; `oldest`: the time (ms) of their earliest event. */
+  find(siteId: string, sessionIds: readonly string[], oldest: number): Promise<Map<string, Touch>>;
 }
 
 export function sessionTouches(db: Db, log: FastifyBaseLogger, kept = SESSION_TOUCHES_KEPT): SessionTouches {
@@ -32,7 +34,7 @@ export function sessionTouches(db: Db, log: FastifyBaseLogger, kept = SESSION_TO
   };
   return {
     remember,
-    async find(siteId, sessionIds) {
+    async find(siteId, sessionIds, oldest) {
       const found = new Map<string, Touch>();
       const missing = new Set<string>();
       for (const s of sessionIds) {
@@ -42,7 +44,7 @@ export function sessionTouches(db: Db, log: FastifyBaseLogger, kept = SESSION_TO
       }
       if (!missing.size) return found;
       try {
-        for (const [s, t] of await storedSessionTouches(db, siteId, [...missing])) {
+        for (const [s, t] of await storedSessionTouches(db, siteId, [...missing], oldest - SESSION_LOOKBACK_MS)) {
           found.set(s, t);
           remember(siteId, s, t);
         }

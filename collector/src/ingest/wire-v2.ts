@@ -115,6 +115,8 @@ export async function decodeV2(batch: ValidEventBatchV2, siteId: string, touches
   const own = ownTouches(batch);
   const carried = new Set<string>();
   for (const [e, t] of own) if (e.s !== NIL_UUID) touches.remember(siteId, e.s, t), carried.add(e.s);
-  const known = await touches.find(siteId, [...new Set(batch.e.filter((e) => e.s !== NIL_UUID && !carried.has(e.s)).map((e) => e.s))]);
+  const wanting = batch.e.filter((e) => e.s !== NIL_UUID && !carried.has(e.s));
+  const oldest = batch.t - Math.max(0, ...wanting.map((e) => e.t));
+  const known = await touches.find(siteId, [...new Set(wanting.map((e) => e.s))], oldest);
   return toV1(batch, (s) => known.get(s), own);
 }

@@ -58,9 +58,11 @@ describe('wire format 2', () => {
     expect(rows.map((r) => [r.path, r.channel, r.utm_campaign, r.session_start])).toEqual([['/demo/', 'Paid Search', 'brand', true], ['/demo/pricing.html', 'Paid Search', 'brand', false]]);
     // A new instance knows nothing in memory: the stored first event answers.
     const fresh = sessionTouches(app.db, app.log);
-    const found = await fresh.find('demo', [s, randomUUID()]);
+    const found = await fresh.find('demo', [s, randomUUID()], T + 5000);
     expect([...found.keys()]).toEqual([s]);
     expect(found.get(s)).toMatchObject({ referrer: 'https://www.google.com/', utm_source: 'google', utm_campaign: 'brand', ts: T });
+    // Not looked for further back than two days before the event.
+    expect((await sessionTouches(app.db, app.log).find('demo', [s], T + 3 * 86_400_000)).size).toBe(0);
   });
 
   it('a new visitor with an earlier first touch sends it as f; an identify, a form and a consent decision map to their v1 rows', async () => {
