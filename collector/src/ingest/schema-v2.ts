@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type {
   ClEventV2, ConsentEventV2, CustomEventV2, EventBatchV2, FirstTouchV2, FormEventV2, IdentifyEventV2, PageviewEventV2, TouchV2,
 } from '../../../sdk/src/protocol.js';
-import { LIMITS, TouchSchema, id, props, timestamp, url } from './schema.js';
+import { LIMITS, TouchSchema, formFields, id, props, timestamp, url } from './schema.js';
 
 /** An event may be this much older than its batch (outboxes kept offline; the clock correction clamps older ones). */
 const MAX_AGE_MS = 400 * 86_400_000;
@@ -38,9 +38,7 @@ export const EventV2Schema = z.discriminatedUnion('y', [
     y: z.literal('f'),
     n: z.string().max(LIMITS.propKey * 2),
     a: url.optional(),
-    p: z
-      .record(z.string().min(1).max(LIMITS.propKey), z.string().max(LIMITS.propValue))
-      .refine((f) => Object.keys(f).length <= LIMITS.formFields, `at most ${LIMITS.formFields} fields`),
+    p: formFields,
     m: z.string().max(254).optional(),
   }) satisfies z.ZodType<FormEventV2>,
   z.object({ ...base, y: z.literal('i'), m: z.string().max(254).optional(), w: z.string().max(256).optional(), p: props.optional() }) satisfies z.ZodType<IdentifyEventV2>,

@@ -76,15 +76,18 @@ export const props = z
   .record(z.string().min(1).max(LIMITS.propKey), propValue)
   .refine((p) => Object.keys(p).length <= LIMITS.propKeys, `at most ${LIMITS.propKeys} properties`);
 
+/** A form's fields: name → value (the SDK leaves sensitive ones out). */
+export const formFields = z
+  .record(z.string().min(1).max(LIMITS.propKey), z.string().max(LIMITS.propValue))
+  .refine((f) => Object.keys(f).length <= LIMITS.formFields, `at most ${LIMITS.formFields} fields`);
+
 const FormSchema = z.object({
   ...base,
   type: z.literal('form'),
   form: z.object({
     id: z.string().max(LIMITS.propKey * 2),
     action: url.optional(),
-    fields: z
-      .record(z.string().min(1).max(LIMITS.propKey), z.string().max(LIMITS.propValue))
-      .refine((f) => Object.keys(f).length <= LIMITS.formFields, `at most ${LIMITS.formFields} fields`),
+    fields: formFields,
   }),
   email: z.string().max(254).optional(),
 }) satisfies z.ZodType<FormEvent>;

@@ -7,21 +7,13 @@
  */
 import type { ClickIdName, Touch } from '../../../sdk/src/protocol.js';
 import type { Db } from './db.js';
+import type { EventRow } from './events.js';
 
-interface Row {
+type Row = Pick<EventRow, 'referrer' | 'landing_url' | 'utm_source' | 'utm_medium' | 'utm_campaign' | 'utm_term' | 'utm_content' | 'click_id_type' | 'click_id'> & {
   sid: string;
   /** ms since epoch (Int64, as JSON text). */
   session_ms: string | number;
-  referrer: string;
-  landing_url: string;
-  utm_source: string;
-  utm_medium: string;
-  utm_campaign: string;
-  utm_term: string;
-  utm_content: string;
-  click_id_type: string;
-  click_id: string;
-}
+};
 
 /** The touches of `sessionIds` of a site whose stored first event is at or after `since` (ms), by session id. */
 export async function storedSessionTouches(db: Db, siteId: string, sessionIds: readonly string[], since: number): Promise<Map<string, Touch>> {
