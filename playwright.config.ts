@@ -21,6 +21,13 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
+  // Each SDK spec runs against both script variants (sdk/test/e2e/support.ts): `full` (cl.js) and
+  // `core` (cl.core.js), except what the core variant has not: form and click capture (forms,
+  // lead-cross-device, tests tagged @full), and the specs of the dashboard and API docs (no SDK).
+  projects: [
+    { name: 'full' },
+    { name: 'core', testIgnore: [/forms\.spec/, /lead-cross-device\.spec/, /dashboard\.spec/, /api-docs\.spec/], grepInvert: /@full/ },
+  ],
   use: {
     baseURL: `http://localhost:${E2E_PORT}`,
     launchOptions: {

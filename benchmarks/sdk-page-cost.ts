@@ -36,6 +36,8 @@ export async function sdkPageCost(o: BenchOptions): Promise<Section> {
     { name: 'no SDK (baseline)', tag: () => '' },
     { name: 'closeloop', js: readFileSync(path.join(repoRoot, 'dist/sdk/cl.js'), 'utf8'),
       tag: (sink) => `<script async src="/js/closeloop.js" data-site="pk_demo" data-endpoint="${sink}"></script>` },
+    { name: 'closeloop-core', js: readFileSync(path.join(repoRoot, 'dist/sdk/cl.core.js'), 'utf8'),
+      tag: (sink) => `<script async src="/js/closeloop-core.js" data-site="pk_demo" data-endpoint="${sink}"></script>` },
   ];
   for (const name of PEERS) {
     const sdk = SDKS.find((s) => s.name === name)!;

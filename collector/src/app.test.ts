@@ -232,9 +232,14 @@ describe('over real HTTP (as curl would send it)', () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
   });
 
-  it('serves the SDK bundle', async () => {
-    const res = await fetch(`${base}/cl.js`);
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(/javascript/);
+  it('serves the SDK bundle and its core variant', async () => {
+    const [full, core] = await Promise.all([fetch(`${base}/cl.js`), fetch(`${base}/cl.core.js`)]);
+    for (const res of [full, core]) {
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/javascript/);
+    }
+    const [fullJs, coreJs] = await Promise.all([full.text(), core.text()]);
+    expect(coreJs.length).toBeLessThan(fullJs.length);
+    expect(coreJs).not.toContain('data-cl-lead');
   });
 });

@@ -16,6 +16,8 @@ function findPackageRoot(start: string): string {
 
 export const PACKAGE_ROOT = findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
 export const SDK_BUNDLE = path.join(PACKAGE_ROOT, 'dist', 'sdk', 'cl.js');
+/** The SDK's core variant, without form and click capture (served at /cl.core.js). */
+export const SDK_CORE_BUNDLE = path.join(PACKAGE_ROOT, 'dist', 'sdk', 'cl.core.js');
 /** The optional consent notice (served at /cl-consent.js). */
 export const CONSENT_BUNDLE = path.join(PACKAGE_ROOT, 'dist', 'sdk', 'consent.js');
 /** The /docs page's script, compiled from collector/src/openapi/docs-client.ts by the build. */

@@ -6,6 +6,14 @@ declare const __CL_VERSION__: string;
 /** Replaced at build time (rollup `replace`); 'dev' when running from source (tests). */
 export const VERSION: string = typeof __CL_VERSION__ == 'string' ? __CL_VERSION__ : 'dev';
 
+declare const __CL_CORE__: boolean;
+/**
+ * True in the core variant `cl.core.js` (rollup `replace` sets `__CL_CORE__`; terser then drops
+ * what it guards): no automatic form capture, no click capture (`data-cl-event` tags included).
+ * False in `cl.js`, the ES module and from source (tests).
+ */
+export const CORE: boolean = typeof __CL_CORE__ == 'boolean' && __CL_CORE__;
+
 /** A flag: a boolean, or the string of a `data-*` attribute (present = on, unless `"false"`). */
 type Flag = boolean | string;
 
@@ -51,8 +59,9 @@ export interface Config {
   readonly endpoint: string;
   readonly spa: boolean;
   readonly hash: boolean;
-  readonly autocapture: boolean;
   readonly autoPageview: boolean;
+  /** Not set in the core variant. */
+  readonly autocapture: boolean;
   readonly forms: FormsMode;
   readonly debug: boolean;
   readonly cookieName: string;
@@ -73,9 +82,12 @@ export function resolveConfig(o: InitOptions): Config {
     endpoint: (o.endpoint ?? '').replace(/\/+$/, ''),
     spa: flag(o.spa, true),
     hash: flag(o.hash, false),
-    autocapture: flag(o.autocapture, true),
     autoPageview: flag(o.autoPageview, true),
-    forms: o.forms == 'lead' ? 'lead' : flag(o.forms, true) && o.forms != 'off' ? 'on' : 'off',
+    // Not in the core variant, which has no click and form capture.
+    ...(!CORE && {
+      autocapture: flag(o.autocapture, true),
+      forms: o.forms == 'lead' ? 'lead' : flag(o.forms, true) && o.forms != 'off' ? 'on' : 'off',
+    }),
     debug: flag(o.debug, false),
     cookieName: o.cookieName || '_cl_vid',
     cookieDomain: o.cookieDomain || undefined,
@@ -83,7 +95,7 @@ export function resolveConfig(o: InitOptions): Config {
     cookieless: flag(o.cookieless, false),
     respectGpc: flag(o.respectGpc, false),
     policy: o.consentPolicy,
-  };
+  } as Config;
 }
 
 /** The parts of a `<script>` element the config needs. */

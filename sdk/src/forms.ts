@@ -14,7 +14,7 @@
  *   the Luhn check), an IBAN or a US SSN; any field or form inside `data-cl-ignore`.
  * - Mode `off`: no capture; `lead`: only forms marked `data-cl-lead`.
  */
-import type { FormEvent } from './protocol.js';
+import type { FormEventV2 } from './protocol.js';
 import { MAX_EMAIL, MAX_PROP_KEY, MAX_PROP_VALUE, clip } from './limits.js';
 import { attempt } from './safe.js';
 
@@ -53,7 +53,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * fields left out; repeated names joined by ", "; at most 50) and the first value that is an email
  * address, preferring a field of type email.
  */
-export function watchForms(send: (f: Pick<FormEvent, 'form' | 'email'>) => void, mode: FormsMode): void {
+export function watchForms(send: (f: Pick<FormEventV2, 'n' | 'a' | 'p' | 'm'>) => void, mode: FormsMode): void {
   let last: unknown;
   let lastAt = 0;
   // Runs inside the page's submit: never throws into it.
@@ -73,7 +73,7 @@ export function watchForms(send: (f: Pick<FormEvent, 'form' | 'email'>) => void,
         fields[name] = clip(fields[name] ? fields[name] + ', ' + v : v, MAX_PROP_VALUE);
         if (EMAIL.test(v) && (!email || f.type == 'email')) email = clip(v, MAX_EMAIL);
       }
-      send({ form: { id: clip(form.getAttribute('id') || form.getAttribute('name') || '', 128), action: form.getAttribute('action') || undefined, fields }, email });
+      send({ n: clip(form.getAttribute('id') || form.getAttribute('name') || '', 128), a: form.getAttribute('action') || undefined, p: fields, m: email });
     });
   addEventListener('submit', (e) => capture(e.target as HTMLFormElement), true);
   const proto = HTMLFormElement.prototype;

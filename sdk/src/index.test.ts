@@ -134,6 +134,37 @@ describe('closeloop SDK', () => {
     expect(events.every((e) => e.visitor_id == cl.getVisitorId() && e.session_id == events[0]!.session_id)).toBe(true);
   });
 
+  it('wire format 2: the touch goes once per session, relative to its event; a new visitor sends no first touch; engagement rides with what is unsent', async () => {
+    let cl = await b.load(LANDING, 'https://mail.example.com/inbox');
+    cl.init({ site: 'pk' });
+    cl.track('signup');
+    await b.flush();
+    type Wire = { v: number; k: string; t: number; e: Record<string, unknown>[] };
+    const [first] = b.wire.splice(0) as Wire[];
+    expect(first).toMatchObject({ v: 2, k: 'pk', t: Date.now() });
+    const [view, signup] = first!.e;
+    // The landing page: the touch is the event's own URL and referrer, so `o` is empty; no `f`.
+    expect(view).toMatchObject({ y: 'p', t: 1000, u: LANDING, r: 'https://mail.example.com/inbox', o: {} });
+    expect(view!.i).toMatch(/^[\da-f]{12}$/);
+    expect('f' in view!).toBe(false);
+    expect(signup).toMatchObject({ y: 'c', n: 'signup' });
+    expect('o' in signup!).toBe(false);
+
+    // The next page of the session: no touch on the wire, the same touch in the collector's rows.
+    vi.advanceTimersByTime(60_000);
+    cl = await b.load('https://www.shop.test/pricing', LANDING);
+    cl.init({ site: 'pk' });
+    // Left within the flush delay: the page view and its engagement go in one beacon.
+    vi.advanceTimersByTime(500);
+    b.doc.visibilityState = 'hidden';
+    b.doc.dispatchEvent(new Event('visibilitychange'));
+    expect(b.beacons).toBe(1);
+    const [exit] = b.wire.splice(0) as Wire[];
+    expect(exit!.e.map((e) => [e.y, e.n, 'o' in e])).toEqual([['p', undefined, false], ['c', 'engagement', false]]);
+    const rows = b.sent.splice(0).flatMap((x) => x.events);
+    expect(rows.map((e) => e.touch.utm_campaign)).toEqual(['may', 'may']);
+  });
+
   it('honours cookieName and cookieDomain', async () => {
     const cl = await b.load('https://www.shop.test/');
     cl.init({ site: 'pk', cookieName: 'vid', cookieDomain: 'www.shop.test' });

@@ -1,5 +1,6 @@
 /**
- * The closeloop wire contract, version 1. Plain types only — no runtime code.
+ * The closeloop wire contract: version 2 (compact, what the SDK sends since 0.2, {@link EventBatchV2})
+ * and version 1 (the first one, still accepted: {@link EventBatch}). Plain types only — no runtime code.
  *
  * The SDK builds these objects; the collector validates them with zod schemas declared
  * `satisfies z.ZodType<…>` against these very types (collector/src/ingest/schema.ts),
@@ -125,6 +126,110 @@ export interface EventBatchAccepted {
    * SDK adopts it: it outlives script-set cookies, which Safari caps at 7 days.
    */
   visitor_id?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Version 2: the same events in fewer bytes. Short keys; empty values left out; an event's time
+// relative to the batch's; the session's touch sent once, on the session's first event, and only
+// what differs from that event (on a landing page: nothing but `o: {}`); the visitor's first touch
+// only when it is not this session's. The collector turns each v2 event into the v1 event it
+// stands for (collector/src/ingest/wire-v2.ts) and fills the touch of events that do not carry it
+// from the session's first event (same batch, recently seen, or stored).
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A touch relative to the event that carries it: `r` (referrer) left out = the event's `r`, `l`
+ * (landing URL) left out = the event's `u`. Its time is the event's; UTM tags and click ids are read
+ * from the landing URL by the collector.
+ */
+export interface TouchV2 {
+  r?: string;
+  l?: string;
+}
+
+/** The visitor's first touch (absolute): when (`t`, ms since epoch), the referrer and the landing URL. */
+export interface FirstTouchV2 {
+  t: number;
+  r: string;
+  l: string;
+}
+
+/** Fields every v2 event carries. */
+export interface EventBaseV2 {
+  /**
+   * Event id: 12 random lowercase hex digits, unique within the session. The collector derives the
+   * stored UUID `event_id` from the session id and this, so repeats of an event fold as in v1.
+   */
+  i: string;
+  /** Milliseconds before the batch's `t` the event happened. */
+  t: number;
+  /** Visitor id (UUID). */
+  v: string;
+  /** Session id (UUID); the zero UUID for anonymous events (consent pending or denied). */
+  s: string;
+  /** Full URL of the page. */
+  u: string;
+  /** The page's referrer, left out when none. */
+  r?: string;
+  /** The page's title, left out when none. */
+  h?: string;
+  /**
+   * The session's touch: on the session's first event (which then starts the session), and on every
+   * anonymous event (zero session id: each is its own touch, and starts no session).
+   */
+  o?: TouchV2;
+  /**
+   * On a session's first event: the visitor's first touch, when it is not this session's (a v1
+   * {@link Touch} when an SDK upgraded from 0.1 kept it).
+   */
+  f?: FirstTouchV2 | Touch;
+}
+
+/** Page view (v1 `pageview`). */
+export interface PageviewEventV2 extends EventBaseV2 {
+  y: 'p';
+}
+/** Custom event (v1 `custom`): `n` name, `p` props. */
+export interface CustomEventV2 extends EventBaseV2 {
+  y: 'c';
+  n: string;
+  p?: Record<string, PropValue>;
+}
+/** Form (v1 `form`): `n` the form's id/name, `a` action, `p` fields, `m` email. */
+export interface FormEventV2 extends EventBaseV2 {
+  y: 'f';
+  n: string;
+  a?: string;
+  p: Record<string, string>;
+  m?: string;
+}
+/** Identify (v1 `identify`): `m` email or `w` the site's user id, `p` traits. */
+export interface IdentifyEventV2 extends EventBaseV2 {
+  y: 'i';
+  m?: string;
+  w?: string;
+  p?: Record<string, PropValue>;
+}
+/** Consent decision (v1 `consent`): `n` the state, `a` the policy version. */
+export interface ConsentEventV2 extends EventBaseV2 {
+  y: 'k';
+  n: 'granted' | 'denied';
+  a?: string;
+}
+
+export type ClEventV2 = PageviewEventV2 | CustomEventV2 | FormEventV2 | IdentifyEventV2 | ConsentEventV2;
+
+/** The body of `POST /v1/events`, version 2. */
+export interface EventBatchV2 {
+  /** Wire format version. */
+  v: 2;
+  /** The site's public key (v1 `site`). */
+  k: string;
+  /** When the batch was sent (ms since epoch, client clock; v1 `sent_at`). */
+  t: number;
+  /** SDK version (v1 `sdk`). */
+  d?: string;
+  e: ClEventV2[];
 }
 
 /** Every 4xx/5xx answer of the collector. `code` is stable (see collector/src/errors.ts). */

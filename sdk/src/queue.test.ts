@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ClEvent } from './protocol.js';
+import type { ClEventV2 } from './protocol.js';
 import { FLUSH_DELAY, MAX_KEPT, QUEUE_KEY } from './queue.js';
 
 // A fresh module per test, as per page: storage/local.ts keeps a memory copy of what it saved.
 let createQueue: typeof import('./queue.js').createQueue;
 
 const URL_ = 'https://c.test/v1/events';
-const ev = (n: number): ClEvent =>
-  ({ type: 'pageview', id: String(n), ts: 1, visitor_id: 'v', session_id: 's', url: 'https://a.test/', touch: { ts: 1, referrer: '', landing_url: '' } }) as ClEvent;
-const ids = (events: ClEvent[]) => events.map((e) => Number(e.id));
+const ev = (n: number): ClEventV2 =>
+  ({ y: 'p', i: String(n), t: 1, v: 'v', s: 's', u: 'https://a.test/' }) as ClEventV2;
+const ids = (events: ClEventV2[]) => events.map((e) => Number(e.i));
 
 /** A page: storage, network (answers per request: a status or 'offline'), beacons and window events. */
 let win: EventTarget;
@@ -28,7 +28,7 @@ beforeEach(async () => {
   answers = [];
   posts = [];
   beacons = [];
-  nav = { onLine: true, sendBeacon: (_u, b) => (beacons.push(ids(JSON.parse(b) as ClEvent[])), true) };
+  nav = { onLine: true, sendBeacon: (_u, b) => (beacons.push(ids(JSON.parse(b) as ClEventV2[])), true) };
   vi.stubGlobal('addEventListener', win.addEventListener.bind(win));
   vi.stubGlobal('navigator', nav);
   vi.stubGlobal('localStorage', storage);
@@ -36,7 +36,7 @@ beforeEach(async () => {
     expect(url).toBe(URL_);
     const a = answers.shift() ?? 202;
     if (a == 'offline') return Promise.reject(new TypeError('Failed to fetch'));
-    posts.push(ids(JSON.parse(init.body as string) as ClEvent[]));
+    posts.push(ids(JSON.parse(init.body as string) as ClEventV2[]));
     return Promise.resolve(new Response(JSON.stringify({ accepted: 1, visitor_id: 'from-server' }), { status: a, headers: a == 429 ? { 'retry-after': '10' } : {} }));
   });
 });
@@ -48,7 +48,7 @@ afterEach(() => {
 
 const answered: { visitor_id?: string }[] = [];
 const queue = () => createQueue(URL_, (events) => JSON.stringify(events), (a) => answered.push(a));
-const kept = () => ids(JSON.parse(storage[QUEUE_KEY] ?? '[]') as ClEvent[]);
+const kept = () => ids(JSON.parse(storage[QUEUE_KEY] ?? '[]') as ClEventV2[]);
 const wait = (ms: number) => vi.advanceTimersByTimeAsync(ms);
 
 describe('queue', () => {

@@ -3,21 +3,22 @@
  * outbox, and follows the page's life — prerendering (counted once shown), SPA navigations,
  * back/forward-cache restores, clicks, and engagement: the time the page was visible, sent as a
  * custom event `engagement` with prop `ms` when the page is hidden or left, or navigated away from
- * in an SPA (each report covers the time since the last one; their sum is the page's engaged time).
+ * in an SPA (each report covers the time since the last one; their sum is the page's engaged time;
+ * it goes in the same request as what is still unsent, e.g. the next page view of an SPA).
+ * Events are built in wire format 2 (protocol.ts).
  * Consent (consent.ts) gates all of it: without it, no cookie, no storage and no identifier.
  */
-import type { ClEvent, Touch } from './protocol.js';
+import type { ClEventV2 } from './protocol.js';
 import type { ConsentState } from './consent.js';
 import type { Config } from './config.js';
-import { VERSION } from './config.js';
+import { CORE, VERSION } from './config.js';
 import { isUuid, uuid } from './ids.js';
 import { MAX_EMAIL, MAX_NAME, MAX_TITLE, MAX_URL, cleanProps, clip } from './limits.js';
 import { cookieStore } from './storage/cookie.js';
 import { createQueue } from './queue.js';
-import { SESSION_COOKIE, touchSession } from './session.js';
+import { SESSION_COOKIE, touchSession, type Landing } from './session.js';
 import { CONSENT_COOKIE, CONSENT_DAYS, NIL, nextState, privacySignal, startState, tracks } from './consent.js';
 import { forget, useStorage } from './storage/local.js';
-import { parseTouch } from './touch.js';
 import { watchHistory } from './spa.js';
 import { watchClicks } from './clicks.js';
 import { watchForms } from './forms.js';
@@ -53,13 +54,14 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
 
   const queue = createQueue(
     cfg.endpoint + '/v1/events',
-    (events) => JSON.stringify({ site: cfg.site, sent_at: Date.now(), sdk: VERSION, events }),
+    // Event times go relative to the batch's (ms before it): fewer digits.
+    (events, t = Date.now()) => JSON.stringify({ v: 2, k: cfg.site, t, d: VERSION, e: events.map((e) => ({ ...e, t: t - e.t })) }),
     // The collector's own cookie knew this browser (Safari caps script-set cookies at 7 days).
     (a) => adopt(a.visitor_id),
   );
 
   /** The document's landing touch, in memory: the touch of the first session this page starts, also at a later grant. */
-  let landing: Touch | undefined = parseTouch(location.href, document.referrer, Date.now());
+  let landing: Landing | undefined = { r: clip(document.referrer, MAX_URL), l: clip(location.href, MAX_URL) };
   let pageUrl = '';
   let pageReferrer = document.referrer;
   let shownAt = 0; // since when the page is visible (0: hidden)
@@ -68,39 +70,42 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
   const visible = () => document.visibilityState != 'hidden';
 
   /**
-   * Queues `e` with visitor, session and touch; `anon`: with the zero UUID as ids and no first touch
-   * (consent denials, and page views counted cookieless while consent is pending). False when dropped.
+   * Queues `e` with visitor, session and, on a session's first event, its touch; `anon`: with the zero
+   * UUID as ids and the page's own touch (consent denials, and page views counted cookieless while
+   * consent is pending). False when dropped.
    */
-  const push = (e: Partial<ClEvent>, url = location.href, anon?: boolean) => {
-    if (!tracks(state) && !anon && !(anon = state == 'pending' && cfg.cookieless && e.type == 'pageview')) return false;
-    const ts = Date.now();
-    const t = parseTouch(url, pageReferrer, ts);
-    const s = anon ? { id: NIL, touch: t } : touchSession(store, visitorId, ts, landing || t);
+  const push = (e: Partial<ClEventV2>, url = location.href, anon?: boolean) => {
+    if (!tracks(state) && !anon && !(anon = state == 'pending' && cfg.cookieless && e.y == 'p')) return false;
+    const t = Date.now();
+    const u = clip(url, MAX_URL);
+    const r = clip(pageReferrer, MAX_URL);
+    const c = (!anon && landing) || { r, l: u };
+    const s = anon ? { id: NIL, start: true } : touchSession(store, visitorId, t, c);
     if (!anon) landing = undefined;
     queue.push({
       ...e,
-      id: uuid(),
-      ts,
-      visitor_id: anon ? NIL : visitorId,
-      session_id: s.id,
-      url: clip(url, MAX_URL),
-      page_referrer: clip(pageReferrer, MAX_URL),
-      title: clip(document.title, MAX_TITLE),
-      touch: s.touch,
-      session_start: s.first && true,
-      first_touch: s.first,
-    } as ClEvent);
+      i: uuid().slice(24),
+      t,
+      v: anon ? NIL : visitorId,
+      s: s.id,
+      u,
+      r: r || undefined,
+      h: clip(document.title, MAX_TITLE) || undefined,
+      // Only what differs from the event: on a landing page, `{}`.
+      o: s.start && { r: c.r != r ? c.r : undefined, l: c.l != u ? c.l : undefined },
+      f: (s as { first?: ClEventV2['f'] }).first,
+    } as ClEventV2);
     return true;
   };
 
   const track = (name: unknown, props?: unknown, url?: string) =>
-    typeof name == 'string' && name && push({ type: 'custom', name: clip(name, MAX_NAME), props: cleanProps(props) }, url);
+    typeof name == 'string' && name && push({ y: 'c', n: clip(name, MAX_NAME), p: cleanProps(props) }, url);
 
   /** An email (has an `@`) or the site's own user id, with optional traits. */
   const identify = (who: unknown, traits?: unknown) =>
     typeof who == 'string' &&
     (who = who.trim()) &&
-    push({ type: 'identify', [(who as string).includes('@') ? 'email' : 'user_id']: clip(who as string, MAX_EMAIL), traits: cleanProps(traits) });
+    push({ y: 'i', [(who as string).includes('@') ? 'm' : 'w']: clip(who as string, MAX_EMAIL), p: cleanProps(traits) });
 
   /** Reports the visible time of the current page not reported yet; `leaving`: the page is going (pagehide), not visible any more. */
   const engaged = (leaving?: boolean) => {
@@ -116,20 +121,20 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
     // After an SPA navigation, the page's referrer is the previous page.
     if (pageUrl && pageUrl != location.href) pageReferrer = pageUrl;
     pageUrl = location.href;
-    unsent = !push({ type: 'pageview' });
+    unsent = !push({ y: 'p' });
   };
 
   const consent = (to?: unknown) => {
     const from = state;
     if ((state = nextState(from, to, signal)) != from) {
       store.set(CONSENT_COOKIE, state, CONSENT_DAYS);
-      const e = { type: 'consent', state, policy: cfg.policy } as Partial<ClEvent>;
+      const e = { y: 'k', n: state, a: cfg.policy } as Partial<ClEventV2>;
       if (tracks(state)) {
         // Granted: a new visitor, whose first touch is this page's landing; then the view that waited.
         useStorage(true);
         adopt();
         push(e);
-        if (unsent) unsent = !push({ type: 'pageview' }, pageUrl);
+        if (unsent) unsent = !push({ y: 'p' }, pageUrl);
       } else {
         // Denied: our cookies and storage go, one denial without identifier goes out at once, then nothing.
         wipe();
@@ -155,12 +160,14 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
     if (cfg.spa) watchHistory(page, cfg.hash);
     // A page restored from the back/forward cache is a page view its own scripts never see.
     addEventListener('pageshow', (e) => e.persisted && page());
-    watchClicks(track, cfg.autocapture);
-    // A form often navigates away at once: its event goes by beacon right now.
-    watchForms((f) => {
-      push({ type: 'form', ...f });
-      queue.leave();
-    }, cfg.forms);
+    if (!CORE) {
+      watchClicks(track, cfg.autocapture);
+      // A form often navigates away at once: its event goes by beacon right now.
+      watchForms((f) => {
+        push({ y: 'f', ...f });
+        queue.leave();
+      }, cfg.forms);
+    }
   };
   // A prerendered page counts once the visitor actually sees it.
   if ((document as { prerendering?: boolean }).prerendering) document.addEventListener('prerenderingchange', start, { once: true });

@@ -3,7 +3,13 @@
  * localStorage, location/history, fetch and sendBeacon. Each "page load" re-imports the modules.
  */
 import { afterEach, beforeEach, expect, vi } from 'vitest';
-import type { EventBatch } from '../src/protocol.js';
+import type { Touch } from '../src/protocol.js';
+import type { ValidEventBatch } from '../../collector/src/ingest/schema.js';
+import { EventBatchV2Schema } from '../../collector/src/ingest/schema-v2.js';
+import { toV1 } from '../../collector/src/ingest/wire-v2.js';
+
+/** A batch as the collector reads it: the SDK's wire format 2, validated and decoded to v1 terms. */
+export type EventBatch = ValidEventBatch;
 
 export type Api = typeof import('../src/index.js');
 
@@ -28,8 +34,14 @@ export function freshBrowserPerTest(use: (b: FakeBrowser) => void): void {
 export class FakeBrowser {
   jar = new Map<string, { value: string; domain: string | undefined }>();
   storage: Record<string, string> = {};
-  /** Batches the collector received (keepalive fetch or beacon), in order. */
+  /** Batches the collector received (keepalive fetch or beacon), in order, decoded as the collector does (wire-v2.ts). */
   sent: EventBatch[] = [];
+  /** The same batches as sent (wire format 2). */
+  wire: unknown[] = [];
+  /** Request bodies in bytes, in order. */
+  bytes: number[] = [];
+  /** What the collector remembers of sessions' touches. */
+  private touches = new Map<string, Touch>();
   beacons = 0;
   /** Every cookie write (`name=value`), including deletions and the domain probe. */
   cookieWrites: string[] = [];
@@ -78,20 +90,30 @@ export class FakeBrowser {
       sendBeacon: (url: string, body: string) => {
         expect(url).toMatch(/\/v1\/events$/);
         this.beacons++;
-        this.sent.push(JSON.parse(body) as EventBatch);
+        this.receive(body);
         return true;
       },
     });
     vi.stubGlobal('fetch', (url: string, init: RequestInit) => {
       expect(url).toMatch(/\/v1\/events$/);
       expect(init).toMatchObject({ method: 'POST', keepalive: true });
-      const batch = JSON.parse(init.body as string) as EventBatch;
-      this.sent.push(batch);
+      const batch = this.receive(init.body as string);
       return Promise.resolve(new Response(JSON.stringify({ accepted: batch.events.length }), { status: 202 }));
     });
     vi.stubGlobal('HTMLFormElement', class { submit() {} });
     setup?.(this);
     return (await import('../src/index.js')) as Api;
+  }
+
+  /** What the collector does with a request body: validate (wire format 2), decode, remember sessions' touches. */
+  private receive(body: string): EventBatch {
+    const raw = JSON.parse(body) as unknown;
+    this.wire.push(raw);
+    this.bytes.push(Buffer.byteLength(body));
+    const batch = toV1(EventBatchV2Schema.parse(raw), (s) => this.touches.get(s));
+    for (const e of batch.events) if (e.session_start) this.touches.set(e.session_id, e.touch);
+    this.sent.push(batch);
+    return batch;
   }
 
   private setCookie(s: string) {

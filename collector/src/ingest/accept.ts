@@ -13,6 +13,7 @@ import type { Site } from '../storage/sites.js';
 import type { BotSessions } from './bot-sessions.js';
 import type { ValidEventBatch } from './schema.js';
 import { clockOffset, toEventRow, type BatchContext } from './to-row.js';
+import { NO_TOUCH, type DecodedEvent } from './wire-v2.js';
 import { parseUserAgent } from './user-agent.js';
 
 export function enrichBatch(batch: ValidEventBatch, req: FastifyRequest, site: Site, bots: BotSessions): { rows: EventRow[]; dead: DeadLetterRow[] } {
@@ -32,7 +33,8 @@ export function enrichBatch(batch: ValidEventBatch, req: FastifyRequest, site: S
   const dead: DeadLetterRow[] = [];
   for (const e of batch.events) {
     try {
-      rows.push(toEventRow(e, bots.check(e.session_id, ctx.userAgent.is_bot) ? botCtx : ctx));
+      const row = toEventRow(e, bots.check(e.session_id, ctx.userAgent.is_bot) ? botCtx : ctx);
+      rows.push((e as DecodedEvent)[NO_TOUCH] ? withoutTouch(row) : row);
     } catch (err) {
       req.log.error({ err, event_id: e.id }, 'enrichment failed; event kept in dead_letters');
       dead.push(deadLetter('enrich', site.site_id, err instanceof Error ? err.message : String(err), JSON.stringify(e), receivedAt));
@@ -40,3 +42,21 @@ export function enrichBatch(batch: ValidEventBatch, req: FastifyRequest, site: S
   }
   return { rows, dead };
 }
+
+/**
+ * A row whose session's touch was not known (wire format 2: its session's first event had not
+ * arrived, see wire-v2.ts): empty touch columns rather than a guessed "Direct"; the session's start
+ * time is the event's. Attribution reads the session from its first event (`sessions`), unaffected.
+ */
+function withoutTouch(row: EventRow): EventRow {
+  return {
+    ...row,
+    session_ts: row.ts,
+    ...Object.fromEntries(TOUCH_COLUMNS.map((c) => [c, ''])),
+  };
+}
+
+const TOUCH_COLUMNS = [
+  'referrer', 'referrer_domain', 'landing_url', 'channel', 'source', 'medium',
+  'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'click_id_type', 'click_id',
+] as const satisfies readonly (keyof EventRow)[];

@@ -23,9 +23,9 @@ export const LIMITS = Object.freeze({
 const MIN_TS = Date.UTC(2020, 0, 1);
 const MAX_TS = Date.UTC(2100, 0, 1);
 
-const id = z.guid('must be a UUID').transform((s) => s.toLowerCase());
-const timestamp = z.number().int('must be whole milliseconds').min(MIN_TS, 'must be ms since epoch after 2020').max(MAX_TS, 'is too far in the future');
-const url = z.string().max(LIMITS.url);
+export const id = z.guid('must be a UUID').transform((s) => s.toLowerCase());
+export const timestamp = z.number().int('must be whole milliseconds').min(MIN_TS, 'must be ms since epoch after 2020').max(MAX_TS, 'is too far in the future');
+export const url = z.string().max(LIMITS.url);
 const utm = z.string().max(LIMITS.utm).optional();
 const clickId = z.string().max(LIMITS.clickId).optional();
 
@@ -59,7 +59,7 @@ const base = {
   first_touch: TouchSchema.optional(),
 };
 
-const propValue = z.union([z.string().max(LIMITS.propValue), z.number().finite(), z.boolean()]) satisfies z.ZodType<PropValue>;
+export const propValue = z.union([z.string().max(LIMITS.propValue), z.number().finite(), z.boolean()]) satisfies z.ZodType<PropValue>;
 
 const PageviewSchema = z.object({ ...base, type: z.literal('pageview') }) satisfies z.ZodType<PageviewEvent>;
 const CustomSchema = z.object({
@@ -72,9 +72,14 @@ const CustomSchema = z.object({
     .optional(),
 }) satisfies z.ZodType<CustomEvent>;
 
-const props = z
+export const props = z
   .record(z.string().min(1).max(LIMITS.propKey), propValue)
   .refine((p) => Object.keys(p).length <= LIMITS.propKeys, `at most ${LIMITS.propKeys} properties`);
+
+/** A form's fields: name → value (the SDK leaves sensitive ones out). */
+export const formFields = z
+  .record(z.string().min(1).max(LIMITS.propKey), z.string().max(LIMITS.propValue))
+  .refine((f) => Object.keys(f).length <= LIMITS.formFields, `at most ${LIMITS.formFields} fields`);
 
 const FormSchema = z.object({
   ...base,
@@ -82,9 +87,7 @@ const FormSchema = z.object({
   form: z.object({
     id: z.string().max(LIMITS.propKey * 2),
     action: url.optional(),
-    fields: z
-      .record(z.string().min(1).max(LIMITS.propKey), z.string().max(LIMITS.propValue))
-      .refine((f) => Object.keys(f).length <= LIMITS.formFields, `at most ${LIMITS.formFields} fields`),
+    fields: formFields,
   }),
   email: z.string().max(254).optional(),
 }) satisfies z.ZodType<FormEvent>;

@@ -40,7 +40,7 @@ const range = { site: 'demo', from: '2026-09-01', to: '2026-11-25' };
 export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'POST /v1/events': {
     summary: 'Send a batch of events (what the SDK does)',
-    description: 'All or nothing: one invalid event rejects the batch. `202` once the batch is fsync\'d in the spool. Sent as `text/plain` by browsers (no CORS preflight).',
+    description: 'All or nothing: one invalid event rejects the batch. `202` once the batch is fsync\'d in the spool. Sent as `text/plain` by browsers (no CORS preflight). The schema below is wire format 1; the script sends the compact wire format 2 (`{"v": 2, "k": key, "t": ms, "e": [...]}`, sdk/src/protocol.ts `EventBatchV2`), accepted beside it.',
     tag: 'Ingestion', auth: 'public-key', body: EventBatchSchema, bodyTypes: ['text/plain', 'application/json'],
     success: { status: 202, description: '`{"accepted": n}`; `visitor_id` when the collector\'s own cookie knows this browser.' },
     errors: ['CL_INVALID_JSON', 'CL_INVALID_EVENT', 'CL_UNKNOWN_SITE', 'CL_ORIGIN_NOT_ALLOWED', 'CL_FORBIDDEN', 'CL_BODY_TOO_LARGE', 'CL_UNSUPPORTED_MEDIA_TYPE', 'CL_RATE_LIMITED', 'CL_SPOOL_FULL', 'CL_STORAGE_UNAVAILABLE'],
@@ -139,6 +139,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /docs/docs.css': { summary: 'Style of the API reference', tag: 'Operations', auth: 'none', success: { status: 200, description: 'CSS', type: 'text/css' } },
   'GET /docs/try.js': { summary: 'Script of the API reference ("Try it")', tag: 'Operations', auth: 'none', success: { status: 200, description: 'JavaScript', type: 'application/javascript' } },
   'GET /cl.js': { summary: 'The SDK bundle for the script tag', tag: 'Static', auth: 'none', success: { status: 200, description: 'JavaScript', type: 'application/javascript' } },
+  'GET /cl.core.js': { summary: 'The SDK\'s core variant (no automatic form and click capture)', tag: 'Static', auth: 'none', success: { status: 200, description: 'JavaScript', type: 'application/javascript' } },
   'GET /cl-consent.js': { summary: 'The optional consent notice for the script tag (shown while consent is pending)', tag: 'Static', auth: 'none', success: { status: 200, description: 'JavaScript', type: 'application/javascript' } },
   'GET /': { summary: 'Start page', tag: 'Static', auth: 'none', success: { status: 200, description: 'HTML', type: 'text/html' } },
   'POST /demo/forms/:form': { summary: "The demo site's own form handler (demo mode): redirects to the thank-you page", tag: 'Static', auth: 'none', success: { status: 303, description: 'Redirect to /demo/thanks.html' } },

@@ -1,5 +1,6 @@
 /**
- * `POST /v1/events`: the SDK's batches. Validate the whole batch (all or nothing), check the
+ * `POST /v1/events`: the SDK's batches, in wire format 2 (`v: 2`, ingest/schema-v2.ts, decoded into
+ * v1 events with their sessions' touches by ingest/wire-v2.ts) or 1. Validate the whole batch (all or nothing), check the
  * site, key and Origin (ingest/guard.ts), enrich every event into a row (ingest/accept.ts), and
  * answer 202 once the rows are durable in the spool (fsync'd on disk); the spool writer moves
  * them into ClickHouse (plugins/spool.ts). Rate-limited per client IP and site key. Served
@@ -14,11 +15,16 @@ import { enrichBatch } from '../ingest/accept.js';
 import { BotSessions } from '../ingest/bot-sessions.js';
 import { authorizeBatch } from '../ingest/guard.js';
 import { EventBatchSchema } from '../ingest/schema.js';
+import { EventBatchV2Schema, isV2 } from '../ingest/schema-v2.js';
+import { sessionTouches } from '../ingest/session-touches.js';
+import { decodeV2 } from '../ingest/wire-v2.js';
+import { NIL_UUID } from '../storage/identities.js';
 import { parseOrThrow } from '../validation.js';
 import { visitorCookie } from './visitor-cookie.js';
 
 const siteKeyOf = (req: FastifyRequest) => {
-  const site = (req.body as { site?: unknown } | null | undefined)?.site;
+  const body = req.body as { site?: unknown; k?: unknown } | null | undefined;
+  const site = isV2(body) ? body?.k : body?.site;
   return typeof site === 'string' ? site.slice(0, 128) : '';
 };
 
@@ -55,9 +61,21 @@ const eventsRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { confi
         }
       : false;
 
+  const touches = sessionTouches(app.db, app.log);
+
   app.post('/v1/events', { config: { rateLimit } }, async (req, reply) => {
-    const batch = parseOrThrow(EventBatchSchema, req.body, 'CL_INVALID_EVENT');
-    const site = await authorizeBatch(app, req, batch.site, config);
+    let batch;
+    let site;
+    if (isV2(req.body)) {
+      const v2 = parseOrThrow(EventBatchV2Schema, req.body, 'CL_INVALID_EVENT');
+      site = await authorizeBatch(app, req, v2.k, config);
+      batch = await decodeV2(v2, site.site_id, touches);
+    } else {
+      batch = parseOrThrow(EventBatchSchema, req.body, 'CL_INVALID_EVENT');
+      site = await authorizeBatch(app, req, batch.site, config);
+      // A v1 event carries its session's touch: v2 events of the same session (an upgraded SDK) find it.
+      for (const e of batch.events) if (e.session_id !== NIL_UUID) touches.remember(site.site_id, e.session_id, e.touch);
+    }
     // Before enrichment, so that rows, touches and identities all name the visitor the cookie knows.
     const cookie = visitorCookie(req, site, batch.events);
     const { rows, dead } = enrichBatch({ ...batch, events: cookie.events }, req, site, bots);

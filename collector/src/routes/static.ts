@@ -1,12 +1,13 @@
 /**
- * Static files: the SDK bundle at `/cl.js`, the consent notice at `/cl-consent.js`, the demo site
+ * Static files: the SDK bundle at `/cl.js`, its core variant (no form or click capture) at
+ * `/cl.core.js`, the consent notice at `/cl-consent.js`, the demo site
  * under `/demo/` (demo mode), and a start page at `/` that tells a newcomer what runs here and
  * links to the dashboard.
  */
 import { readFile } from 'node:fs/promises';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { CONSENT_BUNDLE, DEMO_DIR, SDK_BUNDLE, VERSION } from '../paths.js';
+import { CONSENT_BUNDLE, DEMO_DIR, SDK_BUNDLE, SDK_CORE_BUNDLE, VERSION } from '../paths.js';
 import { DEMO_SITE } from '../plugins/sites.js';
 
 const staticRoutes: FastifyPluginAsync<{ demo: boolean }> = async (app, { demo }) => {
@@ -26,6 +27,7 @@ const staticRoutes: FastifyPluginAsync<{ demo: boolean }> = async (app, { demo }
     };
   };
   app.get('/cl.js', bundle(SDK_BUNDLE));
+  app.get('/cl.core.js', bundle(SDK_CORE_BUNDLE));
   app.get('/cl-consent.js', bundle(CONSENT_BUNDLE));
 
   if (demo) {

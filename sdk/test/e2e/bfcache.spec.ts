@@ -2,9 +2,8 @@
  * Back/forward-cache restores are page views (issue 4). Playwright turns the cache off by default:
  * this file's browser keeps it on, as real browsers have it.
  */
-import { expect, test } from '@playwright/test';
 import config from '../../../playwright.config.js';
-import { PAGEVIEWS_OF_VISITOR, visitorId, waitForRows } from './support.js';
+import { expect, PAGEVIEWS_OF_VISITOR, test, visitorId, waitForRows } from './support.js';
 
 test.use({ launchOptions: { ...config.use!.launchOptions, ignoreDefaultArgs: ['--disable-back-forward-cache'] } });
 

@@ -3,8 +3,7 @@
  * link and clicks around; every page view is stored with that campaign, channel Email and one
  * visitor id — also after a reload and through single-page-app navigations.
  */
-import { expect, test } from '@playwright/test';
-import { PAGEVIEWS_OF_VISITOR, visitorId, waitForRows } from './support.js';
+import { expect, PAGEVIEWS_OF_VISITOR, test, visitorId, waitForRows } from './support.js';
 
 test('a newsletter visitor clicking through is one visitor with the launch campaign on every page', async ({ page, request }) => {
   const pageErrors: Error[] = [];

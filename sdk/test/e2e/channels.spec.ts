@@ -1,6 +1,5 @@
 /** Where a visitor came from decides the channel: a search engine referrer, an ad click id. */
-import { expect, test } from '@playwright/test';
-import { PAGEVIEWS_OF_VISITOR, visitorId, waitForRows } from './support.js';
+import { expect, PAGEVIEWS_OF_VISITOR, test, visitorId, waitForRows } from './support.js';
 
 test('a visitor arriving from a Google search is Organic Search', async ({ page, request }) => {
   await page.goto('/demo/', { referer: 'https://www.google.com/' });

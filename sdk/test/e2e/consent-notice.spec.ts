@@ -6,8 +6,8 @@
  * And the notice works when cl.js arrives only after the choice (the `closeloop.q` queue).
  */
 import { randomUUID } from 'node:crypto';
-import { expect, test, type Page } from '@playwright/test';
-import { servePage, waitForRows } from './support.js';
+import { type Page } from '@playwright/test';
+import { expect, servePage, test, waitForRows } from './support.js';
 
 type Closeloop = { consent(c?: string): string | undefined; getVisitorId(): string | undefined };
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'";

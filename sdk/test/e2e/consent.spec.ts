@@ -8,9 +8,9 @@
  * the collector's query API.
  */
 import { randomUUID } from 'node:crypto';
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { type BrowserContext, type Page } from '@playwright/test';
 import type { ClEvent } from '../../src/protocol.js';
-import { query, waitForRows, type Row } from './support.js';
+import { eventsOf, expect, query, test, type Row, waitForRows } from './support.js';
 
 const NIL = '00000000-0000-0000-0000-000000000000';
 type Closeloop = { consent(c?: string): string | undefined; track(n: string): void; page(): void; getVisitorId(): string | undefined };
@@ -20,7 +20,7 @@ function wire(page: Page): { events: ClEvent[]; cookies: string[] } {
   const seen = { events: [] as ClEvent[], cookies: [] as string[] };
   page.on('request', async (req) => {
     if (!req.url().endsWith('/v1/events')) return;
-    seen.events.push(...(JSON.parse(req.postData() ?? '{}') as { events: ClEvent[] }).events);
+    seen.events.push(...eventsOf(req.postData()));
     seen.cookies.push((await req.allHeaders()).cookie ?? '');
   });
   return seen;

@@ -3,8 +3,8 @@
  * blog.shop.test, never set on a public suffix (co.uk). Chromium's host resolver maps the test
  * domains to this machine; the collector serves the demo pages on them.
  */
-import { expect, test } from '@playwright/test';
 import config, { E2E_PORT } from '../../../playwright.config.js';
+import { expect, test } from './support.js';
 
 const launch = config.use!.launchOptions!;
 test.use({ launchOptions: { ...launch, args: [...launch.args!, '--host-resolver-rules=MAP *.shop.test 127.0.0.1, MAP *.shop.co.uk 127.0.0.1'] } });

@@ -3,13 +3,11 @@
  * as the visitor leaves are stored; events made offline arrive once back online; 5xx is retried until
  * accepted, 400 is never retried.
  */
-import { expect, test } from '@playwright/test';
-import { EVENTS_OF_VISITOR, acceptedEventIds, visitorId, waitForRows } from './support.js';
+import { acceptedEventIds, EVENTS_OF_VISITOR, eventsOf, expect, test, visitorId, waitForRows } from './support.js';
 
-type Batch = { events: { id: string; type: string; name?: string }[] };
-const batchOf = (body: string | null): Batch => JSON.parse(body ?? '{"events":[]}') as Batch;
+const batchOf = (body: string | null) => ({ events: eventsOf(body) });
 
-test('a click on a link followed at once by leaving the page is stored', async ({ page, request }) => {
+test('a click on a link followed at once by leaving the page is stored', { tag: '@full' }, async ({ page, request }) => {
   await page.goto('/demo/');
   const visitor = await visitorId(page);
   // An outbound-style click, then the page is left before any timer could flush it.
@@ -29,7 +27,7 @@ test('events made offline are kept and arrive once when back online', async ({ p
   await page.getByRole('link', { name: 'Leads' }).click();
   await page.evaluate(() => (window as unknown as { closeloop: { track(n: string): void } }).closeloop.track('offline-action'));
   // The outbox keeps them in localStorage while the network is down.
-  await expect.poll(() => page.evaluate(() => JSON.parse(localStorage._cl_q || '[]').length)).toBeGreaterThanOrEqual(3);
+  await expect.poll(() => page.evaluate(() => JSON.parse(localStorage._cl_o || '[]').length)).toBeGreaterThanOrEqual(3);
   await context.setOffline(false);
   const rows = await waitForRows(request, EVENTS_OF_VISITOR.replace('ORDER BY', "AND (type = 'pageview' OR name = 'offline-action') ORDER BY"), { visitor }, 4);
   expect(rows.map((r) => (r.type == 'pageview' ? String(r.url).split('/demo/')[1] : r.name))).toEqual([
@@ -37,7 +35,7 @@ test('events made offline are kept and arrive once when back online', async ({ p
   ]);
   const ids = accepted.flat();
   expect(new Set(ids).size).toBe(ids.length); // none sent (and accepted) twice
-  await expect.poll(() => page.evaluate(() => JSON.parse(localStorage._cl_q || '[]').length)).toBe(0);
+  await expect.poll(() => page.evaluate(() => JSON.parse(localStorage._cl_o || '[]').length)).toBe(0);
 });
 
 test('the collector failing twice with 500, then recovering: events arrive once', async ({ page, request }) => {
@@ -60,7 +58,7 @@ test('the collector failing twice with 500, then recovering: events arrive once'
 });
 
 test('the collector answering 400 is not retried', async ({ page, request }) => {
-  const seen: Batch[] = [];
+  const seen: ReturnType<typeof batchOf>[] = [];
   await page.route('**/v1/events', async (route) => {
     const batch = batchOf(route.request().postData());
     seen.push(batch);
@@ -75,5 +73,5 @@ test('the collector answering 400 is not retried', async ({ page, request }) => 
   await waitForRows(request, EVENTS_OF_VISITOR.replace('ORDER BY', "AND name = 'after-400' ORDER BY"), { visitor }, 1);
   // Every later request carried only new events.
   expect(seen.slice(1).flatMap((b) => b.events.map((e) => e.id)).filter((id) => rejected.includes(id))).toEqual([]);
-  expect(await page.evaluate(() => JSON.parse(localStorage._cl_q || '[]').length)).toBe(0);
+  expect(await page.evaluate(() => JSON.parse(localStorage._cl_o || '[]').length)).toBe(0);
 });

@@ -4,8 +4,7 @@
  * fields, never the password or the hidden field; SPA forms that preventDefault and forms submitted
  * by script are captured too; `data-cl-ignore` and `data-forms="off"` are honoured.
  */
-import { expect, test } from '@playwright/test';
-import { EVENTS_OF_VISITOR, query, servePage, visitorId, waitForRows } from './support.js';
+import { EVENTS_OF_VISITOR, expect, query, servePage, test, visitorId, waitForRows } from './support.js';
 
 const FORMS_OF_VISITOR = EVENTS_OF_VISITOR.replace("visitor_id = toUUID({visitor:String})", "visitor_id = toUUID({visitor:String}) AND type = 'form'");
 

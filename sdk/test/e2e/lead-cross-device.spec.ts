@@ -12,9 +12,9 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { type APIRequestContext } from '@playwright/test';
 import { E2E_ADMIN_TOKEN } from '../../../playwright.config.js';
-import { query, visitorId } from './support.js';
+import { expect, query, test, visitorId } from './support.js';
 
 const PASSWORD = `pw-${Date.now()}-never-stored`;
 const CSRF = 'demo-csrf-3f9a';

@@ -4,8 +4,7 @@
  * and the loader snippet's queued calls replayed.
  */
 import { readFileSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
-import { EVENTS_OF_VISITOR, PAGEVIEWS_OF_VISITOR, servePage, visitorId, waitForRows } from './support.js';
+import { EVENTS_OF_VISITOR, expect, PAGEVIEWS_OF_VISITOR, servePage, test, visitorId, waitForRows } from './support.js';
 
 const path = (r: Record<string, unknown>) => String(r.url).replace(/^https?:\/\/[^/]+/, '');
 
@@ -51,7 +50,7 @@ test('the loader snippet queues calls made before cl.js arrived, and they are re
   // Hold cl.js back until the page has made its calls.
   await page.route('**/cl.js', async (route) => {
     await held;
-    await route.continue();
+    await route.fallback(); // to the network, or to the core variant (support.ts)
   });
   await servePage(
     page,

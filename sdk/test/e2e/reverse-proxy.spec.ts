@@ -13,8 +13,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, expect, request as http, test, type APIRequestContext } from '@playwright/test';
+import { chromium, request as http, type APIRequestContext } from '@playwright/test';
 import config, { E2E_PORT } from '../../../playwright.config.js';
+import { expect, test, useVariant } from './support.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 // Next to the shared collector's port, so runs with another CL_E2E_PORT do not collide.
@@ -102,6 +103,7 @@ test('events, the script and the server-set visitor cookie go through nginx on t
   const browser = await chromium.launch({ ...launch, args: [...launch.args!, '--host-resolver-rules=MAP www.shop.test 127.0.0.1'] });
   try {
     const context = await browser.newContext();
+    await useVariant(context, test.info());
     const page = await context.newPage();
     await page.goto(`http://www.shop.test:${NGINX_PORT}/index.html?utm_source=newsletter&utm_medium=email&utm_campaign=proxy`);
     const visitor = await page.waitForFunction(() => (window as unknown as { closeloop?: { getVisitorId?(): string } }).closeloop?.getVisitorId?.()).then((h) => h.jsonValue());

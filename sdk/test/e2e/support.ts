@@ -1,6 +1,34 @@
-/** Shared helpers for browser specs: read what the real collector stored, through its analyst API. */
-import { expect, type APIRequestContext, type Page } from '@playwright/test';
+/**
+ * Shared helpers for browser specs: read what the real collector stored, through its analyst API;
+ * and `test`, which runs each spec against the SDK variant of its Playwright project.
+ */
+import { readFileSync } from 'node:fs';
+import { test as base, expect, type APIRequestContext, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
 import { E2E_ADMIN_TOKEN } from '../../../playwright.config.js';
+import type { ClEvent } from '../../src/protocol.js';
+import type { ValidEventBatchV2 } from '../../../collector/src/ingest/schema-v2.js';
+import { toV1 } from '../../../collector/src/ingest/wire-v2.js';
+
+export { expect };
+
+/**
+ * In the Playwright project `core`, every `…/cl.js` the browser loads (the demo site's tags, test
+ * pages, the first-party proxy's `/cl/cl.js`) is answered with the core variant `dist/sdk/cl.core.js`
+ * (what the collector serves at `/cl.core.js`); in `full`, the real `/cl.js` goes through. Specs of
+ * features the core variant does not have (form and click capture) are tagged `@full`.
+ */
+export async function useVariant(context: BrowserContext, info: TestInfo): Promise<void> {
+  if (info.project.name != 'core') return;
+  const body = readFileSync('dist/sdk/cl.core.js', 'utf8');
+  await context.route('**/cl.js', (route) => route.fulfill({ contentType: 'application/javascript; charset=utf-8', body }));
+}
+
+export const test = base.extend({
+  context: async ({ context }, use, info) => {
+    await useVariant(context, info);
+    await use(context);
+  },
+});
 
 export type Row = Record<string, unknown>;
 
@@ -47,13 +75,22 @@ export async function servePage(page: Page, url: string, html: string): Promise<
   await page.route(url, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }));
 }
 
+/**
+ * The events of a request body to `/v1/events` in v1 terms, as the collector reads them (wire format 2
+ * decoded by collector/src/ingest/wire-v2.ts: ids are the stored `event_id`s; the touch only where
+ * the batch carries it).
+ */
+export function eventsOf(body: string | null): ClEvent[] {
+  const raw = JSON.parse(body ?? '{}') as { v?: number; events?: ClEvent[] };
+  return raw.v === 2 ? toV1(raw as unknown as ValidEventBatchV2, () => undefined).events : (raw.events ?? []);
+}
+
 /** Event ids of every batch the collector accepted (202) for this page, in order. */
 export function acceptedEventIds(page: Page): string[][] {
   const batches: string[][] = [];
   page.on('response', (res) => {
     if (!res.url().endsWith('/v1/events') || res.status() != 202) return;
-    const body = JSON.parse(res.request().postData() ?? '{}') as { events?: { id: string }[] };
-    batches.push((body.events ?? []).map((e) => e.id));
+    batches.push(eventsOf(res.request().postData()).map((e) => e.id));
   });
   return batches;
 }

@@ -5,8 +5,7 @@
  * and reloading gives the same visitor id back, later events carry it, and the events the reloaded
  * page sent with the new id the SDK made meanwhile are stored under the known id too: one visitor.
  */
-import { expect, test } from '@playwright/test';
-import { EVENTS_OF_VISITOR, query, visitorId, waitForRows } from './support.js';
+import { EVENTS_OF_VISITOR, eventsOf, expect, query, test, visitorId, waitForRows } from './support.js';
 
 test('the server-set cookie restores the visitor id after the script cookie is deleted', async ({ page, context, request }) => {
   await page.goto('/demo/');
@@ -26,7 +25,7 @@ test('the server-set cookie restores the visitor id after the script cookie is d
   let reloaded = false;
   page.on('request', (req) => {
     if (!reloaded || !req.url().endsWith('/v1/events') || req.method() != 'POST') return;
-    sent.push(...((JSON.parse(req.postData() ?? '{}') as { events?: { id: string; visitor_id: string }[] }).events ?? []));
+    sent.push(...eventsOf(req.postData()));
   });
   page.on('framenavigated', (frame) => {
     if (frame == page.mainFrame()) reloaded = true;
