@@ -12,14 +12,14 @@ import { migrate } from '../storage/migrations.js';
 export class CollectorUnreachable extends Error {}
 
 export interface AdminClient {
-  call<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T>;
+  call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>;
 }
 
 /** `key`: a site secret key to send instead of the admin token. */
 export function httpAdminClient(config: Config, key?: string): AdminClient {
   const token = key ?? config.adminToken ?? readStoredToken(config.dataDir);
   return {
-    async call<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
+    async call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
       let res: Response;
       try {
         res = await fetch(`${config.collectorUrl}${path}`, {
