@@ -19,9 +19,10 @@ const COMMANDS: Record<string, string> = {
     --port N        HTTP port (default: PORT, else 8080)
     --host H        interface to listen on (default: HOST, else localhost)
     --config FILE   KEY=value settings (docs/operations.md's configuration keys); the environment wins`,
-  sql: `closeloop sql "<SELECT …>" [--json] [--config FILE]
-  Run one read-only SQL statement (tables: events, people, touchpoints, attributed_touches, …).
-    --json          print JSON rows instead of a table (default: table)`,
+  sql: `closeloop sql "<SELECT …>" [--json] [--key at_…] [--config FILE]
+  Run one SELECT over closeloop's tables (events, people, touchpoints, attributed_touches, …).
+    --json          print JSON rows instead of a table (default: table)
+    --key at_…      an analyst token instead of the admin token`,
   sites: `closeloop sites add <domain> [--name NAME] [--config FILE]
 closeloop sites set <site id> [--name NAME] [--domains a.com,b.com] [--retention-days N] [--config FILE]
 closeloop sites list [--config FILE]
@@ -103,7 +104,7 @@ export async function main(argv: readonly string[], env: Env, out = (s: string) 
       return -1; // keeps running
     case 'sql':
       if (!sub) return usage('closeloop sql "<SELECT …>"');
-      await sqlCommand(config, positionals.slice(1).join(' '), flags.json === true, out);
+      await sqlCommand(config, positionals.slice(1).join(' '), flags.json === true, out, typeof flags.key === 'string' ? flags.key : undefined);
       return 0;
     case 'sites':
       if (sub === 'add' && arg) {

@@ -156,6 +156,7 @@ describe('analyst and share tokens', () => {
     expect(token && id).toBeTruthy();
     issued.push(token!);
     expect((await call('POST', '/v1/query', token, { sql: 'SELECT 1' })).statusCode).toBe(200);
+    expect(await run('sql', 'SELECT 40 + 2 AS answer', '--key', token!)).toContain('42');
     const share = await run('tokens', 'add', '--share', '--site', 'b.example', '--name', 'cli share');
     issued.push(/\b(sh_[A-Za-z0-9_-]{32})\b/.exec(share)![1]!);
     const listed = await run('tokens', 'list');
@@ -165,6 +166,7 @@ describe('analyst and share tokens', () => {
     expect(await run('tokens', 'list', '--site', 'b.example')).not.toContain(id);
     expect(await run('tokens', 'revoke', id!)).toContain('revoked');
     expect((await call('POST', '/v1/query', token, { sql: 'SELECT 1' })).statusCode).toBe(401);
+    await expect(main(['sql', 'SELECT 1', '--key', token!], env, () => true)).rejects.toMatchObject({ code: 'CL_UNAUTHORIZED' });
     expect(await main(['tokens', 'add', '--name', 'no kind'], env, () => true)).toBe(2);
   });
 

@@ -179,7 +179,7 @@ describe.each(STORES)('the query sandbox ($name)', ({ config: makeConfig }) => {
       else expect(body).toMatchObject({ code: 'CL_QUERY_NOT_ALLOWED', message: expect.stringContaining(name) });
       const takesSubquery = body.code === 'CL_QUERY_FAILED';
       await refused(`SELECT count() FROM (SELECT * FROM \`${name}\`('${canary}'))`, takesSubquery ? undefined : 'CL_QUERY_NOT_ALLOWED');
-      await refused(`SELECT \`${name}\`('${canary}')`, 'CL_QUERY_NOT_ALLOWED');
+      if (name !== 'format') await refused(`SELECT \`${name}\`('${canary}')`, 'CL_QUERY_NOT_ALLOWED');
       await refused(`SELECT 1 FROM events WHERE name IN ${name}('${canary}')`); // a syntax error for keywords (null, values)
     }
     for (const sql of [`SELECT * FROM url('${url}', LineAsString)`, `SELECT * FROM remote('127.0.0.1:9', system.one)`, `SELECT * FROM executable('cat ${canary}', LineAsString, 'x String')`, `SELECT * FROM mysql('127.0.0.1:9', 'db', 't', 'u', 'p')`, `SELECT * FROM s3('${url}')`]) {
@@ -228,7 +228,7 @@ describe.each(STORES)('the query sandbox ($name)', ({ config: makeConfig }) => {
       ['SELECT number AS n FROM system.numbers LIMIT 3 UNION ALL SELECT 9 AS n'],
       ['SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = \'events\' LIMIT 3'],
       ['SELECT table_name FROM information_schema.tables WHERE table_schema = currentDatabase() LIMIT 1'],
-      ["SELECT 'file(/etc/passwd) INTO OUTFILE' AS text, lower('FORMAT JSON') AS f"],
+      ["SELECT 'file(/etc/passwd) INTO OUTFILE' AS text, lower('FORMAT JSON') AS f, format('{} {}', 'a', 'b') AS fmt"],
       ['SELECT e.site_id, count() OVER (PARTITION BY e.site_id) AS c FROM closeloop.events AS e LIMIT 1'],
     ];
     for (const [sql, params] of legit) {

@@ -42,6 +42,8 @@ const SCALAR_DENIED = [
   'getclienthttpheader', 'getosinformation', 'getoskernelversion', 'input',
 ];
 const DENIED_PREFIXES = ['dict', '__'];
+/** Table functions whose name is also a harmless scalar function (`format('{} {}', a, b)`): refused only under FROM / JOIN. */
+const SCALAR_NAMESAKES = new Set(['format']);
 
 /** Metadata tables an analyst may read besides closeloop's own: no host paths, no other queries' text. */
 const SYSTEM_TABLES_ALLOWED = new Set(['one', 'numbers', 'numbers_mt', 'zeros', 'zeros_mt', 'columns', 'tables', 'functions', 'table_functions', 'data_type_families', 'time_zones']);
@@ -59,7 +61,7 @@ export interface SandboxPolicy {
 /** The denied function names, given ClickHouse's own lists (`system.table_functions`, `system.functions`). */
 export function deniedFunctionNames(tableFunctions: readonly string[], functionAliases: readonly { name: string; alias_to: string }[]): Set<string> {
   const denied = new Set(SCALAR_DENIED);
-  for (const t of tableFunctions) denied.add(t.toLowerCase());
+  for (const t of tableFunctions) if (!SCALAR_NAMESAKES.has(t.toLowerCase())) denied.add(t.toLowerCase());
   for (const f of functionAliases) if (f.alias_to && isDenied(f.alias_to, denied)) denied.add(f.name.toLowerCase());
   return denied;
 }
