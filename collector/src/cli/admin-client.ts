@@ -50,3 +50,13 @@ export async function withDirectDb<T>(config: Config, fn: (db: Db) => Promise<T>
     await db.close();
   }
 }
+
+/** Through the running collector's API, or — when none answers — on the store opened directly. */
+export async function viaCollectorOrStore<T>(config: Config, remote: () => Promise<T>, local: (db: Db) => Promise<T>): Promise<T> {
+  try {
+    return await remote();
+  } catch (err) {
+    if (!(err instanceof CollectorUnreachable)) throw err;
+    return withDirectDb(config, local);
+  }
+}

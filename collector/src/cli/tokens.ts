@@ -9,16 +9,10 @@ import { TokenCache, type TokenView } from '../plugins/tokens.js';
 import type { TokenKind } from '../storage/api-tokens.js';
 import type { Db } from '../storage/db.js';
 import { listSites } from '../storage/sites.js';
-import { CollectorUnreachable, httpAdminClient, withDirectDb } from './admin-client.js';
+import { httpAdminClient, viaCollectorOrStore as viaCollectorOrDb } from './admin-client.js';
 
-async function viaCollectorOrStore<T>(config: Config, remote: () => Promise<T>, local: (tokens: TokenCache, db: Db) => Promise<T>): Promise<T> {
-  try {
-    return await remote();
-  } catch (err) {
-    if (!(err instanceof CollectorUnreachable)) throw err;
-    return withDirectDb(config, async (db) => local(new TokenCache(db), db));
-  }
-}
+const viaCollectorOrStore = <T>(config: Config, remote: () => Promise<T>, local: (tokens: TokenCache, db: Db) => Promise<T>) =>
+  viaCollectorOrDb(config, remote, (db) => local(new TokenCache(db), db));
 
 export async function tokensAddCommand(config: Config, input: { kind: TokenKind; name: string; site?: string }, out: (s: string) => void): Promise<void> {
   const created = await viaCollectorOrStore(

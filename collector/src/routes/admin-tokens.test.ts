@@ -183,3 +183,21 @@ describe('analyst and share tokens', () => {
     }
   });
 });
+
+describe('closeloop tokens with no collector running', () => {
+  it('opens the store itself: adds, lists and revokes, and checks the share token\'s site', async () => {
+    await app.close();
+    const env = { CLOSELOOP_DATA_DIR: dataDir, CLOSELOOP_ADMIN_TOKEN: ADMIN_TOKEN, CLOSELOOP_URL: 'http://127.0.0.1:9' };
+    const out: string[] = [];
+    expect(await main(['tokens', 'add', '--share', '--site', 'a.example', '--name', 'offline'], env, (s) => out.push(s) > 0)).toBe(0);
+    const id = /token ([0-9a-f-]{36})/.exec(out.join('\n'))![1]!;
+    await expect(main(['tokens', 'add', '--share', '--site', 'nope.example', '--name', 'x'], env, () => true)).rejects.toMatchObject({ code: 'CL_UNKNOWN_SITE' });
+    out.length = 0;
+    expect(await main(['tokens', 'list', '--site', 'a.example'], env, (s) => out.push(s) > 0)).toBe(0);
+    expect(out.join('\n')).toContain(id);
+    expect(await main(['tokens', 'revoke', id], env, () => true)).toBe(0);
+    out.length = 0;
+    expect(await main(['tokens', 'list'], env, (s) => out.push(s) > 0)).toBe(0);
+    expect(out.join('\n')).not.toContain(id);
+  });
+});
