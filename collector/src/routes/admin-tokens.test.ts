@@ -77,6 +77,7 @@ describe('analyst and share tokens', () => {
     expect((await call('POST', '/v1/admin/tokens', ADMIN_TOKEN, { kind: 'share', name: 'x', site: 'nope.example' })).json()).toMatchObject({ statusCode: 404, code: 'CL_UNKNOWN_SITE' });
     expect((await call('POST', '/v1/admin/tokens', ADMIN_TOKEN, { kind: 'analyst', name: 'x', site: 'a.example' })).json()).toMatchObject({ statusCode: 400, code: 'CL_INVALID_REQUEST' });
     expect((await call('POST', '/v1/admin/tokens', ADMIN_TOKEN, { kind: 'root', name: 'x' })).json()).toMatchObject({ statusCode: 400, code: 'CL_INVALID_REQUEST' });
+    expect((await call('POST', '/v1/admin/tokens', ADMIN_TOKEN, { kind: 'analyst', name: 'x\u001b[2J' })).json()).toMatchObject({ statusCode: 400, code: 'CL_INVALID_REQUEST', path: 'name' });
   });
 
   it("lets a site's secret key manage its own share tokens only", async () => {

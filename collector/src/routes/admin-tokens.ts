@@ -13,7 +13,7 @@ import { siteOfRequest } from './site-scope.js';
 
 export const AddTokenBody = z.object({
   kind: z.enum(TOKEN_KINDS, { message: `must be one of ${TOKEN_KINDS.join(', ')}` }),
-  name: z.string().trim().min(1).max(200),
+  name: z.string().trim().min(1).max(200).regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'),
   site: z.string().max(253).optional(),
 });
 export const TokenListQuery = z.object({ site: z.string().max(253).optional() });

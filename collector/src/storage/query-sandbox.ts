@@ -48,6 +48,8 @@ const SCALAR_NAMESAKES = new Set(['format']);
 /** Metadata tables an analyst may read besides closeloop's own: no host paths, no other queries' text. */
 const SYSTEM_TABLES_ALLOWED = new Set(['one', 'numbers', 'numbers_mt', 'zeros', 'zeros_mt', 'columns', 'tables', 'functions', 'table_functions', 'data_type_families', 'time_zones']);
 const METADATA_DATABASES = ['information_schema']; // views over system.tables / system.columns
+/** closeloop's own tables no analyst reads: credential hashes (managed through /v1/admin/tokens). */
+const HIDDEN_TABLES = new Set(['api_tokens']);
 
 export interface SandboxPolicy {
   /** closeloop's database: its tables may be read, qualified or not. */
@@ -115,8 +117,12 @@ function checkTableExpression(firstChild: string): void {
 
 function checkTable(name: string, policy: SandboxPolicy): void {
   const parts = name.split('.');
+  const table = parts.slice(parts.length === 1 ? 0 : 1).join('.');
+  if ((parts.length === 1 || parts[0] === policy.database) && HIDDEN_TABLES.has(table)) {
+    throw refuse(`The table ${table} is not readable here: it holds credential hashes (list tokens with GET /v1/admin/tokens).`);
+  }
   if (parts.length === 1) return; // closeloop's database (the session's current one) or a WITH name
-  const [db, table] = [parts[0]!, parts.slice(1).join('.')];
+  const db = parts[0]!;
   if (db === policy.database) return;
   const lower = db.toLowerCase();
   if (lower === 'system' && SYSTEM_TABLES_ALLOWED.has(table)) return;
@@ -127,7 +133,10 @@ function checkTable(name: string, policy: SandboxPolicy): void {
 /** `db.table` also appears as a plain identifier (`x IN system.users`): a first part naming another database is refused. */
 function checkQualifiedName(name: string, policy: SandboxPolicy): void {
   const parts = name.split('.');
-  if (parts.length < 2) return;
+  if (parts.length < 2) {
+    if (HIDDEN_TABLES.has(name)) checkTable(name, policy); // `x IN api_tokens`
+    return;
+  }
   const db = parts[0]!.toLowerCase();
   if (db !== policy.database.toLowerCase() && policy.databases.has(db)) checkTable(`${parts[0]}.${parts[1]}`, policy);
 }
