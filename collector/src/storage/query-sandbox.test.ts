@@ -251,6 +251,15 @@ describe.each(STORES)('the query sandbox ($name)', ({ config: makeConfig }) => {
     await expect(main(['sql', `SELECT file('${canary}')`], env, () => true)).rejects.toMatchObject({ code: 'CL_QUERY_NOT_ALLOWED' });
   });
 
+  it('pins why the parse tree is the only wall in embedded mode: chDB itself reads any path (docs/security.md)', async () => {
+    // clickhouse-local (chDB) does not confine file() to user_files_path, in any session — the
+    // writer's included. If this starts to fail, chDB confines it now: point user_files_path at an
+    // empty directory for the embedded store and update "The query sandbox" in docs/security.md.
+    if (app.db.kind !== 'embedded') return;
+    const [row] = await app.db.query<{ f: string }>('SELECT file({p:String}) AS f', { p: canary });
+    expect(row!.f).toContain(secret);
+  });
+
   it('no answer of the whole run held a canary secret, and the canaries are unchanged', () => {
     expect(answers.length).toBeGreaterThan(300);
     for (const a of answers) expect(a).not.toContain(secret);
