@@ -56,8 +56,7 @@ async function rowsMentioning(needles: string[]): Promise<Record<string, number>
   const found: Record<string, number> = {};
   for (const { name } of tables) {
     const cond = needles.map((n) => `positionCaseInsensitive(formatRow('TSV', *), '${n}') > 0`).join(' OR ');
-    // Through the store, not /v1/query: every table, api_tokens (hidden from analysts) too.
-    const [r] = await app.db.query<{ n: string }>(`SELECT count() AS n FROM ${app.db.database}.${name} WHERE ${cond}`);
+    const [r] = await sql<{ n: string }>(app, `SELECT count() AS n FROM ${name} WHERE ${cond}`);
     if (Number(r!.n) > 0) found[name] = Number(r!.n);
   }
   return found;

@@ -102,6 +102,11 @@ describe('analyst and share tokens', () => {
     const q = await call('POST', '/v1/query', token, { sql: 'SELECT count() AS n FROM events WHERE site_id = {s:String}', params: { s: 'b.example' } });
     expect(q.statusCode, q.body).toBe(200);
     expect((await call('POST', '/v1/query', token, { sql: "SELECT file('/etc/passwd')" })).json()).toMatchObject({ code: 'CL_QUERY_NOT_ALLOWED' });
+    // Credential hashes stay with the admin: an analyst cannot read api_tokens in any form.
+    for (const sql of ['SELECT * FROM api_tokens', 'SELECT token_hash FROM closeloop.api_tokens', "SELECT 1 WHERE 'x' IN api_tokens", 'SELECT * FROM events WHERE site_id IN (SELECT site_id FROM api_tokens)', 'WITH t AS (SELECT * FROM api_tokens) SELECT count() FROM t']) {
+      expect((await call('POST', '/v1/query', token, { sql })).json(), sql).toMatchObject({ statusCode: 403, code: 'CL_QUERY_NOT_ALLOWED' });
+    }
+    expect((await call('POST', '/v1/query', ADMIN_TOKEN, { sql: 'SELECT count() AS n FROM api_tokens' })).statusCode).toBe(200);
     for (const site of ['a.example', 'b.example']) {
       for (const url of reportUrls(site)) expect((await call('GET', url, token)).statusCode, url).toBe(200);
       expect((await call('GET', `/v1/leads?site=${site}&email=nobody@example.com`, token)).json()).toMatchObject({ code: 'CL_NOT_FOUND' });

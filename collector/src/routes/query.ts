@@ -15,7 +15,8 @@ export const QueryBody = z.object({
 const queryRoutes: FastifyPluginAsync = async (app) => {
   app.post('/v1/query', { preHandler: app.requireAnalyst }, async (req) => {
     const { sql, params } = parseOrThrow(QueryBody, req.body);
-    return runAnalystQuery(app.db, sql, params);
+    const who = await app.principal(req);
+    return runAnalystQuery(app.db, sql, params, who?.kind === 'analyst');
   });
 };
 

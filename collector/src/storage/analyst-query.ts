@@ -7,7 +7,7 @@
 import { ClickHouseError, type ClickHouseClient } from '@clickhouse/client';
 import { ClError, isClError } from '../errors.js';
 import type { Db } from './db.js';
-import { checkAst, deniedFunctionNames } from './query-sandbox.js';
+import { CREDENTIAL_TABLES, checkAst, deniedFunctionNames } from './query-sandbox.js';
 
 export type AnalystParams = Record<string, string | number | boolean>;
 
@@ -21,10 +21,11 @@ export interface QueryResult {
 const LIMIT_CODES = new Set(['158', '159', '160', '241', '396']); // TOO_MANY_ROWS, TIMEOUT_EXCEEDED, TOO_SLOW, MEMORY_LIMIT_EXCEEDED, TOO_MANY_ROWS_OR_BYTES
 const READONLY_CODE = '164';
 
-export async function runAnalystQuery(db: Db, sql: string, params?: AnalystParams): Promise<QueryResult> {
+/** `asAnalyst`: an analyst token's query, which may not read credential tables (api_tokens). */
+export async function runAnalystQuery(db: Db, sql: string, params?: AnalystParams, asAnalyst = false): Promise<QueryResult> {
   try {
     return await db.withReadonly(async (client) => {
-      const statement = await sandboxed(client, db.database, sql, params);
+      const statement = await sandboxed(client, db.database, sql, params, asAnalyst ? CREDENTIAL_TABLES : new Set());
       const rs = await client.query({ query: statement, format: 'JSON', ...(params ? { query_params: params } : {}) });
       const json = await rs.json<Record<string, unknown>>();
       return {
@@ -59,7 +60,7 @@ function denied(client: ClickHouseClient): Promise<Set<string>> {
 }
 
 /** The statement to run: `sql` normalized by ClickHouse's parser, once its parse tree passed the sandbox. */
-async function sandboxed(client: ClickHouseClient, database: string, sql: string, params?: AnalystParams): Promise<string> {
+async function sandboxed(client: ClickHouseClient, database: string, sql: string, params: AnalystParams | undefined, hiddenTables: ReadonlySet<string>): Promise<string> {
   const deniedFunctions = await denied(client);
   const [parsed] = await (
     await client.query({
@@ -76,7 +77,7 @@ async function sandboxed(client: ClickHouseClient, database: string, sql: string
   const chunks: Buffer[] = [];
   for await (const chunk of res.stream) chunks.push(Buffer.from(chunk as Buffer));
   const nodes = Buffer.concat(chunks).toString('utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { explain: string }).explain);
-  checkAst(nodes, { database, databases: new Set(parsed.databases), deniedFunctions });
+  checkAst(nodes, { database, databases: new Set(parsed.databases), deniedFunctions, hiddenTables });
   return parsed.q;
 }
 

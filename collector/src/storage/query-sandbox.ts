@@ -48,8 +48,8 @@ const SCALAR_NAMESAKES = new Set(['format']);
 /** Metadata tables an analyst may read besides closeloop's own: no host paths, no other queries' text. */
 const SYSTEM_TABLES_ALLOWED = new Set(['one', 'numbers', 'numbers_mt', 'zeros', 'zeros_mt', 'columns', 'tables', 'functions', 'table_functions', 'data_type_families', 'time_zones']);
 const METADATA_DATABASES = ['information_schema']; // views over system.tables / system.columns
-/** closeloop's own tables no analyst reads: credential hashes (managed through /v1/admin/tokens). */
-const HIDDEN_TABLES = new Set(['api_tokens']);
+/** closeloop's own tables an analyst token does not read: credential hashes (managed through /v1/admin/tokens). */
+export const CREDENTIAL_TABLES: ReadonlySet<string> = new Set(['api_tokens']);
 
 export interface SandboxPolicy {
   /** closeloop's database: its tables may be read, qualified or not. */
@@ -58,6 +58,8 @@ export interface SandboxPolicy {
   readonly databases: ReadonlySet<string>;
   /** Lower-cased names of the functions refused anywhere in the tree. */
   readonly deniedFunctions: ReadonlySet<string>;
+  /** closeloop tables this caller may not read (CREDENTIAL_TABLES for analyst tokens). */
+  readonly hiddenTables: ReadonlySet<string>;
 }
 
 /** The denied function names, given ClickHouse's own lists (`system.table_functions`, `system.functions`). */
@@ -118,7 +120,7 @@ function checkTableExpression(firstChild: string): void {
 function checkTable(name: string, policy: SandboxPolicy): void {
   const parts = name.split('.');
   const table = parts.slice(parts.length === 1 ? 0 : 1).join('.');
-  if ((parts.length === 1 || parts[0] === policy.database) && HIDDEN_TABLES.has(table)) {
+  if ((parts.length === 1 || parts[0] === policy.database) && policy.hiddenTables.has(table)) {
     throw refuse(`The table ${table} is not readable here: it holds credential hashes (list tokens with GET /v1/admin/tokens).`);
   }
   if (parts.length === 1) return; // closeloop's database (the session's current one) or a WITH name
@@ -134,7 +136,7 @@ function checkTable(name: string, policy: SandboxPolicy): void {
 function checkQualifiedName(name: string, policy: SandboxPolicy): void {
   const parts = name.split('.');
   if (parts.length < 2) {
-    if (HIDDEN_TABLES.has(name)) checkTable(name, policy); // `x IN api_tokens`
+    if (policy.hiddenTables.has(name)) checkTable(name, policy); // `x IN api_tokens`
     return;
   }
   const db = parts[0]!.toLowerCase();
