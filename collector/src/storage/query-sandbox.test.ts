@@ -188,7 +188,7 @@ describe.each(STORES)('the query sandbox ($name)', ({ config: makeConfig }) => {
   });
 
   it('refuses functions that reach other tables, dictionaries or the server by name', async () => {
-    for (const sql of ["SELECT joinGet('system.users', 'name', 1)", "SELECT dictGet('d', 'a', 1)", "SELECT dictGetString('d', 'a', toUInt64(1))", "SELECT hasColumnInTable('system', 'users', 'name')", "SELECT getServerSetting('user_files_path')", "SELECT addressToSymbol(1)", 'SELECT sleepEachRow(3) FROM numbers(100)', "SELECT filesystemAvailable()", "SELECT __getScalar('x')"]) {
+    for (const sql of ["SELECT joinGet('system.users', 'name', 1)", "SELECT dictGet('d', 'a', 1)", "SELECT dictGetString('d', 'a', toUInt64(1))", "SELECT hasColumnInTable('system', 'users', 'name')", "SELECT getServerSetting('user_files_path')", "SELECT addressToSymbol(1)", 'SELECT sleepEachRow(3) FROM numbers(100)', "SELECT filesystemAvailable()", "SELECT __getScalar('x')", "SELECT aiGenerate('say hi')", "SELECT AIEmbed('x')", "SELECT aiClassify('x', ['a'])"]) {
       await refused(sql, 'CL_QUERY_NOT_ALLOWED');
     }
   });

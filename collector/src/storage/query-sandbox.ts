@@ -29,7 +29,7 @@ const NODE_TYPES = new Set([
 ]);
 
 /**
- * Scalar functions that reach outside the query: the file system (`file`, `catboostEvaluate`),
+ * Scalar functions that reach outside the query: the file system (`file`, `catboostEvaluate`), the network (`ai…`),
  * other tables by a name in a string (`joinGet`, `dictGet…`, `hasColumnInTable`), server
  * configuration and introspection, or that only stall a worker. Compared lower-cased, with their
  * aliases from `system.functions`; every table function name is added (a table function in an
@@ -41,7 +41,8 @@ const SCALAR_DENIED = [
   'addresstoline', 'addresstolinewithinlines', 'addresstosymbol', 'demangle', 'trace', 'sleep', 'sleepeachrow',
   'getclienthttpheader', 'getosinformation', 'getoskernelversion', 'input',
 ];
-const DENIED_PREFIXES = ['dict', '__'];
+/** `dict…` (dictionaries), `__…` (internal), `ai…` (aiGenerate, aiEmbed …: calls to an LLM provider over the network). */
+const DENIED_PREFIXES = ['dict', '__', 'ai'];
 /** Table functions whose name is also a harmless scalar function (`format('{} {}', a, b)`): refused only under FROM / JOIN. */
 const SCALAR_NAMESAKES = new Set(['format']);
 
