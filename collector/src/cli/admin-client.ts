@@ -18,7 +18,7 @@ import { migrate } from '../storage/migrations.js';
 export class CollectorUnreachable extends Error {}
 
 export interface AdminClient {
-  call<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T>;
+  call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>;
 }
 
 /** `key`: a site secret key to send instead of the admin token. */
@@ -26,7 +26,7 @@ export function httpAdminClient(config: Config, key?: string): AdminClient {
   const token = key ?? config.adminToken ?? readStoredToken(config.dataDir);
   let base: Promise<string> | undefined;
   return {
-    async call<T>(method: 'GET' | 'POST' | 'PATCH', route: string, body?: unknown): Promise<T> {
+    async call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', route: string, body?: unknown): Promise<T> {
       const url = await (base ??= collectorUrl(config));
       let res: Response;
       try {
@@ -89,5 +89,15 @@ export async function withDirectDb<T>(config: Config, fn: (db: Db) => Promise<T>
     return await fn(db);
   } finally {
     await db.close();
+  }
+}
+
+/** Through the running collector's API, or — when none answers — on the store opened directly. */
+export async function viaCollectorOrStore<T>(config: Config, remote: () => Promise<T>, local: (db: Db) => Promise<T>): Promise<T> {
+  try {
+    return await remote();
+  } catch (err) {
+    if (!(err instanceof CollectorUnreachable)) throw err;
+    return withDirectDb(config, local);
   }
 }

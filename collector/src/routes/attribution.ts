@@ -40,17 +40,17 @@ function scope(q: z.output<typeof CompareParams>) {
 const attributionRoutes: FastifyPluginAsync = async (app) => {
   app.get('/v1/attribution', async (req) => {
     const q = parseOrThrow(AttributionParams, req.query);
-    const siteId = await siteOfRequest(app, req, q.site);
+    const siteId = await siteOfRequest(app, req, q.site, 'report');
     return attribution(app.db, { siteId, model: q.model as (typeof ALL_MODELS)[number], ...scope(q) });
   });
   app.get('/v1/attribution/compare', async (req) => {
     const q = parseOrThrow(CompareParams, req.query);
-    const siteId = await siteOfRequest(app, req, q.site);
+    const siteId = await siteOfRequest(app, req, q.site, 'report');
     return compareModels(app.db, { siteId, ...scope(q) });
   });
   app.get('/v1/attribution/roi', async (req) => {
     const q = parseOrThrow(RoiParams, req.query);
-    const siteId = await siteOfRequest(app, req, q.site);
+    const siteId = await siteOfRequest(app, req, q.site, 'report');
     return roiReport(app.db, { siteId, model: q.model as (typeof ALL_MODELS)[number], ...scope(q), groupBy: q.groupBy });
   });
 };

@@ -21,11 +21,11 @@ export const ReportRange = z
 const reportsRoutes: FastifyPluginAsync = async (app) => {
   app.get('/v1/reports/overview', async (req) => {
     const q = parseOrThrow(ReportRange, req.query);
-    return overview(app.db, { siteId: await siteOfRequest(app, req, q.site), from: q.from, to: q.to });
+    return overview(app.db, { siteId: await siteOfRequest(app, req, q.site, 'report'), from: q.from, to: q.to });
   });
   app.get('/v1/reports/funnel', async (req) => {
     const q = parseOrThrow(ReportRange, req.query);
-    return funnel(app.db, { siteId: await siteOfRequest(app, req, q.site), from: q.from, to: q.to });
+    return funnel(app.db, { siteId: await siteOfRequest(app, req, q.site, 'report'), from: q.from, to: q.to });
   });
 };
 

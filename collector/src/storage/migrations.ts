@@ -3,6 +3,7 @@
  * `schema_migrations`. Every statement is safe to run twice (IF NOT EXISTS …), so a start that
  * died halfway simply applies the rest next time.
  */
+import { apiTokensMigrations } from './api-tokens.js';
 import { attributionViewsMigrations } from './attribution-views.js';
 import { costsMigrations } from './costs.js';
 import { deadLettersMigrations } from './dead-letters.js';
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ...costsMigrations,
   ...privacyRequestsMigrations,
   ...sessionsMigrations,
+  ...apiTokensMigrations,
 ].sort((a, b) => a.version - b.version);
 
 /** How long a migration lock may stand before a new start takes it over (its holder died). */
