@@ -11,35 +11,22 @@ import type { EventBatchAccepted } from '../../../sdk/src/protocol.js';
 import type { Config } from '../config.js';
 import { ClError } from '../errors.js';
 import { enrichBatch } from '../ingest/accept.js';
+import { corsHeaders, rememberSite, siteKeyOf } from '../ingest/cors.js';
 import { authorizeBatch } from '../ingest/guard.js';
 import { EventBatchSchema } from '../ingest/schema.js';
 import { parseOrThrow } from '../validation.js';
 import { visitorCookie } from './visitor-cookie.js';
 
-const siteKeyOf = (req: FastifyRequest) => {
-  const site = (req.body as { site?: unknown } | null | undefined)?.site;
-  return typeof site === 'string' ? site.slice(0, 128) : '';
-};
-
 const eventsRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
   // Browsers send text/plain to avoid a CORS preflight; parse it as JSON like application/json.
   app.addContentTypeParser('text/plain', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
 
-  // Sites embed the script on their own origin: reflect it so fetch() fallbacks can read the answer.
-  app.addHook('onRequest', async (req, reply) => {
-    const origin = req.headers.origin;
-    if (origin) {
-      reply.header('access-control-allow-origin', origin);
-      reply.header('access-control-allow-credentials', 'true');
-      reply.header('vary', 'Origin');
-    }
+  // The site's own origins may read the answer (with the visitor cookie); no other origin (ingest/cors.ts).
+  app.addHook('onSend', async (req, reply, payload) => {
+    await corsHeaders(app, req, reply, config);
+    return payload;
   });
-  app.options('/v1/events', async (_req, reply) => {
-    reply.header('access-control-allow-methods', 'POST, OPTIONS');
-    reply.header('access-control-allow-headers', 'content-type');
-    reply.header('access-control-max-age', '86400');
-    return reply.code(204).send();
-  });
+  app.options('/v1/events', async (_req, reply) => reply.code(204).send());
 
   const rateLimit =
     config.rateLimitPerMinute > 0
@@ -56,6 +43,7 @@ const eventsRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { confi
   app.post('/v1/events', { config: { rateLimit } }, async (req, reply) => {
     const batch = parseOrThrow(EventBatchSchema, req.body, 'CL_INVALID_EVENT');
     const site = await authorizeBatch(app, req, batch.site, config);
+    rememberSite(req, site);
     // Before enrichment, so that rows, touches and identities all name the visitor the cookie knows.
     const cookie = visitorCookie(req, site, batch.events);
     const { rows, dead } = enrichBatch({ ...batch, events: cookie.events }, req, site);
