@@ -12,6 +12,7 @@ import { ClError, Errors, isClError, type ErrorCode } from './errors.js';
 import path from 'node:path';
 import rateLimit from '@fastify/rate-limit';
 import auth from './plugins/auth.js';
+import bodyTimeout from './plugins/body-timeout.js';
 import clickhouse from './plugins/clickhouse.js';
 import metrics from './plugins/metrics.js';
 import sites, { DEMO_SITE } from './plugins/sites.js';
@@ -56,6 +57,13 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       ...(config.demo && process.stdout.isTTY ? { stream: prettyStream(process.stdout) } : {}),
     },
     bodyLimit: config.maxBodyBytes,
+    // Slow clients: headers and body within the request timeout (bodies are also cut, with a coded
+    // 408, by plugins/body-timeout.ts; Node's own check is the backstop, notably for slow headers),
+    // idle keep-alive connections and connections where nothing moves are closed.
+    requestTimeout: config.timeouts.requestMs + 1000,
+    keepAliveTimeout: config.timeouts.keepAliveMs,
+    connectionTimeout: config.timeouts.idleMs,
+    http: { headersTimeout: config.timeouts.requestMs, connectionsCheckingInterval: Math.min(5000, Math.max(250, config.timeouts.requestMs / 4)) },
     // X-Forwarded-* only from the configured proxies (a client cannot claim another IP).
     trustProxy: config.trustProxy.length ? [...config.trustProxy] : false,
     requestIdHeader: 'x-request-id',
@@ -82,6 +90,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   });
 
   trackRoutes(app);
+  await app.register(bodyTimeout, { timeoutMs: config.timeouts.requestMs });
   await app.register(metrics);
   await app.register(clickhouse, { config });
   await app.register(sites, { copyFile: path.join(config.dataDir, 'sites.json') });

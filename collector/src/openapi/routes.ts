@@ -43,7 +43,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     description: 'All or nothing: one invalid event rejects the batch. `202` once the batch is fsync\'d in the spool. Sent as `text/plain` by browsers (no CORS preflight).',
     tag: 'Ingestion', auth: 'public-key', body: EventBatchSchema, bodyTypes: ['text/plain', 'application/json'],
     success: { status: 202, description: '`{"accepted": n}`; `visitor_id` when the collector\'s own cookie knows this browser.' },
-    errors: ['CL_INVALID_JSON', 'CL_INVALID_EVENT', 'CL_UNKNOWN_SITE', 'CL_ORIGIN_NOT_ALLOWED', 'CL_FORBIDDEN', 'CL_BODY_TOO_LARGE', 'CL_UNSUPPORTED_MEDIA_TYPE', 'CL_RATE_LIMITED', 'CL_SPOOL_FULL', 'CL_STORAGE_UNAVAILABLE'],
+    errors: ['CL_INVALID_JSON', 'CL_INVALID_EVENT', 'CL_UNKNOWN_SITE', 'CL_ORIGIN_NOT_ALLOWED', 'CL_FORBIDDEN', 'CL_BODY_TOO_LARGE', 'CL_UNSUPPORTED_MEDIA_TYPE', 'CL_REQUEST_TIMEOUT', 'CL_RATE_LIMITED', 'CL_SITE_RATE_LIMITED', 'CL_SITE_SPOOL_FULL', 'CL_SPOOL_FULL', 'CL_STORAGE_UNAVAILABLE'],
     example: {
       body: {
         site: 'pk_demo', sent_at: 1764064800000, sdk: '0.1.0',
@@ -132,7 +132,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     success: { status: 200, description: 'The backup manifest.' }, errors: ['CL_INVALID_REQUEST', 'CL_UNAUTHORIZED'], example: { body: { dir: '/var/backups/closeloop/2026-11-25' } },
   },
   'GET /healthz': { summary: 'Liveness: the process answers', tag: 'Operations', auth: 'none', success: { status: 200, description: '`{"status": "ok"}`' } },
-  'GET /readyz': { summary: 'Readiness: events can be acknowledged (spool has room); storage state, spool depth, insert lag', tag: 'Operations', auth: 'none', success: { status: 200, description: 'Ready; `503` when the spool is full.' } },
+  'GET /readyz': { summary: 'Readiness: events can be acknowledged (the spool has room for some site); storage state, spool depth, insert lag', tag: 'Operations', auth: 'none', success: { status: 200, description: 'Ready; `503` when the spool is full.' } },
   'GET /metrics': { summary: 'Prometheus metrics', tag: 'Operations', auth: 'none', success: { status: 200, description: 'Prometheus text format.', type: 'text/plain' } },
   'GET /openapi.json': { summary: 'This document', tag: 'Operations', auth: 'none', success: { status: 200, description: 'OpenAPI 3.1' } },
   'GET /docs': { summary: 'Interactive API reference', tag: 'Operations', auth: 'none', success: { status: 200, description: 'HTML', type: 'text/html' } },
