@@ -2,7 +2,7 @@
  * `POST /v1/events`: the SDK's batches. Validate the whole batch (all or nothing), check the
  * site, key and Origin (ingest/guard.ts), enrich every event into a row (ingest/accept.ts), and
  * answer 202 once the rows are durable in the spool (fsync'd on disk); the spool writer moves
- * them into ClickHouse (plugins/spool.ts). Rate-limited per client IP and site key. Served
+ * them into ClickHouse (plugins/spool.ts). Rate-limited per client IP and site key, and per site (ingest/site-rate.ts); each site has its share of the spool. Served
  * first-party, the answer also keeps the visitor id in an HttpOnly cookie, and a batch whose new
  * visitor id differs from the id that cookie holds is stored under the cookie's id (visitor-cookie.ts).
  */
@@ -13,6 +13,7 @@ import { ClError } from '../errors.js';
 import { enrichBatch } from '../ingest/accept.js';
 import { corsHeaders, rememberSite, siteKeyOf } from '../ingest/cors.js';
 import { authorizeBatch } from '../ingest/guard.js';
+import { SiteRate } from '../ingest/site-rate.js';
 import { EventBatchSchema } from '../ingest/schema.js';
 import { parseOrThrow } from '../validation.js';
 import { visitorCookie } from './visitor-cookie.js';
@@ -40,10 +41,12 @@ const eventsRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { confi
         }
       : false;
 
+  const siteRate = new SiteRate(config.siteRateLimitPerMinute);
   app.post('/v1/events', { config: { rateLimit } }, async (req, reply) => {
     const batch = parseOrThrow(EventBatchSchema, req.body, 'CL_INVALID_EVENT');
     const site = await authorizeBatch(app, req, batch.site, config);
     rememberSite(req, site);
+    siteRate.take(site.site_id);
     // Before enrichment, so that rows, touches and identities all name the visitor the cookie knows.
     const cookie = visitorCookie(req, site, batch.events);
     const { rows, dead } = enrichBatch({ ...batch, events: cookie.events }, req, site);

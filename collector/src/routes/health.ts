@@ -1,7 +1,9 @@
 /**
  * `GET /healthz` (the process answers) and `GET /readyz`: ready (200) while the collector can
- * acknowledge events — the spool has room — with ClickHouse's state, the spool depth, the insert
- * lag and the last insert error in the body. 503 when the spool is full.
+ * acknowledge events of some site — the spool as a whole has room — with ClickHouse's state, the
+ * spool depth, the insert lag and the last insert error in the body. 503 only when the whole spool
+ * is full: one site at its share (CL_SITE_SPOOL_FULL) leaves the instance ready, so a load balancer
+ * does not drop it for everyone because of one flooding site.
  */
 import type { FastifyPluginAsync } from 'fastify';
 
