@@ -4,6 +4,7 @@
  */
 import { logIp } from './ip.js';
 import { prettyStream } from './log-format.js';
+import { redactedErr, redactUrl } from './log-redact.js';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { ErrorBody } from '../../sdk/src/protocol.js';
@@ -35,6 +36,8 @@ import staticRoutes from './routes/static.js';
 export interface BuildOptions {
   /** Pino logger options, or false for none (tests). Default: level from config. */
   logger?: boolean | { level: string };
+  /** Where the configured logger writes (default stdout): tests read what the collector logs. */
+  logStream?: { write(line: string): void };
 }
 
 /** Fastify's own error codes that mean the caller sent something wrong. */
@@ -53,8 +56,12 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     logger: opts.logger ?? {
       level: config.logLevel,
       // Client addresses only as configured (truncated by default), never in full unless asked.
-      serializers: { req: (req: FastifyRequest) => ({ method: req.method, url: req.url, host: req.host, remoteAddress: logIp(req.ip, config.logIp) }) },
-      ...(config.demo && process.stdout.isTTY ? { stream: prettyStream(process.stdout) } : {}),
+      // No bodies; query values and email addresses redacted (log-redact.ts): logs are out of reach of an erasure.
+      serializers: {
+        req: (req: FastifyRequest) => ({ method: req.method, url: redactUrl(req.url), host: req.host, remoteAddress: logIp(req.ip, config.logIp) }),
+        err: redactedErr,
+      },
+      ...(opts.logStream ? { stream: opts.logStream } : config.demo && process.stdout.isTTY ? { stream: prettyStream(process.stdout) } : {}),
     },
     bodyLimit: config.maxBodyBytes,
     // Slow clients: headers and body within the request timeout (bodies are also cut, with a coded

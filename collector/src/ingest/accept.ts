@@ -12,9 +12,10 @@ import type { EventRow } from '../storage/events.js';
 import type { Site } from '../storage/sites.js';
 import type { ValidEventBatch } from './schema.js';
 import { clockOffset, toEventRow, type BatchContext } from './to-row.js';
+import type { CapturedFields } from './url-scrub.js';
 import { parseUserAgent } from './user-agent.js';
 
-export function enrichBatch(batch: ValidEventBatch, req: FastifyRequest, site: Site): { rows: EventRow[]; dead: DeadLetterRow[] } {
+export function enrichBatch(batch: ValidEventBatch, req: FastifyRequest, site: Site, fields: CapturedFields): { rows: EventRow[]; dead: DeadLetterRow[] } {
   const receivedAt = Date.now();
   const ctx: BatchContext = {
     siteId: site.site_id,
@@ -24,6 +25,7 @@ export function enrichBatch(batch: ValidEventBatch, req: FastifyRequest, site: S
     clockOffset: clockOffset(receivedAt, batch.sent_at),
     userAgent: parseUserAgent(req.headers['user-agent'] ?? ''),
     sdkVersion: batch.sdk ?? '',
+    formFields: fields.learn(site.site_id, batch.events),
   };
   const rows: EventRow[] = [];
   const dead: DeadLetterRow[] = [];

@@ -20,6 +20,12 @@ export interface SpoolApi {
   /** Resolves true once everything spooled so far is in ClickHouse (false on timeout). */
   drained(timeoutMs?: number): Promise<boolean>;
   stats(): { pendingBytes: number; pendingRows: number; lagSeconds: number; full: boolean; lastError: string | undefined };
+  /**
+   * For an erasure: make every row spooled so far reach ClickHouse and return a function that
+   * deletes the spool files that held them (call it once the rows are deleted from ClickHouse).
+   * False when they did not reach ClickHouse within `timeoutMs`.
+   */
+  settleForErasure(timeoutMs: number): Promise<false | (() => Promise<number>)>;
   /** Pending bytes of one site. */
   siteBytes(siteId: string): number;
 }
@@ -56,7 +62,8 @@ export default fp<{ config: Config }>(
       },
       onDeadLetter: (r, reason) => {
         m.deadLetters.inc({ stage: 'insert' }, r.rows);
-        app.log.error({ reason, rows: r.rows }, 'spool: ClickHouse refused rows as data; kept in dead_letters');
+        // Not the reason itself: ClickHouse quotes the refused data in it (it is kept in dead_letters).
+        app.log.error({ clickhouseCode: /Code: (\d+)/.exec(reason)?.[1] ?? '', rows: r.rows }, 'spool: ClickHouse refused rows as data; kept in dead_letters');
       },
     });
     const stats = () => ({
@@ -70,6 +77,11 @@ export default fp<{ config: Config }>(
     app.decorate('spool', {
       append: (table, rows) => (rows.length ? spool.append(table, Buffer.from(jsonLines(rows)), ownerOfRows(rows)) : Promise.resolve()),
       siteBytes: (siteId) => spool.bytesOf(siteId),
+      settleForErasure: async (timeoutMs) => {
+        const sealed = await spool.seal();
+        if (!(await spool.drainedBelow(sealed, timeoutMs))) return false;
+        return () => spool.dropConfirmedBelow(sealed);
+      },
       drained: (timeoutMs) => drainer.idle(timeoutMs),
       stats,
     } satisfies SpoolApi);

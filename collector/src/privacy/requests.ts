@@ -3,7 +3,12 @@
  * deletion from every table that holds it — events (and the rows the materialized views made from
  * them: identities, stages, sessions), deals, dead letters — with the request itself recorded in
  * `privacy_requests` (subject hashed). Events still in the spool are written to ClickHouse first,
- * so an erasure cannot miss them.
+ * so an erasure cannot miss them; after the deletion, the spool files that held them (already
+ * written to ClickHouse, kept until their segment rotates) are deleted too, so no copy stays on disk.
+ *
+ * Why drain-then-delete rather than rewriting spool files: a pending record's place in its file is
+ * its checkpoint and its deduplication token; rewriting files under the writer risks losing or
+ * doubling other sites' acknowledged events. Draining first reaches the same end with neither risk.
  */
 import type { FastifyInstance } from 'fastify';
 import { ClError } from '../errors.js';
@@ -74,7 +79,10 @@ export async function exportSubject(app: FastifyInstance, siteId: string, who: W
 }
 
 export async function eraseSubject(app: FastifyInstance, siteId: string, who: Who) {
-  await settled(app);
+  const dropSpoolCopies = await app.spool.settleForErasure(30_000);
+  if (!dropSpoolCopies) {
+    throw new ClError('CL_STORAGE_UNAVAILABLE', 'Events are still waiting to be written to ClickHouse; retry the request later.', { headers: { 'retry-after': '30' } });
+  }
   const db = app.db;
   const s = await resolveSubject(db, siteId, who);
   const p = scope(siteId, s);
@@ -85,6 +93,7 @@ export async function eraseSubject(app: FastifyInstance, siteId: string, who: Wh
     // Lightweight DELETE: rows vanish from every query at once; parts are rewritten in the background.
     if (deleted[table]) await db.command(`DELETE FROM ${db.database}.${table} WHERE ${where}`, p);
   }
-  await recordPrivacyRequest(db, siteId, 'erase', s.key, { deleted, visitors: s.visitorIds.length, persons: s.personIds.length });
-  return { site: siteId, erased: { visitors: s.visitorIds.length, persons: s.personIds.length }, deleted };
+  const spoolFiles = await dropSpoolCopies();
+  await recordPrivacyRequest(db, siteId, 'erase', s.key, { deleted, spool_files: spoolFiles, visitors: s.visitorIds.length, persons: s.personIds.length });
+  return { site: siteId, erased: { visitors: s.visitorIds.length, persons: s.personIds.length }, deleted, spool_files: spoolFiles };
 }

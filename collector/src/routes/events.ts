@@ -14,6 +14,7 @@ import { enrichBatch } from '../ingest/accept.js';
 import { corsHeaders, rememberSite, siteKeyOf } from '../ingest/cors.js';
 import { authorizeBatch } from '../ingest/guard.js';
 import { SiteRate } from '../ingest/site-rate.js';
+import { CapturedFields } from '../ingest/url-scrub.js';
 import { EventBatchSchema } from '../ingest/schema.js';
 import { parseOrThrow } from '../validation.js';
 import { visitorCookie } from './visitor-cookie.js';
@@ -42,6 +43,7 @@ const eventsRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { confi
       : false;
 
   const siteRate = new SiteRate(config.siteRateLimitPerMinute);
+  const capturedFields = new CapturedFields();
   app.post('/v1/events', { config: { rateLimit } }, async (req, reply) => {
     const batch = parseOrThrow(EventBatchSchema, req.body, 'CL_INVALID_EVENT');
     const site = await authorizeBatch(app, req, batch.site, config);
@@ -49,7 +51,7 @@ const eventsRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { confi
     siteRate.take(site.site_id);
     // Before enrichment, so that rows, touches and identities all name the visitor the cookie knows.
     const cookie = visitorCookie(req, site, batch.events);
-    const { rows, dead } = enrichBatch({ ...batch, events: cookie.events }, req, site);
+    const { rows, dead } = enrichBatch({ ...batch, events: cookie.events }, req, site, capturedFields);
     await Promise.all([app.spool.append('events', rows), app.spool.append('dead_letters', dead)]);
     app.metrics.eventsAccepted.inc({ site: site.site_id }, batch.events.length);
     const body: EventBatchAccepted = { accepted: batch.events.length };

@@ -147,6 +147,47 @@ export class Spool {
     await this.writeCheckpoint({ ...this.checkpoint, inflight: { seq: first.seq, start: first.start, end: last.end } });
   }
 
+  /**
+   * Close the active segment and start a new one: every record appended so far lives in a segment
+   * below the returned number. Erasure uses it to know which files held data before its request.
+   */
+  async seal(): Promise<number> {
+    while (this.flushing) await this.flushing; // a flush owns the file: wait for it (and any it kicks off)
+    this.flushing = this.rotate().finally(() => {
+      this.flushing = undefined;
+      this.kick();
+    });
+    await this.flushing;
+    return this.activeSeq;
+  }
+
+  /** True once no record of a segment below `seq` is pending (false after `timeoutMs`). */
+  async drainedBelow(seq: number, timeoutMs: number): Promise<boolean> {
+    const until = Date.now() + timeoutMs;
+    while ((this.pending[0]?.seq ?? Infinity) < seq) {
+      if (Date.now() > until) return false;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return true;
+  }
+
+  /**
+   * Delete the segment files below `seq` whose records ClickHouse has all confirmed (the writer
+   * deletes them too, but only when a later batch is confirmed). Their rows are in ClickHouse;
+   * nothing of them is needed for a replay.
+   */
+  async dropConfirmedBelow(seq: number): Promise<number> {
+    const keepFrom = Math.min(seq, this.pending[0]?.seq ?? Infinity, this.activeSeq);
+    let dropped = 0;
+    for (const s of listSegments(this.opts.dir)) {
+      if (s >= keepFrom) break;
+      unlinkSync(path.join(this.opts.dir, segmentName(s)));
+      dropped++;
+    }
+    if (dropped) await syncDir(this.opts.dir);
+    return dropped;
+  }
+
   /** Finish pending appends, close the file. Pending records stay on disk for the next start. */
   async close(): Promise<void> {
     this.closed = true;
