@@ -5,8 +5,8 @@
  * one is documented.
  *
  * These routes need no credentials, so each answer is built once (on first request) and then
- * served from memory with an ETag: a flood of them costs no more than serving static bytes, and
- * never slows down event ingestion. The document names its server relatively (`/`), so the answer
+ * served from memory with an ETag, and each client IP may ask DOCS_RATE_PER_MINUTE times a minute
+ * (then a cheap 429): a flood of them never slows down event ingestion. The document names its server relatively (`/`), so the answer
  * does not depend on the request's Host header (nothing a client sends can vary what is cached).
  */
 import { createHash } from 'node:crypto';
@@ -14,6 +14,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import { readFile } from 'node:fs/promises';
 import { openApiDocument } from '../openapi/document.js';
 import { DOCS_CSS, docsPage } from '../openapi/docs-page.js';
+import { ClError } from '../errors.js';
 import { DOCS_CLIENT } from '../paths.js';
 
 export interface RegisteredRoute {
@@ -71,7 +72,20 @@ function send(req: FastifyRequest, reply: FastifyReply, c: Cached): FastifyReply
   return reply.type(c.type).send(c.body);
 }
 
+/** Requests per minute per client IP for each of these routes (people read docs; nobody needs more). */
+export const DOCS_RATE_PER_MINUTE = 120;
+
 const openApiRoutes: FastifyPluginAsync = async (app) => {
+  const limited = {
+    config: {
+      rateLimit: {
+        max: DOCS_RATE_PER_MINUTE,
+        timeWindow: 60_000,
+        errorResponseBuilder: (_req: FastifyRequest, ctx: { ttl: number }) =>
+          new ClError('CL_RATE_LIMITED', undefined, { headers: { 'retry-after': String(Math.max(1, Math.ceil(ctx.ttl / 1000))) } }),
+      },
+    },
+  };
   const doc = once(() => openApiDocument('/'));
   const json = once(() => cached(JSON.stringify(doc()), 'application/json; charset=utf-8'));
   const page = once(() => cached(docsPage(doc()), 'text/html; charset=utf-8'));
@@ -80,12 +94,12 @@ const openApiRoutes: FastifyPluginAsync = async (app) => {
     if (req.url.startsWith('/docs')) reply.header('content-security-policy', DOCS_CSP).header('x-frame-options', 'DENY').header('referrer-policy', 'no-referrer');
     return payload;
   });
-  app.get('/openapi.json', async (req, reply) => send(req, reply, json()));
-  app.get('/docs', async (req, reply) => send(req, reply, page()));
-  app.get('/docs/docs.css', async (req, reply) => send(req, reply, css()));
+  app.get('/openapi.json', limited, async (req, reply) => send(req, reply, json()));
+  app.get('/docs', limited, async (req, reply) => send(req, reply, page()));
+  app.get('/docs/docs.css', limited, async (req, reply) => send(req, reply, css()));
   // Read from dist once; until the build exists, a short 503 (read again on the next request).
   let client: Cached | undefined;
-  app.get('/docs/try.js', async (req, reply) => {
+  app.get('/docs/try.js', limited, async (req, reply) => {
     if (!client) {
       const code = await readFile(DOCS_CLIENT).catch(() => undefined);
       if (!code) return reply.code(503).type('text/plain').send('// not built: run `npm run build`\n');
