@@ -14,6 +14,7 @@ import path from 'node:path';
 import rateLimit from '@fastify/rate-limit';
 import auth from './plugins/auth.js';
 import bodyTimeout from './plugins/body-timeout.js';
+import credentialGate from './plugins/credential-gate.js';
 import clickhouse from './plugins/clickhouse.js';
 import metrics from './plugins/metrics.js';
 import sites, { DEMO_SITE } from './plugins/sites.js';
@@ -98,6 +99,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   trackRoutes(app);
   await app.register(bodyTimeout, { timeoutMs: config.timeouts.requestMs });
+  await app.register(credentialGate);
   await app.register(metrics);
   await app.register(clickhouse, { config });
   await app.register(sites, { copyFile: path.join(config.dataDir, 'sites.json') });

@@ -1,7 +1,8 @@
 /**
  * Slow clients over a real socket: a body trickling in at one byte a second, headers trickling in,
  * and an idle keep-alive connection are all disconnected within their configured timeouts (checked
- * as "closed before 3× the timeout", never as a measured duration).
+ * as "closed before 3× the timeout", never as a measured duration). And anonymous server API calls
+ * are answered before their body is read (plugins/credential-gate.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import net from 'node:net';
@@ -63,5 +64,15 @@ describe('timeouts', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 200 /);
     expect(closed).toBe(true);
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+  });
+});
+
+describe('credential gate', () => {
+  it('refuses a server API call without credentials before reading its body', async () => {
+    // Headers announce 1 MB, no body byte follows: the answer must not wait for it.
+    const head = 'POST /v1/query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n';
+    const { answer } = await slowClient(head, '', TIMEOUT_S * 1000 - 500);
+    expect(answer).toMatch(/^HTTP\/1\.1 401 /);
+    expect(answer).toContain('"code":"CL_UNAUTHORIZED"');
   });
 });
