@@ -72,3 +72,8 @@ export class ClError extends Error {
 export function isClError(e: unknown): e is ClError {
   return e instanceof ClError;
 }
+
+/** The answer of @fastify/rate-limit's `errorResponseBuilder`: CL_RATE_LIMITED with Retry-After. */
+export function rateLimitedError(_req: unknown, ctx: { ttl: number }): ClError {
+  return new ClError('CL_RATE_LIMITED', undefined, { headers: { 'retry-after': String(Math.max(1, Math.ceil(ctx.ttl / 1000))) } });
+}

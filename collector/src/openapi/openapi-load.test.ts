@@ -4,7 +4,7 @@
  * ≈ 250 a second, of which the per-IP limit answers most with a short 429 — the document used to
  * cost ~30 ms of CPU each, which made this load take seconds per event) stays within 2× of its
  * latency with no such load — p99 against p99, measured in this
- * run, idle and loaded phases interleaved over several rounds and pooled (500 posts each), so one
+ * run, idle and loaded phases interleaved over several rounds and pooled (240 posts each), so one
  * disturbed moment on a shared machine does not decide. The flood runs in its own process, so
  * only the collector's side of it competes with the events.
  */
@@ -13,8 +13,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROME_UA, batch, pageview, testApp, testConfig } from '../test-support.js';
 
-const ROUNDS = 5;
-const SAMPLES = 100;
+const ROUNDS = 4;
+const SAMPLES = 60;
 const CONCURRENCY = 50;
 /** Each client's pause between an answer and its next request: 50 clients ≈ 250 requests a second. */
 const PAUSE_MS = 200;
@@ -95,7 +95,7 @@ const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.ceil(0.99 * xs.
 
 describe('/openapi.json under load', () => {
   it(`${CONCURRENCY} concurrent /openapi.json clients leave the event p99 within 2× of idle`, async () => {
-    await eventLatencies(); // warm up (JIT, the spool's first segment, the document's one build)
+    for (let i = 0; i < 20; i++) await fetch(`${base}/v1/events`, { method: 'POST', body: JSON.stringify(batch([pageview()])) }); // warm up (JIT, the spool's first segment)
     const idle: number[] = [];
     const loaded: number[] = [];
     let documents = 0;

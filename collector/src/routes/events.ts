@@ -2,14 +2,16 @@
  * `POST /v1/events`: the SDK's batches. Validate the whole batch (all or nothing), check the
  * site, key and Origin (ingest/guard.ts), enrich every event into a row (ingest/accept.ts), and
  * answer 202 once the rows are durable in the spool (fsync'd on disk); the spool writer moves
- * them into ClickHouse (plugins/spool.ts). Rate-limited per client IP and site key, and per site (ingest/site-rate.ts); each site has its share of the spool. Served
- * first-party, the answer also keeps the visitor id in an HttpOnly cookie, and a batch whose new
- * visitor id differs from the id that cookie holds is stored under the cookie's id (visitor-cookie.ts).
+ * them into ClickHouse (plugins/spool.ts). Rate-limited per client IP and site key, and per site
+ * (ingest/site-rate.ts); each site has its share of the spool (spool/spool.ts). CORS answers
+ * only the site's own origins (ingest/cors.ts). Served first-party, the answer also keeps the
+ * visitor id in an HttpOnly cookie, and a batch whose new visitor id differs from the id that
+ * cookie holds is stored under the cookie's id (visitor-cookie.ts).
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { EventBatchAccepted } from '../../../sdk/src/protocol.js';
 import type { Config } from '../config.js';
-import { ClError } from '../errors.js';
+import { rateLimitedError } from '../errors.js';
 import { enrichBatch } from '../ingest/accept.js';
 import { corsHeaders, rememberSite, siteKeyOf } from '../ingest/cors.js';
 import { authorizeBatch } from '../ingest/guard.js';
@@ -37,8 +39,7 @@ const eventsRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { confi
           timeWindow: 60_000,
           hook: 'preHandler' as const,
           keyGenerator: (req: FastifyRequest) => `${req.ip}|${siteKeyOf(req)}`,
-          errorResponseBuilder: (_req: FastifyRequest, ctx: { ttl: number }) =>
-            new ClError('CL_RATE_LIMITED', undefined, { headers: { 'retry-after': String(Math.max(1, Math.ceil(ctx.ttl / 1000))) } }),
+          errorResponseBuilder: rateLimitedError,
         }
       : false;
 

@@ -14,7 +14,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import { readFile } from 'node:fs/promises';
 import { openApiDocument } from '../openapi/document.js';
 import { DOCS_CSS, docsPage } from '../openapi/docs-page.js';
-import { ClError } from '../errors.js';
+import { rateLimitedError } from '../errors.js';
 import { DOCS_CLIENT } from '../paths.js';
 
 export interface RegisteredRoute {
@@ -81,8 +81,7 @@ const openApiRoutes: FastifyPluginAsync = async (app) => {
       rateLimit: {
         max: DOCS_RATE_PER_MINUTE,
         timeWindow: 60_000,
-        errorResponseBuilder: (_req: FastifyRequest, ctx: { ttl: number }) =>
-          new ClError('CL_RATE_LIMITED', undefined, { headers: { 'retry-after': String(Math.max(1, Math.ceil(ctx.ttl / 1000))) } }),
+        errorResponseBuilder: rateLimitedError,
       },
     },
   };
