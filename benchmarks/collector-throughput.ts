@@ -146,6 +146,8 @@ export async function collectorThroughput(o: BenchOptions): Promise<Section> {
       env: {
         ...process.env, PORT: String(cport), HOST: '127.0.0.1', CLOSELOOP_DATA_DIR: dataDir, CLOSELOOP_ADMIN_TOKEN: TOKEN,
         CLOSELOOP_LOG_LEVEL: 'warn', CLOSELOOP_RATE_LIMIT: '0', CLOSELOOP_DEMO: 'true', CLOSELOOP_DEMO_DATA: 'false',
+        // One site takes all the load here: no per-site request budget, the whole spool is its share.
+        CLOSELOOP_SITE_RATE_LIMIT: '0', CLOSELOOP_SPOOL_SITE_SHARE: '100',
       },
     });
     const collector: Target = { name: 'collector', url: `http://127.0.0.1:${cport}`, pid: collectorProc.pid! };

@@ -4,6 +4,7 @@
  */
 import { logIp } from './ip.js';
 import { prettyStream } from './log-format.js';
+import { redactedErr, redactUrl } from './log-redact.js';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { ErrorBody } from '../../sdk/src/protocol.js';
@@ -13,6 +14,8 @@ import path from 'node:path';
 import rateLimit from '@fastify/rate-limit';
 import auth from './plugins/auth.js';
 import tokens from './plugins/tokens.js';
+import bodyTimeout from './plugins/body-timeout.js';
+import credentialGate from './plugins/credential-gate.js';
 import clickhouse from './plugins/clickhouse.js';
 import metrics from './plugins/metrics.js';
 import sites, { DEMO_SITE } from './plugins/sites.js';
@@ -36,6 +39,8 @@ import staticRoutes from './routes/static.js';
 export interface BuildOptions {
   /** Pino logger options, or false for none (tests). Default: level from config. */
   logger?: boolean | { level: string };
+  /** Where the configured logger writes (default stdout): tests read what the collector logs. */
+  logStream?: { write(line: string): void };
 }
 
 /** Fastify's own error codes that mean the caller sent something wrong. */
@@ -54,10 +59,21 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     logger: opts.logger ?? {
       level: config.logLevel,
       // Client addresses only as configured (truncated by default), never in full unless asked.
-      serializers: { req: (req: FastifyRequest) => ({ method: req.method, url: req.url, host: req.host, remoteAddress: logIp(req.ip, config.logIp) }) },
-      ...(config.demo && process.stdout.isTTY ? { stream: prettyStream(process.stdout) } : {}),
+      // No bodies; query values and email addresses redacted (log-redact.ts): logs are out of reach of an erasure.
+      serializers: {
+        req: (req: FastifyRequest) => ({ method: req.method, url: redactUrl(req.url), host: req.host, remoteAddress: logIp(req.ip, config.logIp) }),
+        err: redactedErr,
+      },
+      ...(opts.logStream ? { stream: opts.logStream } : config.demo && process.stdout.isTTY ? { stream: prettyStream(process.stdout) } : {}),
     },
     bodyLimit: config.maxBodyBytes,
+    // Slow clients: headers and body within the request timeout (bodies are also cut, with a coded
+    // 408, by plugins/body-timeout.ts; Node's own check is the backstop, notably for slow headers),
+    // idle keep-alive connections and connections where nothing moves are closed.
+    requestTimeout: config.timeouts.requestMs + 1000,
+    keepAliveTimeout: config.timeouts.keepAliveMs,
+    connectionTimeout: config.timeouts.idleMs,
+    http: { headersTimeout: config.timeouts.requestMs, connectionsCheckingInterval: Math.min(5000, Math.max(250, config.timeouts.requestMs / 4)) },
     // X-Forwarded-* only from the configured proxies (a client cannot claim another IP).
     trustProxy: config.trustProxy.length ? [...config.trustProxy] : false,
     requestIdHeader: 'x-request-id',
@@ -84,6 +100,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   });
 
   trackRoutes(app);
+  await app.register(bodyTimeout, { timeoutMs: config.timeouts.requestMs });
+  await app.register(credentialGate);
   await app.register(metrics);
   await app.register(clickhouse, { config });
   await app.register(sites, { copyFile: path.join(config.dataDir, 'sites.json') });

@@ -28,9 +28,14 @@ export const CONFIG_REFERENCE = [
   ['CLOSELOOP_INSERT_MAX_ROWS', '10000', 'Most rows in one ClickHouse insert from the spool.'],
   ['CLOSELOOP_INSERT_INTERVAL_MS', '200', 'How long the spool writer lets rows gather (when fewer than `CLOSELOOP_INSERT_MAX_ROWS` are waiting) before an insert.'],
   ['CLOSELOOP_SPOOL_MAX_BYTES', '134217728', 'Most bytes of accepted events not yet in ClickHouse (spooled on disk, also held in memory). Beyond it `POST /v1/events` answers `503 CL_SPOOL_FULL` with `Retry-After`.'],
+  ['CLOSELOOP_SPOOL_SITE_SHARE', '50', "Percent of `CLOSELOOP_SPOOL_MAX_BYTES` one site may hold (never less than two of the largest bodies). A site over its share gets `503 CL_SITE_SPOOL_FULL` with `Retry-After` while the others are still acknowledged; `100` turns the share off (an installation with one site may as well)."],
   ['CLOSELOOP_SPOOL_SEGMENT_BYTES', '16777216', 'Size at which a spool segment file is closed and a new one started.'],
   ['CLOSELOOP_SHUTDOWN_GRACE_S', '10', 'On SIGTERM/SIGINT: how long to keep writing the spool to ClickHouse before exiting (what is left is replayed at the next start).'],
   ['CLOSELOOP_RATE_LIMIT', '1200', 'Event requests per minute per client IP and site key; more get `429 CL_RATE_LIMITED`. `0` turns the limit off.'],
+  ['CLOSELOOP_SITE_RATE_LIMIT', '60000', 'Event requests per minute per site, from all clients together; more get `429 CL_SITE_RATE_LIMITED`. `0` turns the limit off.'],
+  ['CLOSELOOP_REQUEST_TIMEOUT_S', '30', 'A request\'s headers and body must arrive within this; a body still arriving then is cut with `408 CL_REQUEST_TIMEOUT` and the connection closed (slow-body attacks).'],
+  ['CLOSELOOP_KEEP_ALIVE_TIMEOUT_S', '72', 'How long an idle keep-alive connection stays open between requests (keep it above your load balancer\'s idle timeout).'],
+  ['CLOSELOOP_IDLE_TIMEOUT_S', '600', 'A connection on which nothing moves (no bytes either way, also while an answer is computed) for this long is closed. Raise it above your slowest `closeloop backup`; `0` turns it off.'],
   ['CLOSELOOP_ORIGIN_CHECK', 'true', "Refuse event posts whose `Origin` is not one of the site's domains (or their subdomains). Demo mode also allows `localhost` and `127.0.0.1` for every site."],
   ['CLOSELOOP_TRUST_PROXY', '(none)', 'Addresses of your reverse proxies (comma-separated IPs or CIDRs, e.g. `127.0.0.1` or `10.0.0.0/8`). Only requests from these have their `X-Forwarded-For` / `X-Forwarded-Proto` / `X-Forwarded-Host` believed (client IP for rate limits and logs, https for the cookie). Unset: every request is taken as it arrives.'],
   ['CLOSELOOP_QUERY_TIMEOUT_S', '30', '`/v1/query`: longest a query may run.'],
@@ -58,9 +63,14 @@ const EnvSchema = z.object({
   CLOSELOOP_INSERT_MAX_ROWS: intIn(1, 1_000_000).default(10_000),
   CLOSELOOP_INSERT_INTERVAL_MS: intIn(0, 60_000).default(200),
   CLOSELOOP_SPOOL_MAX_BYTES: intIn(64 * 1024, 64 * 1024 ** 3).default(128 * 1024 ** 2),
+  CLOSELOOP_SPOOL_SITE_SHARE: intIn(1, 100).default(50),
   CLOSELOOP_SPOOL_SEGMENT_BYTES: intIn(4096, 1024 ** 3).default(16 * 1024 ** 2),
   CLOSELOOP_SHUTDOWN_GRACE_S: intIn(0, 3600).default(10),
   CLOSELOOP_RATE_LIMIT: intIn(0, 10_000_000).default(1200),
+  CLOSELOOP_SITE_RATE_LIMIT: intIn(0, 100_000_000).default(60_000),
+  CLOSELOOP_REQUEST_TIMEOUT_S: intIn(1, 3600).default(30),
+  CLOSELOOP_KEEP_ALIVE_TIMEOUT_S: intIn(1, 3600).default(72),
+  CLOSELOOP_IDLE_TIMEOUT_S: intIn(0, 86_400).default(600),
   CLOSELOOP_ORIGIN_CHECK: bool.default(true),
   CLOSELOOP_TRUST_PROXY: z
     .string()
@@ -95,10 +105,20 @@ export interface Config {
   readonly collectorUrl: string;
   readonly maxBodyBytes: number;
   readonly insert: { readonly maxRows: number; readonly intervalMs: number };
-  readonly spool: { readonly dir: string; readonly maxBytes: number; readonly segmentBytes: number };
+  readonly spool: {
+    readonly dir: string;
+    readonly maxBytes: number;
+    /** Most pending bytes of one site (its share of maxBytes, at least two of the largest bodies). */
+    readonly siteMaxBytes: number;
+    readonly segmentBytes: number;
+  };
   readonly shutdownGraceMs: number;
   /** Event requests per minute per IP and site key; 0 = unlimited. */
   readonly rateLimitPerMinute: number;
+  /** Event requests per minute per site (all clients together); 0 = unlimited. */
+  readonly siteRateLimitPerMinute: number;
+  /** Whole request (headers and body), idle keep-alive connection, idle connection; ms, 0 = off. */
+  readonly timeouts: { readonly requestMs: number; readonly keepAliveMs: number; readonly idleMs: number };
   readonly originCheck: boolean;
   readonly query: { readonly timeoutSeconds: number; readonly maxRows: number };
   readonly logLevel: string;
@@ -139,10 +159,13 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     spool: {
       dir: path.join(path.resolve(cwd, e.CLOSELOOP_DATA_DIR), 'spool'),
       maxBytes: e.CLOSELOOP_SPOOL_MAX_BYTES,
+      siteMaxBytes: Math.min(e.CLOSELOOP_SPOOL_MAX_BYTES, Math.max(Math.floor((e.CLOSELOOP_SPOOL_MAX_BYTES * e.CLOSELOOP_SPOOL_SITE_SHARE) / 100), 2 * e.CLOSELOOP_MAX_BODY_BYTES)),
       segmentBytes: e.CLOSELOOP_SPOOL_SEGMENT_BYTES,
     },
     shutdownGraceMs: e.CLOSELOOP_SHUTDOWN_GRACE_S * 1000,
     rateLimitPerMinute: e.CLOSELOOP_RATE_LIMIT,
+    siteRateLimitPerMinute: e.CLOSELOOP_SITE_RATE_LIMIT,
+    timeouts: { requestMs: e.CLOSELOOP_REQUEST_TIMEOUT_S * 1000, keepAliveMs: e.CLOSELOOP_KEEP_ALIVE_TIMEOUT_S * 1000, idleMs: e.CLOSELOOP_IDLE_TIMEOUT_S * 1000 },
     originCheck: e.CLOSELOOP_ORIGIN_CHECK,
     trustProxy: (e.CLOSELOOP_TRUST_PROXY ?? '').split(',').map((a) => a.trim()).filter(Boolean),
     query: { timeoutSeconds: e.CLOSELOOP_QUERY_TIMEOUT_S, maxRows: e.CLOSELOOP_QUERY_MAX_ROWS },

@@ -13,10 +13,17 @@ import type { Site } from '../storage/sites.js';
 import type { BotSessions } from './bot-sessions.js';
 import type { ValidEventBatch } from './schema.js';
 import { clockOffset, toEventRow, type BatchContext } from './to-row.js';
+import type { CapturedFields } from './url-scrub.js';
 import { NO_TOUCH, type DecodedEvent } from './wire-v2.js';
 import { parseUserAgent } from './user-agent.js';
 
-export function enrichBatch(batch: ValidEventBatch, req: FastifyRequest, site: Site, bots: BotSessions): { rows: EventRow[]; dead: DeadLetterRow[] } {
+export function enrichBatch(
+  batch: ValidEventBatch,
+  req: FastifyRequest,
+  site: Site,
+  bots: BotSessions,
+  fields: CapturedFields,
+): { rows: EventRow[]; dead: DeadLetterRow[] } {
   const receivedAt = Date.now();
   const ctx: BatchContext = {
     siteId: site.site_id,
@@ -26,6 +33,7 @@ export function enrichBatch(batch: ValidEventBatch, req: FastifyRequest, site: S
     clockOffset: clockOffset(receivedAt, batch.sent_at),
     userAgent: parseUserAgent(req.headers['user-agent'] ?? ''),
     sdkVersion: batch.sdk ?? '',
+    formFields: fields.learn(site.site_id, batch.events),
   };
   // The same request from a session a bot already showed itself in is that bot's (bot-sessions.ts).
   const botCtx: BatchContext = { ...ctx, userAgent: { ...ctx.userAgent, device_type: 'bot', is_bot: true } };

@@ -10,8 +10,7 @@ import type { Config } from '../config.js';
 import { ClError } from '../errors.js';
 import { originAllowed } from '../plugins/sites.js';
 import type { Site } from '../storage/sites.js';
-
-const DEV_HOSTS = ['localhost', '127.0.0.1', '::1'];
+import { DEV_HOSTS } from './cors.js';
 
 export async function authorizeBatch(app: FastifyInstance, req: FastifyRequest, publicKey: string, config: Config): Promise<Site> {
   const principal = await app.principal(req);

@@ -1,6 +1,7 @@
 /**
- * The one mapper from a validated wire event to an `events` row: clock correction, URL parts,
- * the session's touch with its channel, and the User-Agent enrichment.
+ * The one mapper from a validated wire event to an `events` row: clock correction, URL parts
+ * (without personal query parameters: url-scrub.ts), the session's touch with its channel, and the
+ * User-Agent enrichment.
  */
 import type { ClickIdName, Touch } from '../../../sdk/src/protocol.js';
 import { personId, personKey } from '../identity/person.js';
@@ -8,6 +9,7 @@ import type { EventRow } from '../storage/events.js';
 import { NIL_UUID } from '../storage/identities.js';
 import { toClickHouseTime } from '../storage/time.js';
 import { classifyChannel } from './channel.js';
+import { scrubUrl } from './url-scrub.js';
 import type { ValidEvent } from './schema.js';
 import type { UserAgentInfo } from './user-agent.js';
 
@@ -22,6 +24,8 @@ export interface BatchContext {
   clockOffset: number;
   userAgent: UserAgentInfo;
   sdkVersion: string;
+  /** Normalized names of the fields of the batch's captured forms: URL parameters so named are dropped. */
+  formFields?: ReadonlySet<string>;
 }
 
 /** A client clock closer than this to ours is trusted as is (keeps retried events' ts identical). */
@@ -44,8 +48,9 @@ export function correctTime(clientTs: number, ctx: Pick<BatchContext, 'receivedA
 const CLICK_ID_ORDER: readonly ClickIdName[] = ['gclid', 'gbraid', 'wbraid', 'msclkid', 'fbclid', 'ttclid', 'li_fat_id', 'twclid'];
 
 export function toEventRow(e: ValidEvent, ctx: BatchContext): EventRow {
-  const page = splitUrl(e.url);
-  const touch: Touch = e.touch;
+  const url = scrubUrl(e.url, ctx.formFields);
+  const page = splitUrl(url);
+  const touch: Touch = scrubTouch(e.touch, ctx.formFields);
   const ch = classifyChannel({
     referrer: touch.referrer,
     landingUrl: touch.landing_url,
@@ -69,11 +74,11 @@ export function toEventRow(e: ValidEvent, ctx: BatchContext): EventRow {
     visitor_id: e.visitor_id,
     session_id: e.session_id,
     session_start: e.session_start === true,
-    url: e.url,
+    url,
     hostname: page.hostname,
     path: page.path,
     title: e.title ?? '',
-    page_referrer: e.page_referrer ?? '',
+    page_referrer: scrubUrl(e.page_referrer ?? '', ctx.formFields),
     session_ts: toClickHouseTime(correctTime(touch.ts, ctx)),
     referrer: touch.referrer,
     referrer_domain: ch.referrerDomain,
@@ -88,8 +93,8 @@ export function toEventRow(e: ValidEvent, ctx: BatchContext): EventRow {
     utm_content: touch.utm_content ?? '',
     click_id_type: clickIdType,
     click_id: clickIdType ? (touch.click_ids?.[clickIdType] ?? '') : '',
-    props: propsOf(e),
-    first_touch: e.first_touch ? JSON.stringify(e.first_touch) : '',
+    props: propsOf(e, ctx.formFields),
+    first_touch: e.first_touch ? JSON.stringify(scrubTouch(e.first_touch, ctx.formFields)) : '',
     ...ctx.userAgent,
     sdk_version: ctx.sdkVersion,
     retention_days: ctx.retentionDays,
@@ -97,8 +102,15 @@ export function toEventRow(e: ValidEvent, ctx: BatchContext): EventRow {
   };
 }
 
+/** A touch's URLs without personal query parameters (ingest/url-scrub.ts). */
+function scrubTouch(t: Touch, formFields: ReadonlySet<string> | undefined): Touch {
+  const referrer = scrubUrl(t.referrer, formFields);
+  const landing = scrubUrl(t.landing_url, formFields);
+  return referrer === t.referrer && landing === t.landing_url ? t : { ...t, referrer, landing_url: landing };
+}
+
 /** Form fields (plus the form's action) or identify traits or custom properties, as strings. */
-function propsOf(e: ValidEvent): Record<string, string> {
+function propsOf(e: ValidEvent, formFields: ReadonlySet<string> | undefined): Record<string, string> {
   switch (e.type) {
     case 'custom':
       return e.props ? stringifyProps(e.props) : {};
@@ -107,7 +119,7 @@ function propsOf(e: ValidEvent): Record<string, string> {
     case 'consent':
       return e.policy ? { policy: e.policy } : {};
     case 'form':
-      return e.form.action ? { ...e.form.fields, 'form.action': e.form.action } : { ...e.form.fields };
+      return e.form.action ? { ...e.form.fields, 'form.action': scrubUrl(e.form.action, formFields) } : { ...e.form.fields };
     default:
       return {};
   }

@@ -56,4 +56,29 @@ describe('OpenAPI', () => {
       expect(res.statusCode, `${key}: ${res.body}`).toBe(200);
     }
   });
+
+  it('is built once: the same bytes and ETag for every caller whatever its Host, 304 on If-None-Match', async () => {
+    const a = await app.inject({ method: 'GET', url: '/openapi.json', headers: { host: 'a.example' } });
+    const b = await app.inject({ method: 'GET', url: '/openapi.json', headers: { host: 'evil.example' } });
+    expect(a.body).toBe(b.body);
+    expect(a.body).not.toContain('evil.example');
+    expect((a.json() as { servers: { url: string }[] }).servers).toEqual([{ url: '/' }]);
+    expect(a.headers.etag).toMatch(/^"[\w-]+"$/);
+    expect(b.headers.etag).toBe(a.headers.etag);
+    const again = await app.inject({ method: 'GET', url: '/openapi.json', headers: { 'if-none-match': a.headers.etag as string } });
+    expect(again.statusCode).toBe(304);
+    expect(again.body).toBe('');
+  });
+
+  it('/docs has a CSP without inline code and may not be framed', async () => {
+    const res = await app.inject({ method: 'GET', url: '/docs' });
+    expect(res.statusCode).toBe(200);
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.body).not.toMatch(/<script>|<style>| on[a-z]+=| style=/);
+    expect((await app.inject({ method: 'GET', url: '/docs/docs.css' })).headers['content-security-policy']).toBe(csp);
+  });
 });

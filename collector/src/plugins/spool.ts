@@ -12,11 +12,22 @@ import { Spool } from '../spool/spool.js';
 import { deadLetter } from '../storage/dead-letters.js';
 
 export interface SpoolApi {
-  /** Resolves once `rows` are durable on disk (CL_SPOOL_FULL / CL_STORAGE_UNAVAILABLE otherwise). */
+  /**
+   * Resolves once `rows` are durable on disk (CL_SITE_SPOOL_FULL / CL_SPOOL_FULL / CL_STORAGE_UNAVAILABLE
+   * otherwise). The rows of one call belong to one site (their `site_id`), which is charged for them.
+   */
   append(table: 'events' | 'dead_letters', rows: readonly object[]): Promise<void>;
   /** Resolves true once everything spooled so far is in ClickHouse (false on timeout). */
   drained(timeoutMs?: number): Promise<boolean>;
   stats(): { pendingBytes: number; pendingRows: number; lagSeconds: number; full: boolean; lastError: string | undefined };
+  /**
+   * For an erasure: make every row spooled so far reach ClickHouse and return a function that
+   * deletes the spool files that held them (call it once the rows are deleted from ClickHouse).
+   * False when they did not reach ClickHouse within `timeoutMs`.
+   */
+  settleForErasure(timeoutMs: number): Promise<false | (() => Promise<number>)>;
+  /** Pending bytes of one site. */
+  siteBytes(siteId: string): number;
 }
 
 declare module 'fastify' {
@@ -25,9 +36,14 @@ declare module 'fastify' {
   }
 }
 
+const ownerOfRows = (rows: readonly object[]) => {
+  const site = (rows[0] as { site_id?: unknown }).site_id;
+  return typeof site === 'string' ? site : '';
+};
+
 export default fp<{ config: Config }>(
   async (app, { config }) => {
-    const spool = await Spool.open({ dir: config.spool.dir, maxBytes: config.spool.maxBytes, segmentBytes: config.spool.segmentBytes });
+    const spool = await Spool.open({ dir: config.spool.dir, maxBytes: config.spool.maxBytes, siteMaxBytes: config.spool.siteMaxBytes, segmentBytes: config.spool.segmentBytes });
     if (spool.pending.length) app.log.info({ records: spool.pending.length, rows: spool.pendingRows }, 'spool replayed: writing to ClickHouse');
     const m = app.metrics;
     const drainer = new Drainer(spool, {
@@ -46,7 +62,8 @@ export default fp<{ config: Config }>(
       },
       onDeadLetter: (r, reason) => {
         m.deadLetters.inc({ stage: 'insert' }, r.rows);
-        app.log.error({ reason, rows: r.rows }, 'spool: ClickHouse refused rows as data; kept in dead_letters');
+        // Not the reason itself: ClickHouse quotes the refused data in it (it is kept in dead_letters).
+        app.log.error({ clickhouseCode: /Code: (\d+)/.exec(reason)?.[1] ?? '', rows: r.rows }, 'spool: ClickHouse refused rows as data; kept in dead_letters');
       },
     });
     const stats = () => ({
@@ -58,7 +75,13 @@ export default fp<{ config: Config }>(
     });
     m.onCollect(stats);
     app.decorate('spool', {
-      append: (table, rows) => (rows.length ? spool.append(table, Buffer.from(jsonLines(rows))) : Promise.resolve()),
+      append: (table, rows) => (rows.length ? spool.append(table, Buffer.from(jsonLines(rows)), ownerOfRows(rows)) : Promise.resolve()),
+      siteBytes: (siteId) => spool.bytesOf(siteId),
+      settleForErasure: async (timeoutMs) => {
+        const sealed = await spool.seal();
+        if (!(await spool.drainedBelow(sealed, timeoutMs))) return false;
+        return () => spool.dropConfirmedBelow(sealed);
+      },
       drained: (timeoutMs) => drainer.idle(timeoutMs),
       stats,
     } satisfies SpoolApi);

@@ -3,12 +3,18 @@
  * deletion from every table that holds it — events (and the rows the materialized views made from
  * them: identities, stages, sessions), deals, dead letters — with the request itself recorded in
  * `privacy_requests` (subject hashed). Events still in the spool are written to ClickHouse first,
- * so an erasure cannot miss them.
+ * so an erasure cannot miss them; after the deletion, the spool files that held them (already
+ * written to ClickHouse, kept until their segment rotates) are deleted too, so no copy stays on disk.
+ *
+ * Why drain-then-delete rather than rewriting spool files: a pending record's place in its file is
+ * its checkpoint and its deduplication token; rewriting files under the writer risks losing or
+ * doubling other sites' acknowledged events. Draining first reaches the same end with neither risk.
  */
 import type { FastifyInstance } from 'fastify';
 import { ClError } from '../errors.js';
 import { NIL_UUID } from '../storage/identities.js';
 import { recordPrivacyRequest } from '../storage/privacy-requests.js';
+import type { Db } from '../storage/db.js';
 import { resolveSubject, type Subject } from './subject.js';
 
 export interface Who {
@@ -18,23 +24,31 @@ export interface Who {
 
 const NONE = [NIL_UUID];
 
-function scope(siteId: string, s: Subject) {
+/**
+ * Query parameters naming the subject. Emails are compared by hash: ClickHouse keeps a DELETE's
+ * condition, parameters substituted, in its mutation records on disk — an erasure must not write
+ * the very address it erases.
+ */
+async function scope(db: Db, siteId: string, s: Subject) {
+  const [hashed] = await db.query<{ h: string[] }>('SELECT arrayMap(e -> toString(sipHash64(e)), {emails:Array(String)}) AS h', { emails: s.emails });
   return {
     site: siteId,
     persons: s.personIds.length ? s.personIds : NONE,
     visitors: s.visitorIds.length ? s.visitorIds : NONE,
-    emails: s.emails.length ? s.emails : [''],
+    emailHashes: hashed?.h.length ? hashed.h : [''],
     needles: [...s.visitorIds, ...s.emails, ...s.personIds],
   };
 }
 
-/** Per table: which rows are the subject's. Parameters: site, persons, visitors, emails, needles. */
+const EMAIL_IN = 'toString(sipHash64(email)) IN {emailHashes:Array(String)}';
+
+/** Per table: which rows are the subject's. Parameters: site, persons, visitors, emailHashes, needles. */
 const WHERE: Record<string, string> = {
-  events: 'site_id = {site:String} AND (visitor_id IN {visitors:Array(UUID)} OR person_id IN {persons:Array(UUID)} OR email IN {emails:Array(String)})',
+  events: `site_id = {site:String} AND (visitor_id IN {visitors:Array(UUID)} OR person_id IN {persons:Array(UUID)} OR ${EMAIL_IN})`,
   identities: 'site_id = {site:String} AND (visitor_id IN {visitors:Array(UUID)} OR person_id IN {persons:Array(UUID)})',
   sessions: 'site_id = {site:String} AND visitor_id IN {visitors:Array(UUID)}',
-  stages: 'site_id = {site:String} AND (person_id IN {persons:Array(UUID)} OR email IN {emails:Array(String)})',
-  deals: 'site_id = {site:String} AND (person_id IN {persons:Array(UUID)} OR email IN {emails:Array(String)})',
+  stages: `site_id = {site:String} AND (person_id IN {persons:Array(UUID)} OR ${EMAIL_IN})`,
+  deals: `site_id = {site:String} AND (person_id IN {persons:Array(UUID)} OR ${EMAIL_IN})`,
   // Dead letters keep raw payloads: match the subject's ids and emails anywhere in them.
   dead_letters: "length({needles:Array(String)}) > 0 AND multiSearchAny(payload, {needles:Array(String)})",
 };
@@ -49,7 +63,7 @@ export async function exportSubject(app: FastifyInstance, siteId: string, who: W
   await settled(app);
   const db = app.db;
   const s = await resolveSubject(db, siteId, who);
-  const p = scope(siteId, s);
+  const p = await scope(db, siteId, s);
   const d = db.database;
   const [events, identities, stages, deals] = await Promise.all([
     db.query(`SELECT * EXCEPT (props), toJSONString(props) AS props_json FROM ${d}.events FINAL WHERE ${WHERE.events} ORDER BY ts`, p),
@@ -74,17 +88,31 @@ export async function exportSubject(app: FastifyInstance, siteId: string, who: W
 }
 
 export async function eraseSubject(app: FastifyInstance, siteId: string, who: Who) {
-  await settled(app);
+  const dropSpoolCopies = await app.spool.settleForErasure(30_000);
+  if (!dropSpoolCopies) {
+    throw new ClError('CL_STORAGE_UNAVAILABLE', 'Events are still waiting to be written to ClickHouse; retry the request later.', { headers: { 'retry-after': '30' } });
+  }
   const db = app.db;
   const s = await resolveSubject(db, siteId, who);
-  const p = scope(siteId, s);
+  const p = await scope(db, siteId, s);
   const deleted: Record<string, number> = {};
   for (const [table, where] of Object.entries(WHERE)) {
-    const [row] = await db.query<{ n: string }>(`SELECT count() AS n FROM ${db.database}.${table} WHERE ${where}`, p);
+    const t = `${db.database}.${table}`;
+    const [row] = await db.query<{ n: string }>(`SELECT count() AS n FROM ${t} WHERE ${where}`, p);
     deleted[table] = Number(row?.n ?? 0);
-    // Lightweight DELETE: rows vanish from every query at once; parts are rewritten in the background.
-    if (deleted[table]) await db.command(`DELETE FROM ${db.database}.${table} WHERE ${where}`, p);
+    if (!deleted[table]) continue;
+    if (table === 'dead_letters') {
+      // Found by the subject's emails and ids in the payload; deleted by the payloads' hashes.
+      const rows = await db.query<{ h: string }>(`SELECT DISTINCT toString(cityHash64(payload)) AS h FROM ${t} WHERE ${where}`, p);
+      await db.command(`DELETE FROM ${t} WHERE toString(cityHash64(payload)) IN {payloads:Array(String)}`, { payloads: rows.map((r) => r.h) });
+    } else {
+      // Lightweight DELETE: the rows vanish from every query at once.
+      await db.command(`DELETE FROM ${t} WHERE ${where}`, p);
+    }
+    // And from the part files: rewritten without them now, rather than whenever ClickHouse merges.
+    await db.command(`ALTER TABLE ${t} APPLY DELETED MASK SETTINGS mutations_sync = 2`);
   }
-  await recordPrivacyRequest(db, siteId, 'erase', s.key, { deleted, visitors: s.visitorIds.length, persons: s.personIds.length });
-  return { site: siteId, erased: { visitors: s.visitorIds.length, persons: s.personIds.length }, deleted };
+  const spoolFiles = await dropSpoolCopies();
+  await recordPrivacyRequest(db, siteId, 'erase', s.key, { deleted, spool_files: spoolFiles, visitors: s.visitorIds.length, persons: s.personIds.length });
+  return { site: siteId, erased: { visitors: s.visitorIds.length, persons: s.personIds.length }, deleted, spool_files: spoolFiles };
 }

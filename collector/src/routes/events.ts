@@ -3,17 +3,22 @@
  * v1 events with their sessions' touches by ingest/wire-v2.ts) or 1. Validate the whole batch (all or nothing), check the
  * site, key and Origin (ingest/guard.ts), enrich every event into a row (ingest/accept.ts), and
  * answer 202 once the rows are durable in the spool (fsync'd on disk); the spool writer moves
- * them into ClickHouse (plugins/spool.ts). Rate-limited per client IP and site key. Served
- * first-party, the answer also keeps the visitor id in an HttpOnly cookie, and a batch whose new
- * visitor id differs from the id that cookie holds is stored under the cookie's id (visitor-cookie.ts).
+ * them into ClickHouse (plugins/spool.ts). Rate-limited per client IP and site key, and per site
+ * (ingest/site-rate.ts); each site has its share of the spool (spool/spool.ts). CORS answers
+ * only the site's own origins (ingest/cors.ts). Served first-party, the answer also keeps the
+ * visitor id in an HttpOnly cookie, and a batch whose new visitor id differs from the id that
+ * cookie holds is stored under the cookie's id (visitor-cookie.ts).
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { EventBatchAccepted } from '../../../sdk/src/protocol.js';
 import type { Config } from '../config.js';
-import { ClError } from '../errors.js';
+import { rateLimitedError } from '../errors.js';
 import { enrichBatch } from '../ingest/accept.js';
 import { BotSessions } from '../ingest/bot-sessions.js';
+import { corsHeaders, rememberSite, siteKeyOf } from '../ingest/cors.js';
 import { authorizeBatch } from '../ingest/guard.js';
+import { SiteRate } from '../ingest/site-rate.js';
+import { CapturedFields } from '../ingest/url-scrub.js';
 import { EventBatchSchema } from '../ingest/schema.js';
 import { EventBatchV2Schema, isV2 } from '../ingest/schema-v2.js';
 import { sessionTouches } from '../ingest/session-touches.js';
@@ -22,32 +27,17 @@ import { NIL_UUID } from '../storage/identities.js';
 import { parseOrThrow } from '../validation.js';
 import { visitorCookie } from './visitor-cookie.js';
 
-const siteKeyOf = (req: FastifyRequest) => {
-  const body = req.body as { site?: unknown; k?: unknown } | null | undefined;
-  const site = isV2(body) ? body?.k : body?.site;
-  return typeof site === 'string' ? site.slice(0, 128) : '';
-};
-
 const eventsRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
   const bots = new BotSessions();
   // Browsers send text/plain to avoid a CORS preflight; parse it as JSON like application/json.
   app.addContentTypeParser('text/plain', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
 
-  // Sites embed the script on their own origin: reflect it so fetch() fallbacks can read the answer.
-  app.addHook('onRequest', async (req, reply) => {
-    const origin = req.headers.origin;
-    if (origin) {
-      reply.header('access-control-allow-origin', origin);
-      reply.header('access-control-allow-credentials', 'true');
-      reply.header('vary', 'Origin');
-    }
+  // The site's own origins may read the answer (with the visitor cookie); no other origin (ingest/cors.ts).
+  app.addHook('onSend', async (req, reply, payload) => {
+    await corsHeaders(app, req, reply, config);
+    return payload;
   });
-  app.options('/v1/events', async (_req, reply) => {
-    reply.header('access-control-allow-methods', 'POST, OPTIONS');
-    reply.header('access-control-allow-headers', 'content-type');
-    reply.header('access-control-max-age', '86400');
-    return reply.code(204).send();
-  });
+  app.options('/v1/events', async (_req, reply) => reply.code(204).send());
 
   const rateLimit =
     config.rateLimitPerMinute > 0
@@ -56,12 +46,13 @@ const eventsRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { confi
           timeWindow: 60_000,
           hook: 'preHandler' as const,
           keyGenerator: (req: FastifyRequest) => `${req.ip}|${siteKeyOf(req)}`,
-          errorResponseBuilder: (_req: FastifyRequest, ctx: { ttl: number }) =>
-            new ClError('CL_RATE_LIMITED', undefined, { headers: { 'retry-after': String(Math.max(1, Math.ceil(ctx.ttl / 1000))) } }),
+          errorResponseBuilder: rateLimitedError,
         }
       : false;
 
   const touches = sessionTouches(app.db, app.log);
+  const siteRate = new SiteRate(config.siteRateLimitPerMinute);
+  const capturedFields = new CapturedFields();
 
   app.post('/v1/events', { config: { rateLimit } }, async (req, reply) => {
     let batch;
@@ -69,16 +60,20 @@ const eventsRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { confi
     if (isV2(req.body)) {
       const v2 = parseOrThrow(EventBatchV2Schema, req.body, 'CL_INVALID_EVENT');
       site = await authorizeBatch(app, req, v2.k, config);
+      rememberSite(req, site);
+      siteRate.take(site.site_id);
       batch = await decodeV2(v2, site.site_id, touches);
     } else {
       batch = parseOrThrow(EventBatchSchema, req.body, 'CL_INVALID_EVENT');
       site = await authorizeBatch(app, req, batch.site, config);
+      rememberSite(req, site);
+      siteRate.take(site.site_id);
       // A v1 event carries its session's touch: v2 events of the same session (an upgraded SDK) find it.
       for (const e of batch.events) if (e.session_id !== NIL_UUID) touches.remember(site.site_id, e.session_id, e.touch);
     }
     // Before enrichment, so that rows, touches and identities all name the visitor the cookie knows.
     const cookie = visitorCookie(req, site, batch.events);
-    const { rows, dead } = enrichBatch({ ...batch, events: cookie.events }, req, site, bots);
+    const { rows, dead } = enrichBatch({ ...batch, events: cookie.events }, req, site, bots, capturedFields);
     await Promise.all([app.spool.append('events', rows), app.spool.append('dead_letters', dead)]);
     app.metrics.eventsAccepted.inc({ site: site.site_id }, batch.events.length);
     const body: EventBatchAccepted = { accepted: batch.events.length };

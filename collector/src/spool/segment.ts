@@ -37,6 +37,17 @@ export function countLines(body: Buffer): number {
   return n;
 }
 
+/** The site a record's rows belong to (its first row's `site_id`; '' when there is none): the owner after a replay. */
+export function ownerOf(body: Buffer): string {
+  const nl = body.indexOf(10);
+  try {
+    const site = (JSON.parse(body.subarray(0, nl === -1 ? body.length : nl).toString()) as { site_id?: unknown }).site_id;
+    return typeof site === 'string' ? site : '';
+  } catch {
+    return '';
+  }
+}
+
 export const segmentName = (seq: number) => `${String(seq).padStart(12, '0')}.seg`;
 
 /** Segment sequence numbers present in `dir`, ascending. */

@@ -8,7 +8,7 @@ import { Spool, type Pending } from './spool.js';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'closeloop-spool-'));
 const line = (i: number) => Buffer.from(`{"i":${i}}\n`);
-const open = (dir: string, over: Partial<{ maxBytes: number; segmentBytes: number }> = {}) =>
+const open = (dir: string, over: Partial<{ maxBytes: number; siteMaxBytes: number; segmentBytes: number }> = {}) =>
   Spool.open({ dir, maxBytes: 1 << 20, segmentBytes: 1 << 16, ...over });
 
 /** A fake ClickHouse: records inserts, fails while `down`. */
@@ -53,6 +53,37 @@ describe('Spool', () => {
     const c = await open(dir);
     expect(c.pending.map((r) => r.body.toString())).toEqual([line(0), line(1), line(9)].map(String));
     await c.close();
+  });
+
+  it("gives each site its share: a flooding site is refused with CL_SITE_SPOOL_FULL, others still fit; the shares survive a replay", async () => {
+    const dir = tmp();
+    const row = (site: string) => Buffer.from(`{"site_id":"${site}","x":"${'x'.repeat(80)}"}\n`);
+    const a = await open(dir, { maxBytes: 4000, siteMaxBytes: 1000 });
+    let flooded = 0;
+    for (let i = 0; i < 30; i++) {
+      const ok = await a.append('events', row('flood'), 'flood').then(() => true, (e: { code: string; headers: object }) => {
+        expect(e).toMatchObject({ code: 'CL_SITE_SPOOL_FULL', headers: { 'retry-after': '30' } });
+        return false;
+      });
+      if (ok) flooded++;
+    }
+    expect(flooded).toBeGreaterThan(5);
+    expect(a.bytesOf('flood')).toBeLessThanOrEqual(1000);
+    expect(a.full).toBe(false); // one site at its share: the spool still takes others
+    for (let i = 0; i < 5; i++) await a.append('events', row('quiet'), 'quiet');
+    expect(a.bytesOf('quiet')).toBeGreaterThan(0);
+    await a.close();
+    // Replayed: each record's site is read back from its rows, so the shares hold after a restart.
+    const b = await open(dir, { maxBytes: 4000, siteMaxBytes: 1000 });
+    expect(b.bytesOf('flood')).toBe(a.bytesOf('flood'));
+    expect(b.bytesOf('quiet')).toBe(a.bytesOf('quiet'));
+    await expect(b.append('events', row('flood'), 'flood')).rejects.toMatchObject({ code: 'CL_SITE_SPOOL_FULL' });
+    await b.append('events', row('quiet'), 'quiet');
+    // Confirmed records give the site its room back.
+    await b.ack(b.pending.filter((_, i, all) => i < all.findIndex((r) => r.owner === 'quiet')));
+    expect(b.bytesOf('flood')).toBe(0);
+    await b.append('events', row('flood'), 'flood');
+    await b.close();
   });
 
   it('refuses appends beyond the cap with CL_SPOOL_FULL and Retry-After', async () => {

@@ -9,17 +9,22 @@
  *   is being inserted, so a restart re-sends exactly that batch with the same deduplication token.
  * - Replay at open: every record after the checkpoint is pending again; a torn last record
  *   (a crash mid-write, never acknowledged) is skipped, and appends go to a fresh segment.
+ * - Fair share: every record has an owner (the site of its rows, read back from the rows at
+ *   replay), and one owner may hold at most `siteMaxBytes` of the pending bytes, so a flooding
+ *   site is refused (CL_SITE_SPOOL_FULL) while the others still have room under `maxBytes`.
  */
 import { mkdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { open, rename, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { ClError } from '../errors.js';
-import { countLines, encodeRecord, listSegments, readSegment, segmentName, type SpoolRecord } from './segment.js';
+import { countLines, encodeRecord, listSegments, ownerOf, readSegment, segmentName, type SpoolRecord } from './segment.js';
 
 export interface SpoolOptions {
   dir: string;
   /** Most bytes pending (not yet confirmed by ClickHouse); appends beyond it fail with CL_SPOOL_FULL. */
   maxBytes: number;
+  /** Most bytes pending of one owner (site); appends beyond it fail with CL_SITE_SPOOL_FULL. Default: maxBytes. */
+  siteMaxBytes?: number;
   /** A segment is closed and a new one started once it is this big. */
   segmentBytes: number;
 }
@@ -27,6 +32,8 @@ export interface SpoolOptions {
 export interface Pending extends SpoolRecord {
   /** When it was appended (or replayed), ms. */
   readonly at: number;
+  /** The site whose rows these are ('' when unknown). */
+  readonly owner: string;
 }
 
 interface Checkpoint {
@@ -37,6 +44,7 @@ interface Checkpoint {
 
 interface Waiter {
   buf: Buffer;
+  owner: string;
   table: string;
   body: Buffer;
   resolve: () => void;
@@ -45,15 +53,15 @@ interface Waiter {
 
 export class Spool {
   readonly pending: Pending[] = [];
-  /** Bytes of pending records plus appends waiting for their flush. */
+  /** Bytes of pending records plus appends waiting for their flush, in all and per owner. */
   private bytes = 0;
+  private readonly ownerBytes = new Map<string, number>();
   private waiting: Waiter[] = [];
   private flushing: Promise<void> | undefined;
   private fh!: FileHandle;
   private activeSeq = 0;
   private activeSize = 0;
   private closed = false;
-  private refused = false;
   private checkpoint: Checkpoint;
   private listeners = new Set<() => void>();
   /** A batch that was being inserted when the process stopped: re-sent first, as it was. */
@@ -72,6 +80,10 @@ export class Spool {
   get pendingBytes(): number {
     return this.bytes;
   }
+  /** Pending bytes of one owner (site). */
+  bytesOf(owner: string): number {
+    return this.ownerBytes.get(owner) ?? 0;
+  }
   get pendingRows(): number {
     return this.pending.reduce((n, r) => n + r.rows, 0);
   }
@@ -79,9 +91,12 @@ export class Spool {
   lagMs(now = Date.now()): number {
     return this.pending.length ? now - this.pending[0]!.at : 0;
   }
-  /** At the cap: an append was refused and nothing has been confirmed since. */
+  /**
+   * At the cap: not even one more typical batch (64 KiB, or an eighth of a small spool) fits, for
+   * any site. A big batch refused while small ones still fit, or a site at its share, is not full.
+   */
   get full(): boolean {
-    return this.refused || this.bytes >= this.opts.maxBytes;
+    return this.bytes + Math.min(64 * 1024, this.opts.maxBytes / 8) > this.opts.maxBytes;
   }
 
   /** Called whenever records become pending. */
@@ -90,17 +105,22 @@ export class Spool {
     return () => this.listeners.delete(fn);
   }
 
-  /** Resolves once the rows are durable on disk. Throws CL_SPOOL_FULL when over the cap. */
-  append(table: string, body: Buffer): Promise<void> {
+  /**
+   * Resolves once the rows are durable on disk. Throws CL_SITE_SPOOL_FULL when `owner` holds its
+   * share, CL_SPOOL_FULL when the whole spool is at its cap.
+   */
+  append(table: string, body: Buffer, owner = ''): Promise<void> {
     if (this.closed) return Promise.reject(new ClError('CL_STORAGE_UNAVAILABLE', 'The collector is shutting down.', { headers: { 'retry-after': '5' } }));
     const buf = encodeRecord(table, body);
     if (this.bytes + buf.length > this.opts.maxBytes) {
-      this.refused = true;
       return Promise.reject(new ClError('CL_SPOOL_FULL', undefined, { headers: { 'retry-after': '30' } }));
     }
-    this.bytes += buf.length;
+    if (this.bytesOf(owner) + buf.length > (this.opts.siteMaxBytes ?? this.opts.maxBytes)) {
+      return Promise.reject(new ClError('CL_SITE_SPOOL_FULL', undefined, { headers: { 'retry-after': '30' } }));
+    }
+    this.count(owner, buf.length);
     return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ buf, table, body, resolve, reject });
+      this.waiting.push({ buf, owner, table, body, resolve, reject });
       this.kick();
     });
   }
@@ -112,9 +132,8 @@ export class Spool {
     for (const r of batch) {
       if (this.pending[0] !== r) throw new Error('spool: acknowledged out of order');
       this.pending.shift();
-      this.bytes -= r.end - r.start;
+      this.count(r.owner, -(r.end - r.start));
     }
-    this.refused = false;
     await this.writeCheckpoint({ seq: last.seq, offset: last.end });
     const keepFrom = this.pending[0]?.seq ?? this.activeSeq;
     for (const seq of listSegments(this.opts.dir)) if (seq < keepFrom) unlinkSync(path.join(this.opts.dir, segmentName(seq)));
@@ -126,6 +145,47 @@ export class Spool {
     const last = batch.at(-1);
     if (!first || !last) return;
     await this.writeCheckpoint({ ...this.checkpoint, inflight: { seq: first.seq, start: first.start, end: last.end } });
+  }
+
+  /**
+   * Close the active segment and start a new one: every record appended so far lives in a segment
+   * below the returned number. Erasure uses it to know which files held data before its request.
+   */
+  async seal(): Promise<number> {
+    while (this.flushing) await this.flushing; // a flush owns the file: wait for it (and any it kicks off)
+    this.flushing = this.rotate().finally(() => {
+      this.flushing = undefined;
+      this.kick();
+    });
+    await this.flushing;
+    return this.activeSeq;
+  }
+
+  /** True once no record of a segment below `seq` is pending (false after `timeoutMs`). */
+  async drainedBelow(seq: number, timeoutMs: number): Promise<boolean> {
+    const until = Date.now() + timeoutMs;
+    while ((this.pending[0]?.seq ?? Infinity) < seq) {
+      if (Date.now() > until) return false;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return true;
+  }
+
+  /**
+   * Delete the segment files below `seq` whose records ClickHouse has all confirmed (the writer
+   * deletes them too, but only when a later batch is confirmed). Their rows are in ClickHouse;
+   * nothing of them is needed for a replay.
+   */
+  async dropConfirmedBelow(seq: number): Promise<number> {
+    const keepFrom = Math.min(seq, this.pending[0]?.seq ?? Infinity, this.activeSeq);
+    let dropped = 0;
+    for (const s of listSegments(this.opts.dir)) {
+      if (s >= keepFrom) break;
+      unlinkSync(path.join(this.opts.dir, segmentName(s)));
+      dropped++;
+    }
+    if (dropped) await syncDir(this.opts.dir);
+    return dropped;
   }
 
   /** Finish pending appends, close the file. Pending records stay on disk for the next start. */
@@ -152,7 +212,7 @@ export class Spool {
       await this.fh.datasync();
     } catch (err) {
       for (const w of group) {
-        this.bytes -= w.buf.length;
+        this.count(w.owner, -w.buf.length);
         w.reject(new ClError('CL_STORAGE_UNAVAILABLE', 'The spool could not write to disk.', { headers: { 'retry-after': '5' }, cause: err }));
       }
       await this.rotate().catch(() => undefined); // never append after a possibly torn write
@@ -162,7 +222,7 @@ export class Spool {
     let off = start;
     for (const w of group) {
       const end = off + w.buf.length;
-      this.pending.push({ seq: this.activeSeq, start: off, end, table: w.table, rows: countLines(w.body), body: w.body, at: now });
+      this.pending.push({ seq: this.activeSeq, start: off, end, table: w.table, rows: countLines(w.body), body: w.body, at: now, owner: w.owner });
       off = end;
     }
     this.activeSize = off;
@@ -196,12 +256,20 @@ export class Spool {
       }
       const { records } = readSegment(this.opts.dir, seq, seq === this.checkpoint.seq ? this.checkpoint.offset : 0);
       for (const r of records) {
-        this.pending.push({ ...r, at: now });
-        this.bytes += r.end - r.start;
+        const owner = ownerOf(r.body);
+        this.pending.push({ ...r, at: now, owner });
+        this.count(owner, r.end - r.start);
       }
     }
     this.activeSeq = Math.max(last, this.checkpoint.seq);
     await this.rotate();
+  }
+
+  private count(owner: string, delta: number): void {
+    this.bytes += delta;
+    const left = (this.ownerBytes.get(owner) ?? 0) + delta;
+    if (left > 0) this.ownerBytes.set(owner, left);
+    else this.ownerBytes.delete(owner);
   }
 
   private async writeCheckpoint(cp: Checkpoint): Promise<void> {
