@@ -72,6 +72,17 @@ describe('ClickHouse HTTP test server', () => {
     }
   });
 
+  it("starts each request clean: a failed query's output never reaches the next result", async () => {
+    const limited = createClient({ url: server.url, ...auth, clickhouse_settings: { max_result_rows: '10', result_overflow_mode: 'throw', readonly: '1' } });
+    try {
+      await expect(limited.query({ query: 'SELECT number FROM numbers(200000)', format: 'JSONEachRow' })).rejects.toMatchObject({ code: '396' });
+      const rs = await limited.query({ query: 'SELECT 42 AS x', format: 'JSONEachRow' });
+      expect(await rs.json()).toEqual([{ x: 42 }]);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('does not let SET or USE stick to a pooled session', async () => {
     await writer.command({ query: 'SET readonly = 1' });
     await writer.command({ query: 'USE t' });

@@ -115,12 +115,16 @@ export class ClickHouseHttpServer {
     try {
       // `SET`/`USE` without a session change nothing on a server; on a pooled chDB session they would stick.
       if (!isSessionStatement(sql)) {
-        const session = await this.pool.get(p.get('database') || 'default', settings);
+        const { session, release } = await this.pool.lease(p.get('database') || 'default', settings);
         const bound = bindParams(sql, params);
         const opts = { format: p.get('default_format') || 'TabSeparated' };
-        result = await (bound ? session.queryBindAsync(sql, bound, opts) : session.queryAsync(sql, opts)).catch((err: unknown) => {
+        try {
+          result = await (bound ? session.queryBindAsync(sql, bound, opts) : session.queryAsync(sql, opts));
+          release(false);
+        } catch (err) {
+          release(true);
           throw fromEngineError(err);
-        });
+        }
       }
     } finally {
       this.running.delete(queryId);

@@ -24,23 +24,64 @@ const { Session } = require('chdb') as { Session: new (path: string) => ChdbSess
 const SERVER_DEFAULTS = ['SET implicit_select = 0', 'SET allow_introspection_functions = 0'];
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+interface Entry {
+  readonly session: Promise<ChdbSession>;
+  users: number;
+  retired: boolean;
+}
+
+export interface Lease {
+  readonly session: ChdbSession;
+  /** Give the session back; after a failed query it is retired, because chDB can leak a failed
+   *  query's unfinished output into the session's next result (a server starts each request clean). */
+  release(failed: boolean): void;
+}
+
 export class SessionPool {
-  private readonly sessions = new Map<string, Promise<ChdbSession>>();
+  private readonly entries = new Map<string, Entry>();
+  private readonly all = new Set<Entry>();
 
   constructor(private readonly dataDir: string) {}
 
   /** A session using `database`, with `settings` applied in order (`readonly` last: it freezes the rest). */
-  get(database: string, settings: ReadonlyMap<string, string>): Promise<ChdbSession> {
+  async lease(database: string, settings: ReadonlyMap<string, string>): Promise<Lease> {
     const ordered = [...settings].sort(([a], [b]) => (a === 'readonly' ? 1 : b === 'readonly' ? -1 : a.localeCompare(b)));
     const key = JSON.stringify([database, ordered]);
-    let session = this.sessions.get(key);
-    if (!session) {
-      session = this.open(database, ordered);
-      this.sessions.set(key, session);
+    let entry = this.entries.get(key);
+    if (!entry) {
+      entry = { session: this.open(database, ordered), users: 0, retired: false };
+      this.entries.set(key, entry);
+      this.all.add(entry);
+      const opened = entry;
       // A failed open (unknown database, unknown setting) is not kept: the next request tries again.
-      session.catch(() => this.sessions.delete(key));
+      opened.session.catch(() => {
+        if (this.entries.get(key) === opened) this.entries.delete(key);
+        this.all.delete(opened);
+      });
     }
-    return session;
+    entry.users++;
+    let session: ChdbSession;
+    try {
+      session = await entry.session;
+    } catch (err) {
+      entry.users--;
+      throw err;
+    }
+    const held = entry;
+    return {
+      session,
+      release: (failed) => {
+        held.users--;
+        if (failed && !held.retired) {
+          held.retired = true;
+          if (this.entries.get(key) === held) this.entries.delete(key);
+        }
+        if (held.retired && held.users === 0) {
+          this.all.delete(held);
+          session.close();
+        }
+      },
+    };
   }
 
   private async open(database: string, settings: readonly (readonly [string, string])[]): Promise<ChdbSession> {
@@ -62,8 +103,9 @@ export class SessionPool {
   }
 
   async close(): Promise<void> {
-    const all = [...this.sessions.values()];
-    this.sessions.clear();
-    for (const s of await Promise.allSettled(all)) if (s.status === 'fulfilled') s.value.close();
+    const all = [...this.all];
+    this.all.clear();
+    this.entries.clear();
+    for (const s of await Promise.allSettled(all.map((e) => e.session))) if (s.status === 'fulfilled') s.value.close();
   }
 }
