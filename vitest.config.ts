@@ -12,6 +12,7 @@ export const STORE_SUITE = [
   'collector/src/privacy/privacy.test.ts',
   'collector/src/crm/crm.test.ts',
   'collector/src/storage/migrations.test.ts',
+  'collector/src/storage/insert-dedup.test.ts',
 ];
 
 export default defineConfig({

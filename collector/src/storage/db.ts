@@ -154,9 +154,14 @@ class ClientDb implements Db {
     if (body.length === 0) return;
     if (!TABLE.test(table)) throw new Error(`invalid table name ${table}`);
     if (dedupToken !== undefined && !TOKEN.test(dedupToken)) throw new Error('invalid deduplication token');
-    const settings = dedupToken ? ` SETTINGS insert_deduplication_token = '${dedupToken}'` : '';
+    // async_insert = 0: ClickHouse 26 defaults to async inserts without deduplication; a spool
+    // batch is acknowledged only once it is in a part. deduplicate_blocks_in_dependent_materialized_views:
+    // a retried batch is dropped by the views' targets (sessions, identities, stages) as well, not
+    // only by the table it names.
+    const settings = ['async_insert = 0', 'deduplicate_blocks_in_dependent_materialized_views = 1'];
+    if (dedupToken) settings.push(`insert_deduplication_token = '${dedupToken}'`);
     const res = await this.client.exec({
-      query: `INSERT INTO ${this.database}.${table}${settings} FORMAT JSONEachRow`,
+      query: `INSERT INTO ${this.database}.${table} SETTINGS ${settings.join(', ')} FORMAT JSONEachRow`,
       values: Readable.from([body]),
     });
     res.stream.resume();
