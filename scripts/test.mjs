@@ -23,7 +23,9 @@ const must = (ok, what) => {
 };
 must(step('build', 'npm', ['run', 'build', '--silent']), 'build');
 must(step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']), 'typecheck');
-results.push(['unit + integration', step('unit + integration', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results/vitest.json'])]);
+// Two vitest projects: `embedded` (chDB in process) and `server` (the integration suite again with
+// CLICKHOUSE_URL against a chDB-backed ClickHouse HTTP server process, plus collectors behind nginx).
+results.push(['unit + integration', step('unit + integration (embedded + server)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results/vitest.json'], { NGINX_PATH: nginx })]);
 results.push(['browser', step('browser (Chromium ' + chromium + ', nginx ' + nginx + ')', 'npx', ['playwright', 'test'], { CHROMIUM_PATH: chromium, NGINX_PATH: nginx })]);
 
 let passed = 0;
