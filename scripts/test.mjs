@@ -34,6 +34,15 @@ let skipped = 0;
 if (existsSync('test-results/vitest.json')) {
   const v = JSON.parse(readFileSync('test-results/vitest.json', 'utf8'));
   passed += v.numPassedTests;
+  // Files of the store suite run in both projects: their second report is the `server` run.
+  const mode = { embedded: 0, server: 0 };
+  const seen = new Set();
+  for (const file of v.testResults) {
+    const server = seen.has(file.name) || file.name.includes('/test/scale-out/');
+    seen.add(file.name);
+    mode[server ? 'server' : 'embedded'] += file.assertionResults.filter((t) => t.status === 'passed').length;
+  }
+  console.log(`\n[test] vitest passed: ${mode.embedded} embedded (chDB in process), ${mode.server} server (CLICKHOUSE_URL, test ClickHouse server process)`);
   failed += v.numFailedTests;
   skipped += v.numPendingTests + (v.numTodoTests ?? 0);
 }
