@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { ClError } from '../errors.js';
+import { deleteTarget } from '../storage/cluster.js';
 import { NIL_UUID } from '../storage/identities.js';
 import { recordPrivacyRequest } from '../storage/privacy-requests.js';
 import { resolveSubject, type Subject } from './subject.js';
@@ -83,7 +84,7 @@ export async function eraseSubject(app: FastifyInstance, siteId: string, who: Wh
     const [row] = await db.query<{ n: string }>(`SELECT count() AS n FROM ${db.database}.${table} WHERE ${where}`, p);
     deleted[table] = Number(row?.n ?? 0);
     // Lightweight DELETE: rows vanish from every query at once; parts are rewritten in the background.
-    if (deleted[table]) await db.command(`DELETE FROM ${db.database}.${table} WHERE ${where}`, p);
+    if (deleted[table]) await db.command(`DELETE FROM ${deleteTarget(db.database, table, db.cluster)} WHERE ${where}`, p);
   }
   await recordPrivacyRequest(db, siteId, 'erase', s.key, { deleted, visitors: s.visitorIds.length, persons: s.personIds.length });
   return { site: siteId, erased: { visitors: s.visitorIds.length, persons: s.personIds.length }, deleted };
