@@ -8,9 +8,9 @@
  * - The small tables (`sites`, `identities`, `stages`, `deals`, `costs`, `dead_letters`,
  *   `privacy_requests`) are one replicated table with a full copy on every node (Keeper path
  *   without `{shard}`), so per-person work (identities → people → attribution) joins locally.
- * - `schema_migrations` and the migration lock stay local: migrations run on every host, one host
- *   at a time per host, never `ON CLUSTER` (each collector migrates the host it talks to; run one
- *   collector, or `closeloop migrate`, against each host — see docs/scaling.md).
+ * - `schema_migrations` and the migration lock stay local: migrations run on every host, one
+ *   collector at a time per host, never `ON CLUSTER` (a collector migrates the host it talks to;
+ *   start one against each host after an upgrade — see docs/scaling.md).
  * - Materialized views read the local shard (`events_local`) and write `sessions_local` (same
  *   shard) or a replicated small table.
  *
