@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compareModels } from '../attribution/report.js';
 import { roiReport } from '../attribution/roi.js';
 import { DEFAULT_WINDOW } from '../attribution/models.js';
-import { forCluster, REPLICATED_TABLES, SHARDED_TABLES } from './cluster.js';
+import { deleteTarget, forCluster, REPLICATED_TABLES, SHARDED_TABLES } from './cluster.js';
 import type { Db, QueryParams } from './db.js';
 import { MIGRATIONS, migrate } from './migrations.js';
 
@@ -68,7 +68,12 @@ const clusterStatements = (engines: 'replicated' | 'plain') =>
 
 describe('CLICKHOUSE_CLUSTER layout', () => {
   it("every generated statement parses with ClickHouse's parser (formatQuery)", async () => {
-    const statements = clusterStatements('replicated');
+    // …and the privacy erasure's DELETE on a sharded table (each shard's local table) and a replicated one.
+    const statements = [
+      ...clusterStatements('replicated'),
+      `DELETE FROM ${deleteTarget('cl', 'events', 'two_shards')} WHERE site_id = {site:String}`,
+      `DELETE FROM ${deleteTarget('cl', 'identities', 'two_shards')} WHERE site_id = {site:String}`,
+    ];
     for (const sql of statements) {
       const [r] = await db.query<{ q: string }>('SELECT formatQuery({sql:String}) AS q', { sql });
       expect(r!.q.length, sql).toBeGreaterThan(0);
@@ -85,7 +90,9 @@ describe('CLICKHOUSE_CLUSTER layout', () => {
     expect(text).toMatch(/sessions_from_events TO cl\.sessions_local AS[\s\S]*FROM cl\.events_local/);
     expect(text).toMatch(/identities_from_events TO cl\.identities AS[\s\S]*FROM cl\.events_local/);
     // Per host, never ON CLUSTER; the migrations' own bookkeeping stays local.
-    expect(text).not.toMatch(/ON CLUSTER/);
+    expect(text).toContain("DELETE FROM cl.events_local ON CLUSTER 'two_shards' WHERE");
+    expect(text).toContain('DELETE FROM cl.identities WHERE');
+    expect(clusterStatements('replicated').join('\n')).not.toMatch(/ON CLUSTER/);
     expect(statements.some((s) => /schema_migrations|migration_lock/.test(s))).toBe(false);
   });
 
