@@ -1,7 +1,7 @@
 import { appendFileSync, mkdtempSync, readdirSync, truncateSync, statSync, unlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Drainer } from './drain.js';
 import { segmentName } from './segment.js';
 import { Spool, type Pending } from './spool.js';
@@ -87,8 +87,7 @@ describe('Drainer', () => {
     s.down = true;
     const d = drainer(a, insert);
     d.start();
-    await new Promise((r) => setTimeout(r, 50));
-    expect(d.lastError).toMatch(/ECONNREFUSED/);
+    await vi.waitFor(() => expect(d.lastError).toMatch(/ECONNREFUSED/), { timeout: 10_000, interval: 10 });
     await d.close(0);
     await a.close();
     // "Crash" after the insert landed but before it was confirmed: the next start re-sends the same batch and token.
