@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../collector/src/storage/migrations.js';
 import { startClickHouseServer, type ClickHouseServerProcess } from '../support/clickhouse-http/process.js';
 import { exited, freePort, load, startCollector, startNginx, waitFor, type Collector } from './cluster.js';
 
@@ -75,6 +76,18 @@ const grows = (list: readonly unknown[], by: number) => {
 };
 
 describe('three collectors behind nginx, one ClickHouse server', () => {
+  it('the three, started at once on an empty store, applied every migration exactly once', async () => {
+    const client = createClient({ url: store.url });
+    try {
+      const rs = await client.query({ query: 'SELECT version, count() AS n FROM scaleout.schema_migrations GROUP BY version ORDER BY version', format: 'JSONEachRow' });
+      const applied = await rs.json<{ version: number; n: string | number }>();
+      expect(applied.length).toBe(MIGRATIONS.length);
+      expect(applied.filter((r) => Number(r.n) !== 1)).toEqual([]); // counted without FINAL: a second application would show
+    } finally {
+      await client.close();
+    }
+  });
+
   it('a collector killed with SIGKILL mid-load and restarted: every acknowledged event stored exactly once', async () => {
     const traffic = load(base, 6);
     try {
