@@ -96,6 +96,7 @@ describe('ClickHouse HTTP test server', () => {
       ['SELEC 1', 400, '62'],
       ['SELECT * FROM t.missing', 404, '60'],
       ['SELECT throwIf(1)', 500, '395'],
+      ['SELECT 1; DROP TABLE t.rows', 400, '62'], // one statement per request, as on a server
     ];
     for (const [sql, status, code] of cases) {
       const res = await raw('', { body: sql });
@@ -103,6 +104,7 @@ describe('ClickHouse HTTP test server', () => {
       expect(res.headers.get('x-clickhouse-exception-code')).toBe(code);
       expect(await res.text()).toMatch(new RegExp(`^Code: ${code}\\. DB::Exception: `));
     }
+    expect(await (await raw('', { body: 'SELECT 5;' })).text()).toBe('5\n'); // a trailing semicolon is fine
     await expect(writer.query({ query: 'SELECT * FROM t.missing' })).rejects.toMatchObject({ code: '60', type: 'UNKNOWN_TABLE' });
   });
 

@@ -119,6 +119,8 @@ export class ClickHouseHttpServer {
         const bound = bindParams(sql, params);
         const opts = { format: p.get('default_format') || 'TabSeparated' };
         try {
+          // A server runs one statement per request; chDB would run them all. ClickHouse's parser decides.
+          if (inUrl === null && sql.includes(';')) await session.queryAsync(`SELECT formatQuery('${sql.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}')`);
           result = await (bound ? session.queryBindAsync(sql, bound, opts) : session.queryAsync(sql, opts));
           release(false);
         } catch (err) {
