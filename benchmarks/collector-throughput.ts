@@ -4,6 +4,9 @@
  * (a) support/baseline-server.ts: Fastify that parses the body and answers 202 — nothing else;
  * (b) the collector (`closeloop start --demo`, embedded ClickHouse, rate limit off) with 1 event
  *     per request; (c) the collector with batches of 20 and 100. The baseline gets the same bodies.
+ * (d) the collector with CLICKHOUSE_URL: ClickHouse (the chDB-backed test server,
+ *     test/support/clickhouse-http) in another process, so the collector's own request path is
+ *     measured without the database on its process (both still share the machine's 2 cores).
  * Load comes from support/load-worker.ts (autocannon) in its own process; (a) and (b/c) runs
  * alternate, so noise from the shared machine spreads over both. After every collector run the
  * spool is left to drain into ClickHouse (that time is part of the sustained rate) and every
@@ -19,6 +22,7 @@ import { loadConfig } from '../collector/src/config.js';
 import { openDb } from '../collector/src/storage/db.js';
 import { migrate } from '../collector/src/storage/migrations.js';
 import { lineChart } from './support/svg.js';
+import { startClickHouseServer } from '../test/support/clickhouse-http/process.js';
 
 /** What support/load-worker.ts prints. */
 interface Load {
@@ -28,26 +32,32 @@ interface Load {
   statuses: Record<string, number>;
 }
 interface Inserts { count: number; rows: number; seconds: number }
-interface Run { id: string; load: Load; cpu: number; peak: number; drainSeconds: number; inserts: Inserts }
-interface Measured { target: 'baseline' | 'collector'; batch: number; runs: Run[] }
+interface Run { id: string; load: Load; cpu: number; peak: number; drainSeconds: number; inserts: Inserts; storeCpu: number }
+interface Measured { target: Target['name']; batch: number; runs: Run[] }
 
 const TOKEN = 'bench-admin-token-0123456789';
 
-interface Target { name: 'baseline' | 'collector'; url: string; pid: number }
+/** 'collector-server': the collector writing to a ClickHouse server process (`storePid`). */
+interface Target { name: 'baseline' | 'collector' | 'collector-server'; url: string; pid: number; storePid?: number }
 
 async function once(t: Target, batch: number, o: { seconds: number; connections: number }): Promise<Run> {
   const id = randomBytes(4).toString('hex');
-  const i0 = t.name === 'collector' ? await inserts(t.url) : undefined;
+  const collects = t.name !== 'baseline';
+  const i0 = collects ? await inserts(t.url) : undefined;
   resetPeak(t.pid);
+  const s0 = t.storePid ? cpuSeconds(t.storePid) : 0;
   const c0 = cpuSeconds(t.pid), t0 = performance.now();
   const out = await run(process.execPath, tsArgs('benchmarks/support/load-worker.ts',
     JSON.stringify({ url: t.url, connections: o.connections, seconds: o.seconds, batch, run: id })), { timeoutMs: (o.seconds + 60) * 1000 });
-  const cpu = (cpuSeconds(t.pid) - c0) / ((performance.now() - t0) / 1000);
+  const wall = (performance.now() - t0) / 1000;
+  const cpu = (cpuSeconds(t.pid) - c0) / wall;
   const load = JSON.parse(out.trim().split('\n').pop()!) as Load;
-  const drainSeconds = t.name === 'collector' ? await drained(t.url) : 0;
+  const drainSeconds = collects ? await drained(t.url) : 0;
+  // The store works mostly after the 202s (the spool drains into it): its CPU counts the drain too.
+  const storeCpu = t.storePid ? (cpuSeconds(t.storePid) - s0) / ((performance.now() - t0) / 1000) : 0;
   const i1 = i0 && (await inserts(t.url));
   const ins = i0 && i1 ? { count: i1.count - i0.count, rows: i1.rows - i0.rows, seconds: i1.seconds - i0.seconds } : { count: 0, rows: 0, seconds: 0 };
-  return { id, load, cpu, peak: memory(t.pid).peak, drainSeconds, inserts: ins };
+  return { id, load, cpu, peak: memory(t.pid).peak, drainSeconds, inserts: ins, storeCpu };
 }
 
 /** The collector's own counters of ClickHouse inserts into `events` (GET /metrics). */
@@ -171,6 +181,7 @@ export async function collectorThroughput(o: BenchOptions): Promise<Section> {
         (v.failures.length ? ' — FAILED' : ' — ok'));
       log(`throughput: exactly-once check, ${checks.at(-1)}`);
     }
+    results.push(...(await againstServer(o.quick ? [20] : [20, 100], opts, checks, failures)));
     // Real enriched rows, for the insert ceiling measured once the servers are stopped.
     sample = (await query<Record<string, unknown>>(collector.url, `SELECT * FROM events LIMIT ${o.quick ? 2000 : 10_000}`))
       .map((r) => JSON.stringify(r)).join('\n') + '\n';
@@ -200,8 +211,8 @@ export async function collectorThroughput(o: BenchOptions): Promise<Section> {
     const base = get('baseline', m.batch);
     const rps = med(m, (r) => r.load.rps);
     return [
-      m.target === 'baseline' ? '(a) bare Fastify' : m.batch === 1 ? '(b) collector' : '(c) collector',
-      m.batch, fmt(rps), fmt(rps * m.batch), m.target === 'collector' ? fmt(sustained(m)) : '',
+      m.target === 'baseline' ? '(a) bare Fastify' : m.target === 'collector-server' ? '(d) collector → ClickHouse server process' : m.batch === 1 ? '(b) collector' : '(c) collector',
+      m.batch, fmt(rps), fmt(rps * m.batch), m.target !== 'baseline' ? fmt(sustained(m)) : '',
       fmt(med(m, (r) => r.load.p50)), fmt(med(m, (r) => r.load.p99)),
       fmt(med(m, (r) => r.cpu), 2), fmt(med(m, (r) => r.load.cpu), 2), fmt(Math.max(...m.runs.map((r) => r.peak)) / 1024 ** 2),
       m.target === 'baseline' ? '1.00' : (rps / med(base, (r) => r.load.rps)).toFixed(2),
@@ -209,14 +220,19 @@ export async function collectorThroughput(o: BenchOptions): Promise<Section> {
     ];
   });
   const rps = (t: Measured['target'], b: number) => med(get(t, b), (r) => r.load.rps);
-  const insertRows = results.filter((m) => m.target === 'collector').map((m) => {
+  const insertRows = results.filter((m) => m.target !== 'baseline').map((m) => {
     const sum = (f: (i: Inserts) => number) => m.runs.reduce((s, r) => s + f(r.inserts), 0);
-    return [m.batch, fmt(sum((i) => i.count)), fmt(sum((i) => i.rows) / sum((i) => i.count)), fmt((1000 * sum((i) => i.seconds)) / sum((i) => i.count)),
+    return [m.target === 'collector' ? 'embedded' : 'server process', m.batch, fmt(sum((i) => i.count)), fmt(sum((i) => i.rows) / sum((i) => i.count)), fmt((1000 * sum((i) => i.seconds)) / sum((i) => i.count)),
       fmt(sum((i) => i.rows) / sum((i) => i.seconds)), fmt(med(m, (r) => r.drainSeconds), 1)];
   });
   const ratio1 = rps('collector', 1) / rps('baseline', 1);
   const best = Math.max(...batches.map((b) => rps('collector', b) * b));
   const bestSustained = Math.max(...batches.map((b) => sustained(get('collector', b))));
+  const onServer = results.filter((m) => m.target === 'collector-server');
+  const serverLine = onServer
+    .map((m) => `batches of ${m.batch}: ${fmt(med(m, (r) => r.load.rps) * m.batch)} events/s acknowledged, ${fmt(sustained(m))} sustained, ` +
+      `collector ${fmt(med(m, (r) => r.cpu), 2)} cores during the load, ClickHouse server process ${fmt(med(m, (r) => r.storeCpu), 2)} cores over load + drain`)
+    .join('; ');
   const markdown = [
     table(['target', 'events/request', 'requests/s', 'events/s acknowledged', 'events/s sustained (incl. drain)', 'p50 ms', 'p99 ms',
       'server CPU (cores)', 'load generator CPU (cores)', 'server peak RSS MiB', 'requests/s vs (a)', 'non-202 answers, errors'], rows),
@@ -225,7 +241,10 @@ export async function collectorThroughput(o: BenchOptions): Promise<Section> {
     '',
     'Where the collector\'s time goes after the 202: its inserts from the spool into ClickHouse during those runs (from its /metrics):',
     '',
-    table(['events/request', 'inserts', 'rows per insert', 'ms per insert', 'rows/s while inserting', 'drain after run s (median)'], insertRows),
+    table(['store', 'events/request', 'inserts', 'rows per insert', 'ms per insert', 'rows/s while inserting', 'drain after run s (median)'], insertRows),
+    '',
+    `(d) ClickHouse in another process (CLICKHOUSE_URL → the chDB-backed test ClickHouse HTTP server, test/support/clickhouse-http): ${serverLine}. ` +
+      'Its CPU is not the collector\'s: events/s per collector core = events/s ÷ collector cores (docs/scaling.md uses these figures).',
     '',
     `For comparison, embedded ClickHouse alone (same schema, ${fmt(ceiling.rows)} of the run's own rows per JSONEachRow insert, ` +
       `nothing else running): ${fmt(ceiling.rowsPerSecond)} rows/s — the ceiling for what the collector can sustain into storage on this machine.`,
@@ -261,10 +280,48 @@ export async function collectorThroughput(o: BenchOptions): Promise<Section> {
         `${fmt(rps('collector', 100) * 100)} events/s (${pct(rps('collector', 100) / rps('baseline', 100))} of Fastify); ` +
         `best sustained into ClickHouse ${fmt(bestSustained)} events/s (chDB alone inserts ${fmt(ceiling.rowsPerSecond)} rows/s); ` +
         `exactly-once ${failures.length ? 'FAILED' : 'held'}`,
+      `collector → ClickHouse server in another process: ${serverLine}`,
     ],
     failures,
     files: { 'collector-throughput.svg': chart },
   };
+}
+
+/** (d): a collector with CLICKHOUSE_URL → the test ClickHouse server, each its own process. */
+async function againstServer(batches: number[], opts: { reps: number; seconds: number; connections: number }, checks: string[], failures: string[]): Promise<Measured[]> {
+  const dir = tempDir('closeloop-bench-server-');
+  const store = await startClickHouseServer({ dataDir: `${dir}/store` });
+  const port = await freePort();
+  const proc = start(process.execPath, ['bin/closeloop.js', 'start', '--demo'], {
+    env: {
+      ...process.env, PORT: String(port), HOST: '127.0.0.1', CLOSELOOP_DATA_DIR: `${dir}/collector`, CLOSELOOP_ADMIN_TOKEN: TOKEN,
+      CLOSELOOP_LOG_LEVEL: 'warn', CLOSELOOP_RATE_LIMIT: '0', CLOSELOOP_DEMO: 'true', CLOSELOOP_DEMO_DATA: 'false', CLICKHOUSE_URL: store.url,
+    },
+  });
+  const t: Target = { name: 'collector-server', url: `http://127.0.0.1:${port}`, pid: proc.pid!, storePid: store.child.pid! };
+  const out: Measured[] = [];
+  try {
+    await waitForHttp(`${t.url}/readyz`, 60_000, proc);
+    for (const batch of batches) {
+      const m: Measured = { target: t.name, batch, runs: [] };
+      for (let i = 0; i < opts.reps; i++) {
+        const r = await once(t, batch, opts);
+        m.runs.push(r);
+        log(`throughput: collector → ClickHouse server, batch ${batch} rep ${i + 1}/${opts.reps}: ${fmt(r.load.rps)} req/s, ` +
+          `collector ${fmt(r.cpu, 2)} cores, server ${fmt(r.storeCpu, 2)} cores, drained in ${fmt(r.drainSeconds, 1)} s`);
+      }
+      const v = await verify(t.url, m);
+      failures.push(...v.failures.map((f) => `collector → server ${f}`));
+      checks.push(`ClickHouse server process, batch ${batch}: ${fmt(v.acked)} events acknowledged, ${fmt(v.stored)} distinct stored in ${fmt(v.rows)} rows` +
+        (v.failures.length ? ' — FAILED' : ' — ok'));
+      out.push(m);
+    }
+  } finally {
+    await stop(proc, 60_000);
+    await store.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
 }
 
 runIfMain(import.meta.url, collectorThroughput);

@@ -23,7 +23,9 @@ const must = (ok, what) => {
 };
 must(step('build', 'npm', ['run', 'build', '--silent']), 'build');
 must(step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']), 'typecheck');
-results.push(['unit + integration', step('unit + integration', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results/vitest.json'])]);
+// Two vitest projects: `embedded` (chDB in process) and `server` (the integration suite again with
+// CLICKHOUSE_URL against a chDB-backed ClickHouse HTTP server process, plus collectors behind nginx).
+results.push(['unit + integration', step('unit + integration (embedded + server)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results/vitest.json'], { NGINX_PATH: nginx })]);
 results.push(['browser', step('browser (Chromium ' + chromium + ', nginx ' + nginx + ')', 'npx', ['playwright', 'test'], { CHROMIUM_PATH: chromium, NGINX_PATH: nginx })]);
 
 let passed = 0;
@@ -32,6 +34,15 @@ let skipped = 0;
 if (existsSync('test-results/vitest.json')) {
   const v = JSON.parse(readFileSync('test-results/vitest.json', 'utf8'));
   passed += v.numPassedTests;
+  // Files of the store suite run in both projects: their second report is the `server` run.
+  const mode = { embedded: 0, server: 0 };
+  const seen = new Set();
+  for (const file of v.testResults) {
+    const server = seen.has(file.name) || file.name.includes('/test/scale-out/');
+    seen.add(file.name);
+    mode[server ? 'server' : 'embedded'] += file.assertionResults.filter((t) => t.status === 'passed').length;
+  }
+  console.log(`\n[test] vitest passed: ${mode.embedded} embedded (chDB in process), ${mode.server} server (CLICKHOUSE_URL, test ClickHouse server process)`);
   failed += v.numFailedTests;
   skipped += v.numPendingTests + (v.numTodoTests ?? 0);
 }

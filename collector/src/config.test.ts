@@ -31,6 +31,9 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ CLICKHOUSE_URL: 'ftp://x' })).toThrowError(/CLICKHOUSE_URL.*http/);
     expect(() => loadConfig({ CLOSELOOP_ADMIN_TOKEN: 'short' })).toThrowError(/at least 16/);
+    expect(() => loadConfig({ CLICKHOUSE_CLUSTER: 'prod' })).toThrowError(/CLICKHOUSE_CLUSTER="prod": needs CLICKHOUSE_URL/);
+    expect(() => loadConfig({ CLICKHOUSE_URL: 'http://ch:8123', CLICKHOUSE_CLUSTER: "x' ON CLUSTER y" })).toThrowError(/CLICKHOUSE_CLUSTER.*plain identifier/);
+    expect(loadConfig({ CLICKHOUSE_URL: 'http://ch:8123', CLICKHOUSE_CLUSTER: 'prod' }).clickhouse.cluster).toBe('prod');
   });
 });
 

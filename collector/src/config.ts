@@ -20,6 +20,7 @@ export const CONFIG_REFERENCE = [
   ['CLICKHOUSE_USER', 'default', 'User for `CLICKHOUSE_URL`.'],
   ['CLICKHOUSE_PASSWORD', '(empty)', 'Password for `CLICKHOUSE_URL`.'],
   ['CLICKHOUSE_DATABASE', 'closeloop', 'Database holding closeloop tables (created at start).'],
+  ['CLICKHOUSE_CLUSTER', '(unset)', 'Name of a ClickHouse cluster (`remote_servers`) behind `CLICKHOUSE_URL`: tables become Replicated*, `events` and `sessions` sharded through `Distributed` tables. Migrations run per host. See docs/scaling.md.'],
   ['CLOSELOOP_ADMIN_TOKEN', '(generated in demo mode)', 'Bearer token for admin APIs (`/v1/query`, `/v1/admin/*`). `npm start` generates one and keeps it in `DATA_DIR/admin-token`; `closeloop start` refuses to run without it.'],
   ['CLOSELOOP_DEMO', 'false', 'Serve the demo site under `/demo/` with the demo site key `pk_demo` (set by `npm start`).'],
   ['CLOSELOOP_DEMO_DATA', 'true', 'In demo mode, fill the empty demo site with a generated, realistic 90 days of traffic, leads, deals and costs (seeded: the same every time), so the dashboard has something to show. `false`: start empty.'],
@@ -55,6 +56,7 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must be a plain identifier (letters, digits, underscore)')
     .default('closeloop'),
+  CLICKHOUSE_CLUSTER: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must be a plain identifier (letters, digits, underscore)').optional(),
   CLOSELOOP_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   CLOSELOOP_DEMO: bool.default(false),
   CLOSELOOP_DEMO_DATA: bool.default(true),
@@ -93,6 +95,8 @@ export interface Config {
     readonly user: string;
     readonly password: string;
     readonly database: string;
+    /** CLICKHOUSE_CLUSTER: the cluster the schema is laid out for (storage/cluster.ts). */
+    readonly cluster?: string;
   };
   /** May be unset here; the process entry generates one in demo mode (see cli/start.ts). */
   readonly adminToken?: string;
@@ -140,6 +144,9 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     throw new ClError('CL_CONFIG_INVALID', `Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
+  if (e.CLICKHOUSE_CLUSTER && !e.CLICKHOUSE_URL) {
+    throw new ClError('CL_CONFIG_INVALID', `Invalid configuration:\n  CLICKHOUSE_CLUSTER=${JSON.stringify(e.CLICKHOUSE_CLUSTER)}: needs CLICKHOUSE_URL (embedded ClickHouse is one node)`);
+  }
   return deepFreeze({
     port: e.PORT,
     host: e.HOST,
@@ -149,6 +156,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
       user: e.CLICKHOUSE_USER,
       password: e.CLICKHOUSE_PASSWORD,
       database: e.CLICKHOUSE_DATABASE,
+      ...(e.CLICKHOUSE_CLUSTER ? { cluster: e.CLICKHOUSE_CLUSTER } : {}),
     },
     ...(e.CLOSELOOP_ADMIN_TOKEN ? { adminToken: e.CLOSELOOP_ADMIN_TOKEN } : {}),
     demo: e.CLOSELOOP_DEMO,

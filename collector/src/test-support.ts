@@ -1,17 +1,37 @@
-/** Helpers for integration tests: a collector on a fresh temp data dir with real embedded ClickHouse. */
+/**
+ * Helpers for integration tests: a collector on a fresh temp data dir with real ClickHouse —
+ * embedded chDB, or (vitest project `server`) the test ClickHouse HTTP server in another process,
+ * with a database of its own per config. Test-only: excluded from the build.
+ */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { inject } from 'vitest';
 import type { ClEvent, EventBatch, Touch } from '../../sdk/src/protocol.js';
 import { buildApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
+/** 'server' when this vitest project runs the suite against the test ClickHouse server. */
+export const STORE_MODE: 'embedded' | 'server' = inject('clickhouseUrl') ? 'server' : 'embedded';
+
+/** The store settings for a new test collector: none (embedded), or the server and a fresh database. */
+export function testStoreEnv(): Record<string, string> {
+  const url = inject('clickhouseUrl');
+  return url ? { CLICKHOUSE_URL: url, CLICKHOUSE_DATABASE: `t_${randomUUID().replaceAll('-', '')}` } : {};
+}
+
+/** The store settings of an existing config (another process or CLI on the same store). */
+export function storeEnvOf(config: Config): Record<string, string> {
+  const { url, database } = config.clickhouse;
+  return url ? { CLICKHOUSE_URL: url, CLICKHOUSE_DATABASE: database } : {};
+}
+
 export function testConfig(overrides: Record<string, string> = {}, dataDir = mkdtempSync(path.join(os.tmpdir(), 'closeloop-test-'))): Config {
-  return loadConfig({ CLOSELOOP_DATA_DIR: dataDir, CLOSELOOP_ADMIN_TOKEN: ADMIN_TOKEN, CLOSELOOP_DEMO: 'true', CLOSELOOP_DEMO_DATA: 'false', CLOSELOOP_INSERT_INTERVAL_MS: '5', CLOSELOOP_RATE_LIMIT: '0', CLOSELOOP_SHUTDOWN_GRACE_S: '5', ...overrides });
+  return loadConfig({ CLOSELOOP_DATA_DIR: dataDir, CLOSELOOP_ADMIN_TOKEN: ADMIN_TOKEN, CLOSELOOP_DEMO: 'true', CLOSELOOP_DEMO_DATA: 'false', CLOSELOOP_INSERT_INTERVAL_MS: '5', CLOSELOOP_RATE_LIMIT: '0', CLOSELOOP_SHUTDOWN_GRACE_S: '5', ...testStoreEnv(), ...overrides });
 }
 
 export function testApp(config: Config = testConfig()): Promise<FastifyInstance> {

@@ -11,7 +11,7 @@ import type { ClEvent, Touch } from '../../../sdk/src/protocol.js';
 import { deadLetter } from '../storage/dead-letters.js';
 import { privacyCommand } from '../cli/privacy.js';
 import { loadConfig, type Config } from '../config.js';
-import { ADMIN_TOKEN, CHROME_UA, batch, sql, testApp, testConfig } from '../test-support.js';
+import { ADMIN_TOKEN, CHROME_UA, batch, sql, storeEnvOf, testApp, testConfig } from '../test-support.js';
 
 let app: FastifyInstance;
 let config: Config;
@@ -96,7 +96,7 @@ describe('privacy requests', () => {
   it('closeloop privacy export works on the store when no collector runs', async () => {
     await app.close();
     const lines: string[] = [];
-    const cli = loadConfig({ CLOSELOOP_DATA_DIR: config.dataDir, CLOSELOOP_ADMIN_TOKEN: ADMIN_TOKEN, CLOSELOOP_URL: 'http://127.0.0.1:9' });
+    const cli = loadConfig({ CLOSELOOP_DATA_DIR: config.dataDir, CLOSELOOP_ADMIN_TOKEN: ADMIN_TOKEN, CLOSELOOP_URL: 'http://127.0.0.1:9', ...storeEnvOf(config) });
     await privacyCommand(cli, { action: 'export', subject: 'bob@example.com', site: site.site_id }, (l) => lines.push(l));
     const x = JSON.parse(lines.join('\n'));
     expect(x.subject.visitor_ids).toEqual([bob]);

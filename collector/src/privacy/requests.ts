@@ -12,6 +12,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { ClError } from '../errors.js';
+import { deleteTarget } from '../storage/cluster.js';
 import { NIL_UUID } from '../storage/identities.js';
 import { recordPrivacyRequest } from '../storage/privacy-requests.js';
 import type { Db } from '../storage/db.js';
@@ -101,16 +102,18 @@ export async function eraseSubject(app: FastifyInstance, siteId: string, who: Wh
     const [row] = await db.query<{ n: string }>(`SELECT count() AS n FROM ${t} WHERE ${where}`, p);
     deleted[table] = Number(row?.n ?? 0);
     if (!deleted[table]) continue;
+    // On a cluster, the sharded tables' rows are deleted from each shard's local table (storage/cluster.ts).
+    const target = deleteTarget(db.database, table, db.cluster);
     if (table === 'dead_letters') {
       // Found by the subject's emails and ids in the payload; deleted by the payloads' hashes.
       const rows = await db.query<{ h: string }>(`SELECT DISTINCT toString(cityHash64(payload)) AS h FROM ${t} WHERE ${where}`, p);
-      await db.command(`DELETE FROM ${t} WHERE toString(cityHash64(payload)) IN {payloads:Array(String)}`, { payloads: rows.map((r) => r.h) });
+      await db.command(`DELETE FROM ${target} WHERE toString(cityHash64(payload)) IN {payloads:Array(String)}`, { payloads: rows.map((r) => r.h) });
     } else {
       // Lightweight DELETE: the rows vanish from every query at once.
-      await db.command(`DELETE FROM ${t} WHERE ${where}`, p);
+      await db.command(`DELETE FROM ${target} WHERE ${where}`, p);
     }
     // And from the part files: rewritten without them now, rather than whenever ClickHouse merges.
-    await db.command(`ALTER TABLE ${t} APPLY DELETED MASK SETTINGS mutations_sync = 2`);
+    await db.command(`ALTER TABLE ${target} APPLY DELETED MASK SETTINGS mutations_sync = 2`);
   }
   const spoolFiles = await dropSpoolCopies();
   await recordPrivacyRequest(db, siteId, 'erase', s.key, { deleted, spool_files: spoolFiles, visitors: s.visitorIds.length, persons: s.personIds.length });

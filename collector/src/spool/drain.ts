@@ -30,8 +30,6 @@ const DATA_ERROR = /CANNOT_PARSE|Cannot parse|TYPE_MISMATCH|INCORRECT_DATA|CANNO
 
 export const isDataError = (err: unknown) => DATA_ERROR.test(err instanceof Error ? err.message : String(err));
 
-export const tokenOf = (batch: readonly Pending[]) => `${batch[0]!.seq}-${batch[0]!.start}-${batch.at(-1)!.end}`;
-
 export class Drainer {
   private stopping = false;
   private deadline = Infinity;
@@ -131,7 +129,7 @@ export class Drainer {
         } catch (e) {
           if (!isDataError(e)) throw e;
           const reason = (e instanceof Error ? e.message : String(e)).slice(0, 2000);
-          await this.opts.deadLetter(r, reason, `dl-${tokenOf([r])}`);
+          await this.opts.deadLetter(r, reason, `dl-${this.spool.tokenOf([r])}`);
           this.opts.onDeadLetter?.(r, reason);
         }
       }
@@ -144,7 +142,7 @@ export class Drainer {
 
   private insertGroup(batch: Pending[]): Promise<void> {
     const body = batch.length === 1 ? batch[0]!.body : Buffer.concat(batch.map((r) => r.body));
-    return this.opts.insert(batch[0]!.table, body, tokenOf(batch));
+    return this.opts.insert(batch[0]!.table, body, this.spool.tokenOf(batch));
   }
 
   private async withRetry(fn: () => Promise<void>): Promise<void> {

@@ -1,7 +1,7 @@
-import { appendFileSync, mkdtempSync, readdirSync, truncateSync, statSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, truncateSync, statSync, unlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Drainer } from './drain.js';
 import { segmentName } from './segment.js';
 import { Spool, type Pending } from './spool.js';
@@ -118,8 +118,7 @@ describe('Drainer', () => {
     s.down = true;
     const d = drainer(a, insert);
     d.start();
-    await new Promise((r) => setTimeout(r, 50));
-    expect(d.lastError).toMatch(/ECONNREFUSED/);
+    await vi.waitFor(() => expect(d.lastError).toMatch(/ECONNREFUSED/), { timeout: 10_000, interval: 10 });
     await d.close(0);
     await a.close();
     // "Crash" after the insert landed but before it was confirmed: the next start re-sends the same batch and token.
@@ -135,7 +134,7 @@ describe('Drainer', () => {
     for (let i = 5; i < 8; i++) await b.append('events', line(i));
     d2.start();
     expect(await d2.idle(5000)).toBe(true);
-    expect(tokens[0]).toBe(`${inflight.seq}-${inflight.start}-${inflight.end}`);
+    expect(tokens[0]).toBe(`${b.id}-${inflight.seq}-${inflight.start}-${inflight.end}`);
     expect(s.inserts[0]!.body.trim().split('\n')).toHaveLength(5); // exactly the batch that was in flight, not more
     expect(s.rows()).toEqual(Array.from({ length: 8 }, (_, i) => line(i).toString().trim()));
     await d2.close(0);
@@ -165,5 +164,36 @@ describe('Drainer', () => {
     expect(dead).toEqual(['{"bad":true} Code: 27.']);
     await d.close(0);
     await a.close();
+  });
+
+  it('gives every spool its own deduplication tokens (several collectors, one ClickHouse), kept across restarts', async () => {
+    const [dirA, dirB] = [tmp(), tmp()];
+    const [a, b] = [await open(dirA), await open(dirB)];
+    for (const s of [a, b]) await s.append('events', line(1));
+    // Same segment, same offsets, different spools: different tokens.
+    expect(a.pending[0]).toMatchObject({ seq: b.pending[0]!.seq, start: b.pending[0]!.start, end: b.pending[0]!.end });
+    expect(a.tokenOf(a.pending)).not.toBe(b.tokenOf(b.pending));
+    const token = a.tokenOf(a.pending);
+    await a.close();
+    await b.close();
+    const again = await open(dirA);
+    expect(again.tokenOf(again.pending)).toBe(token);
+    await again.close();
+  });
+
+  it('keeps the old tokens for the segments of a spool made before spool ids, so their replay still deduplicates', async () => {
+    const dir = tmp();
+    const a = await open(dir);
+    await a.append('events', line(1));
+    await a.close();
+    unlinkSync(path.join(dir, 'spool-id.json')); // as a spool written by an older version
+    const b = await open(dir);
+    const old = b.pending[0]!;
+    expect(b.tokenOf([old])).toBe(`${old.seq}-${old.start}-${old.end}`);
+    await b.append('events', line(2));
+    const fresh = b.pending.at(-1)!;
+    expect(fresh.seq).toBeGreaterThan(old.seq);
+    expect(b.tokenOf([fresh])).toBe(`${b.id}-${fresh.seq}-${fresh.start}-${fresh.end}`);
+    await b.close();
   });
 });

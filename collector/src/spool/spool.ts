@@ -12,8 +12,12 @@
  * - Fair share: every record has an owner (the site of its rows, read back from the rows at
  *   replay), and one owner may hold at most `siteMaxBytes` of the pending bytes, so a flooding
  *   site is refused (CL_SITE_SPOOL_FULL) while the others still have room under `maxBytes`.
+ * - `spool-id.json`: a random id made when the spool is, part of every deduplication token, so
+ *   batches of several collectors writing to one ClickHouse (or of a spool made anew) never share
+ *   a token — a shared token would make ClickHouse drop another spool's batch as a retry.
  */
-import { mkdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { open, rename, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { ClError } from '../errors.js';
@@ -66,6 +70,9 @@ export class Spool {
   private listeners = new Set<() => void>();
   /** A batch that was being inserted when the process stopped: re-sent first, as it was. */
   replayInflight: Checkpoint['inflight'];
+  /** This spool's id (see spool-id.json); records in segments up to `legacyUntilSeq` were spooled before it existed. */
+  id = '';
+  legacyUntilSeq = 0;
 
   private constructor(private readonly opts: SpoolOptions) {
     this.checkpoint = { seq: 0, offset: 0 };
@@ -240,6 +247,7 @@ export class Spool {
 
   private async replay(): Promise<void> {
     mkdirSync(this.opts.dir, { recursive: true });
+    this.readOrCreateId();
     try {
       this.checkpoint = JSON.parse(readFileSync(path.join(this.opts.dir, 'checkpoint.json'), 'utf8')) as Checkpoint;
     } catch {
@@ -270,6 +278,30 @@ export class Spool {
     const left = (this.ownerBytes.get(owner) ?? 0) + delta;
     if (left > 0) this.ownerBytes.set(owner, left);
     else this.ownerBytes.delete(owner);
+  }
+
+  /** Spools from before the id keep their old tokens for the segments they had (a replayed batch must match). */
+  private readOrCreateId(): void {
+    const file = path.join(this.opts.dir, 'spool-id.json');
+    try {
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as { id: string; legacy_until_seq: number };
+      this.id = saved.id;
+      this.legacyUntilSeq = saved.legacy_until_seq;
+      return;
+    } catch {
+      // made below
+    }
+    this.id = randomBytes(12).toString('hex');
+    this.legacyUntilSeq = listSegments(this.opts.dir).at(-1) ?? 0;
+    writeFileSync(`${file}.tmp`, JSON.stringify({ id: this.id, legacy_until_seq: this.legacyUntilSeq }), { flush: true });
+    renameSync(`${file}.tmp`, file);
+  }
+
+  /** The deduplication token of a batch of consecutive records (the same on every retry and replay). */
+  tokenOf(batch: readonly Pending[]): string {
+    const head = batch[0]!;
+    const where = `${head.seq}-${head.start}-${batch.at(-1)!.end}`;
+    return head.seq <= this.legacyUntilSeq ? where : `${this.id}-${where}`;
   }
 
   private async writeCheckpoint(cp: Checkpoint): Promise<void> {

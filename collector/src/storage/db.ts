@@ -22,6 +22,8 @@ export interface Db {
   readonly kind: 'embedded' | 'server';
   /** The database that holds closeloop's tables. Validated identifier (see config.ts). */
   readonly database: string;
+  /** CLICKHOUSE_CLUSTER: the schema's cluster layout (storage/cluster.ts); unset on one node. */
+  readonly cluster?: string | undefined;
   query<T>(sql: string, params?: QueryParams): Promise<T[]>;
   command(sql: string, params?: QueryParams): Promise<void>;
   /** Insert rows as JSONEachRow; `dedupToken` makes a retried batch a no-op. */
@@ -58,7 +60,7 @@ export async function openDb(config: Config): Promise<Db> {
       // On a server each request is its own session: these settings are per query.
       clickhouse_settings: readonlySettings(limits),
     });
-    return new ClientDb('server', database, client, async () => readonly);
+    return new ClientDb('server', database, client, async () => readonly, config.clickhouse.cluster);
   }
   const chdbPath = path.join(config.dataDir, 'clickhouse');
   mkdirSync(chdbPath, { recursive: true });
@@ -114,6 +116,7 @@ class ClientDb implements Db {
     private readonly client: ClickHouseClient,
     /** Opens the read-only client; called lazily, after migrations created the database. */
     private readonly openReadonly: () => Promise<ClickHouseClient>,
+    readonly cluster?: string,
   ) {}
 
   withReadonly<T>(fn: (client: ClickHouseClient) => Promise<T>): Promise<T> {
@@ -154,9 +157,16 @@ class ClientDb implements Db {
     if (body.length === 0) return;
     if (!TABLE.test(table)) throw new Error(`invalid table name ${table}`);
     if (dedupToken !== undefined && !TOKEN.test(dedupToken)) throw new Error('invalid deduplication token');
-    const settings = dedupToken ? ` SETTINGS insert_deduplication_token = '${dedupToken}'` : '';
+    // async_insert = 0: ClickHouse 26 defaults to async inserts without deduplication; a spool
+    // batch is acknowledged only once it is in a part. deduplicate_blocks_in_dependent_materialized_views:
+    // a retried batch is dropped by the views' targets (sessions, identities, stages) as well, not
+    // only by the table it names.
+    const settings = ['async_insert = 0', 'deduplicate_blocks_in_dependent_materialized_views = 1'];
+    // On a cluster the insert goes through a Distributed table: acknowledged once the shards have it.
+    if (this.cluster) settings.push('distributed_foreground_insert = 1');
+    if (dedupToken) settings.push(`insert_deduplication_token = '${dedupToken}'`);
     const res = await this.client.exec({
-      query: `INSERT INTO ${this.database}.${table}${settings} FORMAT JSONEachRow`,
+      query: `INSERT INTO ${this.database}.${table} SETTINGS ${settings.join(', ')} FORMAT JSONEachRow`,
       values: Readable.from([body]),
     });
     res.stream.resume();

@@ -62,6 +62,13 @@ export const identitiesMigrations: readonly Migration[] = [
       GROUP BY site_id, visitor_id`,
     ],
   },
+  {
+    version: 25,
+    name: 'deduplicate retried batches in identities',
+    // Filled by a materialized view from events: with deduplicate_blocks_in_dependent_materialized_views
+    // (db.ts), a retried events batch is dropped here by its block token too.
+    statements: (db) => [`ALTER TABLE ${db}.identities MODIFY SETTING non_replicated_deduplication_window = 1000`],
+  },
 ];
 
 export function insertIdentities(db: Db, rows: readonly IdentityRow[]): Promise<void> {

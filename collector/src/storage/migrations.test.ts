@@ -1,19 +1,24 @@
-/** Schema migrations on real embedded ClickHouse: idempotent, serialized, and upgrading old data without loss. */
+/** Schema migrations on real ClickHouse (embedded, and the server project): idempotent, serialized, and upgrading old data without loss. */
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
+import { STORE_MODE, testStoreEnv } from '../test-support.js';
 import { openDb } from './db.js';
 import { MIGRATIONS, migrate } from './migrations.js';
 
-const db = await openDb(loadConfig({ CLOSELOOP_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'closeloop-migrate-')) }));
+const db = await openDb(loadConfig({ CLOSELOOP_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'closeloop-migrate-')), ...testStoreEnv() }));
 afterAll(() => db.close());
 
 const recorded = async () =>
   (await db.query<{ version: number }>(`SELECT version FROM ${db.database}.schema_migrations ORDER BY version`)).map((r) => Number(r.version));
 
 describe('migrate', () => {
+  it(`runs on the ${STORE_MODE} store`, () => {
+    expect(db.kind).toBe(STORE_MODE);
+  });
+
   it('upgrades a store created by an older version, keeping its data', async () => {
     const old = MIGRATIONS.filter((m) => m.version === 1);
     expect(await migrate(db, old)).toEqual([1]);

@@ -9,6 +9,7 @@ import { costsMigrations } from './costs.js';
 import { deadLettersMigrations } from './dead-letters.js';
 import type { Db } from './db.js';
 import { dealsMigrations } from './deals.js';
+import { forCluster, type Topology } from './cluster.js';
 import { eventsMigrations } from './events.js';
 import { identitiesMigrations } from './identities.js';
 import type { Migration } from './migration.js';
@@ -37,17 +38,24 @@ const STALE_LOCK_MS = 10 * 60_000;
 const LOCK_WAIT_MS = 120_000;
 
 /**
- * Apply missing migrations in order. Two collectors starting together against one ClickHouse
- * server take turns: `CREATE TABLE … migration_lock` (without IF NOT EXISTS) succeeds for exactly
- * one of them; the other waits, then finds the work done.
+ * Apply missing migrations in order. Collectors starting together against one ClickHouse server
+ * take turns: `CREATE TABLE … migration_lock` (without IF NOT EXISTS) is atomic on the server and
+ * succeeds for exactly one of them, whichever process or host it runs on; the others wait, then
+ * find the work done (tested with three collector processes, test/scale-out). On a cluster
+ * (`topology`, storage/cluster.ts) the lock and `schema_migrations` belong to the host the
+ * collector talks to: migrations run per host, never ON CLUSTER.
  */
-export async function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+export async function migrate(
+  db: Db,
+  migrations: readonly Migration[] = MIGRATIONS,
+  topology: Topology | undefined = db.cluster ? { cluster: db.cluster } : undefined,
+): Promise<number[]> {
   const versions = migrations.map((m) => m.version);
   if (new Set(versions).size !== versions.length) throw new Error(`duplicate migration versions: ${versions.join(',')}`);
   await db.command(`CREATE DATABASE IF NOT EXISTS ${db.database}`);
   await acquireLock(db);
   try {
-    return await applyMissing(db, migrations);
+    return await applyMissing(db, migrations, topology);
   } finally {
     await db.command(`DROP TABLE IF EXISTS ${db.database}.migration_lock`).catch(() => undefined);
   }
@@ -76,7 +84,7 @@ async function acquireLock(db: Db): Promise<void> {
   }
 }
 
-async function applyMissing(db: Db, migrations: readonly Migration[]): Promise<number[]> {
+async function applyMissing(db: Db, migrations: readonly Migration[], topology: Topology | undefined): Promise<number[]> {
   await db.command(
     `CREATE TABLE IF NOT EXISTS ${db.database}.schema_migrations
      (version UInt32, name String, applied_at DateTime64(3, 'UTC'))
@@ -88,7 +96,9 @@ async function applyMissing(db: Db, migrations: readonly Migration[]): Promise<n
   const applied: number[] = [];
   for (const m of migrations) {
     if (done.has(m.version)) continue;
-    for (const sql of m.statements(db.database)) await db.command(sql);
+    for (const sql of m.statements(db.database)) {
+      for (const stmt of topology ? forCluster(sql, db.database, topology) : [sql]) await db.command(stmt);
+    }
     await db.insert('schema_migrations', [{ version: m.version, name: m.name, applied_at: toClickHouseTime(Date.now()) }]);
     applied.push(m.version);
   }

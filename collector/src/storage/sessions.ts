@@ -49,4 +49,11 @@ export const sessionsMigrations: readonly Migration[] = [
       `INSERT INTO ${db}.sessions SELECT ${FROM_EVENTS} FROM ${db}.events WHERE ${SESSION_STARTS}`,
     ],
   },
+  {
+    version: 24,
+    name: 'deduplicate retried batches in sessions',
+    // Filled by a materialized view from events: with deduplicate_blocks_in_dependent_materialized_views
+    // (db.ts), a retried events batch is dropped here by its block token too.
+    statements: (db) => [`ALTER TABLE ${db}.sessions MODIFY SETTING non_replicated_deduplication_window = 1000`],
+  },
 ];

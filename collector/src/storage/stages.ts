@@ -49,6 +49,13 @@ export const stagesMigrations: readonly Migration[] = [
       WHERE person_id != ${NIL_UUID_SQL}`,
     ],
   },
+  {
+    version: 26,
+    name: 'deduplicate retried batches in stages',
+    // Filled by a materialized view from events: with deduplicate_blocks_in_dependent_materialized_views
+    // (db.ts), a retried events batch is dropped here by its block token too.
+    statements: (db) => [`ALTER TABLE ${db}.stages MODIFY SETTING non_replicated_deduplication_window = 1000`],
+  },
 ];
 
 export function insertStages(db: Db, rows: readonly StageRow[]): Promise<void> {

@@ -1,0 +1,73 @@
+/**
+ * Cluster topology (CLICKHOUSE_CLUSTER): the same migrations, rewritten for a ClickHouse cluster.
+ *
+ * - `events` and `sessions` are sharded by `sipHash64(site_id, visitor_id)`: every node holds a
+ *   `<table>_local` (Replicated*MergeTree, Keeper path per `{shard}`) and a `Distributed` table
+ *   under the usual name, which inserts route and queries fan out through. One visitor's events
+ *   and sessions live on one shard, so the views that turn events into sessions run locally.
+ * - The small tables (`sites`, `identities`, `stages`, `deals`, `costs`, `dead_letters`,
+ *   `privacy_requests`) are one replicated table with a full copy on every node (Keeper path
+ *   without `{shard}`), so per-person work (identities → people → attribution) joins locally.
+ * - `schema_migrations` and the migration lock stay local: migrations run on every host, one
+ *   collector at a time per host, never `ON CLUSTER` (a collector migrates the host it talks to;
+ *   start one against each host after an upgrade — see docs/scaling.md).
+ * - Materialized views read the local shard (`events_local`) and write `sessions_local` (same
+ *   shard) or a replicated small table.
+ *
+ * `engines: 'plain'` keeps this layout with non-replicated engines: chDB cannot run Replicated
+ * tables, so the tests create and migrate that variant and check the replicated one with the parser.
+ */
+
+export const SHARDED_TABLES: readonly string[] = ['events', 'sessions'];
+export const REPLICATED_TABLES: readonly string[] = ['sites', 'identities', 'stages', 'deals', 'costs', 'dead_letters', 'privacy_requests'];
+export const SHARDING_KEY = 'sipHash64(site_id, visitor_id)';
+
+export interface Topology {
+  readonly cluster: string;
+  /** 'replicated' (production) or 'plain' (same layout, MergeTree engines: for chDB tests). */
+  readonly engines?: 'replicated' | 'plain';
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The statements a migration statement becomes on a cluster (one or two). */
+export function forCluster(sql: string, database: string, topology: Topology): string[] {
+  if (!NAME.test(topology.cluster)) throw new Error(`invalid cluster name ${topology.cluster}`);
+  const d = database;
+  const create = new RegExp(`^\\s*CREATE TABLE IF NOT EXISTS ${d}\\.(\\w+)\\b`).exec(sql);
+  if (create) {
+    const table = create[1]!;
+    const sharded = SHARDED_TABLES.includes(table);
+    if (!sharded && !REPLICATED_TABLES.includes(table)) return [sql];
+    const local = sharded ? `${table}_local` : table;
+    const path = sharded ? `/clickhouse/tables/{shard}/${d}/${local}` : `/clickhouse/tables/all/${d}/${local}`;
+    const out = sql.replace(`${d}.${table}`, `${d}.${local}`).replace(/ENGINE = (\w*MergeTree)(?:\(([^()]*)\))?/, (_, engine: string, args?: string) =>
+      topology.engines === 'plain' ? `ENGINE = ${engine}${args ? `(${args})` : ''}` : `ENGINE = Replicated${engine}('${path}', '{replica}'${args ? `, ${args}` : ''})`,
+    );
+    if (!sharded) return [out];
+    return [out, `CREATE TABLE IF NOT EXISTS ${d}.${table} AS ${d}.${local} ENGINE = Distributed('${topology.cluster}', '${d}', '${local}', ${SHARDING_KEY})`];
+  }
+  const alter = new RegExp(`^\\s*ALTER TABLE ${d}\\.(\\w+)\\b`).exec(sql);
+  if (alter && SHARDED_TABLES.includes(alter[1]!)) {
+    const table = alter[1]!;
+    const local = sql.replace(`${d}.${table}`, `${d}.${table}_local`);
+    // The Distributed table mirrors the columns (without codecs, which it does not store); TTL and settings are the shard's.
+    if (!/^\s*ALTER TABLE \S+\s+(ADD|DROP|MODIFY|RENAME) COLUMN/i.test(sql)) return [local];
+    return [local, sql.replace(/\s+CODEC\((?:[^()]|\([^()]*\))*\)/g, '')];
+  }
+  if (/^\s*CREATE MATERIALIZED VIEW/i.test(sql)) {
+    // Fed by the local shard's inserts; a sharded target is the same shard's local table.
+    return [sql.replace(new RegExp(`\\bFROM ${d}\\.events\\b`, 'g'), `FROM ${d}.events_local`).replace(new RegExp(`\\bTO ${d}\\.sessions\\b`), `TO ${d}.sessions_local`)];
+  }
+  if (/^\s*INSERT INTO/i.test(sql)) {
+    // A backfill copies each shard's own rows (every host runs it; identical rows merge away).
+    return [sql.replace(new RegExp(`\\b${d}\\.(events|sessions)\\b`, 'g'), `${d}.$1_local`)];
+  }
+  return [sql];
+}
+
+/** The table a lightweight DELETE names: sharded tables are deleted from on every shard's local table. */
+export function deleteTarget(database: string, table: string, cluster: string | undefined): string {
+  if (!cluster || !SHARDED_TABLES.includes(table)) return `${database}.${table}`;
+  return `${database}.${table}_local ON CLUSTER '${cluster}'`;
+}
