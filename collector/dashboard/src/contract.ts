@@ -22,22 +22,38 @@ export interface DayPoint extends Totals {
 export interface Overview {
   from: string;
   to: string;
+  /** The site's time zone: the series' days are its calendar days. */
+  time_zone: string;
   totals: Totals;
   series: DayPoint[];
 }
 
 export interface FunnelRow {
   channel: string;
+  /** Visitors whose first session in the range came through this channel. */
   visitors: number;
+  /** People who became leads in the range whose earliest session in it came through this channel. */
   leads: number;
+  /** Those leads who became customers before the range ended. */
   customers: number;
-  /** leads / visitors and customers / leads; null when dividing by zero. */
+  /** leads / visitors and customers / leads (never above 1); null when dividing by zero. */
   lead_rate: number | null;
   customer_rate: number | null;
 }
 
+export interface Funnel {
+  from: string;
+  to: string;
+  rows: FunnelRow[];
+  /** Leads of the range without a session in it (CRM imports, visits before the range), and how many became customers. */
+  without_visit: { leads: number; customers: number };
+}
+
 export interface RoiRow {
   key: string;
+  /** Visitors and sessions whose session started in the range with this touch value. */
+  visitors: number;
+  sessions: number;
   cost: number;
   leads: number;
   customers: number;
@@ -50,10 +66,14 @@ export interface RoiRow {
 }
 
 export interface RoiTotal {
+  visitors: number;
+  sessions: number;
   cost: number;
   leads: number;
   customers: number;
   revenue: number;
+  cost_per_lead: number | null;
+  cac: number | null;
   roas: number | null;
   roi: number | null;
 }

@@ -36,6 +36,8 @@ export interface RouteDoc {
 
 const SERVER_API: ErrorCode[] = ['CL_INVALID_REQUEST', 'CL_UNAUTHORIZED', 'CL_FORBIDDEN', 'CL_UNKNOWN_SITE'];
 const range = { site: 'demo', from: '2026-09-01', to: '2026-11-25' };
+/** What every report route adds (reports/scope.ts). */
+const REPORT = ' Range in the site\'s time zone; `compare=previous|year` adds the comparison period under `compare`; filters (channel … os) select sessions; `format=csv` or `Accept: text/csv` answers the table as CSV (formula-safe).';
 
 export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'POST /v1/events': {
@@ -89,26 +91,26 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   },
   'GET /v1/attribution': {
     summary: 'Credit per channel, campaign … under one attribution model', tag: 'Attribution', auth: 'secret', query: AttributionParams,
-    success: { status: 200, description: '`{"model", "conversion", "group_by", "total", "rows": [{"key", "conversions", "value"}]}`' }, errors: SERVER_API,
+    success: { status: 200, description: '`{"model", "conversion", "group_by", "total", "rows": [{"key", "conversions", "value"}]}`' + REPORT }, errors: SERVER_API,
     example: { query: { ...range, model: 'w_shaped', conversion: 'revenue', groupBy: 'campaign' } },
   },
   'GET /v1/attribution/compare': {
     summary: 'Every attribution model side by side', tag: 'Attribution', auth: 'secret', query: CompareParams,
-    success: { status: 200, description: '`{"models", "total", "rows": [{"key", "<model>": {"conversions", "value"}}]}`' }, errors: SERVER_API,
+    success: { status: 200, description: '`{"models", "total", "rows": [{"key", "<model>": {"conversions", "value"}}]}`' + REPORT }, errors: SERVER_API,
     example: { query: { ...range, conversion: 'customer', groupBy: 'channel' } },
   },
   'GET /v1/attribution/roi': {
     summary: 'Cost, attributed leads, customers, revenue, CPL, CAC, ROAS and ROI', tag: 'Attribution', auth: 'secret', query: RoiParams,
-    success: { status: 200, description: '`{"total", "rows": [{"key", "cost", "leads", "customers", "revenue", "cost_per_lead", "cac", "roas", "roi"}]}`' }, errors: SERVER_API,
+    success: { status: 200, description: '`{"total", "rows": [{"key", "visitors", "sessions", "cost", "leads", "customers", "revenue", "cost_per_lead", "cac", "roas", "roi"}]}`' + REPORT }, errors: SERVER_API,
     example: { query: { ...range, model: 'linear', groupBy: 'campaign' } },
   },
   'GET /v1/reports/overview': {
     summary: 'Totals and a daily series of visitors, sessions, page views, leads, customers and revenue', tag: 'Reports', auth: 'secret', query: ReportRange,
-    success: { status: 200, description: '`{"totals", "series": [{"day", …}]}`' }, errors: SERVER_API, example: { query: range },
+    success: { status: 200, description: '`{"totals", "series": [{"day", …}]}`' + REPORT }, errors: SERVER_API, example: { query: range },
   },
   'GET /v1/reports/funnel': {
     summary: 'Visitor → lead → customer funnel by first-touch channel', tag: 'Reports', auth: 'secret', query: ReportRange,
-    success: { status: 200, description: '`{"rows": [{"channel", "visitors", "leads", "customers", "lead_rate", "customer_rate"}]}`' }, errors: SERVER_API, example: { query: range },
+    success: { status: 200, description: '`{"rows": [{"channel", "visitors", "leads", "customers", "lead_rate", "customer_rate"}], "without_visit": {"leads", "customers"}}`' + REPORT }, errors: SERVER_API, example: { query: range },
   },
   'POST /v1/query': {
     summary: 'One read-only SQL statement', tag: 'Analysts', auth: 'admin', body: QueryBody,

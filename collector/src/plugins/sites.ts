@@ -100,6 +100,11 @@ export class SiteCache {
     return site;
   }
 
+  /** A site's time zone for calendar days in reports (`UTC` when it has none). */
+  timeZone(siteId: string): string {
+    return this.byId.get(siteId)?.time_zone || 'UTC';
+  }
+
   /** The sites, without their secret key hashes. */
   list(): Site[] {
     return [...this.byId.values()].map(publicView);
@@ -122,8 +127,8 @@ export class SiteCache {
     return { ...publicView(site), secret_key: secret };
   }
 
-  /** Change a site's name, domains or retention. */
-  async update(siteId: string, change: { name?: string; domains?: string[]; retention_days?: number }): Promise<Site> {
+  /** Change a site's name, domains, retention or time zone. */
+  async update(siteId: string, change: { name?: string; domains?: string[]; retention_days?: number; time_zone?: string }): Promise<Site> {
     await this.load();
     const site = this.byId.get(siteId);
     if (!site) throw new ClError('CL_UNKNOWN_SITE', `No site has the id '${siteId.slice(0, 100)}'.`);

@@ -1,31 +1,31 @@
 /**
  * `GET /v1/reports/overview` and `GET /v1/reports/funnel` (site secret key, or admin token +
  * `site`): what the dashboard shows beside attribution — totals, a daily series, and the
- * visitor → lead → customer funnel by first-touch channel.
+ * visitor → lead → customer funnel by first-touch channel; with the report range, comparison and
+ * filters of reports/scope.ts, as JSON or CSV.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { z } from 'zod';
-import { funnel, overview } from '../reports/overview.js';
-import { isoTime, parseOrThrow } from '../validation.js';
-import { siteOfRequest } from './site-scope.js';
+import { sendReport } from '../reports/csv-reply.js';
+import { funnel } from '../reports/funnel.js';
+import { overview } from '../reports/overview.js';
+import { ReportParams, reportScope, withComparison } from '../reports/scope.js';
+import { parseOrThrow } from '../validation.js';
 
-const DAY = 86_400_000;
-export const ReportRange = z
-  .object({ site: z.string().max(253).optional(), from: isoTime.optional(), to: isoTime.optional() })
-  .transform((q) => {
-    const to = q.to ?? Date.now();
-    return { site: q.site, to, from: q.from ?? to - 30 * DAY };
-  })
-  .refine((q) => q.from < q.to && q.to - q.from <= 3 * 366 * DAY, { message: 'from must be before to, at most 3 years apart', path: ['from'] });
+export { ReportParams as ReportRange };
+const DEFAULT_DAYS = 30;
 
 const reportsRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/v1/reports/overview', async (req) => {
-    const q = parseOrThrow(ReportRange, req.query);
-    return overview(app.db, { siteId: await siteOfRequest(app, req, q.site), from: q.from, to: q.to });
+  app.get('/v1/reports/overview', async (req, reply) => {
+    const q = parseOrThrow(ReportParams, req.query);
+    const scope = await reportScope(app, req, q, DEFAULT_DAYS);
+    const body = await withComparison(scope, (p) => overview(app.db, { ...scope, ...p }));
+    return sendReport(req, reply, body, 'overview', q.format);
   });
-  app.get('/v1/reports/funnel', async (req) => {
-    const q = parseOrThrow(ReportRange, req.query);
-    return funnel(app.db, { siteId: await siteOfRequest(app, req, q.site), from: q.from, to: q.to });
+  app.get('/v1/reports/funnel', async (req, reply) => {
+    const q = parseOrThrow(ReportParams, req.query);
+    const scope = await reportScope(app, req, q, DEFAULT_DAYS);
+    const body = await withComparison(scope, (p) => funnel(app.db, { ...scope, ...p }));
+    return sendReport(req, reply, body, 'funnel', q.format);
   });
 };
 
