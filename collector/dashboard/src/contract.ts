@@ -99,3 +99,28 @@ export interface LeadTimeline {
   stages: Record<string, unknown>[];
   deals: Record<string, unknown>[];
 }
+
+/** A landing page: entrances in the range, conversions whose converting session landed there, and those it assisted. */
+export interface PageRow {
+  page: string;
+  entrances: number;
+  leads: number;
+  customers: number;
+  /** leads / entrances; null without entrances. */
+  lead_rate: number | null;
+  /** Conversions with an earlier session (in the lookback window) that landed here, the converting one elsewhere. */
+  assisted_leads: number;
+  assisted_customers: number;
+}
+
+/** Pages viewed in converting sessions, entry to conversion, as one sequence. */
+export interface PathRow {
+  /** The pages joined with " → ". */
+  path: string;
+  pages: string[];
+  conversions: number;
+  /** Sessions of the range that viewed the same pages in the same order from their entry. */
+  sessions: number;
+  /** conversions / sessions; null without sessions. */
+  conversion_rate: number | null;
+}

@@ -12,6 +12,7 @@ import { funnelSection } from './funnel.js';
 import { leadSection } from './lead.js';
 import { modelsSection } from './models.js';
 import { overviewSection } from './overview.js';
+import { pathsSection } from './paths.js';
 import { unmount } from './charts/responsive.js';
 import { dayRange, describeRange, todayIn } from './range.js';
 import { loader, type Context } from './section.js';
@@ -40,11 +41,13 @@ const s2 = section('campaigns');
 const s3 = section('models');
 const s4 = section('funnel');
 const s5 = section('lead');
+const s6 = section('paths');
 const overview = overviewSection(s1.el, s1.load);
 const campaigns = campaignsSection(s2.el, s2.load);
 const models = modelsSection(s3.el, s3.load);
 const funnel = funnelSection(s4.el, s4.load);
 const lead = leadSection(s5.el, s5.load);
+const paths = pathsSection(s6.el, s6.load);
 const chips = filterBar(byId('filter-bar'), (filters) => change({ filters }, 'all'));
 
 const siteSelect = byId<HTMLSelectElement>('site');
@@ -114,6 +117,7 @@ function loadAll(): void {
   void campaigns.load(ctx);
   void models.load(ctx);
   void funnel.load(ctx);
+  void paths.load(ctx);
   void lead.load(ctx);
 }
 
@@ -168,6 +172,7 @@ byId('sign-out').addEventListener('click', () => signOut());
 const CSV_EXTRA: Record<string, () => Record<string, string>> = {
   'attribution/roi': () => ({ model: view.model, groupBy: view.groupBy }),
   'attribution/compare': () => ({ conversion: view.conversion, groupBy: 'channel' }),
+  'reports/paths': () => ({ conversion: paths.conversion() }),
 };
 for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-csv]')) {
   button.addEventListener('click', () => {

@@ -15,7 +15,7 @@ import { CostsBody } from '../routes/costs.js';
 import { LeadParams, LeadsQuery } from '../routes/leads.js';
 import { PrivacyBody } from '../routes/privacy.js';
 import { QueryBody } from '../routes/query.js';
-import { ReportRange } from '../routes/reports.js';
+import { PagesParams, PathsParams, ReportRange } from '../routes/reports.js';
 
 export type Auth = 'none' | 'admin' | 'secret' | 'public-key';
 
@@ -111,6 +111,14 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /v1/reports/funnel': {
     summary: 'Visitor → lead → customer funnel by first-touch channel', tag: 'Reports', auth: 'secret', query: ReportRange,
     success: { status: 200, description: '`{"rows": [{"channel", "visitors", "leads", "customers", "lead_rate", "customer_rate"}], "without_visit": {"leads", "customers"}}`' + REPORT }, errors: SERVER_API, example: { query: range },
+  },
+  'GET /v1/reports/pages': {
+    summary: 'Landing pages: entrances, leads and customers converted there, and assisted conversions', tag: 'Reports', auth: 'secret', query: PagesParams,
+    success: { status: 200, description: '`{"rows": [{"page", "entrances", "leads", "customers", "lead_rate", "assisted_leads", "assisted_customers"}]}`' + REPORT }, errors: SERVER_API, example: { query: range },
+  },
+  'GET /v1/reports/paths': {
+    summary: 'Page sequences of converting sessions, entry to conversion, with how many sessions followed them', tag: 'Reports', auth: 'secret', query: PathsParams,
+    success: { status: 200, description: '`{"conversion", "rows": [{"path", "pages", "conversions", "sessions", "conversion_rate"}]}`' + REPORT }, errors: SERVER_API, example: { query: { ...range, conversion: 'lead' } },
   },
   'POST /v1/query': {
     summary: 'One read-only SQL statement', tag: 'Analysts', auth: 'admin', body: QueryBody,

@@ -5,14 +5,23 @@
  * filters of reports/scope.ts, as JSON or CSV.
  */
 import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { DEFAULT_WINDOW } from '../attribution/models.js';
 import { sendReport } from '../reports/csv-reply.js';
 import { funnel } from '../reports/funnel.js';
 import { overview } from '../reports/overview.js';
+import { pagesReport, pathsReport } from '../reports/pages.js';
 import { ReportParams, reportScope, withComparison } from '../reports/scope.js';
 import { parseOrThrow } from '../validation.js';
 
 export { ReportParams as ReportRange };
 const DEFAULT_DAYS = 30;
+export const PagesParams = ReportParams.extend({
+  lookback_days: z.coerce.number().int().min(1).max(3650).default(DEFAULT_WINDOW.lookbackDays).describe('Assisted conversions: sessions this many days before the conversion count.'),
+});
+export const PathsParams = PagesParams.extend({
+  conversion: z.enum(['lead', 'customer'], { message: 'must be lead or customer' }).default('lead'),
+});
 
 const reportsRoutes: FastifyPluginAsync = async (app) => {
   app.get('/v1/reports/overview', async (req, reply) => {
@@ -26,6 +35,18 @@ const reportsRoutes: FastifyPluginAsync = async (app) => {
     const scope = await reportScope(app, req, q, DEFAULT_DAYS);
     const body = await withComparison(scope, (p) => funnel(app.db, { ...scope, ...p }));
     return sendReport(req, reply, body, 'funnel', q.format);
+  });
+  app.get('/v1/reports/pages', async (req, reply) => {
+    const q = parseOrThrow(PagesParams, req.query);
+    const scope = await reportScope(app, req, q, DEFAULT_DAYS);
+    const body = await withComparison(scope, (p) => pagesReport(app.db, { ...scope, ...p, lookbackDays: q.lookback_days }));
+    return sendReport(req, reply, body, 'pages', q.format);
+  });
+  app.get('/v1/reports/paths', async (req, reply) => {
+    const q = parseOrThrow(PathsParams, req.query);
+    const scope = await reportScope(app, req, q, DEFAULT_DAYS);
+    const body = await withComparison(scope, (p) => pathsReport(app.db, { ...scope, ...p, lookbackDays: q.lookback_days, conversion: q.conversion }));
+    return sendReport(req, reply, body, 'paths', q.format);
   });
 };
 

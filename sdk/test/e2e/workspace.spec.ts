@@ -182,3 +182,36 @@ test('a range the API refuses: every panel shows the error and no figures of the
   await settled(page);
   await expect(page.locator('.section-error:visible')).toHaveCount(0);
 });
+
+test('pages and paths: the landing pages and the entry → conversion paths the API answers', async ({ page }, testInfo) => {
+  const seen = watchReports(page);
+  await signIn(page);
+  const pages = await api(page, seen.get('/v1/reports/pages')!);
+  expect(pages.rows.length).toBeGreaterThan(2);
+  const table = page.locator('#paths .pages-box table.data');
+  await expect(table.locator('tbody tr')).toHaveCount(pages.rows.length);
+  for (const r of pages.rows.slice(0, 3)) {
+    for (const col of ['entrances', 'leads', 'customers', 'assisted_leads', 'assisted_customers']) {
+      await expect(table.locator(`tbody tr[data-key="${r.page}"] [data-col=${col}]`)).toHaveAttribute('data-value', String(r[col]));
+    }
+  }
+  expect(pages.rows.some((r: { assisted_leads: number }) => r.assisted_leads > 0)).toBe(true);
+
+  const paths = await api(page, seen.get('/v1/reports/paths')!);
+  expect(paths.rows.length).toBeGreaterThan(0);
+  const pathTable = page.locator('#paths .paths-box table.data');
+  await expect(pathTable.locator('tbody tr')).toHaveCount(paths.rows.length);
+  const top = paths.rows[0];
+  expect(top.path).toMatch(/^\/.* → /);
+  await expect(pathTable.locator('tbody tr').first().locator('[data-col=path]')).toHaveText(top.path);
+  await expect(pathTable.locator('tbody tr').first().locator('[data-col=conversions]')).toHaveAttribute('data-value', String(top.conversions));
+
+  // Customers' paths are asked for when chosen.
+  await page.getByRole('combobox', { name: 'Paths of' }).selectOption('customer');
+  await expect.poll(() => seen.get('/v1/reports/paths')?.searchParams.get('conversion')).toBe('customer');
+  await expect(page.locator('#paths[aria-busy=true]')).toHaveCount(0, { timeout: 30_000 });
+  const customers = await api(page, seen.get('/v1/reports/paths')!);
+  await expect(pathTable.locator('tbody tr')).toHaveCount(customers.rows.length);
+  await page.locator('#paths').scrollIntoViewIfNeeded();
+  await screenshot(page, testInfo, 'desktop-paths');
+});
