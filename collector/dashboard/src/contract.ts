@@ -124,3 +124,13 @@ export interface PathRow {
   /** conversions / sessions; null without sessions. */
   conversion_rate: number | null;
 }
+
+/** One stated source (as the leads wrote it): how many said it, and the model's credit per channel for the same conversions. */
+export interface StatedRow {
+  key: string;
+  /** Conversions of the range whose person gave this answer. */
+  stated: number;
+  channels: { channel: string; credit: number }[];
+  /** The channel the model credits most for them; null when none of their conversions has a touch in the filters. */
+  top_channel: string | null;
+}

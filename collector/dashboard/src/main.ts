@@ -13,6 +13,7 @@ import { leadSection } from './lead.js';
 import { modelsSection } from './models.js';
 import { overviewSection } from './overview.js';
 import { pathsSection } from './paths.js';
+import { statedModel, statedSection } from './stated.js';
 import { unmount } from './charts/responsive.js';
 import { dayRange, describeRange, todayIn } from './range.js';
 import { loader, type Context } from './section.js';
@@ -42,12 +43,14 @@ const s3 = section('models');
 const s4 = section('funnel');
 const s5 = section('lead');
 const s6 = section('paths');
+const s7 = section('stated');
 const overview = overviewSection(s1.el, s1.load);
 const campaigns = campaignsSection(s2.el, s2.load);
 const models = modelsSection(s3.el, s3.load);
 const funnel = funnelSection(s4.el, s4.load);
 const lead = leadSection(s5.el, s5.load);
 const paths = pathsSection(s6.el, s6.load);
+const stated = statedSection(s7.el, s7.load);
 const chips = filterBar(byId('filter-bar'), (filters) => change({ filters }, 'all'));
 
 const siteSelect = byId<HTMLSelectElement>('site');
@@ -88,7 +91,10 @@ function drill(filter: Filter, value: string, next?: GroupBy): void {
 function change(patch: Partial<View>, reload: 'all' | 'campaigns' | 'models'): void {
   view = { ...view, ...patch };
   writeView(view, fragmentExtra);
-  if (reload === 'campaigns') void campaigns.load(context());
+  if (reload === 'campaigns') {
+    void campaigns.load(context());
+    if (patch.model) void stated.load(context());
+  }
   else if (reload === 'models') void models.load(context());
   else loadAll();
 }
@@ -118,6 +124,7 @@ function loadAll(): void {
   void models.load(ctx);
   void funnel.load(ctx);
   void paths.load(ctx);
+  void stated.load(ctx);
   void lead.load(ctx);
 }
 
@@ -173,6 +180,7 @@ const CSV_EXTRA: Record<string, () => Record<string, string>> = {
   'attribution/roi': () => ({ model: view.model, groupBy: view.groupBy }),
   'attribution/compare': () => ({ conversion: view.conversion, groupBy: 'channel' }),
   'reports/paths': () => ({ conversion: paths.conversion() }),
+  'reports/stated-source': () => ({ model: statedModel(context()), conversion: 'lead' }),
 };
 for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-csv]')) {
   button.addEventListener('click', () => {

@@ -25,7 +25,7 @@ export interface Context {
 function clearFigures(section: HTMLElement, message: string): void {
   for (const box of section.querySelectorAll<HTMLElement>('.chart-box')) unmount(box, h('p', { class: 'placeholder' }, message));
   for (const box of section.querySelectorAll<HTMLElement>('.cards, .table-box')) replace(box, message ? h('p', { class: 'placeholder' }, message) : null);
-  for (const note of section.querySelectorAll<HTMLElement>('.chart-note')) replace(note);
+  for (const note of section.querySelectorAll<HTMLElement>('.chart-note, .stated-total')) replace(note);
 }
 
 export type Load = (work: () => Promise<() => void>) => Promise<void>;

@@ -15,7 +15,7 @@ import { CostsBody } from '../routes/costs.js';
 import { LeadParams, LeadsQuery } from '../routes/leads.js';
 import { PrivacyBody } from '../routes/privacy.js';
 import { QueryBody } from '../routes/query.js';
-import { PagesParams, PathsParams, ReportRange } from '../routes/reports.js';
+import { PagesParams, PathsParams, ReportRange, StatedParams } from '../routes/reports.js';
 
 export type Auth = 'none' | 'admin' | 'secret' | 'public-key';
 
@@ -119,6 +119,10 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /v1/reports/paths': {
     summary: 'Page sequences of converting sessions, entry to conversion, with how many sessions followed them', tag: 'Reports', auth: 'secret', query: PathsParams,
     success: { status: 200, description: '`{"conversion", "rows": [{"path", "pages", "conversions", "sessions", "conversion_rate"}]}`' + REPORT }, errors: SERVER_API, example: { query: { ...range, conversion: 'lead' } },
+  },
+  'GET /v1/reports/stated-source': {
+    summary: 'What leads said brought them, beside the credit a model gives each channel for the same conversions', tag: 'Reports', auth: 'secret', query: StatedParams,
+    success: { status: 200, description: '`{"model", "conversion", "total": {"conversions", "stated"}, "rows": [{"key", "stated", "channels": [{"channel", "credit"}], "top_channel"}]}`' + REPORT }, errors: SERVER_API, example: { query: { ...range, model: 'linear', conversion: 'lead' } },
   },
   'POST /v1/query': {
     summary: 'One read-only SQL statement', tag: 'Analysts', auth: 'admin', body: QueryBody,

@@ -9,6 +9,7 @@ import fp from 'fastify-plugin';
 import { ClError } from '../errors.js';
 import type { Db } from '../storage/db.js';
 import { listSites, saveSite, type Site } from '../storage/sites.js';
+import { DEFAULT_SOURCE_FIELDS, fieldKey } from '../storage/stated-sources.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -105,6 +106,12 @@ export class SiteCache {
     return this.byId.get(siteId)?.time_zone || 'UTC';
   }
 
+  /** The form fields (compared as `fieldKey`) whose answer is a lead's stated source. */
+  statedSourceFields(siteId: string): string[] {
+    const named = this.byId.get(siteId)?.stated_source_fields ?? [];
+    return named.length ? named.map(fieldKey) : DEFAULT_SOURCE_FIELDS;
+  }
+
   /** The sites, without their secret key hashes. */
   list(): Site[] {
     return [...this.byId.values()].map(publicView);
@@ -128,7 +135,7 @@ export class SiteCache {
   }
 
   /** Change a site's name, domains, retention or time zone. */
-  async update(siteId: string, change: { name?: string; domains?: string[]; retention_days?: number; time_zone?: string }): Promise<Site> {
+  async update(siteId: string, change: { name?: string; domains?: string[]; retention_days?: number; time_zone?: string; stated_source_fields?: string[] }): Promise<Site> {
     await this.load();
     const site = this.byId.get(siteId);
     if (!site) throw new ClError('CL_UNKNOWN_SITE', `No site has the id '${siteId.slice(0, 100)}'.`);

@@ -44,15 +44,23 @@ function table(kind: ReportKind, body: Row): Table {
     case 'pages':
       return { key: 'page', columns: ['page', 'entrances', 'leads', 'customers', 'lead_rate', 'assisted_leads', 'assisted_customers'], rows: rowsOf('rows') };
     case 'stated':
-      return { key: 'key', columns: ['key', 'stated', 'model'], rows: rowsOf('rows') };
+      return {
+        key: 'key',
+        columns: ['key', 'stated', 'channel', 'credit'],
+        // One line per (answer, channel the model credits for those conversions).
+        rows: (b) => rowsOf('rows')(b).flatMap((r): Row[] => {
+          const channels = (r.channels as { channel: string; credit: number }[]) ?? [];
+          return channels.length ? channels.map((c) => ({ key: r.key, stated: r.stated, channel: c.channel, credit: c.credit })) : [{ key: r.key, stated: r.stated, channel: null, credit: null }];
+        }),
+      };
   }
 }
 
 export function csvOf(kind: ReportKind, body: Row): string {
   const t = table(kind, body);
   const rows = t.rows(body);
-  const previous = body.compare ? new Map(t.rows(body.compare as Row).map((r) => [String(r[t.key]), r])) : undefined;
-  const numeric = t.columns.filter((c) => c !== t.key && c !== 'stated');
+  const previous = body.compare && kind !== 'stated' ? new Map(t.rows(body.compare as Row).map((r) => [String(r[t.key]), r])) : undefined;
+  const numeric = t.columns.filter((c) => c !== t.key);
   const header = previous ? [...t.columns, ...numeric.map((c) => `${c}_previous`)] : t.columns;
   const cells = rows.map((r) => {
     const line = t.columns.map((c) => r[c] as Cell);

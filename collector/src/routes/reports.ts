@@ -6,11 +6,12 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { DEFAULT_WINDOW } from '../attribution/models.js';
+import { DEFAULT_WINDOW, MODELS, type RuleModel } from '../attribution/models.js';
 import { sendReport } from '../reports/csv-reply.js';
 import { funnel } from '../reports/funnel.js';
 import { overview } from '../reports/overview.js';
 import { pagesReport, pathsReport } from '../reports/pages.js';
+import { statedSourceReport } from '../reports/stated.js';
 import { ReportParams, reportScope, withComparison } from '../reports/scope.js';
 import { parseOrThrow } from '../validation.js';
 
@@ -21,6 +22,10 @@ export const PagesParams = ReportParams.extend({
 });
 export const PathsParams = PagesParams.extend({
   conversion: z.enum(['lead', 'customer'], { message: 'must be lead or customer' }).default('lead'),
+});
+export const StatedParams = PathsParams.extend({
+  model: z.enum(MODELS, { message: `must be one of ${MODELS.join(', ')} (per-conversion weights; not markov)` }).default('linear'),
+  half_life_days: z.coerce.number().min(0.01).max(3650).default(DEFAULT_WINDOW.halfLifeDays),
 });
 
 const reportsRoutes: FastifyPluginAsync = async (app) => {
@@ -47,6 +52,15 @@ const reportsRoutes: FastifyPluginAsync = async (app) => {
     const scope = await reportScope(app, req, q, DEFAULT_DAYS);
     const body = await withComparison(scope, (p) => pathsReport(app.db, { ...scope, ...p, lookbackDays: q.lookback_days, conversion: q.conversion }));
     return sendReport(req, reply, body, 'paths', q.format);
+  });
+  app.get('/v1/reports/stated-source', async (req, reply) => {
+    const q = parseOrThrow(StatedParams, req.query);
+    const scope = await reportScope(app, req, q, DEFAULT_DAYS);
+    const body = await withComparison(scope, (p) => statedSourceReport(app.db, {
+      ...scope, ...p, conversion: q.conversion, model: q.model as RuleModel,
+      window: { lookbackDays: q.lookback_days, halfLifeDays: q.half_life_days }, sourceFields: app.sites.statedSourceFields(scope.siteId),
+    }));
+    return sendReport(req, reply, body, 'stated', q.format);
   });
 };
 

@@ -215,3 +215,31 @@ test('pages and paths: the landing pages and the entry → conversion paths the 
   await page.locator('#paths').scrollIntoViewIfNeeded();
   await screenshot(page, testInfo, 'desktop-paths');
 });
+
+test('stated source beside the model: what leads said, next to the channels the model credits for them', async ({ page }, testInfo) => {
+  const seen = watchReports(page);
+  await signIn(page, '#model=first_touch');
+  const url = seen.get('/v1/reports/stated-source')!;
+  expect(url.searchParams.get('model')).toBe('first_touch');
+  const body = await api(page, url);
+  expect(body.total.stated).toBeGreaterThan(10);
+  expect(body.rows.map((r: { key: string }) => r.key)).toEqual(expect.arrayContaining(['Podcast', 'A friend or colleague', 'Google']));
+  const table = page.locator('#stated table.data');
+  await expect(table.locator('tbody tr')).toHaveCount(body.rows.length);
+  for (const r of body.rows) {
+    const tr = table.locator(`tbody tr[data-key="${r.key}"]`);
+    await expect(tr.locator('[data-col=stated]')).toHaveAttribute('data-value', String(r.stated));
+    await expect(tr.locator('[data-col=top_channel]')).toHaveText(r.top_channel ?? '—');
+  }
+  // "Said Podcast, data says …": a channel the data can see, never "Podcast".
+  const podcast = body.rows.find((r: { key: string }) => r.key === 'Podcast');
+  expect(podcast.channels.length).toBeGreaterThan(0);
+  await expect(page.locator('#stated .stated-total')).toContainText(`${body.total.stated} of ${body.total.conversions} leads`);
+  await page.locator('#stated').scrollIntoViewIfNeeded();
+  await screenshot(page, testInfo, 'desktop-stated-source');
+  // The model follows the campaigns table's.
+  await page.getByRole('combobox', { name: 'Attribution model' }).selectOption('last_touch');
+  await expect.poll(() => seen.get('/v1/reports/stated-source')?.searchParams.get('model')).toBe('last_touch');
+  await settled(page);
+  await expect(table.locator('tbody tr')).toHaveCount((await api(page, seen.get('/v1/reports/stated-source')!)).rows.length);
+});
