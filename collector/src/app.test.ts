@@ -155,12 +155,15 @@ describe('POST /v1/query', () => {
     expect(res.json()).toMatchObject({ columns: [{ name: 'one', type: 'UInt8' }, { name: 's', type: 'String' }], rows: [{ one: 1, s: 'x' }], rowCount: 1 });
   });
 
-  it('refuses writes and DDL (enforced by ClickHouse), several statements and bad SQL, with stable codes', async () => {
-    expect((await query('INSERT INTO events (site_id) VALUES (\'x\')')).json()).toMatchObject({ statusCode: 403, code: 'CL_QUERY_NOT_READONLY' });
-    expect((await query('DROP TABLE events')).json()).toMatchObject({ code: 'CL_QUERY_NOT_READONLY' });
+  it('refuses writes and DDL (by the sandbox, and by ClickHouse underneath), several statements and bad SQL, with stable codes', async () => {
+    expect((await query('INSERT INTO events (site_id) VALUES (\'x\')')).json()).toMatchObject({ statusCode: 403, code: 'CL_QUERY_NOT_ALLOWED' });
+    expect((await query('DROP TABLE events')).json()).toMatchObject({ code: 'CL_QUERY_NOT_ALLOWED' });
+    // The second guard: the analyst session itself cannot write, whatever reaches it.
+    await expect(app.db.withReadonly((c) => c.command({ query: 'DROP TABLE events' }))).rejects.toMatchObject({ code: '164' });
+    expect(await countEvents('1')).toBeGreaterThanOrEqual(0);
     expect((await query('SELECT 1; DROP TABLE events')).json()).toMatchObject({ statusCode: 400, code: 'CL_QUERY_MULTI_STATEMENT' });
     expect((await query('SELEC 1')).json()).toMatchObject({ statusCode: 400, code: 'CL_QUERY_FAILED' });
-    expect((await query('SELECT number FROM numbers(200000)')).json()).toMatchObject({ statusCode: 422, code: 'CL_QUERY_LIMIT' });
+    expect((await query('SELECT number FROM system.numbers LIMIT 200000')).json()).toMatchObject({ statusCode: 422, code: 'CL_QUERY_LIMIT' });
     // …and the read-only session did not leak into the writing one: ingestion still works.
     const e = pageview();
     expect((await post(batch([e]))).statusCode).toBe(202);

@@ -12,12 +12,14 @@ import { ClError, Errors, isClError, type ErrorCode } from './errors.js';
 import path from 'node:path';
 import rateLimit from '@fastify/rate-limit';
 import auth from './plugins/auth.js';
+import tokens from './plugins/tokens.js';
 import clickhouse from './plugins/clickhouse.js';
 import metrics from './plugins/metrics.js';
 import sites, { DEMO_SITE } from './plugins/sites.js';
 import spool from './plugins/spool.js';
 import adminBackupRoutes from './routes/admin-backup.js';
 import adminSitesRoutes from './routes/admin-sites.js';
+import adminTokensRoutes from './routes/admin-tokens.js';
 import attributionRoutes from './routes/attribution.js';
 import conversionsRoutes from './routes/conversions.js';
 import dashboardRoutes from './routes/dashboard.js';
@@ -86,6 +88,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(clickhouse, { config });
   await app.register(sites, { copyFile: path.join(config.dataDir, 'sites.json') });
   await app.register(spool, { config });
+  await app.register(tokens);
   await app.register(auth, { adminToken: config.adminToken });
   await app.register(rateLimit, { global: false });
   if (config.demo) {
@@ -99,6 +102,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(eventsRoutes, { config });
   await app.register(queryRoutes);
   await app.register(adminSitesRoutes);
+  await app.register(adminTokensRoutes);
   await app.register(adminBackupRoutes);
   await app.register(conversionsRoutes);
   await app.register(leadsRoutes);

@@ -26,6 +26,7 @@ export const Errors = Object.freeze({
   CL_QUERY_FAILED: spec('CL_QUERY_FAILED', 400, 'ClickHouse rejected the query.'),
   CL_QUERY_NOT_READONLY: spec('CL_QUERY_NOT_READONLY', 403, 'Only read-only statements may run through /v1/query.'),
   CL_QUERY_MULTI_STATEMENT: spec('CL_QUERY_MULTI_STATEMENT', 400, 'Send exactly one SQL statement.'),
+  CL_QUERY_NOT_ALLOWED: spec('CL_QUERY_NOT_ALLOWED', 403, 'Only a SELECT over closeloop\'s tables may run through /v1/query: no INTO OUTFILE, FORMAT, SETTINGS, and no function that reads files, URLs or other databases.'),
   CL_QUERY_LIMIT: spec('CL_QUERY_LIMIT', 422, 'The query exceeded a limit (time, memory or result rows).'),
   CL_FORBIDDEN: spec('CL_FORBIDDEN', 403, 'This key may not do that (a site key only works for its own site and scope).'),
   CL_ORIGIN_NOT_ALLOWED: spec('CL_ORIGIN_NOT_ALLOWED', 403, "The request's Origin is not one of the site's domains."),

@@ -42,12 +42,14 @@ describe('keys and origins', () => {
     expect(list.body).not.toContain(siteA.secret_key);
   });
 
-  it('a public key cannot call server APIs, nor can a site secret call admin ones', async () => {
-    for (const token of [siteA.public_key, siteA.secret_key]) {
+  it('a public key is no credential (401), a site secret is one that may not call SQL or admin APIs (403)', async () => {
+    for (const [token, status, code] of [[siteA.public_key, 401, 'CL_UNAUTHORIZED'], [siteA.secret_key, 403, 'CL_FORBIDDEN']] as const) {
       const q = await app.inject({ method: 'POST', url: '/v1/query', headers: { authorization: `Bearer ${token}` }, payload: { sql: 'SELECT 1' } });
-      expect(q.json()).toMatchObject({ statusCode: 401, code: 'CL_UNAUTHORIZED' });
+      expect(q.json()).toMatchObject({ statusCode: status, code });
       const s = await app.inject({ url: '/v1/admin/sites', headers: { authorization: `Bearer ${token}` } });
-      expect(s.statusCode).toBe(401);
+      expect(s.json()).toMatchObject({ statusCode: status, code });
+      const b = await app.inject({ method: 'POST', url: '/v1/admin/backup', headers: { authorization: `Bearer ${token}` }, payload: { dir: '/tmp/x' } });
+      expect(b.json()).toMatchObject({ statusCode: status, code });
     }
     // Nor as a bearer on the event route.
     const e = await post(JSON.stringify(batch([pageview()], siteA.public_key)), { authorization: `Bearer ${siteA.public_key}` });

@@ -12,14 +12,14 @@ import { migrate } from '../storage/migrations.js';
 export class CollectorUnreachable extends Error {}
 
 export interface AdminClient {
-  call<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T>;
+  call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>;
 }
 
 /** `key`: a site secret key to send instead of the admin token. */
 export function httpAdminClient(config: Config, key?: string): AdminClient {
   const token = key ?? config.adminToken ?? readStoredToken(config.dataDir);
   return {
-    async call<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
+    async call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
       let res: Response;
       try {
         res = await fetch(`${config.collectorUrl}${path}`, {
@@ -48,5 +48,15 @@ export async function withDirectDb<T>(config: Config, fn: (db: Db) => Promise<T>
     return await fn(db);
   } finally {
     await db.close();
+  }
+}
+
+/** Through the running collector's API, or — when none answers — on the store opened directly. */
+export async function viaCollectorOrStore<T>(config: Config, remote: () => Promise<T>, local: (db: Db) => Promise<T>): Promise<T> {
+  try {
+    return await remote();
+  } catch (err) {
+    if (!(err instanceof CollectorUnreachable)) throw err;
+    return withDirectDb(config, local);
   }
 }

@@ -1,4 +1,4 @@
-/** The `closeloop` command line: start the collector, query, manage sites. */
+/** The `closeloop` command line: start the collector, query, manage sites and tokens. */
 import { readFileSync } from 'node:fs';
 import { loadConfig, parseConfigFile } from '../config.js';
 import { ClError } from '../errors.js';
@@ -9,6 +9,7 @@ import { importCsv, parseMapping } from './import.js';
 import { sitesAddCommand, sitesListCommand, sitesSetCommand } from './sites.js';
 import { privacyCommand } from './privacy.js';
 import { sqlCommand } from './sql.js';
+import { tokensAddCommand, tokensListCommand, tokensRevokeCommand } from './tokens.js';
 
 /** Per command: its usage line(s), what it does, and its options with defaults. */
 const COMMANDS: Record<string, string> = {
@@ -18,9 +19,10 @@ const COMMANDS: Record<string, string> = {
     --port N        HTTP port (default: PORT, else 8080)
     --host H        interface to listen on (default: HOST, else localhost)
     --config FILE   KEY=value settings (docs/operations.md's configuration keys); the environment wins`,
-  sql: `closeloop sql "<SELECT …>" [--json] [--config FILE]
-  Run one read-only SQL statement (tables: events, people, touchpoints, attributed_touches, …).
-    --json          print JSON rows instead of a table (default: table)`,
+  sql: `closeloop sql "<SELECT …>" [--json] [--key at_…] [--config FILE]
+  Run one SELECT over closeloop's tables (events, people, touchpoints, attributed_touches, …).
+    --json          print JSON rows instead of a table (default: table)
+    --key at_…      an analyst token instead of the admin token`,
   sites: `closeloop sites add <domain> [--name NAME] [--config FILE]
 closeloop sites set <site id> [--name NAME] [--domains a.com,b.com] [--retention-days N] [--config FILE]
 closeloop sites list [--config FILE]
@@ -28,6 +30,16 @@ closeloop sites list [--config FILE]
     --name NAME          display name (default: the domain)
     --domains a,b        the site's domains (with their subdomains) for the Origin check (default: its own)
     --retention-days N   delete its events N days after they happened; 0 keeps them (default: 0)`,
+  tokens: `closeloop tokens add --analyst --name NAME [--config FILE]
+closeloop tokens add --share --site SITE_ID --name NAME [--config FILE]
+closeloop tokens list [--site SITE_ID] [--config FILE]
+closeloop tokens revoke <id> [--config FILE]
+  Read-only credentials (sent as Authorization: Bearer <token>), printed once and stored hashed:
+  an analyst token (at_…) runs SQL and reads every report of every site, nothing else; a share
+  token (sh_…) reads one site's attribution and reports (dashboard share links). Revoked at once.
+    --analyst | --share   which kind (one is required)
+    --name NAME           what it is for, e.g. who has it (required)
+    --site SITE_ID        share tokens: the site it opens; list: only that site's`,
   import: `closeloop import customers|stages|costs <file.csv> [options]
   Import closed deals (customers), lifecycle stage changes (stages) or spend per day and campaign
   (costs) from a CRM or ad platform export. Idempotent: importing a file again changes nothing.
@@ -92,7 +104,7 @@ export async function main(argv: readonly string[], env: Env, out = (s: string) 
       return -1; // keeps running
     case 'sql':
       if (!sub) return usage('closeloop sql "<SELECT …>"');
-      await sqlCommand(config, positionals.slice(1).join(' '), flags.json === true, out);
+      await sqlCommand(config, positionals.slice(1).join(' '), flags.json === true, out, typeof flags.key === 'string' ? flags.key : undefined);
       return 0;
     case 'sites':
       if (sub === 'add' && arg) {
@@ -114,6 +126,24 @@ export async function main(argv: readonly string[], env: Env, out = (s: string) 
         return 0;
       }
       return usage('closeloop sites add <domain> [--name NAME] | closeloop sites set <site id> [options] | closeloop sites list');
+    case 'tokens': {
+      const str = (k: string) => (typeof flags[k] === 'string' ? (flags[k] as string) : undefined);
+      if (sub === 'add') {
+        const name = str('name');
+        if (flags.analyst === flags.share || !name) return usage('closeloop tokens add --analyst --name NAME | closeloop tokens add --share --site SITE_ID --name NAME');
+        await tokensAddCommand(config, { kind: flags.analyst ? 'analyst' : 'share', name, ...(str('site') ? { site: str('site') } : {}) }, out);
+        return 0;
+      }
+      if (sub === 'list') {
+        await tokensListCommand(config, str('site'), out);
+        return 0;
+      }
+      if (sub === 'revoke' && arg) {
+        await tokensRevokeCommand(config, arg, out);
+        return 0;
+      }
+      return usage('closeloop tokens add --analyst|--share [--site S] --name NAME | closeloop tokens list [--site S] | closeloop tokens revoke <id>');
+    }
     case 'import': {
       if ((sub !== 'customers' && sub !== 'stages' && sub !== 'costs') || !arg) return usage('closeloop import customers|stages|costs <file.csv> [--site S] [--key sk_…] [--map f=Header,…] [--currency EUR] [--delimiter ;]');
       const str = (k: string) => (typeof flags[k] === 'string' ? (flags[k] as string) : undefined);

@@ -2,16 +2,10 @@
 import type { Config } from '../config.js';
 import { SiteCache } from '../plugins/sites.js';
 import type { Site } from '../storage/sites.js';
-import { CollectorUnreachable, httpAdminClient, withDirectDb } from './admin-client.js';
+import { httpAdminClient, viaCollectorOrStore as viaCollectorOrDb } from './admin-client.js';
 
-async function viaCollectorOrStore<T>(config: Config, remote: () => Promise<T>, local: (sites: SiteCache) => Promise<T>): Promise<T> {
-  try {
-    return await remote();
-  } catch (err) {
-    if (!(err instanceof CollectorUnreachable)) throw err;
-    return withDirectDb(config, async (db) => local(new SiteCache(db)));
-  }
-}
+const viaCollectorOrStore = <T>(config: Config, remote: () => Promise<T>, local: (sites: SiteCache) => Promise<T>) =>
+  viaCollectorOrDb(config, remote, (db) => local(new SiteCache(db)));
 
 export async function sitesAddCommand(config: Config, domain: string, name: string | undefined, out: (s: string) => void): Promise<void> {
   const body = { domain, ...(name ? { name } : {}) };

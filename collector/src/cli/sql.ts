@@ -1,12 +1,13 @@
-/** `closeloop sql "<SELECT …>" [--json]`: one read-only statement, printed as a table or JSON. */
+/** `closeloop sql "<SELECT …>" [--json] [--key at_…]`: one SELECT (the sandbox's), printed as a table or JSON. */
 import type { Config } from '../config.js';
 import { runAnalystQuery, type QueryResult } from '../storage/analyst-query.js';
 import { CollectorUnreachable, httpAdminClient, withDirectDb } from './admin-client.js';
 
-export async function sqlCommand(config: Config, sql: string, json: boolean, out: (s: string) => void): Promise<void> {
+/** `key`: an analyst token to send instead of the admin token. */
+export async function sqlCommand(config: Config, sql: string, json: boolean, out: (s: string) => void, key?: string): Promise<void> {
   let result: QueryResult;
   try {
-    result = await httpAdminClient(config).call<QueryResult>('POST', '/v1/query', { sql });
+    result = await httpAdminClient(config, key).call<QueryResult>('POST', '/v1/query', { sql });
   } catch (err) {
     if (!(err instanceof CollectorUnreachable)) throw err;
     result = await withDirectDb(config, (db) => runAnalystQuery(db, sql));

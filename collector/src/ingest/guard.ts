@@ -18,6 +18,9 @@ export async function authorizeBatch(app: FastifyInstance, req: FastifyRequest, 
   const site = await app.sites.byPublicKey(publicKey);
   if (!site) throw new ClError('CL_UNKNOWN_SITE', `No site has the key '${publicKey.slice(0, 64)}'.`, { path: 'site' });
   if (principal) {
+    if (principal.kind === 'analyst' || principal.kind === 'share') {
+      throw new ClError('CL_FORBIDDEN', `This ${principal.kind} token is read-only: it cannot send events.`);
+    }
     if (principal.kind === 'site' && principal.siteId !== site.site_id) {
       throw new ClError('CL_FORBIDDEN', `This secret key belongs to another site than '${site.site_id}'.`);
     }

@@ -78,7 +78,7 @@ h1 small{font-size:.5em;color:#9ca3af}.token{display:block;margin-top:.5rem}.tok
 nav ul{list-style:none;padding:0;margin:0}nav li{margin:.15rem 0;font-size:.85em}nav a{color:#1d2430;text-decoration:none}
 main{flex:1;min-width:0}.op{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:.8rem 1rem;margin:0 0 1rem}
 .op h3{margin:.2rem 0;font-size:1.05em}.method{display:inline-block;min-width:3.6em;text-align:center;border-radius:4px;color:#fff;font-size:.8em;padding:.05rem .3rem;font-weight:600}
-.get{background:#2563eb}.post{background:#059669}.options{background:#6b7280}.patch{background:#b45309}.auth{color:#6b7280;font-size:.9em;margin:.2rem 0}
+.get{background:#2563eb}.post{background:#059669}.options{background:#6b7280}.patch{background:#b45309}.delete{background:#dc2626}.auth{color:#6b7280;font-size:.9em;margin:.2rem 0}
 code{background:#f1f3f6;border-radius:4px;padding:.05rem .3rem}pre{background:#f1f3f6;padding:.6rem;overflow:auto;max-height:20rem;font-size:.8em}
 table{border-collapse:collapse;font-size:.9em;margin:.4rem 0}td,th{border-bottom:1px solid #e5e7eb;padding:.2rem .6rem;text-align:left}
 .req{color:#b91c1c;font-size:.8em}.responses{font-size:.9em}fieldset{border:1px solid #e5e7eb;border-radius:6px}

@@ -31,6 +31,10 @@ const AUTH_TEXT: Record<RouteDoc['auth'], string> = {
   'public-key': "the site's public key in the body (browsers: Origin must be one of the site's domains)",
   admin: 'admin token',
   secret: "a site's secret key, or the admin token with `site`",
+  report: "a site's secret key or share token (its site), or an analyst token or the admin token with `site`",
+  leads: "a site's secret key, or an analyst token or the admin token with `site`",
+  analyst: 'admin token or analyst token',
+  tokens: "admin token (any token), or a site's secret key (its site's share tokens)",
 };
 
 const SECURITY: Record<RouteDoc['auth'], Json[] | undefined> = {
@@ -38,6 +42,10 @@ const SECURITY: Record<RouteDoc['auth'], Json[] | undefined> = {
   'public-key': [],
   admin: [{ adminToken: [] }],
   secret: [{ siteSecretKey: [] }, { adminToken: [] }],
+  report: [{ siteSecretKey: [] }, { shareToken: [] }, { analystToken: [] }, { adminToken: [] }],
+  leads: [{ siteSecretKey: [] }, { analystToken: [] }, { adminToken: [] }],
+  analyst: [{ adminToken: [] }, { analystToken: [] }],
+  tokens: [{ adminToken: [] }, { siteSecretKey: [] }],
 };
 
 function operation(key: string, doc: RouteDoc): Json {
@@ -91,6 +99,8 @@ export function openApiDocument(serverUrl?: string): Json {
       securitySchemes: {
         adminToken: { type: 'http', scheme: 'bearer', description: 'CLOSELOOP_ADMIN_TOKEN: may do everything; server APIs then need `site`.' },
         siteSecretKey: { type: 'http', scheme: 'bearer', description: "A site's secret key (sk_…): server APIs of that site only." },
+        analystToken: { type: 'http', scheme: 'bearer', description: 'An analyst token (at_…): /v1/query and the GET reports and leads of any site (with `site`); read-only.' },
+        shareToken: { type: 'http', scheme: 'bearer', description: "A share token (sh_…): one site's GET attribution and reports; no leads, no SQL." },
       },
       schemas: {
         Error: {

@@ -9,6 +9,7 @@ import type { ErrorCode } from '../errors.js';
 import { EventBatchSchema } from '../ingest/schema.js';
 import { BackupBody } from '../routes/admin-backup.js';
 import { AddSiteBody, SiteChangeBody, SiteParams } from '../routes/admin-sites.js';
+import { AddTokenBody, TokenListQuery, TokenParams } from '../routes/admin-tokens.js';
 import { AttributionParams, CompareParams, RoiParams } from '../routes/attribution.js';
 import { ConversionsBody } from '../routes/conversions.js';
 import { CostsBody } from '../routes/costs.js';
@@ -17,7 +18,7 @@ import { PrivacyBody } from '../routes/privacy.js';
 import { QueryBody } from '../routes/query.js';
 import { PagesParams, PathsParams, ReportRange, StatedParams } from '../routes/reports.js';
 
-export type Auth = 'none' | 'admin' | 'secret' | 'public-key';
+export type Auth = 'none' | 'admin' | 'secret' | 'report' | 'leads' | 'analyst' | 'tokens' | 'public-key';
 
 export interface RouteDoc {
   summary: string;
@@ -70,12 +71,12 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     example: { body: { site: 'demo', costs: [{ date: '2026-11-01', source: 'google', medium: 'cpc', campaign: 'brand', amount: 1234.5, currency: 'EUR' }] } },
   },
   'GET /v1/leads': {
-    summary: "A lead's timeline, looked up by email", tag: 'CRM', auth: 'secret', query: LeadsQuery,
+    summary: "A lead's timeline, looked up by email", tag: 'CRM', auth: 'leads', query: LeadsQuery,
     success: { status: 200, description: 'Person, visitors, touches, forms, stages and deals.' }, errors: [...SERVER_API, 'CL_NOT_FOUND'],
     example: { query: { site: 'demo', email: 'ada@example.com' } },
   },
   'GET /v1/leads/:personId': {
-    summary: "A lead's timeline by person id", tag: 'CRM', auth: 'secret', query: LeadsQuery, params: LeadParams,
+    summary: "A lead's timeline by person id", tag: 'CRM', auth: 'leads', query: LeadsQuery, params: LeadParams,
     success: { status: 200, description: 'Person, visitors, touches, forms, stages and deals.' }, errors: [...SERVER_API, 'CL_NOT_FOUND'],
     example: { params: { personId: '0f8e7d6c-5b4a-8392-a1b0-c9d8e7f6a5b4' }, query: { site: 'demo' } },
   },
@@ -90,60 +91,78 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     errors: [...SERVER_API, 'CL_STORAGE_UNAVAILABLE'], example: { body: { site: 'demo', visitor_id: '6f1c2b7e-3d4a-4b5c-8d9e-0f1a2b3c4d5e' } },
   },
   'GET /v1/attribution': {
-    summary: 'Credit per channel, campaign … under one attribution model', tag: 'Attribution', auth: 'secret', query: AttributionParams,
+    summary: 'Credit per channel, campaign … under one attribution model', tag: 'Attribution', auth: 'report', query: AttributionParams,
     success: { status: 200, description: '`{"model", "conversion", "group_by", "total", "rows": [{"key", "conversions", "value"}]}`' + REPORT }, errors: SERVER_API,
     example: { query: { ...range, model: 'w_shaped', conversion: 'revenue', groupBy: 'campaign' } },
   },
   'GET /v1/attribution/compare': {
-    summary: 'Every attribution model side by side', tag: 'Attribution', auth: 'secret', query: CompareParams,
+    summary: 'Every attribution model side by side', tag: 'Attribution', auth: 'report', query: CompareParams,
     success: { status: 200, description: '`{"models", "total", "rows": [{"key", "<model>": {"conversions", "value"}}]}`' + REPORT }, errors: SERVER_API,
     example: { query: { ...range, conversion: 'customer', groupBy: 'channel' } },
   },
   'GET /v1/attribution/roi': {
-    summary: 'Cost, attributed leads, customers, revenue, CPL, CAC, ROAS and ROI', tag: 'Attribution', auth: 'secret', query: RoiParams,
+    summary: 'Cost, attributed leads, customers, revenue, CPL, CAC, ROAS and ROI', tag: 'Attribution', auth: 'report', query: RoiParams,
     success: { status: 200, description: '`{"total", "rows": [{"key", "visitors", "sessions", "cost", "leads", "customers", "revenue", "cost_per_lead", "cac", "roas", "roi"}]}`' + REPORT }, errors: SERVER_API,
     example: { query: { ...range, model: 'linear', groupBy: 'campaign' } },
   },
   'GET /v1/reports/overview': {
-    summary: 'Totals and a daily series of visitors, sessions, page views, leads, customers and revenue', tag: 'Reports', auth: 'secret', query: ReportRange,
+    summary: 'Totals and a daily series of visitors, sessions, page views, leads, customers and revenue', tag: 'Reports', auth: 'report', query: ReportRange,
     success: { status: 200, description: '`{"totals", "series": [{"day", …}]}`' + REPORT }, errors: SERVER_API, example: { query: range },
   },
   'GET /v1/reports/funnel': {
-    summary: 'Visitor → lead → customer funnel by first-touch channel', tag: 'Reports', auth: 'secret', query: ReportRange,
+    summary: 'Visitor → lead → customer funnel by first-touch channel', tag: 'Reports', auth: 'report', query: ReportRange,
     success: { status: 200, description: '`{"rows": [{"channel", "visitors", "leads", "customers", "lead_rate", "customer_rate"}], "without_visit": {"leads", "customers"}}`' + REPORT }, errors: SERVER_API, example: { query: range },
   },
   'GET /v1/reports/pages': {
-    summary: 'Landing pages: entrances, leads and customers converted there, and assisted conversions', tag: 'Reports', auth: 'secret', query: PagesParams,
+    summary: 'Landing pages: entrances, leads and customers converted there, and assisted conversions', tag: 'Reports', auth: 'report', query: PagesParams,
     success: { status: 200, description: '`{"rows": [{"page", "entrances", "leads", "customers", "lead_rate", "assisted_leads", "assisted_customers"}]}`' + REPORT }, errors: SERVER_API, example: { query: range },
   },
   'GET /v1/reports/paths': {
-    summary: 'Page sequences of converting sessions, entry to conversion, with how many sessions followed them', tag: 'Reports', auth: 'secret', query: PathsParams,
+    summary: 'Page sequences of converting sessions, entry to conversion, with how many sessions followed them', tag: 'Reports', auth: 'report', query: PathsParams,
     success: { status: 200, description: '`{"conversion", "rows": [{"path", "pages", "conversions", "sessions", "conversion_rate"}]}`' + REPORT }, errors: SERVER_API, example: { query: { ...range, conversion: 'lead' } },
   },
   'GET /v1/reports/stated-source': {
-    summary: 'What leads said brought them, beside the credit a model gives each channel for the same conversions', tag: 'Reports', auth: 'secret', query: StatedParams,
+    summary: 'What leads said brought them, beside the credit a model gives each channel for the same conversions', tag: 'Reports', auth: 'report', query: StatedParams,
     success: { status: 200, description: '`{"model", "conversion", "total": {"conversions", "stated"}, "rows": [{"key", "stated", "channels": [{"channel", "credit"}], "top_channel"}]}`' + REPORT }, errors: SERVER_API, example: { query: { ...range, model: 'linear', conversion: 'lead' } },
   },
   'POST /v1/query': {
-    summary: 'One read-only SQL statement', tag: 'Analysts', auth: 'admin', body: QueryBody,
+    summary: "One SELECT over closeloop's tables (checked on ClickHouse's parse tree, run read-only)", tag: 'Analysts', auth: 'analyst', body: QueryBody,
     success: { status: 200, description: '`{"columns", "rows", "rowCount", "statistics"}`' },
-    errors: ['CL_INVALID_REQUEST', 'CL_UNAUTHORIZED', 'CL_QUERY_FAILED', 'CL_QUERY_NOT_READONLY', 'CL_QUERY_MULTI_STATEMENT', 'CL_QUERY_LIMIT', 'CL_STORAGE_UNAVAILABLE'],
+    errors: ['CL_INVALID_REQUEST', 'CL_UNAUTHORIZED', 'CL_FORBIDDEN', 'CL_QUERY_FAILED', 'CL_QUERY_NOT_ALLOWED', 'CL_QUERY_NOT_READONLY', 'CL_QUERY_MULTI_STATEMENT', 'CL_QUERY_LIMIT', 'CL_STORAGE_UNAVAILABLE'],
     example: { body: { sql: 'SELECT channel, count() AS sessions FROM touchpoints WHERE site_id = {site:String} GROUP BY channel', params: { site: 'demo' } } },
   },
-  'GET /v1/admin/sites': { summary: 'List sites', tag: 'Admin', auth: 'admin', success: { status: 200, description: '`{"sites": [...]}`' }, errors: ['CL_UNAUTHORIZED'] },
+  'GET /v1/admin/sites': { summary: 'List sites', tag: 'Admin', auth: 'admin', success: { status: 200, description: '`{"sites": [...]}`' }, errors: ['CL_UNAUTHORIZED', 'CL_FORBIDDEN'] },
+  'POST /v1/admin/tokens': {
+    summary: 'Create an analyst token (admin token) or a share token for one site (admin token, or that site\'s secret key); the token is answered only here',
+    description: 'Send the token as `Authorization: Bearer <token>` (never in a URL). `analyst` (`at_…`): `/v1/query` and the GET reports and leads of any site. `share` (`sh_…`): one site\'s GET attribution and reports, for dashboard share links.',
+    tag: 'Admin', auth: 'tokens', body: AddTokenBody,
+    success: { status: 201, description: '`{"id", "kind", "name", "site", "token", "created_at"}` (`site` is null for analyst tokens).' },
+    errors: ['CL_INVALID_REQUEST', 'CL_UNAUTHORIZED', 'CL_FORBIDDEN', 'CL_UNKNOWN_SITE'],
+    example: { body: { kind: 'share', name: 'Board dashboard', site: 'demo' } },
+  },
+  'GET /v1/admin/tokens': {
+    summary: "List live analyst and share tokens, without their secrets (a site's secret key sees its site's share tokens)", tag: 'Admin', auth: 'tokens', query: TokenListQuery,
+    success: { status: 200, description: '`{"tokens": [{"id", "kind", "name", "site", "created_at"}]}`' }, errors: ['CL_INVALID_REQUEST', 'CL_UNAUTHORIZED', 'CL_FORBIDDEN'],
+    example: { query: { site: 'demo' } },
+  },
+  'DELETE /v1/admin/tokens/:id': {
+    summary: 'Revoke a token (refused from the next request on)', tag: 'Admin', auth: 'tokens', params: TokenParams,
+    success: { status: 200, description: '`{"id", "revoked": true}`' }, errors: ['CL_INVALID_REQUEST', 'CL_UNAUTHORIZED', 'CL_FORBIDDEN', 'CL_NOT_FOUND'],
+    example: { params: { id: '3f0c7a52-9b1e-4d2a-8c55-1f2e3d4c5b6a' } },
+  },
   'POST /v1/admin/sites': {
     summary: 'Add a site (answers its public key and, this once, its secret key)', tag: 'Admin', auth: 'admin', body: AddSiteBody,
-    success: { status: 201, description: 'The site with `public_key` and `secret_key`.' }, errors: ['CL_INVALID_REQUEST', 'CL_UNAUTHORIZED', 'CL_SITE_EXISTS'],
+    success: { status: 201, description: 'The site with `public_key` and `secret_key`.' }, errors: ['CL_INVALID_REQUEST', 'CL_UNAUTHORIZED', 'CL_FORBIDDEN', 'CL_SITE_EXISTS'],
     example: { body: { domain: 'shop.example.com', name: 'Shop' } },
   },
   'PATCH /v1/admin/sites/:siteId': {
     summary: "Change a site's name, domains (for the Origin check) or retention (events deleted that many days after they happened; 0 keeps them)", tag: 'Admin', auth: 'admin',
-    params: SiteParams, body: SiteChangeBody, success: { status: 200, description: 'The site.' }, errors: ['CL_INVALID_REQUEST', 'CL_UNAUTHORIZED', 'CL_UNKNOWN_SITE'],
+    params: SiteParams, body: SiteChangeBody, success: { status: 200, description: 'The site.' }, errors: ['CL_INVALID_REQUEST', 'CL_UNAUTHORIZED', 'CL_FORBIDDEN', 'CL_UNKNOWN_SITE'],
     example: { params: { siteId: 'shop.example.com' }, body: { domains: ['shop.example.com', 'shop.example.org'], retention_days: 395 } },
   },
   'POST /v1/admin/backup': {
     summary: 'Back up the embedded store into a directory on the collector host', tag: 'Admin', auth: 'admin', body: BackupBody,
-    success: { status: 200, description: 'The backup manifest.' }, errors: ['CL_INVALID_REQUEST', 'CL_UNAUTHORIZED'], example: { body: { dir: '/var/backups/closeloop/2026-11-25' } },
+    success: { status: 200, description: 'The backup manifest.' }, errors: ['CL_INVALID_REQUEST', 'CL_UNAUTHORIZED', 'CL_FORBIDDEN'], example: { body: { dir: '/var/backups/closeloop/2026-11-25' } },
   },
   'GET /healthz': { summary: 'Liveness: the process answers', tag: 'Operations', auth: 'none', success: { status: 200, description: '`{"status": "ok"}`' } },
   'GET /readyz': { summary: 'Readiness: events can be acknowledged (spool has room); storage state, spool depth, insert lag', tag: 'Operations', auth: 'none', success: { status: 200, description: 'Ready; `503` when the spool is full.' } },

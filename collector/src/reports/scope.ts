@@ -70,7 +70,7 @@ export function comparisonOf(q: ReportParamsOut, range: Period & { days?: number
 }
 
 export async function reportScope(app: FastifyInstance, req: FastifyRequest, q: ReportParamsOut, defaultDays: number): Promise<ReportScope> {
-  const siteId = await siteOfRequest(app, req, q.site);
+  const siteId = await siteOfRequest(app, req, q.site, 'report');
   const timeZone = app.sites.timeZone(siteId);
   const range = rangeOf(q, timeZone, defaultDays);
   const filters: Filters = {};

@@ -1,4 +1,4 @@
-/** `POST /v1/query` (admin token): one read-only SQL statement, answered as JSON rows. */
+/** `POST /v1/query` (admin or analyst token): one SELECT, checked by the sandbox, answered as JSON rows. */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { runAnalystQuery } from '../storage/analyst-query.js';
@@ -13,7 +13,7 @@ export const QueryBody = z.object({
 });
 
 const queryRoutes: FastifyPluginAsync = async (app) => {
-  app.post('/v1/query', { preHandler: app.requireAdmin }, async (req) => {
+  app.post('/v1/query', { preHandler: app.requireAnalyst }, async (req) => {
     const { sql, params } = parseOrThrow(QueryBody, req.body);
     return runAnalystQuery(app.db, sql, params);
   });

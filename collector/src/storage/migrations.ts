@@ -3,6 +3,7 @@
  * `schema_migrations`. Every statement is safe to run twice (IF NOT EXISTS …), so a start that
  * died halfway simply applies the rest next time.
  */
+import { apiTokensMigrations } from './api-tokens.js';
 import { attributionViewsMigrations } from './attribution-views.js';
 import { costsMigrations } from './costs.js';
 import { deadLettersMigrations } from './dead-letters.js';
@@ -29,6 +30,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ...costsMigrations,
   ...privacyRequestsMigrations,
   ...sessionsMigrations,
+  ...apiTokensMigrations,
   ...statedSourcesMigrations,
 ].sort((a, b) => a.version - b.version);
 
