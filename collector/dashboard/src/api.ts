@@ -4,6 +4,7 @@
  */
 
 import type { Credit, Funnel, LeadTimeline, Overview, RoiRow, RoiTotal } from './contract.js';
+import type { ShareToken } from './share.js';
 
 export const MODELS = ['first_touch', 'last_touch', 'last_non_direct', 'linear', 'time_decay', 'u_shaped', 'w_shaped', 'full_path', 'markov'] as const;
 export type Model = (typeof MODELS)[number];
@@ -73,7 +74,7 @@ export class ApiError extends Error {
 export class Api {
   constructor(private readonly token: string) {}
 
-  private async fetch(method: 'GET' | 'POST', path: string, params: Record<string, string>, body?: unknown): Promise<Response> {
+  private async fetch(method: 'GET' | 'POST' | 'DELETE', path: string, params: Record<string, string>, body?: unknown): Promise<Response> {
     const qs = new URLSearchParams(params).toString();
     let res: Response;
     try {
@@ -93,13 +94,23 @@ export class Api {
   }
 
   private async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, params: Record<string, string> = {}, body?: unknown): Promise<T> {
-    const res = await this.fetch(method as 'GET', path, params, body);
+    const res = await this.fetch(method, path, params, body);
     return (await res.json().catch(() => ({}))) as T;
   }
 
   /** A report's table as CSV text (`format=csv`), exactly what the API exports. */
   async csv(path: ReportPath, q: ReportQuery, extra: Record<string, string> = {}): Promise<string> {
     return (await this.fetch('GET', `/v1/${path}`, reportParams(q, { ...extra, format: 'csv' }))).text();
+  }
+
+  tokens(site: string): Promise<{ tokens: ShareToken[] }> {
+    return this.call('GET', '/v1/admin/tokens', { site });
+  }
+  createShareToken(site: string, name: string): Promise<ShareToken> {
+    return this.call('POST', '/v1/admin/tokens', {}, { kind: 'share', name, site });
+  }
+  revokeToken(id: string): Promise<{ id: string; revoked: boolean }> {
+    return this.call('DELETE', `/v1/admin/tokens/${encodeURIComponent(id)}`);
   }
 
   async sites(): Promise<Site[]> {

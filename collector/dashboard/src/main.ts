@@ -18,6 +18,7 @@ import { unmount } from './charts/responsive.js';
 import { dayRange, describeRange, todayIn } from './range.js';
 import { loader, type Context } from './section.js';
 import { forgetToken, savedToken } from './session.js';
+import { sharedLink, sharedSite, sharePanel } from './share.js';
 import { explain, showSignIn } from './signin.js';
 import { readView, writeView, type Compare, type View } from './state.js';
 
@@ -32,10 +33,17 @@ function signOut(message = ''): void {
   for (const box of app.querySelectorAll('.cards, .table-box')) box.replaceChildren();
   for (const box of app.querySelectorAll<HTMLElement>('.section-error')) box.hidden = true;
   lead.reset();
+  share.hide();
+  if (readOnly) {
+    readOnly = false;
+    document.body.classList.remove('read-only');
+    history.replaceState(null, '', location.pathname);
+    message ||= 'This share link is no longer valid.';
+  }
   showSignIn((a, s) => startDashboard(a, s), message);
 }
 
-const unauthorized = () => signOut('Your session has ended: the token is no longer accepted. Sign in again.');
+const unauthorized = () => signOut(readOnly ? 'This share link has been revoked or is no longer valid. Sign in with the admin token, or ask for a new link.' : 'Your session has ended: the token is no longer accepted. Sign in again.');
 const section = (id: string) => ({ el: byId(id), load: loader(byId(id), unauthorized) });
 const s1 = section('overview');
 const s2 = section('campaigns');
@@ -175,6 +183,8 @@ modelSelect.addEventListener('change', () => change({ model: modelSelect.value a
 groupSelect.addEventListener('change', () => change({ groupBy: groupSelect.value as View['groupBy'] }, 'campaigns'));
 conversionSelect.addEventListener('change', () => change({ conversion: conversionSelect.value as View['conversion'] }, 'models'));
 byId('sign-out').addEventListener('click', () => signOut());
+const share = sharePanel(byId('share-box'), () => (readOnly ? undefined : api), () => view.site);
+byId('share').addEventListener('click', () => void share.toggle());
 
 const CSV_EXTRA: Record<string, () => Record<string, string>> = {
   'attribution/roi': () => ({ model: view.model, groupBy: view.groupBy }),
@@ -191,7 +201,16 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-c
 
 byId('boot').hidden = true;
 const token = savedToken();
-if (token) {
+const link = sharedLink();
+if (link) {
+  // A share link: the token alone, read-only, never kept in storage.
+  const shared = new Api(link.token);
+  view = { ...view, site: link.site };
+  sharedSite(shared, link.site).then(
+    (site) => startDashboard(shared, [site], { readOnly: true, extra: { share: link.token } }),
+    (err: unknown) => showSignIn((a, s) => startDashboard(a, s), `This share link does not work: ${explain(err)}`),
+  );
+} else if (token) {
   const saved = new Api(token);
   saved.sites().then(
     (list) => startDashboard(saved, list),
