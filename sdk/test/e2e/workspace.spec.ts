@@ -243,3 +243,23 @@ test('stated source beside the model: what leads said, next to the channels the 
   await settled(page);
   await expect(table.locator('tbody tr')).toHaveCount((await api(page, seen.get('/v1/reports/stated-source')!)).rows.length);
 });
+
+test('the workspace at desktop and phone width: comparison, a filter chip, deltas (screenshots for docs/dashboard.md)', async ({ page }, testInfo) => {
+  await signIn(page, '#range=30d&compare=previous&groupBy=campaign&f.channel=Paid%20Search');
+  await expect(page.locator('#filter-bar .filter-chip')).toHaveText(/Channel:\s*Paid Search/);
+  await expect(page.locator('#overview .card .delta')).toHaveCount(4);
+  await expect(page.locator('#campaigns tbody tr').first().locator('.delta').first()).toBeVisible();
+  await screenshot(page, testInfo, 'desktop-workspace');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.reload();
+  await settled(page);
+  await expect(page.locator('#overview .card .delta')).toHaveCount(4);
+  await page.mouse.move(0, 0);
+  const file = testInfo.outputPath('mobile-workspace.png');
+  await page.screenshot({ path: file }); // the first screen a phone shows
+  await testInfo.attach('mobile-workspace', { path: file, contentType: 'image/png' });
+  await page.locator('#campaigns').scrollIntoViewIfNeeded();
+  const table = testInfo.outputPath('mobile-workspace-campaigns.png');
+  await page.screenshot({ path: table });
+  await testInfo.attach('mobile-workspace-campaigns', { path: table, contentType: 'image/png' });
+});
