@@ -4,22 +4,11 @@
  * opens it in a fresh browser — reports without sign-in, no lead timelines, no admin actions, the
  * same figures the API gives that token — and the admin revokes it.
  */
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { E2E_ADMIN_TOKEN } from '../../../playwright.config.js';
+import { screenshot, settled } from './dashboard-support.js';
 
 test.use({ locale: 'en-US', timezoneId: 'UTC' });
-
-async function settled(page: Page): Promise<void> {
-  await expect(page.locator('#campaigns table.data tbody tr').first()).toBeVisible({ timeout: 30_000 });
-  await expect(page.locator('section[aria-busy=true]')).toHaveCount(0, { timeout: 30_000 });
-}
-
-async function screenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  await page.mouse.move(0, 0);
-  const file = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  await testInfo.attach(name, { path: file, contentType: 'image/png' });
-}
 
 test('a share link opens a read-only dashboard without sign-in, and stops working once revoked', async ({ page, browser }, testInfo) => {
   await page.setViewportSize({ width: 1280, height: 900 });

@@ -6,8 +6,9 @@
  * and error states that leave no old figures under a new heading.
  */
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page, type Request, type TestInfo } from '@playwright/test';
+import { expect, test, type Page, type Request } from '@playwright/test';
 import { E2E_ADMIN_TOKEN } from '../../../playwright.config.js';
+import { screenshot, settled } from './dashboard-support.js';
 import { parseCsv } from '../../../collector/src/cli/csv.js';
 
 const AUTH = { authorization: `Bearer ${E2E_ADMIN_TOKEN}` };
@@ -18,20 +19,6 @@ async function signIn(page: Page, hash = ''): Promise<void> {
   await page.getByLabel('Admin token').fill(E2E_ADMIN_TOKEN);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await settled(page);
-}
-
-/** Every section loaded (none busy), the campaigns table drawn. */
-async function settled(page: Page): Promise<void> {
-  // Generous: one embedded ClickHouse answers every panel's reports (and their comparison periods) in turn.
-  await expect(page.locator('#campaigns table.data tbody tr').first()).toBeVisible({ timeout: 30_000 });
-  await expect(page.locator('section[aria-busy=true]')).toHaveCount(0, { timeout: 30_000 });
-}
-
-async function screenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  await page.mouse.move(0, 0);
-  const file = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  await testInfo.attach(name, { path: file, contentType: 'image/png' });
 }
 
 /** The report requests the page makes from now on, by path. */
