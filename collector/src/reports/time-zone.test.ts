@@ -29,3 +29,19 @@ describe('calendar days in a time zone', () => {
     expect(isTimeZone('Mars/Olympus')).toBe(false);
   });
 });
+
+describe('closeloop sites set --time-zone / --source-fields', () => {
+  it('changes the site in the store when no collector runs, and refuses an unknown time zone', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { main } = await import('../cli/main.js');
+    const env = { CLOSELOOP_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'closeloop-tz-')), CLOSELOOP_ADMIN_TOKEN: 'test-admin-token-0123456789', CLOSELOOP_URL: 'http://127.0.0.1:9' };
+    expect(await main(['sites', 'add', 'tz.example.com'], env, () => true)).toBe(0);
+    const out: string[] = [];
+    expect(await main(['sites', 'set', 'tz.example.com', '--time-zone', 'Europe/Paris', '--source-fields', 'referral, How did you hear?'], env, (s) => out.push(s) > 0)).toBe(0);
+    expect(out.join('\n')).toContain('time zone Europe/Paris; stated source fields referral, How did you hear?');
+    const errors: string[] = [];
+    expect(await main(['sites', 'set', 'tz.example.com', '--time-zone', 'Mars/Olympus'], env, (s) => errors.push(s) > 0)).not.toBe(0);
+  }, 60_000);
+});
