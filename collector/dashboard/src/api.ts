@@ -32,6 +32,8 @@ export interface ReportQuery {
   to: string;
   compare: '' | 'previous' | 'year';
   filters: Partial<Record<Filter, string>>;
+  /** The site's time zone (the days' meaning; not sent to the report routes, which know it). */
+  timeZone?: string;
 }
 
 export type { Credit, DayPoint, Funnel, FunnelRow, LeadTimeline, Overview, RoiRow, Totals } from './contract.js';
@@ -142,12 +144,12 @@ export class Api {
    */
   async recentLeads(q: ReportQuery, limit = 8): Promise<{ email: string; stage: string }[]> {
     const touch = FILTERS.slice(0, 8).filter((f) => q.filters[f] !== undefined);
-    const params: Record<string, string> = { site: q.site, from: q.from, to: q.to };
+    const params: Record<string, string> = { site: q.site, from: q.from, to: q.to, tz: q.timeZone ?? 'UTC' };
     for (const f of touch) params[`f_${f}`] = q.filters[f] === '(none)' ? '' : q.filters[f]!;
     const segment = touch.length
       ? ` AND person_id IN (SELECT person_id FROM touchpoints WHERE site_id = {site:String} AND ${touch.map((f) => `${f} = {f_${f}:String}`).join(' AND ')})`
       : '';
-    const sql = `SELECT email, stage FROM people WHERE site_id = {site:String} AND email != '' AND lead_at >= toDate({from:String}) AND lead_at < toDate({to:String})${segment} ORDER BY lead_at DESC LIMIT ${limit}`;
+    const sql = `SELECT email, stage FROM people WHERE site_id = {site:String} AND email != '' AND lead_at >= toDateTime64({from:String}, 3, {tz:String}) AND lead_at < toDateTime64({to:String}, 3, {tz:String})${segment} ORDER BY lead_at DESC LIMIT ${limit}`;
     return (await this.call<{ rows: { email: string; stage: string }[] }>('POST', '/v1/query', {}, { sql, params })).rows;
   }
 

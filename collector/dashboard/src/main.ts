@@ -82,7 +82,7 @@ const timeZone = () => sites.find((s) => s.site_id === view.site)?.time_zone || 
 
 function query(): ReportQuery {
   const days = dayRange(view, todayIn(timeZone()));
-  return { site: view.site, ...days, compare: view.compare, filters: view.filters };
+  return { site: view.site, ...days, compare: view.compare, filters: view.filters, timeZone: timeZone() };
 }
 
 function context(): Context {
