@@ -55,7 +55,7 @@ async function bytesPerEvent(db: Db): Promise<{ bpe: number; parts: number; sess
 /** One model's (or the ROI report's) run: rows, the conversions it credited and the total it should add up to. */
 async function runOne(db: Db, name: (typeof NAMES)[number]): Promise<Omit<Timed, 'ms' | 'peak'>> {
   if (name === ROI) {
-    const r = await roiReport(db, { ...QUERY, model: 'linear', groupBy: 'campaign' });
+    const r = await roiReport(db, { ...QUERY, model: 'linear', groupBy: 'campaign', timeZone: 'UTC' });
     return { rows: r.rows.length, credited: r.rows.reduce((s, x) => s + x.leads, 0), total: r.total.leads };
   }
   const r = await attribution(db, { ...QUERY, model: name as Model });

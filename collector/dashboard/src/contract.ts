@@ -22,22 +22,38 @@ export interface DayPoint extends Totals {
 export interface Overview {
   from: string;
   to: string;
+  /** The site's time zone: the series' days are its calendar days. */
+  time_zone: string;
   totals: Totals;
   series: DayPoint[];
 }
 
 export interface FunnelRow {
   channel: string;
+  /** Visitors whose first session in the range came through this channel. */
   visitors: number;
+  /** People who became leads in the range whose earliest session in it came through this channel. */
   leads: number;
+  /** Those leads who became customers before the range ended. */
   customers: number;
-  /** leads / visitors and customers / leads; null when dividing by zero. */
+  /** leads / visitors and customers / leads (never above 1); null when dividing by zero. */
   lead_rate: number | null;
   customer_rate: number | null;
 }
 
+export interface Funnel {
+  from: string;
+  to: string;
+  rows: FunnelRow[];
+  /** Leads of the range without a session in it (CRM imports, visits before the range), and how many became customers. */
+  without_visit: { leads: number; customers: number };
+}
+
 export interface RoiRow {
   key: string;
+  /** Visitors and sessions whose session started in the range with this touch value. */
+  visitors: number;
+  sessions: number;
   cost: number;
   leads: number;
   customers: number;
@@ -50,10 +66,14 @@ export interface RoiRow {
 }
 
 export interface RoiTotal {
+  visitors: number;
+  sessions: number;
   cost: number;
   leads: number;
   customers: number;
   revenue: number;
+  cost_per_lead: number | null;
+  cac: number | null;
   roas: number | null;
   roi: number | null;
 }
@@ -78,4 +98,39 @@ export interface LeadTimeline {
   forms: Record<string, unknown>[];
   stages: Record<string, unknown>[];
   deals: Record<string, unknown>[];
+}
+
+/** A landing page: entrances in the range, conversions whose converting session landed there, and those it assisted. */
+export interface PageRow {
+  page: string;
+  entrances: number;
+  leads: number;
+  customers: number;
+  /** leads / entrances; null without entrances. */
+  lead_rate: number | null;
+  /** Conversions with an earlier session (in the lookback window) that landed here, the converting one elsewhere. */
+  assisted_leads: number;
+  assisted_customers: number;
+}
+
+/** Pages viewed in converting sessions, entry to conversion, as one sequence. */
+export interface PathRow {
+  /** The pages joined with " → ". */
+  path: string;
+  pages: string[];
+  conversions: number;
+  /** Sessions of the range that viewed the same pages in the same order from their entry. */
+  sessions: number;
+  /** conversions / sessions; null without sessions. */
+  conversion_rate: number | null;
+}
+
+/** One stated source (as the leads wrote it): how many said it, and the model's credit per channel for the same conversions. */
+export interface StatedRow {
+  key: string;
+  /** Conversions of the range whose person gave this answer. */
+  stated: number;
+  channels: { channel: string; credit: number }[];
+  /** The channel the model credits most for them; null when none of their conversions has a touch in the filters. */
+  top_channel: string | null;
 }

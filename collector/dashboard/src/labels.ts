@@ -1,5 +1,5 @@
 /** Names and one-line definitions a marketer reads (docs/attribution.md has the formulas). */
-import type { Conversion, GroupBy, Model } from './api.js';
+import type { Conversion, Filter, GroupBy, Model } from './api.js';
 
 export const MODEL_LABELS: Record<Model, string> = {
   first_touch: 'First touch',
@@ -28,3 +28,17 @@ export const MODEL_HELP: Record<Model, string> = {
 export const GROUP_LABELS: Record<GroupBy, string> = { channel: 'Channel', source: 'Source', medium: 'Medium', campaign: 'Campaign' };
 
 export const CONVERSION_LABELS: Record<Conversion, string> = { lead: 'Leads', customer: 'Customers', revenue: 'Revenue' };
+
+export const FILTER_LABELS: Record<Filter, string> = {
+  channel: 'Channel',
+  source: 'Source',
+  medium: 'Medium',
+  campaign: 'Campaign',
+  term: 'Term',
+  content: 'Content',
+  referrer_domain: 'Referrer',
+  landing_page: 'Landing page',
+  device: 'Device',
+  browser: 'Browser',
+  os: 'OS',
+};

@@ -124,10 +124,14 @@ export function leadSection(root: HTMLElement, load: Load) {
     load: async (c: Context) => {
       const siteChanged = ctx?.view.site !== c.view.site;
       ctx = c;
-      if (!siteChanged) return;
-      replace(result);
-      const leads = await c.api.recentLeads(c.view.site).catch(() => []);
-      replace(recent, ...(leads.length ? [h('span', { class: 'recent-label' }, 'Recent leads:')] : []), ...leads.map((l) => {
+      if (c.readOnly) return;
+      if (siteChanged) replace(result);
+      replace(recent); // never the previous segment's leads under the new filters
+      const leads = await c.api.recentLeads(c.query).catch(() => []);
+      if (ctx !== c) return; // a newer view is loading
+      const filtered = Object.keys(c.query.filters).length > 0;
+      const label = filtered ? 'Leads of this period and filter:' : 'Recent leads:';
+      replace(recent, h('span', { class: 'recent-label' }, leads.length ? label : filtered ? 'No lead of this period matches the filters.' : ''), ...leads.map((l) => {
         const b = h('button', { type: 'button', class: 'chip' }, l.email);
         b.addEventListener('click', () => {
           input.value = l.email;

@@ -62,7 +62,7 @@ export function modelsSection(root: HTMLElement, load: Load) {
   return {
     load: (ctx: Context) =>
       load(async () => {
-        const data = await ctx.api.compare(ctx.view.site, ctx.range, ctx.view.conversion, 'channel');
+        const data = await ctx.api.compare(ctx.query, ctx.view.conversion, 'channel');
         return () => {
           last = { data, ctx };
           renderChart();

@@ -2,6 +2,7 @@
  * A data table: formatted cells with the exact number kept in `data-value`, numbers right-aligned,
  * a totals row, and headers that sort the rows (click again to reverse), announced by `aria-sort`.
  */
+import { delta } from './delta.js';
 import { h, replace } from './dom.js';
 
 export interface Column<R> {
@@ -14,6 +15,8 @@ export interface Column<R> {
   format: (r: R) => string;
   /** Extra class for a cell (e.g. a negative ROI). */
   tone?: (r: R) => string;
+  /** A rise is bad news (cost, cost per lead): shown red. */
+  lowerIsBetter?: boolean;
 }
 
 export interface TableOptions<R> {
@@ -21,6 +24,11 @@ export interface TableOptions<R> {
   rowKey: (r: R) => string;
   /** The totals row: text per column id. */
   totals?: Record<string, string>;
+  /** The comparison period's rows by key: numeric cells then show their change. */
+  previous?: Map<string, R>;
+  /** Turns the first cell into a button (drill-down). */
+  onOpen?: (r: R) => void;
+  openLabel?: (r: R) => string;
 }
 
 function compare(a: number | string | null, b: number | string | null): number {
@@ -63,9 +71,17 @@ export function dataTable<R>(columns: Column<R>[], rows: R[], o: TableOptions<R>
       h('tr', { 'data-key': o.rowKey(r) }, ...columns.map((c, i) => {
         const v = c.value(r);
         const attrs = { class: [c.numeric ? 'num' : '', c.tone?.(r) ?? ''].join(' ').trim(), 'data-col': c.id, 'data-value': v === null ? 'null' : String(v) };
-        return i === 0 ? h('th', { scope: 'row', ...attrs }, c.format(r)) : h('td', attrs, c.format(r));
+        if (i === 0) return h('th', { scope: 'row', ...attrs }, o.onOpen ? openButton(r) : c.format(r));
+        const before = o.previous ? o.previous.get(o.rowKey(r)) : undefined;
+        const change = c.numeric && o.previous ? delta(typeof v === 'number' ? v : null, before ? (c.value(before) as number | null) : 0, c.lowerIsBetter, () => (before ? c.format(before) : '0')) : null;
+        return h('td', attrs, h('span', { class: 'cell-value' }, c.format(r)), change);
       })),
     ));
+  }
+  function openButton(r: R): HTMLElement {
+    const b = h('button', { type: 'button', class: 'drill', title: o.openLabel?.(r) ?? '' }, columns[0]!.format(r));
+    b.addEventListener('click', () => o.onOpen!(r));
+    return b;
   }
   fillBody();
 

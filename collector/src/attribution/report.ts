@@ -6,6 +6,7 @@
  */
 import type { Credit } from '../../dashboard/src/contract.js';
 import type { Db } from '../storage/db.js';
+import { activeFilters, filterParams, label, round, sessionFilterSql, type Filters } from '../reports/filters.js';
 import { toClickHouseTime } from '../storage/time.js';
 import { CONVERSION, markovCredit, START, type Transition } from './markov.js';
 import { ALL_MODELS, attributedTouchesSql, conversionPathsSql, CONVERSIONS_IN_RANGE, DIMENSIONS, MODELS, NO_TOUCH, touchpointsSql, type ConversionKind, type Dimension, type Model, type RuleModel, type WindowSettings } from './models.js';
@@ -19,6 +20,8 @@ export interface AttributionQuery {
   from: number;
   to: number;
   window: WindowSettings;
+  /** Only touches of these sessions are credited (a conversion's weights still come from its whole path). */
+  filters?: Filters;
 }
 
 /** A touch value's credit (see Credit in the report API contract). */
@@ -49,8 +52,12 @@ function params(q: Scope, kinds: readonly ConversionKind[]) {
     lookback_days: q.window.lookbackDays,
     half_life_days: q.window.halfLifeDays,
     dim: q.groupBy,
+    ...filterParams(q.filters ?? {}),
   };
 }
+
+const OTHER = '(other)';
+const filtered = (q: Scope) => activeFilters(q.filters ?? {}).length > 0;
 
 const num = (v: unknown) => Number(v ?? 0);
 
@@ -70,6 +77,7 @@ async function ruleBased(db: Db, q: Scope, kinds: readonly ConversionKind[]): Pr
   const rows = await db.query<Record<string, string | number>>(
     `SELECT kind, {dim:Identifier} AS key, ${MODELS.map((m) => `sum(${m}) AS c_${m}, sum(${m} * value) AS v_${m}`).join(', ')}
      FROM (${attributedTouchesSql({ database: db.database, filtered: true })})
+     WHERE ${sessionFilterSql(q.filters ?? {}, db.database)}
      GROUP BY kind, key`,
     params(q, kinds),
   );
@@ -93,11 +101,15 @@ async function markov(db: Db, q: Scope, kind: ConversionKind): Promise<CreditRow
   const converted = `SELECT person_id FROM ${d}.conversions WHERE ${CONVERSIONS_IN_RANGE}`;
   const inWindow = 'touch_ts >= {from:DateTime64(3)} - toIntervalDay({lookback_days:UInt32}) AND touch_ts < {to:DateTime64(3)}';
   const path = 'arrayMap(x -> x.2, arraySort(groupArray((touch_ts, value_of_dim))))';
+  // With filters, touches outside the segment are one state, '(other)', left out of the credit.
+  const f = q.filters ?? {};
+  const inTuple = sessionFilterSql(f, d, (name) => (name === 'session_id' ? 'x.2' : `tupleElement(x, ${DIMENSIONS.indexOf(name as Dimension) + 3})`));
+  const valueOf = `if(${sessionFilterSql(f, d)}, {dim:Identifier}, '${OTHER}')`;
   const rows = await db.query<{ src: string; dst: string; n: string; conversions: string; value: number }>(
     `SELECT pair.1 AS src, pair.2 AS dst, count() AS n, countIf(converted) AS conversions, sumIf(conv_value, converted) AS value
      FROM
      (
-       SELECT arrayMap(x -> toString(tupleElement(x, ${dimension})), found) AS path, true AS converted, value AS conv_value
+       SELECT arrayMap(x -> if(${inTuple}, toString(tupleElement(x, ${dimension})), '${OTHER}'), found) AS path, true AS converted, value AS conv_value
        FROM (${conversionPathsSql({ database: d, filtered: true })})
        UNION ALL
        SELECT ${path} AS path, false AS converted, toFloat64(0) AS conv_value
@@ -105,7 +117,7 @@ async function markov(db: Db, q: Scope, kind: ConversionKind): Promise<CreditRow
        (
          -- FINAL merges copies of a session first (the window then applies to the merged row); over
          -- every anonymous session it is cheaper than grouping by session (measured at 10M events)
-         SELECT visitor_id, ts AS touch_ts, {dim:Identifier} AS value_of_dim FROM ${d}.sessions FINAL
+         SELECT visitor_id, ts AS touch_ts, ${valueOf} AS value_of_dim FROM ${d}.sessions FINAL
          WHERE site_id = {site:String} AND visitor_id NOT IN (SELECT visitor_id FROM ${d}.identities WHERE site_id = {site:String})
        )
        WHERE ${inWindow}
@@ -114,7 +126,7 @@ async function markov(db: Db, q: Scope, kind: ConversionKind): Promise<CreditRow
        SELECT ${path} AS path, false AS converted, toFloat64(0) AS conv_value
        FROM
        (
-         SELECT person_id, ts AS touch_ts, {dim:Identifier} AS value_of_dim
+         SELECT person_id, ts AS touch_ts, ${valueOf} AS value_of_dim
          FROM (${touchpointsSql(d, `site_id = {site:String} AND visitor_id IN (SELECT visitor_id FROM ${d}.visitor_people WHERE site_id = {site:String} AND person_id NOT IN (${converted}))`)})
          WHERE ${inWindow}
        )
@@ -130,23 +142,37 @@ async function markov(db: Db, q: Scope, kind: ConversionKind): Promise<CreditRow
   const list: Transition[] = chain.map((t) => ({ from: t.src, to: t.dst, count: num(t.n) }));
   const credited = markovCredit(list, startsOfConversions.reduce((sum, r) => sum + num(r.conversions), 0));
   const value = markovCredit(list, startsOfConversions.reduce((sum, r) => sum + num(r.value), 0));
-  const result: CreditRow[] = [...credited].map(([key, c]) => ({ key, conversions: c, value: value.get(key) ?? 0 }));
-  if (untouched) result.push({ key: NO_TOUCH, conversions: num(untouched.conversions), value: num(untouched.value) });
+  const result: CreditRow[] = [...credited].filter(([key]) => key !== OTHER).map(([key, c]) => ({ key, conversions: c, value: value.get(key) ?? 0 }));
+  if (untouched && !filtered(q)) result.push({ key: NO_TOUCH, conversions: num(untouched.conversions), value: num(untouched.value) });
   return result;
 }
 
 const byCredit = (a: CreditRow, b: CreditRow) => b.value - a.value || b.conversions - a.conversions || a.key.localeCompare(b.key);
 
-function report(q: Scope, model: Model, conversion: ConversionKind, total: AttributionReport['total'], rows: CreditRow[]): AttributionReport {
+function report(q: Scope, model: Model, conversion: ConversionKind, all: AttributionReport['total'], credited: CreditRow[]): AttributionReport {
+  const rows = merged(credited.filter((r) => r.conversions !== 0 || r.value !== 0));
+  // Filtered: the segment's credit; otherwise every conversion in the range (the same sum).
+  const total = filtered(q) ? { conversions: rows.reduce((a, r) => a + r.conversions, 0), value: rows.reduce((a, r) => a + r.value, 0) } : all;
   return {
     model,
     conversion,
     group_by: q.groupBy,
     from: new Date(q.from).toISOString(),
     to: new Date(q.to).toISOString(),
-    total,
-    rows: rows.filter((r) => r.conversions !== 0 || r.value !== 0).sort(byCredit),
+    total: { conversions: round.credit(total.conversions), value: round.credit(total.value) },
+    rows: rows.map((r) => ({ key: r.key, conversions: round.credit(r.conversions), value: round.credit(r.value) })).sort(byCredit),
   };
+}
+
+/** Rows under their reported labels ('' is `(none)`), one per label. */
+function merged(rows: CreditRow[]): CreditRow[] {
+  const byKey = new Map<string, CreditRow>();
+  for (const r of rows) {
+    const key = label(r.key);
+    const had = byKey.get(key);
+    byKey.set(key, had ? { key, conversions: had.conversions + r.conversions, value: had.value + r.value } : { ...r, key });
+  }
+  return [...byKey.values()];
 }
 
 /** One model's report for each of several conversion kinds (a rule-based model reads the touches once for all of them). */

@@ -5,7 +5,7 @@
  */
 import type { Stage } from '../storage/stages.js';
 
-export const CONVERSION_FIELDS = ['record_id', 'email', 'user_id', 'visitor_id', 'stage', 'amount', 'currency', 'ts'] as const;
+export const CONVERSION_FIELDS = ['record_id', 'email', 'user_id', 'visitor_id', 'stage', 'amount', 'currency', 'ts', 'stated_source'] as const;
 export type ConversionField = (typeof CONVERSION_FIELDS)[number];
 
 export const CONVERSION_HEADERS: Record<ConversionField, string[]> = {
@@ -17,6 +17,8 @@ export const CONVERSION_HEADERS: Record<ConversionField, string[]> = {
   amount: ['amount', 'deal amount', 'value', 'deal value', 'opportunity amount', 'revenue'],
   currency: ['currency', 'deal currency', 'currency code', 'deal currency code', 'currencyisocode'],
   ts: ['ts', 'date', 'close date', 'closedate', 'closed at', 'won time', 'time', 'changed at', 'stage date'],
+  // Self-reported attribution ("How did you hear about us?"); not HubSpot's "Original Source", which is tracked data.
+  stated_source: ['stated source', 'how did you hear about us', 'how did you hear about us?', 'how did you hear', 'heard about us', 'self reported source', 'self reported attribution', 'referred by'],
 };
 
 /** Ad platform exports (Google Ads, Meta, LinkedIn …) or a spreadsheet of spend per day and campaign. */

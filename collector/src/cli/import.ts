@@ -85,6 +85,7 @@ const conversions: Importer<z.output<typeof ConversionSchema>> = {
       ...(get('visitor_id') ? { visitor_id: get('visitor_id') } : {}),
       stage,
       ...(amount !== undefined ? { amount, currency: get('currency') || opts.currency } : {}),
+      ...(get('stated_source') ? { stated_source: get('stated_source') } : {}),
       ts,
     });
     return r.success ? r.data : issues(r);

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { loadConfig, parseConfigFile } from '../config.js';
 import { ClError } from '../errors.js';
 import { runServer } from '../server.js';
+import { isTimeZone } from '../reports/time-zone.js';
 import { parseArgs } from './args.js';
 import { backupCommand, restoreCommand } from './backup.js';
 import { importCsv, parseMapping } from './import.js';
@@ -24,12 +25,14 @@ const COMMANDS: Record<string, string> = {
     --json          print JSON rows instead of a table (default: table)
     --key at_…      an analyst token instead of the admin token`,
   sites: `closeloop sites add <domain> [--name NAME] [--config FILE]
-closeloop sites set <site id> [--name NAME] [--domains a.com,b.com] [--retention-days N] [--config FILE]
+closeloop sites set <site id> [--name NAME] [--domains a.com,b.com] [--retention-days N] [--time-zone TZ] [--source-fields a,b] [--config FILE]
 closeloop sites list [--config FILE]
   Register a site (prints its script tag, public key and — once — secret key), change one, or list them.
     --name NAME          display name (default: the domain)
     --domains a,b        the site's domains (with their subdomains) for the Origin check (default: its own)
-    --retention-days N   delete its events N days after they happened; 0 keeps them (default: 0)`,
+    --retention-days N   delete its events N days after they happened; 0 keeps them (default: 0)
+    --time-zone TZ       IANA time zone of its reports' calendar days, e.g. Europe/Paris (default: UTC)
+    --source-fields a,b  form fields holding "How did you hear about us?" (default: how_did_you_hear, hdyhau …)`,
   tokens: `closeloop tokens add --analyst --name NAME [--config FILE]
 closeloop tokens add --share --site SITE_ID --name NAME [--config FILE]
 closeloop tokens list [--site SITE_ID] [--config FILE]
@@ -86,7 +89,7 @@ Exit codes: 0 success, 1 failure (message on stderr), 2 usage error, 3 import do
 type Env = Record<string, string | undefined>;
 
 export async function main(argv: readonly string[], env: Env, out: (s: string) => void = (s) => process.stdout.write(`${s}\n`)): Promise<number> {
-  const { positionals, flags } = parseArgs(argv, ['port', 'host', 'name', 'site', 'key', 'map', 'currency', 'delimiter', 'config', 'out', 'domains', 'retention-days']);
+  const { positionals, flags } = parseArgs(argv, ['port', 'host', 'name', 'site', 'key', 'map', 'currency', 'delimiter', 'config', 'out', 'domains', 'retention-days', 'time-zone', 'source-fields']);
   const [command, sub, arg] = positionals;
   if (!command || command === 'help' || flags.help) {
     out(command && COMMANDS[command] ? COMMANDS[command] : HELP);
@@ -116,7 +119,12 @@ export async function main(argv: readonly string[], env: Env, out: (s: string) =
       if (sub === 'set' && arg) {
         const days = flags['retention-days'];
         if (days !== undefined && !(typeof days === 'string' && /^\d+$/.test(days))) return usage('--retention-days takes a number of days (0: keep)');
+        const tz = flags['time-zone'];
+        if (tz !== undefined && !(typeof tz === 'string' && isTimeZone(tz))) return usage('--time-zone takes an IANA time zone such as UTC or Europe/Paris');
+        const fields = flags['source-fields'];
         await sitesSetCommand(config, arg, {
+          ...(typeof tz === 'string' ? { time_zone: tz } : {}),
+          ...(typeof fields === 'string' ? { stated_source_fields: fields.split(',').map((f) => f.trim()).filter(Boolean).slice(0, 20) } : {}),
           ...(typeof flags.name === 'string' ? { name: flags.name } : {}),
           ...(typeof flags.domains === 'string' ? { domains: flags.domains.split(',').map((d) => d.trim()).filter(Boolean) } : {}),
           ...(typeof days === 'string' ? { retention_days: Number(days) } : {}),

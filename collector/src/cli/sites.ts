@@ -38,12 +38,13 @@ export async function sitesListCommand(config: Config, out: (s: string) => void)
   for (const s of sites) out(row(s.site_id, s.public_key, s.domains.join(', '), s.retention_days ? `${s.retention_days} days` : 'unlimited'));
 }
 
-/** `closeloop sites set <site> [--name N] [--domains a,b] [--retention-days N]`. */
-export async function sitesSetCommand(config: Config, siteId: string, change: { name?: string; domains?: string[]; retention_days?: number }, out: (s: string) => void): Promise<void> {
+/** `closeloop sites set <site> [--name N] [--domains a,b] [--retention-days N] [--time-zone TZ] [--source-fields a,b]`. */
+export async function sitesSetCommand(config: Config, siteId: string, change: { name?: string; domains?: string[]; retention_days?: number; time_zone?: string; stated_source_fields?: string[] }, out: (s: string) => void): Promise<void> {
   const site = await viaCollectorOrStore(
     config,
     () => httpAdminClient(config).call<Site>('PATCH', `/v1/admin/sites/${encodeURIComponent(siteId)}`, change),
     (sites) => sites.update(siteId, change),
   );
-  out(`site ${site.site_id}: domains ${site.domains.join(', ')}; retention ${site.retention_days ? `${site.retention_days} days` : 'unlimited'}`);
+  const fields = site.stated_source_fields?.length ? site.stated_source_fields.join(', ') : 'the defaults';
+  out(`site ${site.site_id}: domains ${site.domains.join(', ')}; retention ${site.retention_days ? `${site.retention_days} days` : 'unlimited'}; time zone ${site.time_zone || 'UTC'}; stated source fields ${fields}`);
 }

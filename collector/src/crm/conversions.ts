@@ -9,6 +9,7 @@ import type { Db } from '../storage/db.js';
 import { insertDeals, type DealRow, type DealStatus } from '../storage/deals.js';
 import { insertIdentities, NIL_UUID, type IdentityRow } from '../storage/identities.js';
 import { insertStages, STAGES, type StageRow } from '../storage/stages.js';
+import { insertStatedSources, type StatedSourceRow } from '../storage/stated-sources.js';
 import { toClickHouseTime } from '../storage/time.js';
 
 const MIN_TS = Date.UTC(2000, 0, 1);
@@ -30,6 +31,8 @@ export const ConversionSchema = z
     ts: time,
     /** Larger wins when the same record arrives twice; default: when it arrived. */
     version: z.number().int().min(0).optional(),
+    /** What the lead said brought them ("How did you hear about us?"). */
+    stated_source: z.string().trim().max(200).optional(),
   })
   .refine((c) => c.email || c.user_id || c.visitor_id, { message: 'needs an email, a user_id or a visitor_id', path: ['email'] })
   .refine((c) => !c.email || personKey(c.email), { message: 'is not an email address', path: ['email'] })
@@ -55,6 +58,7 @@ export async function recordConversions(db: Db, siteId: string, conversions: rea
   const stages: StageRow[] = [];
   const deals: DealRow[] = [];
   const identities: IdentityRow[] = [];
+  const stated: StatedSourceRow[] = [];
   const outcomes: ConversionOutcome[] = [];
   for (const [i, c] of conversions.entries()) {
     const person = persons[i]!;
@@ -70,6 +74,7 @@ export async function recordConversions(db: Db, siteId: string, conversions: rea
         updated_at: toClickHouseTime(now), version,
       });
     }
+    if (c.stated_source) stated.push({ site_id: siteId, person_id: person, source: c.stated_source, ts, record_id: c.record_id, version });
     if (c.visitor_id) {
       identities.push({ site_id: siteId, visitor_id: c.visitor_id, person_id: person, ts, via: 'crm', email, user_id: c.user_id ?? '', event_id: NIL_UUID });
     }
@@ -78,6 +83,7 @@ export async function recordConversions(db: Db, siteId: string, conversions: rea
   await insertIdentities(db, identities);
   await insertDeals(db, deals);
   await insertStages(db, stages);
+  await insertStatedSources(db, stated);
   const seen = await personsSeenOnWeb(db, siteId, [...new Set(outcomes.map((o) => o.person_id))]);
   for (const o of outcomes) o.matched = seen.has(o.person_id);
   return outcomes;

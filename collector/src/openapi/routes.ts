@@ -16,7 +16,7 @@ import { CostsBody } from '../routes/costs.js';
 import { LeadParams, LeadsQuery } from '../routes/leads.js';
 import { PrivacyBody } from '../routes/privacy.js';
 import { QueryBody } from '../routes/query.js';
-import { ReportRange } from '../routes/reports.js';
+import { PagesParams, PathsParams, ReportRange, StatedParams } from '../routes/reports.js';
 
 export type Auth = 'none' | 'admin' | 'secret' | 'report' | 'leads' | 'analyst' | 'tokens' | 'public-key';
 
@@ -37,6 +37,8 @@ export interface RouteDoc {
 
 const SERVER_API: ErrorCode[] = ['CL_INVALID_REQUEST', 'CL_UNAUTHORIZED', 'CL_FORBIDDEN', 'CL_UNKNOWN_SITE'];
 const range = { site: 'demo', from: '2026-09-01', to: '2026-11-25' };
+/** What every report route adds (reports/scope.ts). */
+const REPORT = ' Range in the site\'s time zone; `compare=previous|year` adds the comparison period under `compare`; filters (channel … os) select sessions; `format=csv` or `Accept: text/csv` answers the table as CSV (formula-safe).';
 
 export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'POST /v1/events': {
@@ -90,26 +92,38 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   },
   'GET /v1/attribution': {
     summary: 'Credit per channel, campaign … under one attribution model', tag: 'Attribution', auth: 'report', query: AttributionParams,
-    success: { status: 200, description: '`{"model", "conversion", "group_by", "total", "rows": [{"key", "conversions", "value"}]}`' }, errors: SERVER_API,
+    success: { status: 200, description: '`{"model", "conversion", "group_by", "total", "rows": [{"key", "conversions", "value"}]}`' + REPORT }, errors: SERVER_API,
     example: { query: { ...range, model: 'w_shaped', conversion: 'revenue', groupBy: 'campaign' } },
   },
   'GET /v1/attribution/compare': {
     summary: 'Every attribution model side by side', tag: 'Attribution', auth: 'report', query: CompareParams,
-    success: { status: 200, description: '`{"models", "total", "rows": [{"key", "<model>": {"conversions", "value"}}]}`' }, errors: SERVER_API,
+    success: { status: 200, description: '`{"models", "total", "rows": [{"key", "<model>": {"conversions", "value"}}]}`' + REPORT }, errors: SERVER_API,
     example: { query: { ...range, conversion: 'customer', groupBy: 'channel' } },
   },
   'GET /v1/attribution/roi': {
     summary: 'Cost, attributed leads, customers, revenue, CPL, CAC, ROAS and ROI', tag: 'Attribution', auth: 'report', query: RoiParams,
-    success: { status: 200, description: '`{"total", "rows": [{"key", "cost", "leads", "customers", "revenue", "cost_per_lead", "cac", "roas", "roi"}]}`' }, errors: SERVER_API,
+    success: { status: 200, description: '`{"total", "rows": [{"key", "visitors", "sessions", "cost", "leads", "customers", "revenue", "cost_per_lead", "cac", "roas", "roi"}]}`' + REPORT }, errors: SERVER_API,
     example: { query: { ...range, model: 'linear', groupBy: 'campaign' } },
   },
   'GET /v1/reports/overview': {
     summary: 'Totals and a daily series of visitors, sessions, page views, leads, customers and revenue', tag: 'Reports', auth: 'report', query: ReportRange,
-    success: { status: 200, description: '`{"totals", "series": [{"day", …}]}`' }, errors: SERVER_API, example: { query: range },
+    success: { status: 200, description: '`{"totals", "series": [{"day", …}]}`' + REPORT }, errors: SERVER_API, example: { query: range },
   },
   'GET /v1/reports/funnel': {
     summary: 'Visitor → lead → customer funnel by first-touch channel', tag: 'Reports', auth: 'report', query: ReportRange,
-    success: { status: 200, description: '`{"rows": [{"channel", "visitors", "leads", "customers", "lead_rate", "customer_rate"}]}`' }, errors: SERVER_API, example: { query: range },
+    success: { status: 200, description: '`{"rows": [{"channel", "visitors", "leads", "customers", "lead_rate", "customer_rate"}], "without_visit": {"leads", "customers"}}`' + REPORT }, errors: SERVER_API, example: { query: range },
+  },
+  'GET /v1/reports/pages': {
+    summary: 'Landing pages: entrances, leads and customers converted there, and assisted conversions', tag: 'Reports', auth: 'report', query: PagesParams,
+    success: { status: 200, description: '`{"rows": [{"page", "entrances", "leads", "customers", "lead_rate", "assisted_leads", "assisted_customers"}]}`' + REPORT }, errors: SERVER_API, example: { query: range },
+  },
+  'GET /v1/reports/paths': {
+    summary: 'Page sequences of converting sessions, entry to conversion, with how many sessions followed them', tag: 'Reports', auth: 'report', query: PathsParams,
+    success: { status: 200, description: '`{"conversion", "rows": [{"path", "pages", "conversions", "sessions", "conversion_rate"}]}`' + REPORT }, errors: SERVER_API, example: { query: { ...range, conversion: 'lead' } },
+  },
+  'GET /v1/reports/stated-source': {
+    summary: 'What leads said brought them, beside the credit a model gives each channel for the same conversions', tag: 'Reports', auth: 'report', query: StatedParams,
+    success: { status: 200, description: '`{"model", "conversion", "total": {"conversions", "stated"}, "rows": [{"key", "stated", "channels": [{"channel", "credit"}], "top_channel"}]}`' + REPORT }, errors: SERVER_API, example: { query: { ...range, model: 'linear', conversion: 'lead' } },
   },
   'POST /v1/query': {
     summary: "One SELECT over closeloop's tables (checked on ClickHouse's parse tree, run read-only)", tag: 'Analysts', auth: 'analyst', body: QueryBody,

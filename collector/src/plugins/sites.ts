@@ -9,6 +9,7 @@ import fp from 'fastify-plugin';
 import { ClError } from '../errors.js';
 import type { Db } from '../storage/db.js';
 import { listSites, saveSite, type Site } from '../storage/sites.js';
+import { DEFAULT_SOURCE_FIELDS, fieldKey } from '../storage/stated-sources.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -100,6 +101,17 @@ export class SiteCache {
     return site;
   }
 
+  /** A site's time zone for calendar days in reports (`UTC` when it has none). */
+  timeZone(siteId: string): string {
+    return this.byId.get(siteId)?.time_zone || 'UTC';
+  }
+
+  /** The form fields (compared as `fieldKey`) whose answer is a lead's stated source. */
+  statedSourceFields(siteId: string): string[] {
+    const named = this.byId.get(siteId)?.stated_source_fields ?? [];
+    return named.length ? named.map(fieldKey) : DEFAULT_SOURCE_FIELDS;
+  }
+
   /** The sites, without their secret key hashes. */
   list(): Site[] {
     return [...this.byId.values()].map(publicView);
@@ -122,8 +134,8 @@ export class SiteCache {
     return { ...publicView(site), secret_key: secret };
   }
 
-  /** Change a site's name, domains or retention. */
-  async update(siteId: string, change: { name?: string; domains?: string[]; retention_days?: number }): Promise<Site> {
+  /** Change a site's name, domains, retention or time zone. */
+  async update(siteId: string, change: { name?: string; domains?: string[]; retention_days?: number; time_zone?: string; stated_source_fields?: string[] }): Promise<Site> {
     await this.load();
     const site = this.byId.get(siteId);
     if (!site) throw new ClError('CL_UNKNOWN_SITE', `No site has the id '${siteId.slice(0, 100)}'.`);

@@ -50,6 +50,7 @@ const WHERE: Record<string, string> = {
   sessions: 'site_id = {site:String} AND visitor_id IN {visitors:Array(UUID)}',
   stages: `site_id = {site:String} AND (person_id IN {persons:Array(UUID)} OR ${EMAIL_IN})`,
   deals: `site_id = {site:String} AND (person_id IN {persons:Array(UUID)} OR ${EMAIL_IN})`,
+  stated_sources: 'site_id = {site:String} AND person_id IN {persons:Array(UUID)}',
   // Dead letters keep raw payloads: match the subject's ids and emails anywhere in them.
   dead_letters: "length({needles:Array(String)}) > 0 AND multiSearchAny(payload, {needles:Array(String)})",
 };
@@ -66,11 +67,12 @@ export async function exportSubject(app: FastifyInstance, siteId: string, who: W
   const s = await resolveSubject(db, siteId, who);
   const p = await scope(db, siteId, s);
   const d = db.database;
-  const [events, identities, stages, deals] = await Promise.all([
+  const [events, identities, stages, deals, statedSources] = await Promise.all([
     db.query(`SELECT * EXCEPT (props), toJSONString(props) AS props_json FROM ${d}.events FINAL WHERE ${WHERE.events} ORDER BY ts`, p),
     db.query(`SELECT * FROM ${d}.identities FINAL WHERE ${WHERE.identities} ORDER BY ts`, p),
     db.query(`SELECT * FROM ${d}.stages FINAL WHERE ${WHERE.stages} ORDER BY ts`, p),
     db.query<{ amount: string; status: string }>(`SELECT * FROM ${d}.deals FINAL WHERE ${WHERE.deals} ORDER BY ts`, p),
+    db.query(`SELECT * FROM ${d}.stated_sources FINAL WHERE ${WHERE.stated_sources} ORDER BY ts`, p),
   ]);
   const rows = events as Record<string, unknown>[];
   const result = {
@@ -81,6 +83,7 @@ export async function exportSubject(app: FastifyInstance, siteId: string, who: W
     stages,
     deals,
     revenue: deals.filter((x) => x.status === 'won').reduce((a, x) => a + Number(x.amount), 0),
+    stated_sources: statedSources,
     identities,
     events: rows.map(({ props_json, ...e }) => ({ ...e, props: JSON.parse(String(props_json)) as unknown })),
   };

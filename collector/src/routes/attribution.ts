@@ -1,24 +1,21 @@
 /**
  * `GET /v1/attribution` (site secret key, or admin token + `site`): credit per channel, source,
  * campaign … under one model; `GET /v1/attribution/compare`: every model side by side;
- * `GET /v1/attribution/roi`: spend beside attributed leads, customers and revenue.
+ * `GET /v1/attribution/roi`: traffic and spend beside attributed leads, customers and revenue.
+ * All take the report range, comparison and filters (reports/scope.ts) and answer JSON or CSV.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { ALL_MODELS, CONVERSIONS, DEFAULT_WINDOW, DIMENSIONS } from '../attribution/models.js';
+import { ALL_MODELS, CONVERSIONS, DEFAULT_WINDOW, DIMENSIONS, type Model } from '../attribution/models.js';
 import { attribution, compareModels } from '../attribution/report.js';
 import { ROI_DIMENSIONS, roiReport } from '../attribution/roi.js';
-import { isoTime, parseOrThrow } from '../validation.js';
-import { siteOfRequest } from './site-scope.js';
+import { sendReport } from '../reports/csv-reply.js';
+import { ReportParams, reportScope, withComparison, type Period } from '../reports/scope.js';
+import { parseOrThrow } from '../validation.js';
 
-const DAY = 86_400_000;
-
-export const CompareParams = z.object({
-  site: z.string().max(253).optional(),
+export const CompareParams = ReportParams.extend({
   conversion: z.enum(CONVERSIONS, { message: `must be one of ${CONVERSIONS.join(', ')}` }).default('customer'),
   groupBy: z.enum(DIMENSIONS, { message: `must be one of ${DIMENSIONS.join(', ')}` }).default('channel'),
-  from: isoTime.optional(),
-  to: isoTime.optional(),
   lookback_days: z.coerce.number().int().min(1).max(3650).default(DEFAULT_WINDOW.lookbackDays),
   half_life_days: z.coerce.number().min(0.01).max(3650).default(DEFAULT_WINDOW.halfLifeDays),
 });
@@ -26,32 +23,42 @@ const model = z.enum(ALL_MODELS as [string, ...string[]], { message: `must be on
 export const AttributionParams = CompareParams.extend({ model });
 export const RoiParams = CompareParams.extend({ model, groupBy: z.enum(ROI_DIMENSIONS, { message: `must be one of ${ROI_DIMENSIONS.join(', ')}` }).default('campaign') });
 
-function scope(q: z.output<typeof CompareParams>) {
-  const to = q.to ?? Date.now();
-  return {
+const DEFAULT_DAYS = 90;
+
+type Params = Omit<z.output<typeof CompareParams>, 'groupBy'> & { groupBy: (typeof DIMENSIONS)[number]; model?: string };
+
+async function scoped(app: Parameters<FastifyPluginAsync>[0], req: FastifyRequest, schema: z.ZodType) {
+  const q = parseOrThrow(schema, req.query) as Params;
+  const scope = await reportScope(app, req, q, DEFAULT_DAYS);
+  const common = (p: Period) => ({
+    siteId: scope.siteId,
     conversion: q.conversion,
     groupBy: q.groupBy,
-    from: q.from ?? to - 90 * DAY,
-    to,
+    from: p.from,
+    to: p.to,
+    filters: scope.filters,
     window: { lookbackDays: q.lookback_days, halfLifeDays: q.half_life_days },
-  };
+  });
+  return { q, scope, common };
 }
 
 const attributionRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/v1/attribution', async (req) => {
-    const q = parseOrThrow(AttributionParams, req.query);
-    const siteId = await siteOfRequest(app, req, q.site, 'report');
-    return attribution(app.db, { siteId, model: q.model as (typeof ALL_MODELS)[number], ...scope(q) });
+  const send = (req: FastifyRequest, reply: FastifyReply, kind: Parameters<typeof sendReport>[3], body: object, format?: string) => sendReport(req, reply, body, kind, format);
+  app.get('/v1/attribution', async (req, reply) => {
+    const { q, scope, common } = await scoped(app, req, AttributionParams);
+    const body = await withComparison(scope, (p) => attribution(app.db, { ...common(p), model: q.model as Model }));
+    return send(req, reply, 'attribution', body, q.format);
   });
-  app.get('/v1/attribution/compare', async (req) => {
-    const q = parseOrThrow(CompareParams, req.query);
-    const siteId = await siteOfRequest(app, req, q.site, 'report');
-    return compareModels(app.db, { siteId, ...scope(q) });
+  app.get('/v1/attribution/compare', async (req, reply) => {
+    const { q, scope, common } = await scoped(app, req, CompareParams);
+    const body = await withComparison(scope, (p) => compareModels(app.db, common(p)));
+    return send(req, reply, 'compare', body, q.format);
   });
-  app.get('/v1/attribution/roi', async (req) => {
-    const q = parseOrThrow(RoiParams, req.query);
-    const siteId = await siteOfRequest(app, req, q.site, 'report');
-    return roiReport(app.db, { siteId, model: q.model as (typeof ALL_MODELS)[number], ...scope(q), groupBy: q.groupBy });
+  app.get('/v1/attribution/roi', async (req, reply) => {
+    const { q, scope, common } = await scoped(app, req, RoiParams);
+    const groupBy = q.groupBy as (typeof ROI_DIMENSIONS)[number];
+    const body = await withComparison(scope, (p) => roiReport(app.db, { ...common(p), groupBy, model: q.model as Model, timeZone: scope.timeZone }));
+    return send(req, reply, 'roi', body, q.format);
   });
 };
 

@@ -17,6 +17,7 @@ import { sitesMigrations } from './sites.js';
 import { privacyRequestsMigrations } from './privacy-requests.js';
 import { sessionsMigrations } from './sessions.js';
 import { stagesMigrations } from './stages.js';
+import { statedSourcesMigrations } from './stated-sources.js';
 import { toClickHouseTime } from './time.js';
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -31,6 +32,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ...privacyRequestsMigrations,
   ...sessionsMigrations,
   ...apiTokensMigrations,
+  ...statedSourcesMigrations,
 ].sort((a, b) => a.version - b.version);
 
 /** How long a migration lock may stand before a new start takes it over (its holder died). */
