@@ -129,7 +129,7 @@ describe('CLICKHOUSE_CLUSTER layout', () => {
     };
     const scope = { siteId: 'demo', from: Date.now() - 86_400_000, to: Date.now() + 60_000, window: DEFAULT_WINDOW };
     await compareModels(explaining, { ...scope, conversion: 'lead', groupBy: 'channel' });
-    await roiReport(explaining, { ...scope, groupBy: 'campaign', model: 'linear' });
+    await roiReport(explaining, { ...scope, groupBy: 'campaign', model: 'linear', timeZone: 'UTC' });
     // Every query over visits (events, sessions and the views on them) reads both shards' local tables.
     const overVisits = plans.filter((p) => /cl\.(events|sessions|touchpoints|attributed_touches)\b/.test(p.sql));
     const fannedOut = overVisits.filter((p) => /Union/.test(p.plan) && /(sessions|events)_local/.test(p.plan));
