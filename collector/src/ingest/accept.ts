@@ -8,7 +8,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { deadLetter, type DeadLetterRow } from '../storage/dead-letters.js';
-import type { EventRow } from '../storage/events.js';
+import { UTM_COLUMNS, type EventRow } from '../storage/events.js';
 import type { Site } from '../storage/sites.js';
 import type { BotSessions } from './bot-sessions.js';
 import type { ValidEventBatch } from './schema.js';
@@ -65,6 +65,5 @@ function withoutTouch(row: EventRow): EventRow {
 }
 
 const TOUCH_COLUMNS = [
-  'referrer', 'referrer_domain', 'landing_url', 'channel', 'source', 'medium',
-  'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'click_id_type', 'click_id',
+  'referrer', 'referrer_domain', 'landing_url', 'channel', 'source', 'medium', ...UTM_COLUMNS, 'click_id_type', 'click_id',
 ] as const satisfies readonly (keyof EventRow)[];

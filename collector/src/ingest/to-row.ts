@@ -45,7 +45,8 @@ export function correctTime(clientTs: number, ctx: Pick<BatchContext, 'receivedA
   return ts;
 }
 
-const CLICK_ID_ORDER: readonly ClickIdName[] = ['gclid', 'gbraid', 'wbraid', 'msclkid', 'fbclid', 'ttclid', 'li_fat_id', 'twclid'];
+/** Click ids in the order of precedence: a touch with several keeps the first as its row's `click_id_type`. */
+export const CLICK_ID_ORDER: readonly ClickIdName[] = ['gclid', 'gbraid', 'wbraid', 'msclkid', 'fbclid', 'ttclid', 'li_fat_id', 'twclid'];
 
 export function toEventRow(e: ValidEvent, ctx: BatchContext): EventRow {
   const url = scrubUrl(e.url, ctx.formFields);

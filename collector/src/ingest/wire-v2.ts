@@ -13,16 +13,16 @@
  *   is known yet, it is marked {@link NO_TOUCH} and its row keeps the touch columns empty (accept.ts).
  */
 import { createHash } from 'node:crypto';
-import type { ClickIdName, Touch } from '../../../sdk/src/protocol.js';
+import type { Touch } from '../../../sdk/src/protocol.js';
+import { UTM_COLUMNS } from '../storage/events.js';
 import { NIL_UUID } from '../storage/identities.js';
 import type { ValidEvent, ValidEventBatch } from './schema.js';
 import type { ValidEventBatchV2, ValidEventV2 } from './schema-v2.js';
 import type { SessionTouches } from './session-touches.js';
+import { CLICK_ID_ORDER } from './to-row.js';
 
 /** UTM values and click ids are cut to this many characters (as the v1 SDK did; Google documents gclid at ≤ 100). */
 export const TOUCH_VALUE = 100;
-const UTM = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'] as const;
-const CLICK_IDS: readonly ClickIdName[] = ['gclid', 'gbraid', 'wbraid', 'fbclid', 'msclkid', 'ttclid', 'li_fat_id', 'twclid'];
 
 /** Marks a decoded event whose session's touch was not known: its row gets empty touch columns. */
 export const NO_TOUCH = Symbol('no touch');
@@ -37,11 +37,11 @@ export function touchOf(ts: number, referrer: string, landing: string): Touch {
   } catch {
     return t; // not a URL: referrer and landing URL only
   }
-  for (const k of UTM) {
+  for (const k of UTM_COLUMNS) {
     const v = q.get(k);
     if (v) t[k] = v.slice(0, TOUCH_VALUE);
   }
-  for (const k of CLICK_IDS) {
+  for (const k of CLICK_ID_ORDER) {
     const v = q.get(k);
     if (v) (t.click_ids ??= {})[k] = v.slice(0, TOUCH_VALUE);
   }

@@ -54,20 +54,24 @@ const eventsRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { confi
   const siteRate = new SiteRate(config.siteRateLimitPerMinute);
   const capturedFields = new CapturedFields();
 
+  /** The batch's site, once its key, Origin and the site's request budget allow it; CORS then follows its origins. */
+  const authorize = async (req: FastifyRequest, key: string) => {
+    const site = await authorizeBatch(app, req, key, config);
+    rememberSite(req, site);
+    siteRate.take(site.site_id);
+    return site;
+  };
+
   app.post('/v1/events', { config: { rateLimit } }, async (req, reply) => {
     let batch;
     let site;
     if (isV2(req.body)) {
       const v2 = parseOrThrow(EventBatchV2Schema, req.body, 'CL_INVALID_EVENT');
-      site = await authorizeBatch(app, req, v2.k, config);
-      rememberSite(req, site);
-      siteRate.take(site.site_id);
+      site = await authorize(req, v2.k);
       batch = await decodeV2(v2, site.site_id, touches);
     } else {
       batch = parseOrThrow(EventBatchSchema, req.body, 'CL_INVALID_EVENT');
-      site = await authorizeBatch(app, req, batch.site, config);
-      rememberSite(req, site);
-      siteRate.take(site.site_id);
+      site = await authorize(req, batch.site);
       // A v1 event carries its session's touch: v2 events of the same session (an upgraded SDK) find it.
       for (const e of batch.events) if (e.session_id !== NIL_UUID) touches.remember(site.site_id, e.session_id, e.touch);
     }

@@ -51,6 +51,9 @@ export interface EventRow {
   retention_days: number;
 }
 
+/** The touch's UTM columns (named as the touch's fields on the wire). */
+export const UTM_COLUMNS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'] as const satisfies readonly (keyof EventRow)[];
+
 export const eventsMigrations: readonly Migration[] = [
   {
     version: 1,

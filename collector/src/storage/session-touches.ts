@@ -7,9 +7,9 @@
  */
 import type { ClickIdName, Touch } from '../../../sdk/src/protocol.js';
 import type { Db } from './db.js';
-import type { EventRow } from './events.js';
+import { UTM_COLUMNS, type EventRow } from './events.js';
 
-type Row = Pick<EventRow, 'referrer' | 'landing_url' | 'utm_source' | 'utm_medium' | 'utm_campaign' | 'utm_term' | 'utm_content' | 'click_id_type' | 'click_id'> & {
+type Row = Pick<EventRow, 'referrer' | 'landing_url' | (typeof UTM_COLUMNS)[number] | 'click_id_type' | 'click_id'> & {
   sid: string;
   /** ms since epoch (Int64, as JSON text). */
   session_ms: string | number;
@@ -30,7 +30,7 @@ export async function storedSessionTouches(db: Db, siteId: string, sessionIds: r
   );
   for (const r of rows) {
     const t: Touch = { ts: Number(r.session_ms), referrer: r.referrer, landing_url: r.landing_url };
-    for (const k of ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'] as const) if (r[k]) t[k] = r[k];
+    for (const k of UTM_COLUMNS) if (r[k]) t[k] = r[k];
     if (r.click_id_type) t.click_ids = { [r.click_id_type as ClickIdName]: r.click_id };
     out.set(r.sid, t);
   }
