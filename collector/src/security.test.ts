@@ -1,7 +1,8 @@
 /**
- * Hardening: keys and their scopes, Origin checks, and a fuzz of 10,000 bad requests (fast-check)
+ * Hardening: keys and their scopes, Origin checks, and a fuzz of 10,000 bad requests in both wire formats (fast-check)
  * — each gets a 4xx with a stable code, never a 5xx, and good events sent in between are stored.
  */
+import { randomBytes, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,7 +98,24 @@ function badRequest(a: NewSite): fc.Arbitrary<{ body: string; headers?: Record<s
   };
   const anyValue = fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null), weirdString, fc.array(fc.integer(), { maxLength: 3 }), fc.object({ maxDepth: 2 }));
   const field = fc.constantFrom('id', 'ts', 'visitor_id', 'session_id', 'url', 'type', 'touch', 'title', 'session_start', 'page_referrer', 'first_touch');
+  // Wire format 2 (what the script sends): a good batch, then one field given a value its schema refuses.
+  const goodV2 = () => ({ v: 2, k: a.public_key, t: Date.now(), e: [{ i: randomBytes(6).toString('hex'), t: 0, v: randomUUID(), s: randomUUID(), u: 'https://a.example/', y: 'p', o: {} }] });
+  const mutateV2 = (path: (b: Record<string, any>) => void) => {
+    const b = goodV2() as Record<string, any>;
+    path(b);
+    return JSON.stringify(b);
+  };
+  const fieldV2 = fc.constantFrom('i', 't', 'v', 's', 'u', 'y', 'o', 'f');
+  const refusedV2 = ([f, v]: [string, unknown]) =>
+    !(f === 't' && typeof v === 'number') && !(f === 'y' && ['p', 'c', 'f', 'i', 'k'].includes(v as string)) && !(f === 'u' && typeof v === 'string' && v.length > 0) &&
+    !(f === 'o' && typeof v === 'object' && v !== null && !Array.isArray(v));
   return fc.oneof(
+    fc.tuple(fieldV2, anyValue).filter(refusedV2).map(([f, v]) => ({ body: mutateV2((b) => (b.e[0][f] = v)) })),
+    fc.oneof(anyValue, fc.constant([])).map((v) => ({ body: mutateV2((b) => (b.e = v)) })),
+    fc.integer({ min: 2049, max: 20_000 }).map((n) => ({ body: mutateV2((b) => (b.e[0].u = `https://a.example/${'x'.repeat(n)}`)) })),
+    fc.integer({ min: 501, max: 520 }).map((n) => ({ body: mutateV2((b) => (b.e = Array.from({ length: n }, () => goodV2().e[0]))) })),
+    weirdString.map((s) => ({ body: mutateV2((b) => (b.k = `pk_${s}`)) })),
+    fc.constant({ body: mutateV2((b) => (b.k = siteB.public_key)), headers: { origin: 'https://a.example' } }),
     // malformed JSON
     fc.string({ maxLength: 200 }).filter((s) => { try { JSON.parse(s); return false; } catch { return true; } }).map((body) => ({ body })),
     fc.nat({ max: 300 }).map((n) => ({ body: JSON.stringify(good()).slice(0, n) })),
