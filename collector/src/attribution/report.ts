@@ -4,7 +4,7 @@
  * `attributedTouchesSql`; the Markov model counts path transitions in ClickHouse and splits the
  * total by removal effect (markov.ts). Every model's credits add up to the total.
  */
-import type { Credit } from '../../dashboard/src/contract.js';
+import type { Credit } from '../../../contract/reports.js';
 import type { Db } from '../storage/db.js';
 import { activeFilters, filterParams, label, round, sessionFilterSql, type Filters } from '../reports/filters.js';
 import { toClickHouseTime } from '../storage/time.js';

@@ -3,7 +3,8 @@
  * (without personal query parameters: url-scrub.ts), the session's touch with its channel, and the
  * User-Agent enrichment.
  */
-import type { ClickIdName, Touch } from '../../../sdk/src/protocol.js';
+import { CLICK_IDS } from '../../../contract/click-ids.js';
+import type { Touch } from '../../../sdk/src/protocol.js';
 import { personId, personKey } from '../identity/person.js';
 import type { EventRow } from '../storage/events.js';
 import { NIL_UUID } from '../storage/identities.js';
@@ -45,8 +46,8 @@ export function correctTime(clientTs: number, ctx: Pick<BatchContext, 'receivedA
   return ts;
 }
 
-/** Click ids in the order of precedence: a touch with several keeps the first as its row's `click_id_type`. */
-export const CLICK_ID_ORDER: readonly ClickIdName[] = ['gclid', 'gbraid', 'wbraid', 'msclkid', 'fbclid', 'ttclid', 'li_fat_id', 'twclid'];
+/** Click ids in the order of precedence (the contract's): a touch with several keeps the first as its row's `click_id_type`, as its channel does. */
+export const CLICK_ID_ORDER = CLICK_IDS;
 
 export function toEventRow(e: ValidEvent, ctx: BatchContext): EventRow {
   const url = scrubUrl(e.url, ctx.formFields);

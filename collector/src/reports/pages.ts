@@ -7,7 +7,7 @@
  * sequences with how many sessions of the range followed the same pages (in order, from entry) and
  * the share of them that converted.
  */
-import type { PageRow, PathRow } from '../../dashboard/src/contract.js';
+import type { PageRow, PathRow } from '../../../contract/reports.js';
 import { conversionPathsSql, DIMENSIONS, type Dimension } from '../attribution/models.js';
 import type { Db } from '../storage/db.js';
 import { NIL_UUID_SQL } from '../storage/identities.js';
