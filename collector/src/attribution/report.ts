@@ -6,7 +6,7 @@
  */
 import type { Credit } from '../../../contract/reports.js';
 import type { Db } from '../storage/db.js';
-import { activeFilters, filterParams, label, round, sessionFilterSql, type Filters } from '../reports/filters.js';
+import { activeFilters, filterParams, label, round, sessionFilterSql, type Filters } from '../scope/filters.js';
 import { toClickHouseTime } from '../storage/time.js';
 import { CONVERSION, markovCredit, START, type Transition } from './markov.js';
 import { ALL_MODELS, attributedTouchesSql, conversionPathsSql, CONVERSIONS_IN_RANGE, DIMENSIONS, MODELS, NO_TOUCH, touchpointsSql, type ConversionKind, type Dimension, type Model, type RuleModel, type WindowSettings } from './models.js';

@@ -6,8 +6,8 @@
  */
 import { ROI_DIMENSIONS, type RoiDimension } from '../../../contract/attribution.js';
 import type { RoiRow } from '../../../contract/reports.js';
-import { costFilterSql, filterParams, label, round, sessionFilterSql } from '../reports/filters.js';
-import { dayOf } from '../reports/time-zone.js';
+import { costFilterSql, filterParams, label, round, sessionFilterSql } from '../scope/filters.js';
+import { dayOf } from '../scope/time-zone.js';
 import type { Db } from '../storage/db.js';
 import { NIL_UUID_SQL } from '../storage/identities.js';
 import { toClickHouseTime } from '../storage/time.js';

@@ -11,8 +11,8 @@ import type { Db } from '../storage/db.js';
 import { NIL_UUID_SQL } from '../storage/identities.js';
 import { toClickHouseTime } from '../storage/time.js';
 import { touchpointsSql } from '../attribution/models.js';
-import { activeFilters, eventFilterSql, filterParams, round, sessionFilterSql, type Filters } from './filters.js';
-import { daysBetween } from './time-zone.js';
+import { activeFilters, eventFilterSql, filterParams, round, sessionFilterSql, type Filters } from '../scope/filters.js';
+import { daysBetween } from '../scope/time-zone.js';
 
 export interface ReportRange {
   siteId: string;

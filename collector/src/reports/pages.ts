@@ -12,7 +12,7 @@ import { conversionPathsSql, DIMENSIONS, type Dimension } from '../attribution/m
 import type { Db } from '../storage/db.js';
 import { NIL_UUID_SQL } from '../storage/identities.js';
 import { toClickHouseTime } from '../storage/time.js';
-import { eventFilterSql, filterParams, round, sessionFilterSql } from './filters.js';
+import { eventFilterSql, filterParams, round, sessionFilterSql } from '../scope/filters.js';
 import { IN_RANGE, type ReportRange } from './overview.js';
 
 export interface PathsQuery extends ReportRange {

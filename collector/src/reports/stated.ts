@@ -11,7 +11,7 @@ import { attributedTouchesSql, CONVERSIONS_IN_RANGE, type RuleModel, type Window
 import type { Db } from '../storage/db.js';
 import { statedSourcesSql } from '../storage/stated-sources.js';
 import { toClickHouseTime } from '../storage/time.js';
-import { filterParams, label, round, sessionFilterSql } from './filters.js';
+import { filterParams, label, round, sessionFilterSql } from '../scope/filters.js';
 import { conversionsSql, type ReportRange } from './overview.js';
 
 export interface StatedQuery extends ReportRange {

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { STORE_MODE, testStoreEnv } from '../test-support.js';
 import { openDb } from './db.js';
-import { MIGRATIONS, migrate } from './migrations.js';
+import { MIGRATIONS, migrate } from '../schema/migrations.js';
 
 const db = await openDb(loadConfig({ CLOSELOOP_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'closeloop-migrate-')), ...testStoreEnv() }));
 afterAll(() => db.close());
