@@ -30,11 +30,11 @@ export interface TouchInput {
   /** full document.referrer at session start, '' if none */
   referrer: string;
   /** full landing page URL (its hostname tells internal referrers apart) */
-  landingUrl: string;
+  landing_url: string;
   utm_source?: string;
   utm_medium?: string;
   utm_campaign?: string;
-  clickIds?: Partial<Record<ClickId, string>>;
+  click_ids?: Partial<Record<ClickId, string>>;
   /** optional extra hostnames of the same site (each also covers its subdomains) */
   siteDomains?: readonly string[];
 }
@@ -121,8 +121,8 @@ function categoryOf(source: string): SourceCategory | undefined {
   return SOURCE_CATEGORIES.get(source) ?? hostCategory(source);
 }
 
-function isInternal(refHost: string, landingUrl: string, siteDomains: readonly string[] | undefined): boolean {
-  if (refHost === referrerDomain(landingUrl)) return true;
+function isInternal(refHost: string, landing_url: string, siteDomains: readonly string[] | undefined): boolean {
+  if (refHost === referrerDomain(landing_url)) return true;
   if (!Array.isArray(siteDomains)) return false;
   for (const raw of siteDomains) {
     const n = norm(raw);
@@ -133,7 +133,7 @@ function isInternal(refHost: string, landingUrl: string, siteDomains: readonly s
 }
 
 /** First click id present: its implied source (possibly the referrer's name) and medium. */
-function clickTouch(ids: TouchInput['clickIds'], ref: ReferrerInfo | undefined): Touch | undefined {
+function clickTouch(ids: TouchInput['click_ids'], ref: ReferrerInfo | undefined): Touch | undefined {
   if (ids === null || typeof ids !== 'object') return undefined;
   for (const id of CLICK_IDS) {
     if (norm(ids[id]) === '') continue;
@@ -150,7 +150,7 @@ function derive(input: TouchInput, refHost: string): Touch {
   const utmMedium = norm(input.utm_medium);
   const campaign = norm(input.utm_campaign);
   const ref = refHost === '' ? undefined : describeReferrer(refHost);
-  const click = clickTouch(input.clickIds, ref);
+  const click = clickTouch(input.click_ids, ref);
   if (utmSource !== '' || utmMedium !== '' || campaign !== '') {
     // Manual tagging wins (GA4); missing parts come from click id, then referrer, then '(not set)'.
     const fallback = click ?? ref;
@@ -164,7 +164,7 @@ function derive(input: TouchInput, refHost: string): Touch {
   }
   if (click) return click;
   if (ref === undefined) return { source: '(direct)', medium: '(none)', campaign: '', category: undefined };
-  if (isInternal(refHost, input.landingUrl, input.siteDomains)) {
+  if (isInternal(refHost, input.landing_url, input.siteDomains)) {
     return { source: '(direct)', medium: 'internal', campaign: '', category: undefined };
   }
   return { ...ref, campaign: '' };

@@ -33,7 +33,7 @@ describe('click ids: one list, every place', () => {
     expect([row.click_id_type, row.click_id]).toEqual([k, 'abc']);
     const [platform, medium] = CLICK_ID_RULES[k];
     expect([row.source, row.medium]).toEqual([platform, medium]);
-    expect(classifyChannel({ referrer: '', landingUrl: LANDING, clickIds: { [k]: 'abc' } }).source).toBe(platform);
+    expect(classifyChannel({ referrer: '', landing_url: LANDING, click_ids: { [k]: 'abc' } }).source).toBe(platform);
     expect(CAMPAIGN_PARAMS).toContain(k);
     expect(campaignKey(`${LANDING}?${k}=abc`)).not.toBe('');
     // A (possibly forged) form field named like a click id never drops it from stored URLs.

@@ -55,11 +55,11 @@ export function toEventRow(e: ValidEvent, ctx: BatchContext): EventRow {
   const touch: Touch = scrubTouch(e.touch, ctx.formFields);
   const ch = classifyChannel({
     referrer: touch.referrer,
-    landingUrl: touch.landing_url,
+    landing_url: touch.landing_url,
     utm_source: touch.utm_source,
     utm_medium: touch.utm_medium,
     utm_campaign: touch.utm_campaign,
-    clickIds: touch.click_ids,
+    click_ids: touch.click_ids,
     siteDomains: ctx.siteDomains,
   });
   const clickIdType = CLICK_ID_ORDER.find((k) => touch.click_ids?.[k]) ?? '';
