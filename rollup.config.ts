@@ -56,7 +56,7 @@ const plugins = (core = false) => [
   // Declarations come from `tsc -p sdk/tsconfig.json`; here only JS.
   typescript({
     tsconfig: false,
-    include: ['sdk/src/**/*.ts'],
+    include: ['sdk/src/**/*.ts', 'contract/**/*.ts'],
     exclude: ['**/*.test.ts'],
     compilerOptions: {
       target: 'ES2022',

@@ -27,7 +27,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'embedded',
-          include: ['collector/src/**/*.test.ts', 'sdk/src/**/*.test.ts', 'examples/**/*.test.ts', 'benchmarks/**/*.test.ts', 'test/support/**/*.test.ts'],
+          include: ['collector/src/**/*.test.ts', 'sdk/src/**/*.test.ts', 'examples/**/*.test.ts', 'benchmarks/**/*.test.ts', 'test/support/**/*.test.ts', 'test/layout/**/*.test.ts'],
         },
       },
       {

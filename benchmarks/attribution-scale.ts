@@ -13,7 +13,7 @@ import { attribution, type AttributionQuery } from '../collector/src/attribution
 import { roiReport } from '../collector/src/attribution/roi.js';
 import { loadConfig } from '../collector/src/config.js';
 import { openDb, type Db } from '../collector/src/storage/db.js';
-import { migrate } from '../collector/src/storage/migrations.js';
+import { migrate } from '../collector/src/schema/migrations.js';
 import { fmt, log, median, memory, resetPeak, runIfMain, table, tempDir, type BenchOptions, type Section } from './lib.js';
 import { lineChart } from './support/svg.js';
 import { costsInsert, crmInserts, eventsInsert, SITE } from './support/traffic.js';

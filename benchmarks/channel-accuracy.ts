@@ -53,7 +53,7 @@ function checkReferer(file: string): Outcome & { sourceRight: number } {
   const cases = readJson<RefererCase[]>(file);
   const out = { total: cases.length, right: 0, sourceRight: 0, lines: [] as string[] };
   for (const c of cases) {
-    const r = classifyChannel({ referrer: c.uri, landingUrl: PAGE, siteDomains: SITE_DOMAINS });
+    const r = classifyChannel({ referrer: c.uri, landing_url: PAGE, siteDomains: SITE_DOMAINS });
     const agrees = AGREES[c.medium] ?? (() => false);
     const sourceAgrees = sameSource(c.source, r.source);
     if (sourceAgrees) out.sourceRight++;
@@ -73,7 +73,7 @@ function checkDbt(file: string): Outcome & { suspect: number } {
     const direct = c.source === '(direct)';
     const r = classifyChannel({
       referrer: '',
-      landingUrl: PAGE,
+      landing_url: PAGE,
       ...(direct ? {} : { utm_source: c.source, utm_medium: c.medium, utm_campaign: c.campaign }),
     });
     if (c.suspect) out.suspect++;

@@ -20,7 +20,7 @@ import {
 } from './lib.js';
 import { loadConfig } from '../collector/src/config.js';
 import { openDb } from '../collector/src/storage/db.js';
-import { migrate } from '../collector/src/storage/migrations.js';
+import { migrate } from '../collector/src/schema/migrations.js';
 import { lineChart } from './support/svg.js';
 import { startClickHouseServer } from '../test/support/clickhouse-http/process.js';
 

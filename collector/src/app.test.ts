@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from './config.js';
-import { MIGRATIONS, migrate } from './storage/migrations.js';
+import { MIGRATIONS, migrate } from './schema/migrations.js';
 import { ADMIN_TOKEN, CHROME_UA, batch, pageview, sql, testApp, testConfig, touch } from './test-support.js';
 
 let config: Config;

@@ -3,7 +3,7 @@
  * under concurrent load, through a storage outage (DETACH TABLE), across a graceful restart.
  */
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ClEvent } from '../../sdk/src/protocol.js';
 import type { Config } from './config.js';
 import { CHROME_UA, batch, pageview, sql, testApp, testConfig } from './test-support.js';
@@ -68,8 +68,16 @@ describe('durable ingestion', () => {
         expect(res.status).toBe(202);
         acked.push(...events.map((e) => e.id));
       }
-      await new Promise((r) => setTimeout(r, 300));
-      const ready = (await (await fetch(`${base}/readyz`)).json()) as { status: string; spool: { pending_rows: number; last_error?: string } };
+      // Wait for the writer's first failed insert (the outage seen), not for a fixed time.
+      type Ready = { status: string; spool: { pending_rows: number; last_error?: string } };
+      const ready = await vi.waitFor(
+        async () => {
+          const r = (await (await fetch(`${base}/readyz`)).json()) as Ready;
+          expect(r.spool.last_error).toBeTruthy();
+          return r;
+        },
+        { timeout: 30_000, interval: 20 },
+      );
       expect(ready.status).toBe('ready');
       expect(ready.spool.pending_rows).toBe(300);
       expect(ready.spool.last_error).toMatch(/events/);

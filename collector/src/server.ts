@@ -9,7 +9,7 @@ import { buildApp } from './app.js';
 import { hasDemoData, seedDemoData } from './demo/seed.js';
 import { loadConfig, localAddress, type Config } from './config.js';
 import { forgetCollector, recordCollector } from './running-collector.js';
-import { DEMO_SITE } from './plugins/sites.js';
+import { DEMO_SITE } from './sites/demo.js';
 
 export async function runServer(baseConfig: Config, print: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<void> {
   const { config, generated } = withAdminToken(baseConfig);

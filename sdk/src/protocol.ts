@@ -11,8 +11,10 @@
  * or a 4xx/5xx {@link ErrorBody}.
  */
 
-/** Ad platform click ids captured from the landing URL. */
-export type ClickIdName = 'gclid' | 'gbraid' | 'wbraid' | 'fbclid' | 'msclkid' | 'ttclid' | 'li_fat_id' | 'twclid';
+/** Ad platform click ids captured from the landing URL: the one list is contract/click-ids.ts. */
+import type { ClickIdName } from '../../contract/click-ids.js';
+
+export type { ClickIdName };
 
 /** Where a session came from: captured once, on the session's first page. */
 export interface Touch {

@@ -3,10 +3,11 @@
  * UTM tags and click ids from the landing URL). In the browser, only what tells one campaign from
  * another is needed: the campaign key.
  */
+import { CLICK_IDS } from '../../contract/click-ids.js';
 import { attempt } from './safe.js';
 
 /** The landing-URL parameters that make a campaign: UTM source, medium and campaign, and the ad click ids. */
-export const CAMPAIGN_PARAMS = 'utm_source utm_medium utm_campaign gclid gbraid wbraid fbclid msclkid ttclid li_fat_id twclid'.split(' ');
+export const CAMPAIGN_PARAMS: readonly string[] = ['utm_source', 'utm_medium', 'utm_campaign', ...CLICK_IDS];
 
 /**
  * The campaign of a landing URL as a string (the values of {@link CAMPAIGN_PARAMS}, a JSON array, so

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS } from '../../collector/src/storage/migrations.js';
+import { MIGRATIONS } from '../../collector/src/schema/migrations.js';
 import { startClickHouseServer, type ClickHouseServerProcess } from '../support/clickhouse-http/process.js';
 import { exited, freePort, load, startCollector, startNginx, waitFor, type Collector } from './cluster.js';
 

@@ -3,19 +3,13 @@
  * token as a Bearer header, the collector's error body (`{code, message}`) as an `ApiError`.
  */
 
-import type { Credit, Funnel, LeadTimeline, Overview, RoiRow, RoiTotal } from './contract.js';
+import { CONVERSIONS, FILTERS, MODELS, ROI_DIMENSIONS as GROUP_BY, type Conversion, type Filter, type Model, type RoiDimension as GroupBy } from '../../../contract/attribution.js';
+import type { Credit, Funnel, LeadTimeline, Overview, RoiRow, RoiTotal } from '../../../contract/reports.js';
 import type { ShareToken } from './share.js';
 
-export const MODELS = ['first_touch', 'last_touch', 'last_non_direct', 'linear', 'time_decay', 'u_shaped', 'w_shaped', 'full_path', 'markov'] as const;
-export type Model = (typeof MODELS)[number];
-export const GROUP_BY = ['channel', 'source', 'medium', 'campaign'] as const;
-export type GroupBy = (typeof GROUP_BY)[number];
-export const CONVERSIONS = ['lead', 'customer', 'revenue'] as const;
-export type Conversion = (typeof CONVERSIONS)[number];
-
-/** The report filters the collector accepts (its allow-list), in the order chips show them. */
-export const FILTERS = ['channel', 'source', 'medium', 'campaign', 'term', 'content', 'referrer_domain', 'landing_page', 'device', 'browser', 'os'] as const;
-export type Filter = (typeof FILTERS)[number];
+// Models, conversions, the group-by list and the report filters (the collector's allow-list, in the
+// order chips show them) are the contract's, as the collector reads them.
+export { CONVERSIONS, FILTERS, GROUP_BY, MODELS, type Conversion, type Filter, type GroupBy, type Model };
 
 export interface Site {
   site_id: string;
@@ -36,7 +30,7 @@ export interface ReportQuery {
   timeZone?: string;
 }
 
-export type { Credit, DayPoint, Funnel, FunnelRow, LeadTimeline, Overview, RoiRow, Totals } from './contract.js';
+export type { Credit, DayPoint, Funnel, FunnelRow, LeadTimeline, Overview, RoiRow, Totals } from '../../../contract/reports.js';
 
 /** A report, and the same report for the comparison period when one was asked for. */
 export type Compared<T> = T & { compare?: T };

@@ -4,7 +4,7 @@
  * (GET /v1/reports/pages) — and the page sequences of converting sessions, entry → … → conversion,
  * with how many sessions took the same pages and the share that converted (GET /v1/reports/paths).
  */
-import type { PageRow, PathRow } from './contract.js';
+import type { PageRow, PathRow } from '../../../contract/reports.js';
 import { h, replace } from './dom.js';
 import { int, percent } from './format.js';
 import { empty, type Context, type Load } from './section.js';

@@ -4,7 +4,7 @@
  * credits for the same leads (GET /v1/reports/stated-source) — "said Podcast, data says Organic
  * Search". The Markov model has no per-lead weights: linear is shown then.
  */
-import type { StatedRow } from './contract.js';
+import type { StatedRow } from '../../../contract/reports.js';
 import { h, replace } from './dom.js';
 import { count, int } from './format.js';
 import { MODEL_LABELS } from './labels.js';

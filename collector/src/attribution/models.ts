@@ -14,19 +14,12 @@
  * that every model's credits add up to the total of conversions and revenue.
  */
 
+import { DIMENSIONS, RULE_MODELS as MODELS, type RuleModel } from '../../../contract/attribution.js';
 import { NIL_UUID_SQL } from '../storage/identities.js';
 
-export const MODELS = ['first_touch', 'last_touch', 'last_non_direct', 'linear', 'time_decay', 'u_shaped', 'w_shaped', 'full_path'] as const;
-export type RuleModel = (typeof MODELS)[number];
-export type Model = RuleModel | 'markov';
-export const ALL_MODELS: readonly Model[] = [...MODELS, 'markov'];
-
-export const CONVERSIONS = ['lead', 'customer', 'revenue'] as const;
-export type ConversionKind = (typeof CONVERSIONS)[number];
-
-/** What credit can be grouped by: touch columns of the `touchpoints` view. */
-export const DIMENSIONS = ['channel', 'source', 'medium', 'campaign', 'term', 'content', 'referrer_domain', 'landing_page'] as const;
-export type Dimension = (typeof DIMENSIONS)[number];
+// The vocabulary (model, conversion and dimension names) is the contract's, shared with the dashboard.
+export { RULE_MODELS as MODELS, MODELS as ALL_MODELS, CONVERSIONS, DIMENSIONS } from '../../../contract/attribution.js';
+export type { RuleModel, Model, Conversion as ConversionKind, Dimension } from '../../../contract/attribution.js';
 
 export const NO_TOUCH = '(no touch)';
 const NIL = NIL_UUID_SQL;

@@ -4,9 +4,9 @@
  * `attributedTouchesSql`; the Markov model counts path transitions in ClickHouse and splits the
  * total by removal effect (markov.ts). Every model's credits add up to the total.
  */
-import type { Credit } from '../../dashboard/src/contract.js';
+import type { Credit } from '../../../contract/reports.js';
 import type { Db } from '../storage/db.js';
-import { activeFilters, filterParams, label, round, sessionFilterSql, type Filters } from '../reports/filters.js';
+import { activeFilters, filterParams, label, round, sessionFilterSql, type Filters } from '../scope/filters.js';
 import { toClickHouseTime } from '../storage/time.js';
 import { CONVERSION, markovCredit, START, type Transition } from './markov.js';
 import { ALL_MODELS, attributedTouchesSql, conversionPathsSql, CONVERSIONS_IN_RANGE, DIMENSIONS, MODELS, NO_TOUCH, touchpointsSql, type ConversionKind, type Dimension, type Model, type RuleModel, type WindowSettings } from './models.js';

@@ -4,17 +4,17 @@
  * with cost per lead, customer acquisition cost, ROAS (revenue / cost) and ROI ((revenue − cost) / cost).
  * Spend counts whole calendar days of the site's time zone, today included while it runs.
  */
-import type { RoiRow } from '../../dashboard/src/contract.js';
-import { costFilterSql, filterParams, label, round, sessionFilterSql } from '../reports/filters.js';
-import { dayOf } from '../reports/time-zone.js';
+import { ROI_DIMENSIONS, type RoiDimension } from '../../../contract/attribution.js';
+import type { RoiRow } from '../../../contract/reports.js';
+import { costFilterSql, filterParams, label, round, sessionFilterSql } from '../scope/filters.js';
+import { dayOf } from '../scope/time-zone.js';
 import type { Db } from '../storage/db.js';
 import { NIL_UUID_SQL } from '../storage/identities.js';
 import { toClickHouseTime } from '../storage/time.js';
 import type { Model } from './models.js';
 import { attributions, type AttributionQuery } from './report.js';
 
-export const ROI_DIMENSIONS = ['channel', 'source', 'medium', 'campaign'] as const;
-export type RoiDimension = (typeof ROI_DIMENSIONS)[number];
+export { ROI_DIMENSIONS, type RoiDimension };
 export type { RoiRow };
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);

@@ -13,7 +13,7 @@ import type { Config } from '../config.js';
 import { ClError } from '../errors.js';
 import { COLLECTOR_FILE, processAlive, readRecordedCollector, storeHolder } from '../running-collector.js';
 import { openDb, type Db } from '../storage/db.js';
-import { migrate } from '../storage/migrations.js';
+import { migrate } from '../schema/migrations.js';
 
 export class CollectorUnreachable extends Error {}
 

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { Config } from '../config.js';
 import { ClError } from '../errors.js';
+import { MIGRATIONS } from '../schema/migrations.js';
 import { backup, restore, type BackupManifest } from '../storage/backup.js';
 import { CollectorUnreachable, httpAdminClient, withDirectDb } from './admin-client.js';
 
@@ -28,6 +29,6 @@ export async function restoreCommand(config: Config, dir: string, force: boolean
   if (running) {
     throw new ClError('CL_INVALID_REQUEST', `A collector is running at ${config.collectorUrl}: stop it before restoring (restore replaces its data).`);
   }
-  const manifest = await withDirectDb(config, (db) => restore(db, path.resolve(dir), { force, progress: out }));
+  const manifest = await withDirectDb(config, (db) => restore(db, path.resolve(dir), MIGRATIONS, { force, progress: out }));
   out(`restore done: ${manifest.tables.length} tables from the backup of ${manifest.created_at}`);
 }

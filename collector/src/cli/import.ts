@@ -8,10 +8,9 @@
 import { statSync } from 'node:fs';
 import type { z } from 'zod';
 import type { Config } from '../config.js';
-import { ConversionSchema, recordConversions } from '../crm/conversions.js';
+import { ConversionSchema, recordConversions, summarize } from '../crm/conversions.js';
 import { CostSchema, recordCosts } from '../crm/costs.js';
 import type { Db } from '../storage/db.js';
-import { summarize } from '../routes/conversions.js';
 import { CollectorUnreachable, httpAdminClient, withDirectDb } from './admin-client.js';
 import { amountOf, CONVERSION_HEADERS, COST_HEADERS, mapColumns, stageOf, timeOf } from './crm-columns.js';
 import { readCsvFile } from './csv.js';

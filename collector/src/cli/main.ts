@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { loadConfig, parseConfigFile } from '../config.js';
 import { ClError } from '../errors.js';
 import { runServer } from '../server.js';
-import { isTimeZone } from '../reports/time-zone.js';
+import { isTimeZone } from '../scope/time-zone.js';
 import { parseArgs } from './args.js';
 import { backupCommand, restoreCommand } from './backup.js';
 import { importCsv, parseMapping } from './import.js';

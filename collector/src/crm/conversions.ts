@@ -127,3 +127,22 @@ async function personsSeenOnWeb(db: Db, siteId: string, persons: string[]): Prom
   );
   return new Set(rows.map((r) => r.person));
 }
+
+/** What `POST /v1/conversions` and `closeloop import` report: counts of the outcomes, and each outcome. */
+export interface ConversionsResult {
+  received: number;
+  created: number;
+  updated: number;
+  unmatched: number;
+  results: ConversionOutcome[];
+}
+
+export function summarize(results: ConversionOutcome[]): ConversionsResult {
+  return {
+    received: results.length,
+    created: results.filter((r) => r.result === 'created').length,
+    updated: results.filter((r) => r.result === 'updated').length,
+    unmatched: results.filter((r) => !r.matched).length,
+    results,
+  };
+}

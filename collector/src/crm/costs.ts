@@ -28,7 +28,7 @@ export interface CostsResult {
 export async function recordCosts(db: Db, siteId: string, costs: readonly Cost[], now = Date.now()): Promise<CostsResult> {
   const rows: CostRow[] = costs.map((c) => {
     // Normalized as sessions' source and medium are, so that spend and credit meet.
-    const touch = classifyChannel({ referrer: '', landingUrl: '', utm_source: c.source, utm_medium: c.medium, utm_campaign: c.campaign });
+    const touch = classifyChannel({ referrer: '', landing_url: '', utm_source: c.source, utm_medium: c.medium, utm_campaign: c.campaign });
     return {
       site_id: siteId, day: c.date, channel: touch.channel, source: touch.source, medium: touch.medium, campaign: c.campaign,
       amount: c.amount.toFixed(2), currency: c.currency, updated_at: toClickHouseTime(now), version: now,

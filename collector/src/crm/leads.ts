@@ -4,7 +4,7 @@
  * a lead came. Read-only queries over the append-only tables; no state is kept anywhere else.
  */
 import { personId, personKey } from '../identity/person.js';
-import type { LeadTimeline } from '../../dashboard/src/contract.js';
+import type { LeadTimeline } from '../../../contract/reports.js';
 import type { Db } from '../storage/db.js';
 
 

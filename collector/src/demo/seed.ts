@@ -15,7 +15,7 @@ import { recordCosts, type Cost } from '../crm/costs.js';
 import { EventSchema, type ValidEvent } from '../ingest/schema.js';
 import { toEventRow, type BatchContext } from '../ingest/to-row.js';
 import { parseUserAgent } from '../ingest/user-agent.js';
-import { DEMO_SITE } from '../plugins/sites.js';
+import { DEMO_SITE } from '../sites/demo.js';
 import type { Db } from '../storage/db.js';
 import type { EventRow } from '../storage/events.js';
 

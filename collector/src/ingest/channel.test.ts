@@ -4,7 +4,7 @@ import { CHANNELS, classifyChannel, referrerDomain, type Channel, type TouchInpu
 const LANDING = 'https://shop.example.com/pricing?plan=pro';
 
 function touch(extra: Partial<TouchInput>): TouchInput {
-  return { referrer: '', landingUrl: LANDING, ...extra };
+  return { referrer: '', landing_url: LANDING, ...extra };
 }
 
 function channelOf(extra: Partial<TouchInput>): Channel {
@@ -152,22 +152,22 @@ describe('classifyChannel: internal referrers', () => {
 
 describe('classifyChannel: click ids', () => {
   it('gclid alone is Paid Search from google / cpc', () => {
-    expect(classifyChannel(touch({ clickIds: { gclid: 'Cj0KCQ' } }))).toMatchObject({ channel: 'Paid Search', source: 'google', medium: 'cpc' });
-    expect(channelOf({ clickIds: { gbraid: 'x' } })).toBe('Paid Search');
-    expect(channelOf({ clickIds: { wbraid: 'x' } })).toBe('Paid Search');
+    expect(classifyChannel(touch({ click_ids: { gclid: 'Cj0KCQ' } }))).toMatchObject({ channel: 'Paid Search', source: 'google', medium: 'cpc' });
+    expect(channelOf({ click_ids: { gbraid: 'x' } })).toBe('Paid Search');
+    expect(channelOf({ click_ids: { wbraid: 'x' } })).toBe('Paid Search');
   });
 
   it('gclid with a Google search referrer is Paid Search, not Organic Search', () => {
-    expect(channelOf({ referrer: 'https://www.google.com/', clickIds: { gclid: 'x' } })).toBe('Paid Search');
+    expect(channelOf({ referrer: 'https://www.google.com/', click_ids: { gclid: 'x' } })).toBe('Paid Search');
   });
 
   it('gclid arriving from YouTube is Paid Video', () => {
-    expect(classifyChannel(touch({ referrer: 'https://www.youtube.com/', clickIds: { gclid: 'x' } })))
+    expect(classifyChannel(touch({ referrer: 'https://www.youtube.com/', click_ids: { gclid: 'x' } })))
       .toMatchObject({ channel: 'Paid Video', source: 'youtube', medium: 'cpc' });
   });
 
   it('msclkid is Paid Search from bing', () => {
-    expect(classifyChannel(touch({ clickIds: { msclkid: 'x' } }))).toMatchObject({ channel: 'Paid Search', source: 'bing', medium: 'cpc' });
+    expect(classifyChannel(touch({ click_ids: { msclkid: 'x' } }))).toMatchObject({ channel: 'Paid Search', source: 'bing', medium: 'cpc' });
   });
 
   it.each([
@@ -175,28 +175,28 @@ describe('classifyChannel: click ids', () => {
     ['li_fat_id', 'linkedin'],
     ['twclid', 'twitter'],
   ] as const)('%s is Paid Social from %s', (id, source) => {
-    expect(classifyChannel(touch({ clickIds: { [id]: 'x' } }))).toMatchObject({ channel: 'Paid Social', source, medium: 'cpc' });
+    expect(classifyChannel(touch({ click_ids: { [id]: 'x' } }))).toMatchObject({ channel: 'Paid Social', source, medium: 'cpc' });
   });
 
   it('fbclid alone is Organic Social (Facebook tags organic outbound links too)', () => {
-    expect(classifyChannel(touch({ clickIds: { fbclid: 'IwAR' } }))).toMatchObject({ channel: 'Organic Social', source: 'facebook', medium: 'social' });
-    expect(classifyChannel(touch({ referrer: 'https://l.instagram.com/', clickIds: { fbclid: 'x' } })).source).toBe('instagram');
+    expect(classifyChannel(touch({ click_ids: { fbclid: 'IwAR' } }))).toMatchObject({ channel: 'Organic Social', source: 'facebook', medium: 'social' });
+    expect(classifyChannel(touch({ referrer: 'https://l.instagram.com/', click_ids: { fbclid: 'x' } })).source).toBe('instagram');
   });
 
   it('fbclid with a paid utm_medium is Paid Social', () => {
-    expect(channelOf({ utm_source: 'facebook', utm_medium: 'paid_social', clickIds: { fbclid: 'x' } })).toBe('Paid Social');
+    expect(channelOf({ utm_source: 'facebook', utm_medium: 'paid_social', click_ids: { fbclid: 'x' } })).toBe('Paid Social');
   });
 
   it('utm_medium says otherwise: gclid on an email link stays Email', () => {
-    expect(channelOf({ utm_source: 'newsletter', utm_medium: 'email', clickIds: { gclid: 'x' } })).toBe('Email');
+    expect(channelOf({ utm_source: 'newsletter', utm_medium: 'email', click_ids: { gclid: 'x' } })).toBe('Email');
   });
 
   it('utm_source without medium plus gclid takes medium cpc', () => {
-    expect(classifyChannel(touch({ utm_source: 'google', clickIds: { gclid: 'x' } }))).toMatchObject({ channel: 'Paid Search', medium: 'cpc' });
+    expect(classifyChannel(touch({ utm_source: 'google', click_ids: { gclid: 'x' } }))).toMatchObject({ channel: 'Paid Search', medium: 'cpc' });
   });
 
   it('empty click id values are ignored', () => {
-    expect(channelOf({ clickIds: { gclid: '  ' } })).toBe('Direct');
+    expect(channelOf({ click_ids: { gclid: '  ' } })).toBe('Direct');
   });
 });
 
@@ -274,7 +274,7 @@ describe('classifyChannel: robustness', () => {
   );
 
   it('never throws on garbage input from untyped callers', () => {
-    const garbage = [null, undefined, {}, { referrer: 42, landingUrl: null, clickIds: 'x', siteDomains: 'x' }] as unknown as TouchInput[];
+    const garbage = [null, undefined, {}, { referrer: 42, landing_url: null, click_ids: 'x', siteDomains: 'x' }] as unknown as TouchInput[];
     for (const input of garbage) {
       expect(() => classifyChannel(input)).not.toThrow();
       expect(CHANNELS).toContain(classifyChannel(input).channel);
@@ -282,7 +282,7 @@ describe('classifyChannel: robustness', () => {
   });
 
   it('a bad landing URL still classifies the referrer', () => {
-    expect(classifyChannel({ referrer: 'https://www.bing.com/', landingUrl: 'nonsense' }).channel).toBe('Organic Search');
+    expect(classifyChannel({ referrer: 'https://www.bing.com/', landing_url: 'nonsense' }).channel).toBe('Organic Search');
   });
 });
 

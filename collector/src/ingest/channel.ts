@@ -4,6 +4,7 @@
  * additions (AI Assistant, click ids, internal referrers): see docs/channels.md.
  * Pure and allocation-light: called once per session start on the ingest hot path.
  */
+import { CLICK_IDS, type ClickIdName } from '../../../contract/click-ids.js';
 import { describeReferrer, hostCategory, referrerDomain, type ReferrerInfo } from './referrer.js';
 import { SOURCE_CATEGORIES, type SourceCategory } from './source-categories.js';
 
@@ -23,17 +24,17 @@ export const CHANNELS: readonly Channel[] = Object.freeze<Channel[]>([
   'AI Assistant', 'Internal', 'Unassigned',
 ]);
 
-export type ClickId = 'gclid' | 'gbraid' | 'wbraid' | 'fbclid' | 'msclkid' | 'ttclid' | 'li_fat_id' | 'twclid';
+export type ClickId = ClickIdName;
 
 export interface TouchInput {
   /** full document.referrer at session start, '' if none */
   referrer: string;
   /** full landing page URL (its hostname tells internal referrers apart) */
-  landingUrl: string;
+  landing_url: string;
   utm_source?: string;
   utm_medium?: string;
   utm_campaign?: string;
-  clickIds?: Partial<Record<ClickId, string>>;
+  click_ids?: Partial<Record<ClickId, string>>;
   /** optional extra hostnames of the same site (each also covers its subdomains) */
   siteDomains?: readonly string[];
 }
@@ -53,19 +54,24 @@ interface Touch {
   readonly category: SourceCategory | undefined;
 }
 
-// Click ids in precedence order: the platform they imply, the medium they imply, and which
-// referrer categories may name the source instead (gclid from youtube.com → Paid Video).
-const CLICK_IDS: ReadonlyArray<readonly [ClickId, string, 'cpc' | 'social', readonly SourceCategory[]]> = [
-  ['gclid', 'google', 'cpc', ['SEARCH', 'VIDEO']],
-  ['gbraid', 'google', 'cpc', ['SEARCH', 'VIDEO']],
-  ['wbraid', 'google', 'cpc', ['SEARCH', 'VIDEO']],
-  ['msclkid', 'bing', 'cpc', ['SEARCH']],
-  ['ttclid', 'tiktok', 'cpc', []],
-  ['li_fat_id', 'linkedin', 'cpc', []],
-  ['twclid', 'twitter', 'cpc', []],
+/** What a click id implies: the platform, the medium, and which referrer categories may name the source instead. */
+export type ClickIdRule = readonly [platform: string, medium: 'cpc' | 'social', refCategories: readonly SourceCategory[]];
+
+/**
+ * One rule per click id of the contract (a type error until a new one has its rule), e.g. gclid from
+ * youtube.com → Paid Video. Precedence is the contract's order (contract/click-ids.ts).
+ */
+export const CLICK_ID_RULES: Readonly<Record<ClickIdName, ClickIdRule>> = {
+  gclid: ['google', 'cpc', ['SEARCH', 'VIDEO']],
+  gbraid: ['google', 'cpc', ['SEARCH', 'VIDEO']],
+  wbraid: ['google', 'cpc', ['SEARCH', 'VIDEO']],
+  msclkid: ['bing', 'cpc', ['SEARCH']],
+  ttclid: ['tiktok', 'cpc', []],
+  li_fat_id: ['linkedin', 'cpc', []],
+  twclid: ['twitter', 'cpc', []],
   // Facebook/Instagram add fbclid to organic outbound links too: alone it means Organic Social.
-  ['fbclid', 'facebook', 'social', ['SOCIAL']],
-];
+  fbclid: ['facebook', 'social', ['SOCIAL']],
+};
 
 const PAID_MEDIUM = /^(.*cp.*|ppc|retargeting|paid.*)$/;
 const SHOP_CAMPAIGN = /^(.*(([^a-df-z]|^)shop|shopping).*)$/;
@@ -115,8 +121,8 @@ function categoryOf(source: string): SourceCategory | undefined {
   return SOURCE_CATEGORIES.get(source) ?? hostCategory(source);
 }
 
-function isInternal(refHost: string, landingUrl: string, siteDomains: readonly string[] | undefined): boolean {
-  if (refHost === referrerDomain(landingUrl)) return true;
+function isInternal(refHost: string, landing_url: string, siteDomains: readonly string[] | undefined): boolean {
+  if (refHost === referrerDomain(landing_url)) return true;
   if (!Array.isArray(siteDomains)) return false;
   for (const raw of siteDomains) {
     const n = norm(raw);
@@ -127,10 +133,11 @@ function isInternal(refHost: string, landingUrl: string, siteDomains: readonly s
 }
 
 /** First click id present: its implied source (possibly the referrer's name) and medium. */
-function clickTouch(ids: TouchInput['clickIds'], ref: ReferrerInfo | undefined): Touch | undefined {
+function clickTouch(ids: TouchInput['click_ids'], ref: ReferrerInfo | undefined): Touch | undefined {
   if (ids === null || typeof ids !== 'object') return undefined;
-  for (const [id, platform, medium, refCategories] of CLICK_IDS) {
+  for (const id of CLICK_IDS) {
     if (norm(ids[id]) === '') continue;
+    const [platform, medium, refCategories] = CLICK_ID_RULES[id];
     const useRef = ref !== undefined && ref.category !== undefined && refCategories.includes(ref.category);
     const source = useRef ? ref.source : platform;
     return { source, medium, campaign: '', category: useRef ? ref.category : categoryOf(platform) };
@@ -143,7 +150,7 @@ function derive(input: TouchInput, refHost: string): Touch {
   const utmMedium = norm(input.utm_medium);
   const campaign = norm(input.utm_campaign);
   const ref = refHost === '' ? undefined : describeReferrer(refHost);
-  const click = clickTouch(input.clickIds, ref);
+  const click = clickTouch(input.click_ids, ref);
   if (utmSource !== '' || utmMedium !== '' || campaign !== '') {
     // Manual tagging wins (GA4); missing parts come from click id, then referrer, then '(not set)'.
     const fallback = click ?? ref;
@@ -157,7 +164,7 @@ function derive(input: TouchInput, refHost: string): Touch {
   }
   if (click) return click;
   if (ref === undefined) return { source: '(direct)', medium: '(none)', campaign: '', category: undefined };
-  if (isInternal(refHost, input.landingUrl, input.siteDomains)) {
+  if (isInternal(refHost, input.landing_url, input.siteDomains)) {
     return { source: '(direct)', medium: 'internal', campaign: '', category: undefined };
   }
   return { ...ref, campaign: '' };

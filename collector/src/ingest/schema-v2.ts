@@ -57,4 +57,4 @@ export type ValidEventBatchV2 = z.output<typeof EventBatchV2Schema>;
 export type ValidEventV2 = z.output<typeof EventV2Schema>;
 
 /** Whether a request body is a v2 batch (then validated by {@link EventBatchV2Schema}; else read as v1). */
-export const isV2 = (body: unknown): boolean => (body as { v?: unknown } | null | undefined)?.v === 2;
+export { isV2 } from '../../../contract/wire.js';

@@ -3,7 +3,8 @@
  * unknown keys are stripped, and each schema is checked against the protocol type it validates.
  */
 import { z } from 'zod';
-import type { ClEvent, ClickIdName, ConsentEvent, CustomEvent, EventBatch, FormEvent, IdentifyEvent, PageviewEvent, PropValue, Touch } from '../../../sdk/src/protocol.js';
+import { CLICK_IDS, type ClickIdName } from '../../../contract/click-ids.js';
+import type { ClEvent, ConsentEvent, CustomEvent, EventBatch, FormEvent, IdentifyEvent, PageviewEvent, PropValue, Touch } from '../../../sdk/src/protocol.js';
 
 export const LIMITS = Object.freeze({
   url: 2048,
@@ -29,10 +30,10 @@ export const url = z.string().max(LIMITS.url);
 const utm = z.string().max(LIMITS.utm).optional();
 const clickId = z.string().max(LIMITS.clickId).optional();
 
-const clickIds = z.object({
-  gclid: clickId, gbraid: clickId, wbraid: clickId, fbclid: clickId,
-  msclkid: clickId, ttclid: clickId, li_fat_id: clickId, twclid: clickId,
-}) satisfies z.ZodType<Partial<Record<ClickIdName, string | undefined>>>;
+/** One optional key per click id of the contract (contract/click-ids.ts). */
+export const clickIds = z.object(Object.fromEntries(CLICK_IDS.map((k) => [k, clickId])) as Record<ClickIdName, typeof clickId>) satisfies z.ZodType<
+  Partial<Record<ClickIdName, string | undefined>>
+>;
 
 export const TouchSchema = z.object({
   ts: timestamp,

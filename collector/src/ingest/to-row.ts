@@ -3,7 +3,8 @@
  * (without personal query parameters: url-scrub.ts), the session's touch with its channel, and the
  * User-Agent enrichment.
  */
-import type { ClickIdName, Touch } from '../../../sdk/src/protocol.js';
+import { CLICK_IDS } from '../../../contract/click-ids.js';
+import type { Touch } from '../../../sdk/src/protocol.js';
 import { personId, personKey } from '../identity/person.js';
 import type { EventRow } from '../storage/events.js';
 import { NIL_UUID } from '../storage/identities.js';
@@ -45,8 +46,8 @@ export function correctTime(clientTs: number, ctx: Pick<BatchContext, 'receivedA
   return ts;
 }
 
-/** Click ids in the order of precedence: a touch with several keeps the first as its row's `click_id_type`. */
-export const CLICK_ID_ORDER: readonly ClickIdName[] = ['gclid', 'gbraid', 'wbraid', 'msclkid', 'fbclid', 'ttclid', 'li_fat_id', 'twclid'];
+/** Click ids in the order of precedence (the contract's): a touch with several keeps the first as its row's `click_id_type`, as its channel does. */
+export const CLICK_ID_ORDER = CLICK_IDS;
 
 export function toEventRow(e: ValidEvent, ctx: BatchContext): EventRow {
   const url = scrubUrl(e.url, ctx.formFields);
@@ -54,11 +55,11 @@ export function toEventRow(e: ValidEvent, ctx: BatchContext): EventRow {
   const touch: Touch = scrubTouch(e.touch, ctx.formFields);
   const ch = classifyChannel({
     referrer: touch.referrer,
-    landingUrl: touch.landing_url,
+    landing_url: touch.landing_url,
     utm_source: touch.utm_source,
     utm_medium: touch.utm_medium,
     utm_campaign: touch.utm_campaign,
-    clickIds: touch.click_ids,
+    click_ids: touch.click_ids,
     siteDomains: ctx.siteDomains,
   });
   const clickIdType = CLICK_ID_ORDER.find((k) => touch.click_ids?.[k]) ?? '';

@@ -10,6 +10,7 @@
  * Everything else — UTM parameters, click ids, paths, fragments — is kept byte for byte, so
  * attribution and channel rules see the same URL as before.
  */
+import { CLICK_IDS } from '../../../contract/click-ids.js';
 
 /** Parameter names (lower-case, letters and digits only) that always hold personal data or secrets. */
 export const PERSONAL_NAMES: ReadonlySet<string> = new Set([
@@ -57,7 +58,7 @@ export function scrubUrl(url: string, formFields: ReadonlySet<string> = new Set(
 type FormEvents = readonly { type: string; form?: { fields?: Record<string, unknown> } }[];
 
 /** Names attribution reads from URLs: never dropped, whatever a (possibly forged) form event names. */
-const ATTRIBUTION_PARAM = /^(utm|gclid|gbraid|wbraid|msclkid|fbclid|ttclid|lifatid|twclid)/;
+const ATTRIBUTION_PARAM = new RegExp(`^(utm|${CLICK_IDS.map(normalizeParamName).join('|')})`);
 
 /** The normalized names of the fields of every form event in a batch. */
 export function formFieldNames(events: FormEvents): Set<string> {

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../paths.js';
-import { ROUTE_DOCS } from './routes.js';
+import { ROUTE_DOCS } from './route-docs.js';
 
 const API_TAGS = new Set(['Ingestion', 'CRM', 'Attribution', 'Reports', 'Analysts', 'Admin']);
 /** `GET /v1/leads/:personId` and the docs' `GET /v1/leads/:person_id` are the same route; so are `GET /v1/admin/tokens` and `GET /v1/admin/tokens[?site=]`. */

@@ -1,11 +1,11 @@
 /**
- * The OpenAPI 3.1 document of the collector, built from the route table (routes.ts) and the error
+ * The OpenAPI 3.1 document of the collector, built from the route table (route-docs.ts) and the error
  * registry: parameters and bodies are the JSON Schema form of the zod schemas that validate them.
  */
 import { z } from 'zod';
 import { Errors, type ErrorCode } from '../errors.js';
 import { VERSION } from '../paths.js';
-import { ROUTE_DOCS, type RouteDoc } from './routes.js';
+import { ROUTE_DOCS, type RouteDoc } from './route-docs.js';
 
 type Json = Record<string, unknown>;
 

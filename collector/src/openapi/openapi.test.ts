@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp } from '../test-support.js';
-import { ROUTE_DOCS } from './routes.js';
+import { ROUTE_DOCS } from './route-docs.js';
 
 let app: FastifyInstance;
 beforeAll(async () => {
@@ -17,7 +17,7 @@ describe('OpenAPI', () => {
   it('documents every registered route, and documents no route that does not exist', () => {
     const registered = app.registeredRoutes.filter((r) => r.method !== 'HEAD' && !isStaticFiles(r.url)).map((r) => `${r.method} ${r.url}`);
     expect(registered.length).toBeGreaterThan(20);
-    for (const key of registered) expect(ROUTE_DOCS, `${key} is not in openapi/routes.ts`).toHaveProperty([key]);
+    for (const key of registered) expect(ROUTE_DOCS, `${key} is not in openapi/route-docs.ts`).toHaveProperty([key]);
     for (const key of Object.keys(ROUTE_DOCS)) expect(registered, `${key} is documented but not registered`).toContain(key);
   });
 

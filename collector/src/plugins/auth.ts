@@ -11,16 +11,14 @@
  * A credential nobody knows is `401 CL_UNAUTHORIZED`; a known one used beyond its scope is
  * `403 CL_FORBIDDEN`. Comparisons are of SHA-256 digests (in constant time for the admin token).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ClError } from '../errors.js';
+import { bearerToken, CREDENTIAL_NAME, type Principal } from '../sites/credentials.js';
+import { sha256 } from '../sites/secret.js';
 
-export type Principal =
-  | { kind: 'admin' }
-  | { kind: 'site'; siteId: string }
-  | { kind: 'analyst'; tokenId: string }
-  | { kind: 'share'; siteId: string; tokenId: string };
+export type { Principal };
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -31,20 +29,6 @@ declare module 'fastify' {
     /** The caller's credential, undefined without one; throws CL_UNAUTHORIZED for a wrong one. */
     principal: (req: FastifyRequest) => Promise<Principal | undefined>;
   }
-}
-
-export const sha256 = (s: string) => createHash('sha256').update(s).digest();
-
-/** How a credential is named in messages. */
-export const CREDENTIAL_NAME: Record<Principal['kind'], string> = {
-  admin: 'the admin token', site: "a site's secret key", analyst: 'an analyst token', share: 'a share token',
-};
-
-export function bearerToken(req: FastifyRequest): string | undefined {
-  const h = req.headers.authorization;
-  if (!h) return undefined;
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
-  return m?.[1];
 }
 
 export default fp<{ adminToken: string | undefined }>(

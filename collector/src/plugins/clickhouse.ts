@@ -9,7 +9,7 @@
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
 import { openDb, type Db } from '../storage/db.js';
-import { migrate } from '../storage/migrations.js';
+import { migrate } from '../schema/migrations.js';
 
 declare module 'fastify' {
   interface FastifyInstance {

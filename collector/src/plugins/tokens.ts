@@ -4,12 +4,12 @@
  * old, so a token revoked through another collector stops working within 5 s, and one revoked here
  * at once (the revoke reloads the cache before it answers).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { ClError } from '../errors.js';
 import { listTokens, saveToken, type ApiToken, type TokenKind } from '../storage/api-tokens.js';
 import type { Db } from '../storage/db.js';
-import { sha256 } from './auth.js';
+import { hashSecret, newSecret } from '../sites/secret.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -29,7 +29,7 @@ export interface TokenView {
 export const TOKEN_PREFIX: Record<TokenKind, string> = { analyst: 'at_', share: 'sh_' };
 const MAX_AGE_MS = 5_000;
 
-export const tokenHash = (token: string) => sha256(token).toString('hex');
+export const tokenHash = hashSecret;
 
 export class TokenCache {
   private byHash = new Map<string, ApiToken>();
@@ -69,7 +69,7 @@ export class TokenCache {
 
   /** A new token; the secret is returned only here. */
   async create(input: { kind: TokenKind; name: string; site?: string }): Promise<TokenView & { token: string }> {
-    const secret = `${TOKEN_PREFIX[input.kind]}${randomBytes(24).toString('base64url')}`;
+    const secret = newSecret(TOKEN_PREFIX[input.kind]);
     const token: ApiToken = {
       id: randomUUID(), kind: input.kind, name: input.name, site_id: input.kind === 'share' ? (input.site ?? '') : '',
       token_hash: tokenHash(secret), created_at: '', revoked: false,

@@ -7,11 +7,11 @@
  * in the range (imported from the CRM, or whose visits came earlier) are counted apart, in
  * `without_visit`. With filters, only the segment's sessions count, and leads without one are left out.
  */
-import type { Funnel, FunnelRow } from '../../dashboard/src/contract.js';
+import type { Funnel, FunnelRow } from '../../../contract/reports.js';
 import { touchpointsSql } from '../attribution/models.js';
 import type { Db } from '../storage/db.js';
 import { NIL_UUID_SQL } from '../storage/identities.js';
-import { activeFilters, label, round, sessionFilterSql } from './filters.js';
+import { activeFilters, label, round, sessionFilterSql } from '../scope/filters.js';
 import { IN_RANGE, params, type ReportRange } from './overview.js';
 
 const NIL = NIL_UUID_SQL;

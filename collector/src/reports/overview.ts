@@ -6,13 +6,13 @@
  * sessions. With filters, traffic counts the selected sessions and conversions count those of
  * people with a selected session in the 90 days before (funnel.ts has the funnel).
  */
-import type { DayPoint, Overview } from '../../dashboard/src/contract.js';
+import type { DayPoint, Overview } from '../../../contract/reports.js';
 import type { Db } from '../storage/db.js';
 import { NIL_UUID_SQL } from '../storage/identities.js';
 import { toClickHouseTime } from '../storage/time.js';
 import { touchpointsSql } from '../attribution/models.js';
-import { activeFilters, eventFilterSql, filterParams, round, sessionFilterSql, type Filters } from './filters.js';
-import { daysBetween } from './time-zone.js';
+import { activeFilters, eventFilterSql, filterParams, round, sessionFilterSql, type Filters } from '../scope/filters.js';
+import { daysBetween } from '../scope/time-zone.js';
 
 export interface ReportRange {
   siteId: string;

@@ -7,12 +7,12 @@
  * sequences with how many sessions of the range followed the same pages (in order, from entry) and
  * the share of them that converted.
  */
-import type { PageRow, PathRow } from '../../dashboard/src/contract.js';
+import type { PageRow, PathRow } from '../../../contract/reports.js';
 import { conversionPathsSql, DIMENSIONS, type Dimension } from '../attribution/models.js';
 import type { Db } from '../storage/db.js';
 import { NIL_UUID_SQL } from '../storage/identities.js';
 import { toClickHouseTime } from '../storage/time.js';
-import { eventFilterSql, filterParams, round, sessionFilterSql } from './filters.js';
+import { eventFilterSql, filterParams, round, sessionFilterSql } from '../scope/filters.js';
 import { IN_RANGE, type ReportRange } from './overview.js';
 
 export interface PathsQuery extends ReportRange {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClEvent, Touch } from '../../../sdk/src/protocol.js';
 import { parseCsv } from '../cli/csv.js';
 import { ADMIN_TOKEN, CHROME_UA, batch, testApp, testConfig } from '../test-support.js';
-import { addDays, dayOf, startOfDay } from './time-zone.js';
+import { addDays, dayOf, startOfDay } from '../scope/time-zone.js';
 
 const SITE = 'paris.example.com';
 const TZ = 'Europe/Paris';

@@ -6,9 +6,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ClError } from '../errors.js';
-import { siteOfRequest } from '../routes/site-scope.js';
-import { FILTERS, type Filter, type Filters } from './filters.js';
-import { addDays, startOfDay, yearEarlier } from './time-zone.js';
+import { siteOfRequest } from '../sites/authorize.js';
+import { FILTERS, type Filter, type Filters } from '../scope/filters.js';
+import { addDays, startOfDay, yearEarlier } from '../scope/time-zone.js';
 
 const DAY = 86_400_000;
 const MAX_RANGE = 3 * 366 * DAY;

@@ -6,12 +6,12 @@
  * filters, only conversions the segment touched (a selected session in the 90 days before) count,
  * and only the selected touches are credited.
  */
-import type { StatedRow } from '../../dashboard/src/contract.js';
+import type { StatedRow } from '../../../contract/reports.js';
 import { attributedTouchesSql, CONVERSIONS_IN_RANGE, type RuleModel, type WindowSettings } from '../attribution/models.js';
 import type { Db } from '../storage/db.js';
 import { statedSourcesSql } from '../storage/stated-sources.js';
 import { toClickHouseTime } from '../storage/time.js';
-import { filterParams, label, round, sessionFilterSql } from './filters.js';
+import { filterParams, label, round, sessionFilterSql } from '../scope/filters.js';
 import { conversionsSql, type ReportRange } from './overview.js';
 
 export interface StatedQuery extends ReportRange {

@@ -4,7 +4,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { isTimeZone } from '../reports/time-zone.js';
+import { isTimeZone } from '../scope/time-zone.js';
 import { parseOrThrow } from '../validation.js';
 
 export const AddSiteBody = z.object({

@@ -6,10 +6,10 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ClError } from '../errors.js';
-import { CREDENTIAL_NAME } from '../plugins/auth.js';
+import { CREDENTIAL_NAME } from '../sites/credentials.js';
 import { TOKEN_KINDS } from '../storage/api-tokens.js';
 import { parseOrThrow } from '../validation.js';
-import { siteOfRequest } from './site-scope.js';
+import { siteOfRequest } from '../sites/authorize.js';
 
 export const AddTokenBody = z.object({
   kind: z.enum(TOKEN_KINDS, { message: `must be one of ${TOKEN_KINDS.join(', ')}` }),

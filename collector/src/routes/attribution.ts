@@ -19,7 +19,7 @@ export const CompareParams = ReportParams.extend({
   lookback_days: z.coerce.number().int().min(1).max(3650).default(DEFAULT_WINDOW.lookbackDays),
   half_life_days: z.coerce.number().min(0.01).max(3650).default(DEFAULT_WINDOW.halfLifeDays),
 });
-const model = z.enum(ALL_MODELS as [string, ...string[]], { message: `must be one of ${ALL_MODELS.join(', ')}` }).default('linear');
+const model = z.enum(ALL_MODELS, { message: `must be one of ${ALL_MODELS.join(', ')}` }).default('linear');
 export const AttributionParams = CompareParams.extend({ model });
 export const RoiParams = CompareParams.extend({ model, groupBy: z.enum(ROI_DIMENSIONS, { message: `must be one of ${ROI_DIMENSIONS.join(', ')}` }).default('campaign') });
 

@@ -4,9 +4,9 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { ConversionSchema, recordConversions, type ConversionOutcome } from '../crm/conversions.js';
+import { ConversionSchema, recordConversions, summarize } from '../crm/conversions.js';
 import { parseOrThrow } from '../validation.js';
-import { siteOfRequest } from './site-scope.js';
+import { siteOfRequest } from '../sites/authorize.js';
 
 export const MAX_CONVERSIONS_PER_REQUEST = 1000;
 
@@ -17,24 +17,6 @@ export const ConversionsBody = z.union([
   }),
   ConversionSchema.and(z.object({ site: z.string().max(253).optional() })),
 ]);
-
-export interface ConversionsResult {
-  received: number;
-  created: number;
-  updated: number;
-  unmatched: number;
-  results: ConversionOutcome[];
-}
-
-export function summarize(results: ConversionOutcome[]): ConversionsResult {
-  return {
-    received: results.length,
-    created: results.filter((r) => r.result === 'created').length,
-    updated: results.filter((r) => r.result === 'updated').length,
-    unmatched: results.filter((r) => !r.matched).length,
-    results,
-  };
-}
 
 const conversionsRoutes: FastifyPluginAsync = async (app) => {
   app.post('/v1/conversions', async (req) => {

@@ -1,6 +1,7 @@
 /**
  * The dashboard at `/dashboard/`: a static page (collector/dashboard: index.html, dashboard.css)
- * and its ES modules under `/dashboard/js/` (compiled to dist/dashboard). It signs in with the
+ * and its ES modules under `/dashboard/js/` (compiled to dist/dashboard with the root contract/ they
+ * import: the page loads `js/collector/dashboard/src/main.js`, which imports `js/contract/…`). It signs in with the
  * admin token and reads the same `/v1/…` API as everyone else, so it has no server-side logic;
  * a strict Content-Security-Policy holds because the page has no inline script or style.
  */

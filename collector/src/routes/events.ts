@@ -1,13 +1,13 @@
 /**
  * `POST /v1/events`: the SDK's batches, in wire format 2 (`v: 2`, ingest/schema-v2.ts, decoded into
  * v1 events with their sessions' touches by ingest/wire-v2.ts) or 1. Validate the whole batch (all or nothing), check the
- * site, key and Origin (ingest/guard.ts), enrich every event into a row (ingest/accept.ts), and
+ * site, key and Origin (sites/authorize.ts), enrich every event into a row (ingest/accept.ts), and
  * answer 202 once the rows are durable in the spool (fsync'd on disk); the spool writer moves
  * them into ClickHouse (plugins/spool.ts). Rate-limited per client IP and site key, and per site
  * (ingest/site-rate.ts); each site has its share of the spool (spool/spool.ts). CORS answers
- * only the site's own origins (ingest/cors.ts). Served first-party, the answer also keeps the
+ * only the site's own origins (sites/cors.ts). Served first-party, the answer also keeps the
  * visitor id in an HttpOnly cookie, and a batch whose new visitor id differs from the id that
- * cookie holds is stored under the cookie's id (visitor-cookie.ts).
+ * cookie holds is stored under the cookie's id (ingest/visitor-cookie.ts).
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { EventBatchAccepted } from '../../../sdk/src/protocol.js';
@@ -15,8 +15,8 @@ import type { Config } from '../config.js';
 import { rateLimitedError } from '../errors.js';
 import { enrichBatch } from '../ingest/accept.js';
 import { BotSessions } from '../ingest/bot-sessions.js';
-import { corsHeaders, rememberSite, siteKeyOf } from '../ingest/cors.js';
-import { authorizeBatch } from '../ingest/guard.js';
+import { corsHeaders, rememberSite } from '../sites/cors.js';
+import { authorizeBatch, siteKeyOf } from '../sites/authorize.js';
 import { SiteRate } from '../ingest/site-rate.js';
 import { CapturedFields } from '../ingest/url-scrub.js';
 import { EventBatchSchema } from '../ingest/schema.js';
@@ -25,14 +25,14 @@ import { sessionTouches } from '../ingest/session-touches.js';
 import { decodeV2 } from '../ingest/wire-v2.js';
 import { NIL_UUID } from '../storage/identities.js';
 import { parseOrThrow } from '../validation.js';
-import { visitorCookie } from './visitor-cookie.js';
+import { visitorCookie } from '../ingest/visitor-cookie.js';
 
 const eventsRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
   const bots = new BotSessions();
   // Browsers send text/plain to avoid a CORS preflight; parse it as JSON like application/json.
   app.addContentTypeParser('text/plain', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
 
-  // The site's own origins may read the answer (with the visitor cookie); no other origin (ingest/cors.ts).
+  // The site's own origins may read the answer (with the visitor cookie); no other origin (sites/cors.ts).
   app.addHook('onSend', async (req, reply, payload) => {
     await corsHeaders(app, req, reply, config);
     return payload;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { leadTimeline, personIdForEmail } from '../crm/leads.js';
 import { ClError } from '../errors.js';
 import { parseOrThrow } from '../validation.js';
-import { siteOfRequest } from './site-scope.js';
+import { siteOfRequest } from '../sites/authorize.js';
 
 export const LeadsQuery = z.object({ site: z.string().max(253).optional(), email: z.string().max(254).optional() });
 export const LeadParams = z.object({ personId: z.guid('must be a person id (UUID)') });

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { normalizeEmail } from '../identity/person.js';
 import { eraseSubject, exportSubject } from '../privacy/requests.js';
 import { parseOrThrow } from '../validation.js';
-import { siteOfRequest } from './site-scope.js';
+import { siteOfRequest } from '../sites/authorize.js';
 
 export const PrivacyBody = z
   .object({

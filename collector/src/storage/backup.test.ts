@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, CHROME_UA, batch, pageview, sql, testApp, testConfig } from '../test-support.js';
+import { MIGRATIONS } from '../schema/migrations.js';
 
 const backupDir = mkdtempSync(path.join(os.tmpdir(), 'closeloop-backup-'));
 const config = testConfig();
@@ -40,13 +41,13 @@ describe('backup and restore', () => {
 
     const { restore } = await import('./backup.js');
     const { withDirectDb } = await import('../cli/admin-client.js');
-    await withDirectDb(fresh, (db) => restore(db, backupDir));
+    await withDirectDb(fresh, (db) => restore(db, backupDir, MIGRATIONS));
     app = await testApp(fresh);
     expect(await snapshot()).toEqual(before);
     await app.close();
 
-    await expect(withDirectDb(fresh, (db) => restore(db, backupDir))).rejects.toThrow(/already holds events/);
-    await withDirectDb(fresh, (db) => restore(db, backupDir, { force: true }));
+    await expect(withDirectDb(fresh, (db) => restore(db, backupDir, MIGRATIONS))).rejects.toThrow(/already holds events/);
+    await withDirectDb(fresh, (db) => restore(db, backupDir, MIGRATIONS, { force: true }));
     app = await testApp(fresh);
     expect(await snapshot()).toEqual(before);
   });
@@ -55,6 +56,6 @@ describe('backup and restore', () => {
     const bad = await app.inject({ method: 'POST', url: '/v1/admin/backup', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: { dir: "/tmp/x'; DROP TABLE events; --" } });
     expect(bad.json()).toMatchObject({ statusCode: 400, code: 'CL_INVALID_REQUEST' });
     const { restore } = await import('./backup.js');
-    await expect(restore(app.db, os.tmpdir())).rejects.toThrow(/not a closeloop backup/);
+    await expect(restore(app.db, os.tmpdir(), MIGRATIONS)).rejects.toThrow(/not a closeloop backup/);
   });
 });

@@ -8,7 +8,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ClError } from '../errors.js';
 import type { Db } from './db.js';
-import { migrate } from './migrations.js';
+import type { Migration } from './migration.js';
+import { applyMigrations } from './migrations.js';
 
 export interface BackupManifest {
   format: 'closeloop-backup/1';
@@ -76,7 +77,8 @@ export async function backup(db: Db, dir: string, progress: (msg: string) => voi
 }
 
 /** Restore into a store with no closeloop data (or replace it with `force`), then apply newer migrations. */
-export async function restore(db: Db, dir: string, opts: { force?: boolean; progress?: (msg: string) => void } = {}): Promise<BackupManifest> {
+/** `migrations`: the schema (schema/migrations.ts), applied after the tables are back, for a backup of an older version. */
+export async function restore(db: Db, dir: string, migrations: readonly Migration[], opts: { force?: boolean; progress?: (msg: string) => void } = {}): Promise<BackupManifest> {
   embeddedOnly(db);
   const progress = opts.progress ?? (() => {});
   let manifest: BackupManifest;
@@ -105,7 +107,7 @@ export async function restore(db: Db, dir: string, opts: { force?: boolean; prog
     progress(`restoring ${t.name} (${t.rows.toLocaleString('en')} rows)…`);
     await db.command(`INSERT INTO ${db.database}.\`${t.name}\` FROM INFILE '${safeFile(dir, t.name)}' FORMAT Native`);
   }
-  const applied = await migrate(db);
+  const applied = await applyMigrations(db, migrations);
   if (applied.length) progress(`applied newer migrations: ${applied.join(', ')}`);
   return manifest;
 }

@@ -15,7 +15,7 @@ import { roiReport } from '../attribution/roi.js';
 import { DEFAULT_WINDOW } from '../attribution/models.js';
 import { deleteTarget, forCluster, REPLICATED_TABLES, SHARDED_TABLES } from './cluster.js';
 import type { Db, QueryParams } from './db.js';
-import { MIGRATIONS, migrate } from './migrations.js';
+import { MIGRATIONS, migrate } from '../schema/migrations.js';
 
 interface Session {
   queryAsync(sql: string, opts?: { format?: string }): Promise<{ text(): string }>;

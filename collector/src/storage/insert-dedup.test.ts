@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { testStoreEnv } from '../test-support.js';
 import { openDb } from './db.js';
-import { migrate } from './migrations.js';
+import { migrate } from '../schema/migrations.js';
 
 const db = await openDb(loadConfig({ CLOSELOOP_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'closeloop-dedup-')), ...testStoreEnv() }));
 await migrate(db);

@@ -2,11 +2,11 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../config.js';
 import { STORE_MODE, testStoreEnv } from '../test-support.js';
 import { openDb } from './db.js';
-import { MIGRATIONS, migrate } from './migrations.js';
+import { MIGRATIONS, migrate } from '../schema/migrations.js';
 
 const db = await openDb(loadConfig({ CLOSELOOP_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'closeloop-migrate-')), ...testStoreEnv() }));
 afterAll(() => db.close());
@@ -46,11 +46,17 @@ describe('migrate', () => {
 
   it('waits while another start holds the lock, then finds the work done', async () => {
     await db.command(`CREATE TABLE ${db.database}.migration_lock (taken_at DateTime64(3, 'UTC')) ENGINE = Memory`);
-    const started = Date.now();
-    const waiting = migrate(db);
-    await new Promise((r) => setTimeout(r, 300));
+    // The waiting start's statements, to see it try the lock (an event, not a time).
+    const tries: string[] = [];
+    const watched: typeof db = Object.create(db, {
+      command: { value: (sql: string, params?: Record<string, unknown>) => (tries.push(sql), db.command(sql, params)) },
+    });
+    let done = false;
+    const waiting = migrate(watched).finally(() => (done = true));
+    const lockTries = () => tries.filter((sql) => /^CREATE TABLE \S+\.migration_lock/.test(sql)).length;
+    await vi.waitFor(() => expect(lockTries()).toBeGreaterThanOrEqual(2), { timeout: 30_000, interval: 10 });
+    expect(done).toBe(false); // tried twice, found the lock held both times: still waiting
     await db.command(`DROP TABLE ${db.database}.migration_lock`);
     expect(await waiting).toEqual([]);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
   });
 });

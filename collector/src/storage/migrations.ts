@@ -1,39 +1,13 @@
 /**
  * Schema migrations: numbered, idempotent DDL applied in order at start and recorded in
  * `schema_migrations`. Every statement is safe to run twice (IF NOT EXISTS …), so a start that
- * died halfway simply applies the rest next time.
+ * died halfway simply applies the rest next time. The list of every table's and view's migrations
+ * is schema/migrations.ts (above storage/ and attribution/).
  */
-import { apiTokensMigrations } from './api-tokens.js';
-import { attributionViewsMigrations } from './attribution-views.js';
-import { costsMigrations } from './costs.js';
-import { deadLettersMigrations } from './dead-letters.js';
 import type { Db } from './db.js';
-import { dealsMigrations } from './deals.js';
 import { forCluster, type Topology } from './cluster.js';
-import { eventsMigrations } from './events.js';
-import { identitiesMigrations } from './identities.js';
 import type { Migration } from './migration.js';
-import { sitesMigrations } from './sites.js';
-import { privacyRequestsMigrations } from './privacy-requests.js';
-import { sessionsMigrations } from './sessions.js';
-import { stagesMigrations } from './stages.js';
-import { statedSourcesMigrations } from './stated-sources.js';
 import { toClickHouseTime } from './time.js';
-
-export const MIGRATIONS: readonly Migration[] = [
-  ...eventsMigrations,
-  ...sitesMigrations,
-  ...deadLettersMigrations,
-  ...identitiesMigrations,
-  ...stagesMigrations,
-  ...dealsMigrations,
-  ...attributionViewsMigrations,
-  ...costsMigrations,
-  ...privacyRequestsMigrations,
-  ...sessionsMigrations,
-  ...apiTokensMigrations,
-  ...statedSourcesMigrations,
-].sort((a, b) => a.version - b.version);
 
 /** How long a migration lock may stand before a new start takes it over (its holder died). */
 const STALE_LOCK_MS = 10 * 60_000;
@@ -47,9 +21,9 @@ const LOCK_WAIT_MS = 120_000;
  * (`topology`, storage/cluster.ts) the lock and `schema_migrations` belong to the host the
  * collector talks to: migrations run per host, never ON CLUSTER.
  */
-export async function migrate(
+export async function applyMigrations(
   db: Db,
-  migrations: readonly Migration[] = MIGRATIONS,
+  migrations: readonly Migration[],
   topology: Topology | undefined = db.cluster ? { cluster: db.cluster } : undefined,
 ): Promise<number[]> {
   const versions = migrations.map((m) => m.version);

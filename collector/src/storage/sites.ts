@@ -1,6 +1,6 @@
 /**
  * `sites`: the tracked web sites and their public script keys. Few rows, read through the
- * sites cache (plugins/sites.ts); versions replace each other by `updated_at`.
+ * sites cache (sites/cache.ts); versions replace each other by `updated_at`.
  */
 import type { Db } from './db.js';
 import type { Migration } from './migration.js';

@@ -194,7 +194,7 @@ test('the dashboard is served with a strict Content-Security-Policy, and the sta
   expect(page.status()).toBe(200);
   expect(page.headers()['content-security-policy']).toContain("script-src 'self'");
   expect(await page.text()).not.toMatch(/<script>|style=/);
-  expect((await request.get('/dashboard/js/main.js')).status()).toBe(200);
+  expect((await request.get('/dashboard/js/collector/dashboard/src/main.js')).status()).toBe(200);
   expect((await request.get('/dashboard/tsconfig.json')).status()).toBe(404);
   expect(await (await request.get('/')).text()).toContain('href="/dashboard/"');
 });

@@ -1,5 +1,5 @@
 /**
- * The collector's own visitor cookie (issue 4; collector/src/routes/visitor-cookie.ts): Safari caps
+ * The collector's own visitor cookie (issue 4; collector/src/ingest/visitor-cookie.ts): Safari caps
  * script-set cookies at 7 days, so the collector served first-party (here: the demo, same host)
  * keeps the visitor id in an HttpOnly cookie set by its event answers. Deleting the script's cookie
  * and reloading gives the same visitor id back, later events carry it, and the events the reloaded

@@ -6,12 +6,11 @@
  * — the label reports give it (see `label`).
  */
 
-export const TOUCH_FILTERS = ['channel', 'source', 'medium', 'campaign', 'term', 'content', 'referrer_domain', 'landing_page'] as const;
+import { CLIENT_FILTERS, FILTERS, TOUCH_FILTERS, type Filter } from '../../../contract/attribution.js';
+
+export { CLIENT_FILTERS, FILTERS, TOUCH_FILTERS, type Filter };
 /** Filters on the browser of a session's first event: the `events` column each reads. */
-const CLIENT_COLUMNS = { device: 'device_type', browser: 'browser', os: 'os' } as const;
-export const CLIENT_FILTERS = Object.keys(CLIENT_COLUMNS) as (keyof typeof CLIENT_COLUMNS)[];
-export const FILTERS = [...TOUCH_FILTERS, ...CLIENT_FILTERS] as const;
-export type Filter = (typeof FILTERS)[number];
+const CLIENT_COLUMNS: Readonly<Record<(typeof CLIENT_FILTERS)[number], string>> = { device: 'device_type', browser: 'browser', os: 'os' };
 export type Filters = Partial<Record<Filter, string>>;
 
 /** What an empty value (no campaign, no term …) is called in reports, and how to filter for it. */

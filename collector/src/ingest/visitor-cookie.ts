@@ -23,7 +23,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { ClEvent } from '../../../sdk/src/protocol.js';
-import { originAllowed } from '../plugins/sites.js';
+import { originAllowed } from '../sites/origin.js';
 import { NIL_UUID } from '../storage/identities.js';
 import type { Site } from '../storage/sites.js';
 

@@ -49,8 +49,8 @@ export interface Funnel {
   without_visit: { leads: number; customers: number };
 }
 
-export interface RoiRow {
-  key: string;
+/** The ROI report's figures, for one key (`RoiRow`) or all of them (`RoiTotal`). */
+export interface RoiTotal {
   /** Visitors and sessions whose session started in the range with this touch value. */
   visitors: number;
   sessions: number;
@@ -65,17 +65,8 @@ export interface RoiRow {
   roi: number | null;
 }
 
-export interface RoiTotal {
-  visitors: number;
-  sessions: number;
-  cost: number;
-  leads: number;
-  customers: number;
-  revenue: number;
-  cost_per_lead: number | null;
-  cac: number | null;
-  roas: number | null;
-  roi: number | null;
+export interface RoiRow extends RoiTotal {
+  key: string;
 }
 
 /** Attributed conversions (fractions) and value (revenue for `revenue`, else the same as conversions). */

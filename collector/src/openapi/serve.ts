@@ -12,8 +12,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { readFile } from 'node:fs/promises';
-import { openApiDocument } from '../openapi/document.js';
-import { DOCS_CSS, docsPage } from '../openapi/docs-page.js';
+import { openApiDocument } from './document.js';
+import { DOCS_CSS, docsPage } from './docs-page.js';
 import { rateLimitedError } from '../errors.js';
 import { DOCS_CLIENT } from '../paths.js';
 

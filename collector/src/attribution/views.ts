@@ -11,8 +11,8 @@
  * `touchpoints` and `attributed_touches` read the `sessions` table (version 19); stores created
  * before it got views over `events` at version 14, replaced at version 20.
  */
-import { attributedTouchesSql, DEFAULT_WINDOW, touchpointsSql } from '../attribution/models.js';
-import type { Migration } from './migration.js';
+import type { Migration } from '../storage/migration.js';
+import { attributedTouchesSql, DEFAULT_WINDOW, touchpointsSql } from './models.js';
 
 export const attributionViewsMigrations: readonly Migration[] = [
   {

@@ -10,11 +10,9 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
-import { originAllowed } from '../plugins/sites.js';
 import type { Site } from '../storage/sites.js';
-import { isV2 } from './schema-v2.js';
-
-export const DEV_HOSTS = ['localhost', '127.0.0.1', '::1'];
+import { siteKeyOf } from './authorize.js';
+import { DEV_HOSTS, originAllowed } from './origin.js';
 
 const siteOfRequest = new WeakMap<FastifyRequest, Site>();
 
@@ -22,13 +20,6 @@ const siteOfRequest = new WeakMap<FastifyRequest, Site>();
 export function rememberSite(req: FastifyRequest, site: Site): void {
   siteOfRequest.set(req, site);
 }
-
-/** The batch's public key (`k` in wire format 2, `site` in 1), if the body parsed far enough to name one. */
-export const siteKeyOf = (req: FastifyRequest): string => {
-  const body = req.body as { site?: unknown; k?: unknown } | null | undefined;
-  const site = isV2(body) ? body?.k : body?.site;
-  return typeof site === 'string' ? site.slice(0, 128) : '';
-};
 
 async function allowedOrigin(app: FastifyInstance, req: FastifyRequest, origin: string, config: Config): Promise<boolean> {
   const extra = config.demo ? DEV_HOSTS : [];
