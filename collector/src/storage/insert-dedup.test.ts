@@ -9,10 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
-import { toEventRow } from '../ingest/to-row.js';
-import { parseUserAgent } from '../ingest/user-agent.js';
-import { jsonLines } from '../spool/json-lines.js';
-import { CHROME_UA, pageview, testStoreEnv } from '../test-support.js';
+import { testStoreEnv } from '../test-support.js';
 import { openDb } from './db.js';
 import { migrate } from './migrations.js';
 
@@ -80,25 +77,5 @@ describe('a retried batch', () => {
     } finally {
       await db.command(`DROP VIEW IF EXISTS ${db.database}.zz_fault`);
     }
-  });
-});
-
-describe('rows that leave empty values out (spool/json-lines.ts)', () => {
-  it('store what the same row with every value stores; no column a row carries has a default other than its empty value', async () => {
-    const now = Date.UTC(2026, 0, 2, 3, 4, 5);
-    const ctx = { siteId: 'omit', siteDomains: ['shop.test'], retentionDays: 0, receivedAt: now, clockOffset: 0, userAgent: parseUserAgent(CHROME_UA), sdkVersion: '' };
-    const row = (id: string) => toEventRow({ ...pageview({ id, ts: now }), title: '' }, ctx);
-    const [omitted, full] = [randomUUID(), randomUUID()];
-    await db.insertRaw('events', jsonLines([row(omitted)]), `omit-${omitted}`);
-    await db.insertRaw('events', `${JSON.stringify(row(full))}\n`, `omit-${full}`);
-    const stored = await db.query<Record<string, unknown>>(
-      `SELECT * EXCEPT (event_id) FROM ${db.database}.events WHERE event_id IN ({a:UUID}, {b:UUID}) ORDER BY event_id = {a:UUID}`, { a: omitted, b: full });
-    expect(stored).toHaveLength(2);
-    expect(stored[1]).toEqual(stored[0]);
-    const carried = Object.keys(row(full));
-    const defaults = await db.query<{ name: string; default_expression: string }>(
-      `SELECT name, default_expression FROM system.columns WHERE database = {db:String} AND table = 'events' AND default_kind = 'DEFAULT'`, { db: db.database });
-    const empty = /^(0|''|false|(toUUID\()?'00000000-0000-0000-0000-000000000000'\)?|\[\]|map\(\))$/i;
-    expect(defaults.filter((c) => carried.includes(c.name) && !empty.test(c.default_expression))).toEqual([]);
   });
 });
