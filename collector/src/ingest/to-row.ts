@@ -21,6 +21,8 @@ export interface BatchContext {
   /** The site's retention in days (0: kept), stored with each row for the TTL. */
   retentionDays: number;
   receivedAt: number;
+  /** `receivedAt` as stored (toClickHouseTime), formatted once per batch. */
+  receivedAtText?: string;
   /** Server time minus the client's `sent_at`; 0 when the client clock is close enough. */
   clockOffset: number;
   userAgent: UserAgentInfo;
@@ -72,7 +74,7 @@ export function toEventRow(e: ValidEvent, ctx: BatchContext): EventRow {
     type: e.type,
     name: e.type === 'custom' ? e.name : e.type === 'form' ? e.form.id : e.type === 'consent' ? e.state : '',
     ts: toClickHouseTime(correctTime(e.ts, ctx)),
-    received_at: toClickHouseTime(ctx.receivedAt),
+    received_at: ctx.receivedAtText ?? toClickHouseTime(ctx.receivedAt),
     visitor_id: e.visitor_id,
     session_id: e.session_id,
     session_start: e.session_start === true,

@@ -10,6 +10,8 @@ describe('scrubUrl', () => {
     expect(scrubUrl('https://shop.example/a?utm_campaign=launch&utm_medium=email')).toBe('https://shop.example/a?utm_campaign=launch&utm_medium=email');
     expect(scrubUrl('https://shop.example/no-query#email=x')).toBe('https://shop.example/no-query#email=x');
     expect(scrubUrl('not a url?email=a@b.co')).toBe('not a url');
+    // Attribution parameters are kept unread only while their value cannot hold an address.
+    expect(scrubUrl('https://shop.example/?utm_term=ada%40example.com&utm_content=a@b.co&gclid=x')).toBe('https://shop.example/?gclid=x');
   });
 
   it('drops parameters named like a field of a form captured in the same batch', () => {

@@ -35,8 +35,16 @@ function decode(s: string): string {
   }
 }
 
+/**
+ * Attribution parameters exactly as the SDK and ad platforms write them: none is a personal name
+ * or suffix, none can be a captured form field (formFieldNames), so a value without `@` and
+ * without `%` (which could decode to one) is kept without decoding — the common landing URL's case.
+ */
+const PLAIN_ATTRIBUTION = new Set(['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'gclid', 'gbraid', 'wbraid', 'msclkid', 'fbclid', 'ttclid', 'li_fat_id', 'twclid']);
+
 function personal(pair: string, formFields: ReadonlySet<string>): boolean {
   const eq = pair.indexOf('=');
+  if (eq !== -1 && PLAIN_ATTRIBUTION.has(pair.slice(0, eq)) && pair.indexOf('@', eq) === -1 && pair.indexOf('%', eq) === -1) return false;
   const name = normalizeParamName(decode(eq === -1 ? pair : pair.slice(0, eq)));
   if (name && (PERSONAL_NAMES.has(name) || formFields.has(name) || PERSONAL_SUFFIXES.some((s) => name.endsWith(s)))) return true;
   return eq !== -1 && EMAIL.test(decode(pair.slice(eq + 1)));

@@ -7,7 +7,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { crc32 } from './crc32.js';
+import { crc32 } from 'node:zlib';
 
 export const HEADER_BYTES = 8;
 
@@ -23,13 +23,19 @@ export interface SpoolRecord {
   readonly body: Buffer;
 }
 
-export function encodeRecord(table: string, body: Buffer): Buffer {
-  const payload = Buffer.concat([Buffer.from(`${table}\n`), body]);
-  const header = Buffer.alloc(HEADER_BYTES);
-  header.writeUInt32LE(payload.length, 0);
-  header.writeUInt32LE(crc32(payload), 4);
-  return Buffer.concat([header, payload]);
+/**
+ * A record as the buffers one `writev` writes — header, `<table>\n`, body — without copying the
+ * body; the checksum runs over the table line and the body (node:zlib's crc32, the same CRC-32).
+ */
+export function encodeRecord(table: string, body: Buffer): Buffer[] {
+  const head = Buffer.from(`${table}\n`);
+  const header = Buffer.allocUnsafe(HEADER_BYTES);
+  header.writeUInt32LE(head.length + body.length, 0);
+  header.writeUInt32LE(crc32(body, crc32(head)), 4);
+  return [header, head, body];
 }
+
+export const recordBytes = (parts: readonly Buffer[]) => parts.reduce((n, p) => n + p.length, 0);
 
 export function countLines(body: Buffer): number {
   let n = 0;

@@ -21,7 +21,7 @@ import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from '
 import { open, rename, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { ClError } from '../errors.js';
-import { countLines, encodeRecord, listSegments, ownerOf, readSegment, segmentName, type SpoolRecord } from './segment.js';
+import { countLines, encodeRecord, listSegments, ownerOf, readSegment, recordBytes, segmentName, type SpoolRecord } from './segment.js';
 
 export interface SpoolOptions {
   dir: string;
@@ -47,7 +47,9 @@ interface Checkpoint {
 }
 
 interface Waiter {
-  buf: Buffer;
+  /** The record as written: header, table line, body (spool/segment.ts). */
+  parts: Buffer[];
+  size: number;
   owner: string;
   table: string;
   body: Buffer;
@@ -118,16 +120,17 @@ export class Spool {
    */
   append(table: string, body: Buffer, owner = ''): Promise<void> {
     if (this.closed) return Promise.reject(new ClError('CL_STORAGE_UNAVAILABLE', 'The collector is shutting down.', { headers: { 'retry-after': '5' } }));
-    const buf = encodeRecord(table, body);
-    if (this.bytes + buf.length > this.opts.maxBytes) {
+    const parts = encodeRecord(table, body);
+    const size = recordBytes(parts);
+    if (this.bytes + size > this.opts.maxBytes) {
       return Promise.reject(new ClError('CL_SPOOL_FULL', undefined, { headers: { 'retry-after': '30' } }));
     }
-    if (this.bytesOf(owner) + buf.length > (this.opts.siteMaxBytes ?? this.opts.maxBytes)) {
+    if (this.bytesOf(owner) + size > (this.opts.siteMaxBytes ?? this.opts.maxBytes)) {
       return Promise.reject(new ClError('CL_SITE_SPOOL_FULL', undefined, { headers: { 'retry-after': '30' } }));
     }
-    this.count(owner, buf.length);
+    this.count(owner, size);
     return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ buf, owner, table, body, resolve, reject });
+      this.waiting.push({ parts, size, owner, table, body, resolve, reject });
       this.kick();
     });
   }
@@ -215,11 +218,11 @@ export class Spool {
     if (this.activeSize >= this.opts.segmentBytes) await this.rotate();
     const start = this.activeSize;
     try {
-      await this.fh.writev(group.map((w) => w.buf), start);
+      await this.fh.writev(group.flatMap((w) => w.parts), start);
       await this.fh.datasync();
     } catch (err) {
       for (const w of group) {
-        this.count(w.owner, -w.buf.length);
+        this.count(w.owner, -w.size);
         w.reject(new ClError('CL_STORAGE_UNAVAILABLE', 'The spool could not write to disk.', { headers: { 'retry-after': '5' }, cause: err }));
       }
       await this.rotate().catch(() => undefined); // never append after a possibly torn write
@@ -228,7 +231,7 @@ export class Spool {
     const now = Date.now();
     let off = start;
     for (const w of group) {
-      const end = off + w.buf.length;
+      const end = off + w.size;
       this.pending.push({ seq: this.activeSeq, start: off, end, table: w.table, rows: countLines(w.body), body: w.body, at: now, owner: w.owner });
       off = end;
     }

@@ -7,7 +7,8 @@
  * per-call settings: inserts carry theirs in a SETTINGS clause, and read-only analyst
  * queries go through a separate session that is read-only from its start.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
@@ -39,6 +40,9 @@ export interface Db {
   withReadonly<T>(fn: (client: ClickHouseClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+/** A ClickHouse string literal's content: backslashes and quotes escaped. */
+const sqlString = (s: string) => s.replace(/[\\']/g, (c) => `\\${c}`);
 
 const TOKEN = /^[A-Za-z0-9_-]{1,128}$/;
 const TABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -76,6 +80,10 @@ export async function openDb(config: Config): Promise<Db> {
     );
   }
   const client = createClient({ connection });
+  const staging = path.join(config.dataDir, 'insert-staging');
+  mkdirSync(staging, { recursive: true });
+  // Left by a process that stopped mid-insert: their rows are still in the spool, which re-sends them.
+  for (const f of readdirSync(staging)) rmSync(path.join(staging, f), { force: true });
   // A second session on the same data, read-only from its start (SET readonly = 1 is final).
   const openReadonly = async () => {
     const ro = createClient({ connection: chdbConnection(chdbPath) });
@@ -85,7 +93,7 @@ export async function openDb(config: Config): Promise<Db> {
     }
     return ro;
   };
-  return new ClientDb('embedded', database, client, openReadonly);
+  return new ClientDb('embedded', database, client, openReadonly, undefined, staging);
 }
 
 type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
@@ -117,7 +125,10 @@ class ClientDb implements Db {
     /** Opens the read-only client; called lazily, after migrations created the database. */
     private readonly openReadonly: () => Promise<ClickHouseClient>,
     readonly cluster?: string,
+    /** Embedded only: where insert bodies are staged for `INSERT … SELECT FROM file()` (see insertRaw). */
+    private readonly staging?: string,
   ) {}
+  private staged = 0;
 
   withReadonly<T>(fn: (client: ClickHouseClient) => Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {
@@ -165,11 +176,27 @@ class ClientDb implements Db {
     // On a cluster the insert goes through a Distributed table: acknowledged once the shards have it.
     if (this.cluster) settings.push('distributed_foreground_insert = 1');
     if (dedupToken) settings.push(`insert_deduplication_token = '${dedupToken}'`);
-    const res = await this.client.exec({
-      query: `INSERT INTO ${this.database}.${table} SETTINGS ${settings.join(', ')} FORMAT JSONEachRow`,
-      values: Readable.from([body]),
-    });
+    const into = `INSERT INTO ${this.database}.${table} SETTINGS ${settings.join(', ')}`;
+    if (this.staging) return this.insertFromFile(into, body);
+    const res = await this.client.exec({ query: `${into} FORMAT JSONEachRow`, values: Readable.from([body]) });
     res.stream.resume();
+  }
+
+  /**
+   * Embedded: chDB reads a JSONEachRow body from a file (parallel parsing, no copy through the
+   * client's stream) at about 0.6× the CPU of the same body sent inline (issue 16). The file is a
+   * scratch copy — the spool keeps the rows until the insert is confirmed — so it is not fsync'd.
+   * Columns, defaults and the deduplication token work as for an inline insert; a server keeps
+   * the inline path (its file() reads the server's disk, not ours).
+   */
+  private async insertFromFile(into: string, body: Buffer | string): Promise<void> {
+    const file = path.join(this.staging!, `${process.pid}-${++this.staged}.json`);
+    await writeFile(file, body);
+    try {
+      await this.client.command({ query: `${into} SELECT * FROM file('${sqlString(file)}', JSONEachRow)` });
+    } finally {
+      await unlink(file).catch(() => undefined);
+    }
   }
 
   async ping(): Promise<boolean> {

@@ -4,7 +4,7 @@
  * deduplication and views that take a replayed block again. Runs embedded and against the server.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,9 @@ import { testStoreEnv } from '../test-support.js';
 import { openDb } from './db.js';
 import { migrate } from '../schema/migrations.js';
 
-const db = await openDb(loadConfig({ CLOSELOOP_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'closeloop-dedup-')), ...testStoreEnv() }));
+// A quote and a backslash in the path: embedded inserts name a staging file under it in their SQL.
+const dataDir = mkdtempSync(path.join(os.tmpdir(), "closeloop-dedup-it's-a\\b-"));
+const db = await openDb(loadConfig({ CLOSELOOP_DATA_DIR: dataDir, ...testStoreEnv() }));
 await migrate(db);
 afterAll(() => db.close());
 
@@ -51,6 +53,8 @@ describe('a retried batch', () => {
     const { body, visitor } = batchBody();
     for (let i = 0; i < 3; i++) await db.insertRaw('events', body, 'replay-whole-1');
     expect(await counts(visitor)).toEqual(ONCE);
+    // Embedded inserts read the body from a staged file (storage/db.ts); none is left behind.
+    if (db.kind === 'embedded') expect(readdirSync(path.join(dataDir, 'insert-staging'))).toEqual([]);
   });
 
   it('retried after a view failed midway (events written, a target not), ends exactly once everywhere', async () => {
