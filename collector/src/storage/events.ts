@@ -1,8 +1,15 @@
 /**
- * `events`: the clickstream — one row per page view or custom event, each carrying the touch
- * (source, campaign, channel …) of the session it belongs to. Documented for analysts in docs/analysts.md.
+ * `events`: the clickstream — one row per page view or custom event. Documented for analysts in
+ * docs/analysts.md.
+ *
+ * Layout (version 33, events-layout.ts): sorted by visitor and time, so one browser's rows sit
+ * together and its ids compress; the session's touch (source, campaign, channel …) is stored on the
+ * session's first event only (the `sessions` table and the `events_with_touch` view carry it to
+ * the others); a retried event folds by `event_key`, a 32-bit hash of its `event_id` in the sort
+ * key, and `event_id` itself is kept only while repeats can arrive (7 days) and on identifying rows.
  */
 import type { Migration } from './migration.js';
+import { eventsLayoutMigrations } from './events-layout.js';
 
 /** A row as inserted (JSONEachRow). Times are 'YYYY-MM-DD hh:mm:ss.sss' UTC strings. */
 export interface EventRow {
@@ -53,6 +60,8 @@ export interface EventRow {
 
 /** The touch's UTM columns (named as the touch's fields on the wire). */
 export const UTM_COLUMNS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'] as const satisfies readonly (keyof EventRow)[];
+
+export { TOUCH_COLUMNS } from './events-layout.js';
 
 export const eventsMigrations: readonly Migration[] = [
   {
@@ -113,4 +122,5 @@ export const eventsMigrations: readonly Migration[] = [
       `ALTER TABLE ${db}.events MODIFY TTL toDateTime(ts) + toIntervalDay(retention_days) WHERE retention_days > 0`,
     ],
   },
+  ...eventsLayoutMigrations,
 ];
