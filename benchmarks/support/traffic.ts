@@ -29,8 +29,13 @@ const personOf = (v: string) => `if(cityHash64(intDiv(${v}, 2), 20) % 5 = 0, int
 const isLead = (p: string) => `cityHash64(${p}, 15) % 100 < 4`;
 const isCustomer = (p: string) => `cityHash64(${p}, 13) % 4 = 0`;
 
-/** Events [from, from + count), with the columns the generator fills (the rest take defaults). */
-export function eventsInsert(db: string, from: number, count: number): string {
+/**
+ * Events [from, from + count), with the columns the generator fills (the rest take defaults).
+ * `touchOn`: the session's touch on its first event only (the collector's rows since version 33),
+ * or on every event (as releases before it stored them: the upgrade test's old store).
+ */
+export function eventsInsert(db: string, from: number, count: number, touchOn: 'session-start' | 'every-event' = 'session-start'): string {
+  const carries = touchOn === 'session-start' ? 'first' : 'true';
   return `INSERT INTO ${db}.events (site_id, event_id, type, name, ts, received_at, visitor_id, session_id, session_start,
       url, hostname, path, title, page_referrer, session_ts, referrer, referrer_domain, landing_url, channel, source, medium,
       utm_source, utm_medium, utm_campaign, click_id_type, click_id, first_touch, browser, browser_version, os, os_version,
@@ -52,18 +57,18 @@ export function eventsInsert(db: string, from: number, count: number): string {
       ${uuid('v', '7')}, ${uuid('v', 's', '8')},
       first, 'https://shop.example.com' || p, 'shop.example.com', p, 'Shop — ' || p,
       if(first, '', 'https://shop.example.com/'), sts,
-      -- the session's touch, on its first event only (as the collector stores it: storage/events-layout.ts)
-      if(first, if(paid, if(ch = 2, '', 'https://www.' || ${arr(SOURCES)}[1 + ch] || '.com/'), ['', 'https://www.google.com/', 'https://blog.example.org/a'][1 + fr]), ''),
-      if(first, if(paid, if(ch = 2, '', 'www.' || ${arr(SOURCES)}[1 + ch] || '.com'), ['', 'www.google.com', 'blog.example.org'][1 + fr]), ''),
-      if(first, landing, ''),
-      if(first, if(paid, ${arr(CHANNELS)}[1 + ch], ${arr(FREE.map((f) => f[0]!))}[1 + fr]), ''),
-      if(first, if(paid, ${arr(SOURCES)}[1 + ch], ${arr(FREE.map((f) => f[1]!))}[1 + fr]), ''),
-      if(first, if(paid, ${arr(MEDIA)}[1 + ch], ${arr(FREE.map((f) => f[2]!))}[1 + fr]), ''),
-      if(first, if(paid, ${arr(SOURCES)}[1 + ch], ''), ''),
-      if(first, if(paid, ${arr(MEDIA)}[1 + ch], ''), ''),
-      if(first, campaign, ''),
-      if(first, if(gclid, 'gclid', ''), ''),
-      if(first, if(gclid, 'Cj0KCQ' || hex(cityHash64(v, s, 9)), ''), ''),
+      -- the session's touch (storage/events-layout.ts)
+      if(${carries}, if(paid, if(ch = 2, '', 'https://www.' || ${arr(SOURCES)}[1 + ch] || '.com/'), ['', 'https://www.google.com/', 'https://blog.example.org/a'][1 + fr]), ''),
+      if(${carries}, if(paid, if(ch = 2, '', 'www.' || ${arr(SOURCES)}[1 + ch] || '.com'), ['', 'www.google.com', 'blog.example.org'][1 + fr]), ''),
+      if(${carries}, landing, ''),
+      if(${carries}, if(paid, ${arr(CHANNELS)}[1 + ch], ${arr(FREE.map((f) => f[0]!))}[1 + fr]), ''),
+      if(${carries}, if(paid, ${arr(SOURCES)}[1 + ch], ${arr(FREE.map((f) => f[1]!))}[1 + fr]), ''),
+      if(${carries}, if(paid, ${arr(MEDIA)}[1 + ch], ${arr(FREE.map((f) => f[2]!))}[1 + fr]), ''),
+      if(${carries}, if(paid, ${arr(SOURCES)}[1 + ch], ''), ''),
+      if(${carries}, if(paid, ${arr(MEDIA)}[1 + ch], ''), ''),
+      if(${carries}, campaign, ''),
+      if(${carries}, if(gclid, 'gclid', ''), ''),
+      if(${carries}, if(gclid, 'Cj0KCQ' || hex(cityHash64(v, s, 9)), ''), ''),
       if(first AND s = 0, '{"ts":' || toString(toUnixTimestamp64Milli(sts)) || ',"landing_url":"' || landing || '"}', ''),
       ['Chrome', 'Safari', 'Firefox', 'Edge'][1 + cityHash64(v, 10) % 4], '142', ['Windows', 'macOS', 'iOS', 'Android'][1 + cityHash64(v, 11) % 4],
       '15', ['desktop', 'mobile', 'tablet'][1 + cityHash64(v, 12) % 3], false, '0.1.0',

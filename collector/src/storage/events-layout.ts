@@ -122,13 +122,16 @@ async function hasLayout(db: Db): Promise<boolean> {
   return Number(rows[0]?.n ?? 0) > 0;
 }
 
-/** The view analysts read per-event touches from: each row with its session's touch (from the session's first event). */
+/**
+ * The view analysts read per-event touches from: each event (repeats folded: FINAL) with its
+ * session's touch, taken from the session's first event.
+ */
 export function eventsWithTouchView(db: string): string {
   const cols = TOUCH_COLUMNS.join(', ');
   return `CREATE OR REPLACE VIEW ${db}.events_with_touch AS
       SELECT e.* EXCEPT (${cols}),
              ${TOUCH_COLUMNS.map((c) => `if(${CARRIES_TOUCH.replace(/session_(start|id)/g, 'e.session_$1')}, e.${c}, t.${c}) AS ${c}`).join(',\n             ')}
-      FROM ${db}.events AS e
+      FROM ${db}.events AS e FINAL
       LEFT JOIN
       (
         SELECT site_id, session_id, ${cols} FROM ${db}.events WHERE session_start
