@@ -31,13 +31,15 @@ const isCustomer = (p: string) => `cityHash64(${p}, 13) % 4 = 0`;
 
 /**
  * Events [from, from + count), with the columns the generator fills (the rest take defaults).
- * `touchOn`: the session's touch on its first event only (the collector's rows since version 33),
- * or on every event (as releases before it stored them: the upgrade test's old store).
+ * `layout`: rows as the collector stores them since version 33 (storage/events-layout.ts: the
+ * session's touch on its first event only, `path` computed from `url`), or as releases before it
+ * did (the touch on every event, `path` stored: the upgrade test's old store).
  */
-export function eventsInsert(db: string, from: number, count: number, touchOn: 'session-start' | 'every-event' = 'session-start'): string {
-  const carries = touchOn === 'session-start' ? 'first' : 'true';
+export function eventsInsert(db: string, from: number, count: number, layout: 'current' | 'before-33' = 'current'): string {
+  const old = layout === 'before-33';
+  const carries = old ? 'true' : 'first';
   return `INSERT INTO ${db}.events (site_id, event_id, type, name, ts, received_at, visitor_id, session_id, session_start,
-      url, hostname, path, title, page_referrer, session_ts, referrer, referrer_domain, landing_url, channel, source, medium,
+      url, hostname, ${old ? 'path, ' : ''}title, page_referrer, session_ts, referrer, referrer_domain, landing_url, channel, source, medium,
       utm_source, utm_medium, utm_campaign, click_id_type, click_id, first_touch, browser, browser_version, os, os_version,
       device_type, is_bot, sdk_version, person_id, email)
     WITH intDiv(number, 8) AS v, number % 8 AS k, 1 + cityHash64(v, 1) % 4 AS spv, intDiv(k * spv, 8) AS s,
@@ -55,7 +57,7 @@ export function eventsInsert(db: string, from: number, count: number, touchOn: '
       multiIf(identifies, if(v = pidx, 'form', 'identify'), k = 7 AND cityHash64(v, 6) % 3 = 0, 'custom', 'pageview') AS etype
     SELECT '${SITE}', ${uuid('number', '16')}, etype, if(etype = 'custom', 'add_to_cart', ''), ets, ets,
       ${uuid('v', '7')}, ${uuid('v', 's', '8')},
-      first, 'https://shop.example.com' || p, 'shop.example.com', p, 'Shop — ' || p,
+      first, 'https://shop.example.com' || p, 'shop.example.com', ${old ? 'p, ' : ''}'Shop — ' || p,
       if(first, '', 'https://shop.example.com/'), sts,
       -- the session's touch (storage/events-layout.ts)
       if(${carries}, if(paid, if(ch = 2, '', 'https://www.' || ${arr(SOURCES)}[1 + ch] || '.com/'), ['', 'https://www.google.com/', 'https://blog.example.org/a'][1 + fr]), ''),

@@ -68,7 +68,6 @@ export function toEventRow(e: ValidEvent, ctx: BatchContext): EventRow {
     session_start: e.session_start === true,
     url,
     hostname: page.hostname,
-    path: page.path,
     title: e.title ?? '',
     page_referrer: scrubUrl(e.page_referrer ?? '', ctx.formFields),
     session_ts: toClickHouseTime(correctTime(e.touch.ts, ctx)),

@@ -9,6 +9,7 @@
  *   `event_id` itself is kept while repeats can still arrive (7 days after `ts`), and for good on
  *   identifying rows (those with a `person_id`, which `identities` and `stages` name); after that,
  *   merges zero it (a column TTL);
+ * - `path` is an ALIAS of `url` (its path), not a stored copy;
  * - the session's touch is stored on the session's first event (and on anonymous events, each its
  *   own touch) and left empty on its later rows — attribution reads `sessions`, analysts the view
  *   `events_with_touch`, which puts each session's touch back on every row.
@@ -40,10 +41,10 @@ export const TOUCH_COLUMNS = [
   'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'click_id_type', 'click_id',
 ] as const satisfies readonly (keyof EventRow)[];
 
-/** Every stored column of the layout, in table order (`event_key` is computed, never inserted). */
+/** Every stored column of the layout, in table order: what an insert names (`event_key` is computed, `path` an alias). */
 export const EVENT_COLUMNS = [
-  'site_id', 'event_id', 'type', 'name', 'ts', 'received_at', 'visitor_id', 'session_id', 'session_start', 'url', 'hostname', 'path',
-  'title', 'page_referrer', 'session_ts', 'referrer', 'referrer_domain', 'landing_url', 'channel', 'source', 'medium', 'utm_source',
+  'site_id', 'event_id', 'type', 'name', 'ts', 'received_at', 'visitor_id', 'session_id', 'session_start', 'url', 'hostname', 'title',
+  'page_referrer', 'session_ts', 'referrer', 'referrer_domain', 'landing_url', 'channel', 'source', 'medium', 'utm_source',
   'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'click_id_type', 'click_id', 'props', 'first_touch', 'browser',
   'browser_version', 'os', 'os_version', 'device_type', 'is_bot', 'sdk_version', 'person_id', 'email', 'user_id', 'retention_days',
 ] as const satisfies readonly (keyof EventRow)[];
@@ -67,7 +68,8 @@ function createEvents(db: string, table: string): string {
         session_start   Bool,
         url             String CODEC(ZSTD(3)),
         hostname        LowCardinality(String),
-        path            String CODEC(ZSTD(3)),
+        -- as ingest/to-row.ts splitUrl() took it: a URL's path, '/' when empty; an unparsable URL's text
+        path            String ALIAS if(hostname = '', substringUTF8(url, 1, 512), if(path(url) = '', '/', path(url))),
         title           String CODEC(ZSTD(3)),
         page_referrer   String CODEC(ZSTD(3)),
         session_ts      DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1)),
@@ -129,7 +131,7 @@ async function hasLayout(db: Db): Promise<boolean> {
 export function eventsWithTouchView(db: string): string {
   const cols = TOUCH_COLUMNS.join(', ');
   return `CREATE OR REPLACE VIEW ${db}.events_with_touch AS
-      SELECT e.* EXCEPT (${cols}),
+      SELECT e.* EXCEPT (${cols}), e.path AS path,
              ${TOUCH_COLUMNS.map((c) => `if(${CARRIES_TOUCH.replace(/session_(start|id)/g, 'e.session_$1')}, e.${c}, t.${c}) AS ${c}`).join(',\n             ')}
       FROM ${db}.events AS e FINAL
       LEFT JOIN

@@ -24,7 +24,6 @@ export interface EventRow {
   session_start: boolean;
   url: string;
   hostname: string;
-  path: string;
   title: string;
   page_referrer: string;
   session_ts: string;

@@ -41,7 +41,7 @@ async function answers() {
 /** Each event with its touch, in a fixed order (the old table has it on the row, the new one through the view). */
 async function eventsWithTouch(table: string) {
   return db.query<Record<string, string>>(
-    `SELECT toString(visitor_id) AS v, toString(session_id) AS s, toString(ts) AS t, type, url, ${TOUCH_COLUMNS.join(', ')}
+    `SELECT toString(visitor_id) AS v, toString(session_id) AS s, toString(ts) AS t, type, url, path, ${TOUCH_COLUMNS.join(', ')}
      FROM ${db.database}.${table} FINAL ORDER BY v, t, type, url`,
   );
 }
@@ -52,7 +52,7 @@ describe('upgrade from the release before the events layout of version 33', () =
     expect(before.length).toBeLessThan(MIGRATIONS.length);
     await migrate(db, before);
     await db.command(costsInsert(db.database));
-    await db.command(eventsInsert(db.database, 0, EVENTS, 'every-event'));
+    await db.command(eventsInsert(db.database, 0, EVENTS, 'before-33'));
     for (const sql of crmInserts(db.database, 0, EVENTS)) await db.command(sql);
     const old = await answers();
     const oldEvents = await eventsWithTouch('events');
