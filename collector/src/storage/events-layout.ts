@@ -49,56 +49,81 @@ export const EVENT_COLUMNS = [
   'browser_version', 'os', 'os_version', 'device_type', 'is_bot', 'sdk_version', 'person_id', 'email', 'user_id', 'retention_days',
 ] as const satisfies readonly (keyof EventRow)[];
 
+/** The columns of version 1 (the first release), with their types. */
+export const FIRST_COLUMNS: readonly (readonly [string, string])[] = [
+  ['site_id', "LowCardinality(String)"],
+  ['event_id', "UUID"],
+  ['type', "LowCardinality(String)"],
+  ['name', "LowCardinality(String)"],
+  ['ts', "DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1))"],
+  ['received_at', "DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1))"],
+  ['visitor_id', "UUID"],
+  ['session_id', "UUID"],
+  ['session_start', "Bool"],
+  ['url', "String CODEC(ZSTD(3))"],
+  ['hostname', "LowCardinality(String)"],
+  ['path', "String CODEC(ZSTD(3))"],
+  ['title', "String CODEC(ZSTD(3))"],
+  ['page_referrer', "String CODEC(ZSTD(3))"],
+  ['session_ts', "DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1))"],
+  ['referrer', "String CODEC(ZSTD(3))"],
+  ['referrer_domain', "LowCardinality(String)"],
+  ['landing_url', "String CODEC(ZSTD(3))"],
+  ['channel', "LowCardinality(String)"],
+  ['source', "LowCardinality(String)"],
+  ['medium', "LowCardinality(String)"],
+  ['utm_source', "LowCardinality(String)"],
+  ['utm_medium', "LowCardinality(String)"],
+  ['utm_campaign', "LowCardinality(String)"],
+  ['utm_term', "String CODEC(ZSTD(3))"],
+  ['utm_content', "String CODEC(ZSTD(3))"],
+  ['click_id_type', "LowCardinality(String)"],
+  ['click_id', "String CODEC(ZSTD(3))"],
+  ['props', "Map(LowCardinality(String), String) CODEC(ZSTD(3))"],
+  ['first_touch', "String CODEC(ZSTD(3))"],
+  ['browser', "LowCardinality(String)"],
+  ['browser_version', "LowCardinality(String)"],
+  ['os', "LowCardinality(String)"],
+  ['os_version', "LowCardinality(String)"],
+  ['device_type', "LowCardinality(String)"],
+  ['is_bot', "Bool"],
+  ['sdk_version', "LowCardinality(String)"],
+];
+
+/** Column definitions as DDL lines. */
+export function columnList(columns: readonly (readonly [string, string])[]): string {
+  return columns.map(([name, type]) => `        ${name.padEnd(15)} ${type}`).join(',\n');
+}
+
+/** The columns of this layout: version 1's with new codecs, `event_key` and `path` an alias, then the later additions. */
+function layoutColumns(): (readonly [string, string])[] {
+  const changed: Record<string, string> = {
+    event_id: `UUID CODEC(ZSTD(1))
+                        TTL if(person_id = ${NIL_UUID_SQL}, toDateTime(ts) + toIntervalDay(${EVENT_ID_DAYS}), toDateTime('2105-12-31 00:00:00', 'UTC'))`,
+    visitor_id: 'UUID CODEC(ZSTD(1))',
+    session_id: 'UUID CODEC(ZSTD(1))',
+    // as ingest/to-row.ts splitUrl() took it: a URL's path, '/' when empty; an unparsable URL's text
+    path: "String ALIAS if(hostname = '', substringUTF8(url, 1, 512), if(path(url) = '', '/', path(url)))",
+  };
+  return [
+    ...FIRST_COLUMNS.flatMap(([name, type]) => {
+      const column = [name, changed[name] ?? type] as const;
+      return name === 'event_id' ? [column, ['event_key', 'UInt32 MATERIALIZED toUInt32(cityHash64(event_id))'] as const] : [column];
+    }),
+    ['person_id', `UUID DEFAULT ${NIL_UUID_SQL} CODEC(ZSTD(1))`],
+    ['email', "String DEFAULT '' CODEC(ZSTD(3))"],
+    ['user_id', "String DEFAULT '' CODEC(ZSTD(3))"],
+    ['retention_days', 'UInt16 DEFAULT 0'],
+  ];
+}
+
 /** A row that carries its session's touch: the session's first, or an anonymous one (its own touch). */
 export const CARRIES_TOUCH = `session_start OR session_id = ${NIL_UUID_SQL}`;
 
 function createEvents(db: string, table: string): string {
   return `CREATE TABLE IF NOT EXISTS ${db}.${table}
       (
-        site_id         LowCardinality(String),
-        event_id        UUID CODEC(ZSTD(1))
-                        TTL if(person_id = ${NIL_UUID_SQL}, toDateTime(ts) + toIntervalDay(${EVENT_ID_DAYS}), toDateTime('2105-12-31 00:00:00', 'UTC')),
-        event_key       UInt32 MATERIALIZED toUInt32(cityHash64(event_id)),
-        type            LowCardinality(String),
-        name            LowCardinality(String),
-        ts              DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1)),
-        received_at     DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1)),
-        visitor_id      UUID CODEC(ZSTD(1)),
-        session_id      UUID CODEC(ZSTD(1)),
-        session_start   Bool,
-        url             String CODEC(ZSTD(3)),
-        hostname        LowCardinality(String),
-        -- as ingest/to-row.ts splitUrl() took it: a URL's path, '/' when empty; an unparsable URL's text
-        path            String ALIAS if(hostname = '', substringUTF8(url, 1, 512), if(path(url) = '', '/', path(url))),
-        title           String CODEC(ZSTD(3)),
-        page_referrer   String CODEC(ZSTD(3)),
-        session_ts      DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1)),
-        referrer        String CODEC(ZSTD(3)),
-        referrer_domain LowCardinality(String),
-        landing_url     String CODEC(ZSTD(3)),
-        channel         LowCardinality(String),
-        source          LowCardinality(String),
-        medium          LowCardinality(String),
-        utm_source      LowCardinality(String),
-        utm_medium      LowCardinality(String),
-        utm_campaign    LowCardinality(String),
-        utm_term        String CODEC(ZSTD(3)),
-        utm_content     String CODEC(ZSTD(3)),
-        click_id_type   LowCardinality(String),
-        click_id        String CODEC(ZSTD(3)),
-        props           Map(LowCardinality(String), String) CODEC(ZSTD(3)),
-        first_touch     String CODEC(ZSTD(3)),
-        browser         LowCardinality(String),
-        browser_version LowCardinality(String),
-        os              LowCardinality(String),
-        os_version      LowCardinality(String),
-        device_type     LowCardinality(String),
-        is_bot          Bool,
-        sdk_version     LowCardinality(String),
-        person_id       UUID DEFAULT ${NIL_UUID_SQL} CODEC(ZSTD(1)),
-        email           String DEFAULT '' CODEC(ZSTD(3)),
-        user_id         String DEFAULT '' CODEC(ZSTD(3)),
-        retention_days  UInt16 DEFAULT 0
+${columnList(layoutColumns())}
       )
       ENGINE = ReplacingMergeTree
       PARTITION BY toYYYYMM(ts)

@@ -9,7 +9,7 @@
  * key, and `event_id` itself is kept only while repeats can arrive (7 days) and on identifying rows.
  */
 import type { Migration } from './migration.js';
-import { eventsLayoutMigrations } from './events-layout.js';
+import { columnList, eventsLayoutMigrations, FIRST_COLUMNS } from './events-layout.js';
 
 /** A row as inserted (JSONEachRow). Times are 'YYYY-MM-DD hh:mm:ss.sss' UTC strings. */
 export interface EventRow {
@@ -69,43 +69,7 @@ export const eventsMigrations: readonly Migration[] = [
     statements: (db) => [
       `CREATE TABLE IF NOT EXISTS ${db}.events
       (
-        site_id         LowCardinality(String),
-        event_id        UUID,
-        type            LowCardinality(String),
-        name            LowCardinality(String),
-        ts              DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1)),
-        received_at     DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1)),
-        visitor_id      UUID,
-        session_id      UUID,
-        session_start   Bool,
-        url             String CODEC(ZSTD(3)),
-        hostname        LowCardinality(String),
-        path            String CODEC(ZSTD(3)),
-        title           String CODEC(ZSTD(3)),
-        page_referrer   String CODEC(ZSTD(3)),
-        session_ts      DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1)),
-        referrer        String CODEC(ZSTD(3)),
-        referrer_domain LowCardinality(String),
-        landing_url     String CODEC(ZSTD(3)),
-        channel         LowCardinality(String),
-        source          LowCardinality(String),
-        medium          LowCardinality(String),
-        utm_source      LowCardinality(String),
-        utm_medium      LowCardinality(String),
-        utm_campaign    LowCardinality(String),
-        utm_term        String CODEC(ZSTD(3)),
-        utm_content     String CODEC(ZSTD(3)),
-        click_id_type   LowCardinality(String),
-        click_id        String CODEC(ZSTD(3)),
-        props           Map(LowCardinality(String), String) CODEC(ZSTD(3)),
-        first_touch     String CODEC(ZSTD(3)),
-        browser         LowCardinality(String),
-        browser_version LowCardinality(String),
-        os              LowCardinality(String),
-        os_version      LowCardinality(String),
-        device_type     LowCardinality(String),
-        is_bot          Bool,
-        sdk_version     LowCardinality(String)
+${columnList(FIRST_COLUMNS)}
       )
       ENGINE = ReplacingMergeTree
       PARTITION BY toYYYYMM(ts)
