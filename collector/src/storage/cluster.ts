@@ -20,8 +20,11 @@
 
 export const SHARDED_TABLES: readonly string[] = ['events', 'sessions'];
 export const REPLICATED_TABLES: readonly string[] = ['sites', 'identities', 'stages', 'deals', 'costs', 'dead_letters', 'privacy_requests'];
-/** Staging tables of a sharded table's rewrite (events-layout.ts): one per shard, swapped with `<table>_local`. */
-export const REWRITE_TABLES: readonly string[] = ['events_rewrite'];
+/**
+ * Staging tables of a sharded table's rewrite, named by the migration's version (events-layout.ts:
+ * `events_v33`): one per shard, swapped with `<table>_local`, whose Keeper path they then keep.
+ */
+export const REWRITE_TABLE = /^(events|sessions)_v\d+$/;
 export const SHARDING_KEY = 'sipHash64(site_id, visitor_id)';
 
 export interface Topology {
@@ -41,7 +44,7 @@ export function forCluster(sql: string, database: string, topology: Topology): s
     const table = create[1]!;
     const sharded = SHARDED_TABLES.includes(table);
     // A rewrite's staging table (events-layout.ts) is a shard table swapped in later: local, no Distributed.
-    const staging = REWRITE_TABLES.includes(table);
+    const staging = REWRITE_TABLE.test(table);
     if (!sharded && !staging && !REPLICATED_TABLES.includes(table)) return [sql];
     const local = sharded ? `${table}_local` : table;
     const path = sharded || staging ? `/clickhouse/tables/{shard}/${d}/${local}` : `/clickhouse/tables/all/${d}/${local}`;

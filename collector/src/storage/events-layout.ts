@@ -17,7 +17,8 @@
  * Exactly-once is unchanged: a retried spool batch is dropped by its insert_deduplication_token
  * (the table keeps `non_replicated_deduplication_window`), in the views' targets too.
  *
- * The rewrite copies the old table into `events_rewrite`, swaps the two (EXCHANGE TABLES, atomic)
+ * The rewrite copies the old table into `events_v33` (named by its version, so that a later rewrite's
+ * staging table never meets this one's Keeper path on a replicated cluster), swaps the two (EXCHANGE TABLES, atomic)
  * and drops the old one; the materialized views on `events` are dropped before the copy and created
  * again on the new table (version 34). Its guard (`done`) makes a start that died after the swap skip
  * the copy: copying the new layout again would recompute `event_key` from ids a merge had zeroed.
@@ -138,6 +139,9 @@ function copyColumns(): string {
   return EVENT_COLUMNS.map((c) => (touch.has(c) ? `if(${CARRIES_TOUCH}, ${c}, '') AS ${c}` : c)).join(', ');
 }
 
+/** The rewrite's staging table: the new layout filled from the old one, then swapped in (storage/cluster.ts REWRITE_TABLE). */
+const STAGING = 'events_v33';
+
 const VIEWS_ON_EVENTS = ['sessions_from_events', 'identities_from_events', 'lead_stages_from_events'];
 
 /** Whether `events` (on a cluster: the shard's `events_local`) already has the layout of version 33. */
@@ -174,17 +178,17 @@ export const eventsLayoutMigrations: readonly Migration[] = [
     statements: (db) => [
       ...VIEWS_ON_EVENTS.map((v) => `DROP VIEW IF EXISTS ${db}.${v}`),
       // Left by a start that died before the swap (the old table still holds every row).
-      `DROP TABLE IF EXISTS ${db}.events_rewrite`,
-      createEvents(db, 'events_rewrite'),
-      `INSERT INTO ${db}.events_rewrite (${EVENT_COLUMNS.join(', ')}) SELECT ${copyColumns()} FROM ${db}.events`,
-      `EXCHANGE TABLES ${db}.events AND ${db}.events_rewrite`,
+      `DROP TABLE IF EXISTS ${db}.${STAGING}`,
+      createEvents(db, STAGING),
+      `INSERT INTO ${db}.${STAGING} (${EVENT_COLUMNS.join(', ')}) SELECT ${copyColumns()} FROM ${db}.events`,
+      `EXCHANGE TABLES ${db}.events AND ${db}.${STAGING}`,
     ],
   },
   {
     version: 34,
     name: 'events: views over the rewritten table',
     statements: (db) => [
-      `DROP TABLE IF EXISTS ${db}.events_rewrite`,
+      `DROP TABLE IF EXISTS ${db}.${STAGING}`,
       sessionsFromEventsView(db),
       identitiesFromEventsView(db),
       leadStagesFromEventsView(db),
