@@ -143,7 +143,8 @@ export async function attributionScale(o: BenchOptions): Promise<Section> {
     'Method: seeded traffic generated inside ClickHouse (benchmarks/support/traffic.ts: 8 events per visitor, 1–4 sessions, ' +
       '20 % of people on two devices, 50 campaigns over 7 channels plus Direct/Organic/Referral, 4 % of people become leads by a ' +
       'form fill or identify event, a quarter of those customers with a won deal two weeks later, daily costs per campaign), ' +
-      'inserted with INSERT … SELECT FROM numbers() into the collector\'s own schema (all migrations): its materialized views ' +
+      'inserted with INSERT … SELECT FROM numbers() into the collector\'s own schema (all migrations; rows as the collector stores them since ' +
+      'the events layout of version 33: the session\'s touch on its first event only, `path` computed from `url`): its materialized views ' +
       'derive `identities` and lead `stages` from the events; customer stages, deals and costs are inserted as the CRM and cost ' +
       'imports would. Grown incrementally to each size, then `OPTIMIZE TABLE … FINAL` of `events` and `sessions` (the merged state a running collector ' +
       'reaches in the background). Each model is the collector\'s own code (collector/src/attribution: `attribution()` with ' +

@@ -29,10 +29,17 @@ const personOf = (v: string) => `if(cityHash64(intDiv(${v}, 2), 20) % 5 = 0, int
 const isLead = (p: string) => `cityHash64(${p}, 15) % 100 < 4`;
 const isCustomer = (p: string) => `cityHash64(${p}, 13) % 4 = 0`;
 
-/** Events [from, from + count), with the columns the generator fills (the rest take defaults). */
-export function eventsInsert(db: string, from: number, count: number): string {
+/**
+ * Events [from, from + count), with the columns the generator fills (the rest take defaults).
+ * `layout`: rows as the collector stores them since version 33 (storage/events-layout.ts: the
+ * session's touch on its first event only, `path` computed from `url`), or as releases before it
+ * did (the touch on every event, `path` stored: the upgrade test's old store).
+ */
+export function eventsInsert(db: string, from: number, count: number, layout: 'current' | 'before-33' = 'current'): string {
+  const old = layout === 'before-33';
+  const carries = old ? 'true' : 'first';
   return `INSERT INTO ${db}.events (site_id, event_id, type, name, ts, received_at, visitor_id, session_id, session_start,
-      url, hostname, path, title, page_referrer, session_ts, referrer, referrer_domain, landing_url, channel, source, medium,
+      url, hostname, ${old ? 'path, ' : ''}title, page_referrer, session_ts, referrer, referrer_domain, landing_url, channel, source, medium,
       utm_source, utm_medium, utm_campaign, click_id_type, click_id, first_touch, browser, browser_version, os, os_version,
       device_type, is_bot, sdk_version, person_id, email)
     WITH intDiv(number, 8) AS v, number % 8 AS k, 1 + cityHash64(v, 1) % 4 AS spv, intDiv(k * spv, 8) AS s,
@@ -50,15 +57,20 @@ export function eventsInsert(db: string, from: number, count: number): string {
       multiIf(identifies, if(v = pidx, 'form', 'identify'), k = 7 AND cityHash64(v, 6) % 3 = 0, 'custom', 'pageview') AS etype
     SELECT '${SITE}', ${uuid('number', '16')}, etype, if(etype = 'custom', 'add_to_cart', ''), ets, ets,
       ${uuid('v', '7')}, ${uuid('v', 's', '8')},
-      first, 'https://shop.example.com' || p, 'shop.example.com', p, 'Shop — ' || p,
+      first, 'https://shop.example.com' || p, 'shop.example.com', ${old ? 'p, ' : ''}'Shop — ' || p,
       if(first, '', 'https://shop.example.com/'), sts,
-      if(paid, if(ch = 2, '', 'https://www.' || ${arr(SOURCES)}[1 + ch] || '.com/'), ['', 'https://www.google.com/', 'https://blog.example.org/a'][1 + fr]),
-      if(paid, if(ch = 2, '', 'www.' || ${arr(SOURCES)}[1 + ch] || '.com'), ['', 'www.google.com', 'blog.example.org'][1 + fr]),
-      landing, if(paid, ${arr(CHANNELS)}[1 + ch], ${arr(FREE.map((f) => f[0]!))}[1 + fr]),
-      if(paid, ${arr(SOURCES)}[1 + ch], ${arr(FREE.map((f) => f[1]!))}[1 + fr]),
-      if(paid, ${arr(MEDIA)}[1 + ch], ${arr(FREE.map((f) => f[2]!))}[1 + fr]),
-      if(paid, ${arr(SOURCES)}[1 + ch], ''), if(paid, ${arr(MEDIA)}[1 + ch], ''), campaign,
-      if(gclid, 'gclid', ''), if(gclid, 'Cj0KCQ' || hex(cityHash64(v, s, 9)), ''),
+      -- the session's touch (storage/events-layout.ts)
+      if(${carries}, if(paid, if(ch = 2, '', 'https://www.' || ${arr(SOURCES)}[1 + ch] || '.com/'), ['', 'https://www.google.com/', 'https://blog.example.org/a'][1 + fr]), ''),
+      if(${carries}, if(paid, if(ch = 2, '', 'www.' || ${arr(SOURCES)}[1 + ch] || '.com'), ['', 'www.google.com', 'blog.example.org'][1 + fr]), ''),
+      if(${carries}, landing, ''),
+      if(${carries}, if(paid, ${arr(CHANNELS)}[1 + ch], ${arr(FREE.map((f) => f[0]!))}[1 + fr]), ''),
+      if(${carries}, if(paid, ${arr(SOURCES)}[1 + ch], ${arr(FREE.map((f) => f[1]!))}[1 + fr]), ''),
+      if(${carries}, if(paid, ${arr(MEDIA)}[1 + ch], ${arr(FREE.map((f) => f[2]!))}[1 + fr]), ''),
+      if(${carries}, if(paid, ${arr(SOURCES)}[1 + ch], ''), ''),
+      if(${carries}, if(paid, ${arr(MEDIA)}[1 + ch], ''), ''),
+      if(${carries}, campaign, ''),
+      if(${carries}, if(gclid, 'gclid', ''), ''),
+      if(${carries}, if(gclid, 'Cj0KCQ' || hex(cityHash64(v, s, 9)), ''), ''),
       if(first AND s = 0, '{"ts":' || toString(toUnixTimestamp64Milli(sts)) || ',"landing_url":"' || landing || '"}', ''),
       ['Chrome', 'Safari', 'Firefox', 'Edge'][1 + cityHash64(v, 10) % 4], '142', ['Windows', 'macOS', 'iOS', 'Android'][1 + cityHash64(v, 11) % 4],
       '15', ['desktop', 'mobile', 'tablet'][1 + cityHash64(v, 12) % 3], false, '0.1.0',

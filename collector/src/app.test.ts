@@ -35,8 +35,11 @@ describe('POST /v1/events', () => {
     expect(res.statusCode).toBe(202);
     expect(res.json()).toEqual({ accepted: 2 });
 
+    // Each row with its session's touch (the view); stored on the session's first row only.
     const rows = await sql(app, `SELECT path, channel, source, medium, utm_campaign, session_start, browser, os, device_type, is_bot, hostname
-      FROM events WHERE visitor_id = 'aaaaaaaa-0000-4000-8000-000000000001' ORDER BY ts, path`);
+      FROM events_with_touch WHERE visitor_id = 'aaaaaaaa-0000-4000-8000-000000000001' ORDER BY ts, path`);
+    const stored = await sql(app, `SELECT channel, utm_campaign, session_start FROM events WHERE visitor_id = 'aaaaaaaa-0000-4000-8000-000000000001' ORDER BY ts, path`);
+    expect(stored).toEqual([{ channel: 'Email', utm_campaign: 'launch', session_start: true }, { channel: '', utm_campaign: '', session_start: false }]);
     expect(rows).toHaveLength(2);
     for (const r of rows) expect(r).toMatchObject({ channel: 'Email', utm_campaign: 'launch', source: 'newsletter', medium: 'email', browser: 'Chrome', os: 'Linux', device_type: 'desktop', is_bot: false, hostname: 'localhost' });
     expect(rows.map((r) => r.path).sort()).toEqual(['/demo/', '/demo/pricing.html']);

@@ -88,7 +88,9 @@ describe('crash', () => {
     const res = await fetch(`${second.base}/v1/query`, {
       method: 'POST',
       headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ sql: 'SELECT toString(event_id) AS id, count() AS n FROM events GROUP BY event_id' }),
+      // The last day's rows (every event sent here, and that day's demo data): a merge zeroes the ids of
+      // rows over a week old that identify no one (storage/events-layout.ts), such as older demo data.
+      body: JSON.stringify({ sql: 'SELECT toString(event_id) AS id, count() AS n FROM events WHERE ts > now() - INTERVAL 1 DAY GROUP BY event_id' }),
     });
     expect(res.status).toBe(200);
     const rows = ((await res.json()) as { rows: { id: string; n: string }[] }).rows;

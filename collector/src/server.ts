@@ -55,7 +55,7 @@ export async function runServer(baseConfig: Config, print: (line: string) => voi
   print(`  dashboard:   ${base}/dashboard/   (sign in with the admin token)`);
   print(`  API docs:    ${base}/docs`);
   print(`  admin token: ${generated ? `${config.adminToken}  (generated, kept in ${config.dataDir}/admin-token)` : '(from CLOSELOOP_ADMIN_TOKEN / data dir)'}`);
-  print(`  query:       npx closeloop sql "SELECT channel, utm_campaign, count() FROM events GROUP BY ALL"`);
+  print(`  query:       npx closeloop sql "SELECT channel, utm_campaign, count() FROM events_with_touch GROUP BY ALL"`);
   print('');
 }
 

@@ -103,15 +103,20 @@ export function conversionPathsSql({ database: d, filtered, window }: Attributed
   const sessionsFilter = filtered
     ? `site_id = {site:String} AND visitor_id IN (SELECT visitor_id FROM ${d}.identities WHERE site_id = {site:String} AND person_id IN (SELECT person_id FROM ${d}.conversions WHERE ${conv}))`
     : '1';
-  const dims = DIMENSIONS.map((c) => `t.${c}`).join(', ');
+  const dims = DIMENSIONS.join(', ');
+  // Each converting person's touches are collected and sorted once, then every conversion of theirs
+  // keeps those in its window (conversions are one row each: a person's lead, customer, each deal).
   return `
         SELECT c.site_id AS site_id, c.person_id AS person_id, c.kind AS kind, c.ts AS conv_ts, c.value AS value, c.record_id AS record_id,
-               arraySort(groupArrayIf((t.ts, t.session_id, ${dims}),
-                 t.session_id != ${NIL} AND t.ts <= c.ts AND t.ts >= c.ts - toIntervalDay(${lookback}))) AS found
+               arrayFilter(x -> x.2 != ${NIL} AND x.1 <= c.ts AND x.1 >= c.ts - toIntervalDay(${lookback}), t.touches) AS found
         FROM (SELECT * FROM ${d}.conversions WHERE ${conv}) AS c
-        LEFT JOIN (SELECT * FROM (${touchpointsSql(d, sessionsFilter)}) WHERE person_id != ${NIL}) AS t
-          ON t.site_id = c.site_id AND t.person_id = c.person_id
-        GROUP BY c.site_id, c.person_id, c.kind, c.ts, c.value, c.record_id`;
+        LEFT JOIN
+        (
+          SELECT site_id, person_id, arraySort(groupArray((ts, session_id, ${dims}))) AS touches
+          FROM (${touchpointsSql(d, sessionsFilter)})
+          WHERE person_id != ${NIL}
+          GROUP BY site_id, person_id
+        ) AS t ON t.site_id = c.site_id AND t.person_id = c.person_id`;
 }
 
 /**

@@ -7,9 +7,10 @@
 import type { Credit } from '../../../contract/reports.js';
 import type { Db } from '../storage/db.js';
 import { activeFilters, filterParams, label, round, sessionFilterSql, type Filters } from '../scope/filters.js';
+import { NIL_UUID_SQL } from '../storage/identities.js';
 import { toClickHouseTime } from '../storage/time.js';
 import { CONVERSION, markovCredit, START, type Transition } from './markov.js';
-import { ALL_MODELS, attributedTouchesSql, conversionPathsSql, CONVERSIONS_IN_RANGE, DIMENSIONS, MODELS, NO_TOUCH, touchpointsSql, type ConversionKind, type Dimension, type Model, type RuleModel, type WindowSettings } from './models.js';
+import { ALL_MODELS, attributedTouchesSql, conversionPathsSql, CONVERSIONS_IN_RANGE, DIMENSIONS, MODELS, NO_TOUCH, type ConversionKind, type Dimension, type Model, type RuleModel, type WindowSettings } from './models.js';
 
 export interface AttributionQuery {
   siteId: string;
@@ -115,22 +116,18 @@ async function markov(db: Db, q: Scope, kind: ConversionKind): Promise<CreditRow
        SELECT ${path} AS path, false AS converted, toFloat64(0) AS conv_value
        FROM
        (
-         -- FINAL merges copies of a session first (the window then applies to the merged row); over
-         -- every anonymous session it is cheaper than grouping by session (measured at 10M events)
-         SELECT visitor_id, ts AS touch_ts, ${valueOf} AS value_of_dim FROM ${d}.sessions FINAL
-         WHERE site_id = {site:String} AND visitor_id NOT IN (SELECT visitor_id FROM ${d}.identities WHERE site_id = {site:String})
+         -- One pass over the site's sessions for both kinds of journey that did not convert: an
+         -- anonymous visitor's (no person) and an identified person's on all their devices. FINAL
+         -- merges copies of a session first (the window then applies to the merged row).
+         SELECT if(p.person_id = ${NIL_UUID_SQL}, s.visitor_id, p.person_id) AS journey, s.touch_ts AS touch_ts, s.value_of_dim AS value_of_dim
+         FROM (SELECT visitor_id, ts AS touch_ts, ${valueOf} AS value_of_dim FROM ${d}.sessions FINAL WHERE site_id = {site:String}) AS s
+         LEFT JOIN
+         (
+           SELECT visitor_id, argMax(person_id, ts) AS person_id FROM ${d}.identities WHERE site_id = {site:String} GROUP BY visitor_id
+         ) AS p ON p.visitor_id = s.visitor_id
+         WHERE ${inWindow} AND p.person_id NOT IN (${converted})
        )
-       WHERE ${inWindow}
-       GROUP BY visitor_id
-       UNION ALL
-       SELECT ${path} AS path, false AS converted, toFloat64(0) AS conv_value
-       FROM
-       (
-         SELECT person_id, ts AS touch_ts, ${valueOf} AS value_of_dim
-         FROM (${touchpointsSql(d, `site_id = {site:String} AND visitor_id IN (SELECT visitor_id FROM ${d}.visitor_people WHERE site_id = {site:String} AND person_id NOT IN (${converted}))`)})
-         WHERE ${inWindow}
-       )
-       GROUP BY person_id
+       GROUP BY journey
      )
      ARRAY JOIN arrayZip(arrayPushFront(path, '(start)'), arrayPushBack(path, if(converted, '(conversion)', '(null)'))) AS pair
      GROUP BY src, dst`,

@@ -30,7 +30,7 @@ describe('demo data', () => {
 
   it("puts every page and landing URL on the collector's own demo site, whatever its port", () => {
     const { rows } = generateDemoData(END, 50, undefined, 'http://localhost:18560');
-    const origins = new Set(rows.flatMap((r) => [r.url, r.landing_url]).map((u) => new URL(u).origin));
+    const origins = new Set(rows.flatMap((r) => [r.url, r.landing_url].filter(Boolean)).map((u) => new URL(u).origin));
     expect([...origins]).toEqual(['http://localhost:18560']);
   });
 

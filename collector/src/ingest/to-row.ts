@@ -6,7 +6,7 @@
 import { CLICK_IDS } from '../../../contract/click-ids.js';
 import type { Touch } from '../../../sdk/src/protocol.js';
 import { personId, personKey } from '../identity/person.js';
-import type { EventRow } from '../storage/events.js';
+import { TOUCH_COLUMNS, type EventRow } from '../storage/events.js';
 import { NIL_UUID } from '../storage/identities.js';
 import { toClickHouseTime } from '../storage/time.js';
 import { classifyChannel } from './channel.js';
@@ -54,20 +54,11 @@ export const CLICK_ID_ORDER = CLICK_IDS;
 export function toEventRow(e: ValidEvent, ctx: BatchContext): EventRow {
   const url = scrubUrl(e.url, ctx.formFields);
   const page = splitUrl(url);
-  const touch: Touch = scrubTouch(e.touch, ctx.formFields);
-  const ch = classifyChannel({
-    referrer: touch.referrer,
-    landing_url: touch.landing_url,
-    utm_source: touch.utm_source,
-    utm_medium: touch.utm_medium,
-    utm_campaign: touch.utm_campaign,
-    click_ids: touch.click_ids,
-    siteDomains: ctx.siteDomains,
-  });
-  const clickIdType = CLICK_ID_ORDER.find((k) => touch.click_ids?.[k]) ?? '';
   // A bot's form fill is spam: kept (with its fields and email, for review and erasure) but it names
   // no person, so it makes no lead, links no visitor and is credited nowhere (docs/crm.md).
   const who = ctx.userAgent.is_bot ? { ...identityOf(e, ctx.siteId), person_id: NIL_UUID } : identityOf(e, ctx.siteId);
+  // The touch is stored on the row that starts the session (or an anonymous row, its own touch) only (storage/events-layout.ts).
+  const carriesTouch = e.session_start === true || e.session_id === NIL_UUID;
   return {
     site_id: ctx.siteId,
     event_id: e.id,
@@ -80,10 +71,38 @@ export function toEventRow(e: ValidEvent, ctx: BatchContext): EventRow {
     session_start: e.session_start === true,
     url,
     hostname: page.hostname,
-    path: page.path,
     title: e.title ?? '',
     page_referrer: scrubUrl(e.page_referrer ?? '', ctx.formFields),
-    session_ts: toClickHouseTime(correctTime(touch.ts, ctx)),
+    session_ts: toClickHouseTime(correctTime(e.touch.ts, ctx)),
+    ...(carriesTouch ? touchColumns(e.touch, ctx) : NO_TOUCH_COLUMNS),
+    props: propsOf(e, ctx.formFields),
+    first_touch: e.first_touch ? JSON.stringify(scrubTouch(e.first_touch, ctx.formFields)) : '',
+    ...ctx.userAgent,
+    sdk_version: ctx.sdkVersion,
+    retention_days: ctx.retentionDays,
+    ...who,
+  };
+}
+
+type TouchColumns = Pick<EventRow, (typeof TOUCH_COLUMNS)[number]>;
+
+/** The touch columns of a row that does not carry its session's touch. */
+const NO_TOUCH_COLUMNS: Readonly<TouchColumns> = Object.freeze(Object.fromEntries(TOUCH_COLUMNS.map((c) => [c, ''])) as TouchColumns);
+
+/** A touch as row columns: its URLs scrubbed, its channel classified. */
+function touchColumns(raw: Touch, ctx: BatchContext): TouchColumns {
+  const touch = scrubTouch(raw, ctx.formFields);
+  const ch = classifyChannel({
+    referrer: touch.referrer,
+    landing_url: touch.landing_url,
+    utm_source: touch.utm_source,
+    utm_medium: touch.utm_medium,
+    utm_campaign: touch.utm_campaign,
+    click_ids: touch.click_ids,
+    siteDomains: ctx.siteDomains,
+  });
+  const clickIdType = CLICK_ID_ORDER.find((k) => touch.click_ids?.[k]) ?? '';
+  return {
     referrer: touch.referrer,
     referrer_domain: ch.referrerDomain,
     landing_url: touch.landing_url,
@@ -97,12 +116,6 @@ export function toEventRow(e: ValidEvent, ctx: BatchContext): EventRow {
     utm_content: touch.utm_content ?? '',
     click_id_type: clickIdType,
     click_id: clickIdType ? (touch.click_ids?.[clickIdType] ?? '') : '',
-    props: propsOf(e, ctx.formFields),
-    first_touch: e.first_touch ? JSON.stringify(scrubTouch(e.first_touch, ctx.formFields)) : '',
-    ...ctx.userAgent,
-    sdk_version: ctx.sdkVersion,
-    retention_days: ctx.retentionDays,
-    ...who,
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Wire format 2 through the real app and embedded ClickHouse: compact events become the same rows as
- * v1; the session's touch, sent once, reaches every row of the session (same batch, later batch,
- * stored); a repeat folds; and the old format (v1) is still accepted beside it.
+ * v1; the session's touch, sent once, is stored on the session's first row and reaches every row of
+ * the session through `events_with_touch`, its time on each row (same batch, later batch, stored);
+ * a repeat folds; and the old format (v1) is still accepted beside it.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -27,7 +28,11 @@ const v2 = (e: Partial<ClEventV2>[], t = T): EventBatchV2 => ({ v: 2, k: 'pk_dem
 const ev = (over: Partial<ClEventV2> = {}) => ({ y: 'p', i: randomUUID().slice(24), t: 0, v: randomUUID(), s: randomUUID(), u: 'http://localhost/demo/', ...over }) as ClEventV2;
 const TOUCH_COLUMNS = `toString(event_id) AS id, type, name, props, path, title, page_referrer, session_start, channel, source, medium, utm_source, utm_campaign, utm_term,
   click_id_type, click_id, referrer_domain, landing_url, first_touch, sdk_version, toFloat64(toUnixTimestamp64Milli(ts)) AS ms, toFloat64(toUnixTimestamp64Milli(session_ts)) AS session_ms`;
-const rowsOf = (visitor: string) => sql(app, `SELECT ${TOUCH_COLUMNS} FROM events FINAL WHERE visitor_id = '${visitor}' ORDER BY ts, type`);
+/** The session's rows, each with the session's touch (the view puts the first row's touch on the others). */
+const rowsOf = (visitor: string) => sql(app, `SELECT ${TOUCH_COLUMNS} FROM events_with_touch WHERE visitor_id = '${visitor}' ORDER BY ts, type`);
+/** What `events` stores: the touch on the session's first row only. */
+const storedChannels = async (visitor: string) =>
+  (await sql(app, `SELECT channel, session_start FROM events FINAL WHERE visitor_id = '${visitor}' ORDER BY ts, type`)).map((r) => [r.channel, r.session_start]);
 
 describe('wire format 2', () => {
   it('a landing page view and an event of its session: the touch, sent once and relative, is on both rows', async () => {
@@ -47,6 +52,7 @@ describe('wire format 2', () => {
     expect(rows[0]).toMatchObject({ id: eventUuid(s, view.i), type: 'pageview', session_start: true, title: 'Demo', page_referrer: 'https://mail.example.com/', ms: T - 900 });
     expect(JSON.parse(rows[0]!.first_touch as string)).toMatchObject({ ts: T - 900, referrer: 'https://mail.example.com/', landing_url: landing, utm_campaign: 'launch', click_ids: { gclid: 'G1' } });
     expect(rows[1]).toMatchObject({ id: eventUuid(s, click.i), type: 'custom', name: 'signup', props: { plan: 'pro', seats: '2' }, session_start: false, first_touch: '', ms: T - 100 });
+    expect(await storedChannels(v)).toEqual([['Email', true], ['', false]]);
   });
 
   it('a later batch of the session without touch gets it (memory); after a restart it is read from the stored first event', async () => {
@@ -56,6 +62,8 @@ describe('wire format 2', () => {
     expect((await post(v2([ev({ v, s, u: 'http://localhost/demo/pricing.html', r: 'http://localhost/demo/' })], T + 5000))).statusCode).toBe(202);
     const rows = await rowsOf(v);
     expect(rows.map((r) => [r.path, r.channel, r.utm_campaign, r.session_start])).toEqual([['/demo/', 'Paid Search', 'brand', true], ['/demo/pricing.html', 'Paid Search', 'brand', false]]);
+    // The later row knows when its session started (the touch came from memory).
+    expect(rows.map((r) => r.session_ms)).toEqual([T, T]);
     // A new instance knows nothing in memory: the stored first event answers.
     const fresh = sessionTouches(app.db, app.log);
     const found = await fresh.find('demo', [s, randomUUID()], T + 5000);
@@ -76,7 +84,7 @@ describe('wire format 2', () => {
       ev({ y: 'k', v, s, n: 'granted', a: '2026-05' } as Partial<ClEventV2>),
     ];
     expect((await post(v2(events))).statusCode).toBe(202);
-    const rows = await sql(app, `SELECT type, name, props, email, landing_url, first_touch FROM events FINAL WHERE visitor_id = '${v}' ORDER BY type`);
+    const rows = await sql(app, `SELECT type, name, props, email, landing_url, first_touch FROM events_with_touch WHERE visitor_id = '${v}' ORDER BY type`);
     expect(rows.map((r) => [r.type, r.name, r.email])).toEqual([['consent', 'granted', ''], ['form', 'contact', 'ann@example.com'], ['identify', '', 'ann@example.com'], ['pageview', '', '']]);
     expect(rows.every((r) => r.landing_url == 'http://localhost/demo/landing')).toBe(true);
     expect(rows[1]!.props).toEqual({ company: 'Acme', 'form.action': '/thanks' });

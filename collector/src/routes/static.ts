@@ -71,7 +71,7 @@ code,pre{background:#f1f3f6;border-radius:4px;padding:.1rem .3rem}pre{padding:.8
   <p>Add a site with <code>npx closeloop sites add shop.example.com</code>, then put its key in the script tag:</p>
   <pre>${tag}</pre>
   <h2>Query the data</h2>
-  <pre>npx closeloop sql "SELECT channel, utm_campaign, count() AS pageviews FROM events GROUP BY ALL ORDER BY pageviews DESC"</pre>
+  <pre>npx closeloop sql "SELECT channel, utm_campaign, count() AS pageviews FROM events_with_touch GROUP BY ALL ORDER BY pageviews DESC"</pre>
   <p>Health: <a href="/healthz">/healthz</a> · Readiness: <a href="/readyz">/readyz</a></p>
 </body></html>`;
 }

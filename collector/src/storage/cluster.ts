@@ -20,6 +20,11 @@
 
 export const SHARDED_TABLES: readonly string[] = ['events', 'sessions'];
 export const REPLICATED_TABLES: readonly string[] = ['sites', 'identities', 'stages', 'deals', 'costs', 'dead_letters', 'privacy_requests'];
+/**
+ * Staging tables of a sharded table's rewrite, named by the migration's version (events-layout.ts:
+ * `events_v33`): one per shard, swapped with `<table>_local`, whose Keeper path they then keep.
+ */
+export const REWRITE_TABLE = /^(events|sessions)_v\d+$/;
 export const SHARDING_KEY = 'sipHash64(site_id, visitor_id)';
 
 export interface Topology {
@@ -38,14 +43,27 @@ export function forCluster(sql: string, database: string, topology: Topology): s
   if (create) {
     const table = create[1]!;
     const sharded = SHARDED_TABLES.includes(table);
-    if (!sharded && !REPLICATED_TABLES.includes(table)) return [sql];
+    // A rewrite's staging table (events-layout.ts) is a shard table swapped in later: local, no Distributed.
+    const staging = REWRITE_TABLE.test(table);
+    if (!sharded && !staging && !REPLICATED_TABLES.includes(table)) return [sql];
     const local = sharded ? `${table}_local` : table;
-    const path = sharded ? `/clickhouse/tables/{shard}/${d}/${local}` : `/clickhouse/tables/all/${d}/${local}`;
+    const path = sharded || staging ? `/clickhouse/tables/{shard}/${d}/${local}` : `/clickhouse/tables/all/${d}/${local}`;
     const out = sql.replace(`${d}.${table}`, `${d}.${local}`).replace(/ENGINE = (\w*MergeTree)(?:\(([^()]*)\))?/, (_, engine: string, args?: string) =>
       topology.engines === 'plain' ? `ENGINE = ${engine}${args ? `(${args})` : ''}` : `ENGINE = Replicated${engine}('${path}', '{replica}'${args ? `, ${args}` : ''})`,
     );
     if (!sharded) return [out];
-    return [out, `CREATE TABLE IF NOT EXISTS ${d}.${table} AS ${d}.${local} ENGINE = Distributed('${topology.cluster}', '${d}', '${local}', ${SHARDING_KEY})`];
+    return [out, distributed(d, table, topology.cluster)];
+  }
+  const exchange = new RegExp(`^\\s*EXCHANGE TABLES ${d}\\.(\\w+) AND ${d}\\.(\\w+)\\s*$`).exec(sql);
+  if (exchange && SHARDED_TABLES.includes(exchange[1]!)) {
+    // The shard's table is swapped, then its Distributed table made again with the new columns (one
+    // left with the old ones by a start that died in between still reads and writes every column).
+    const table = exchange[1]!;
+    return [
+      `EXCHANGE TABLES ${d}.${table}_local AND ${d}.${exchange[2]}`,
+      `DROP TABLE IF EXISTS ${d}.${table}`,
+      distributed(d, table, topology.cluster),
+    ];
   }
   const alter = new RegExp(`^\\s*ALTER TABLE ${d}\\.(\\w+)\\b`).exec(sql);
   if (alter && SHARDED_TABLES.includes(alter[1]!)) {
@@ -54,6 +72,10 @@ export function forCluster(sql: string, database: string, topology: Topology): s
     // The Distributed table mirrors the columns (without codecs, which it does not store); TTL and settings are the shard's.
     if (!/^\s*ALTER TABLE \S+\s+(ADD|DROP|MODIFY|RENAME) COLUMN/i.test(sql)) return [local];
     return [local, sql.replace(/\s+CODEC\((?:[^()]|\([^()]*\))*\)/g, '')];
+  }
+  if (/^\s*CREATE OR REPLACE VIEW \S+\.events_with_touch\b/.test(sql)) {
+    // Its join reads each shard's own session starts (a visitor's events all live on one shard).
+    return [sql.replace(new RegExp(`(JOIN\\s*\\(\\s*SELECT[^()]*?FROM) ${d}\\.events\\b`), `$1 ${d}.events_local`)];
   }
   if (/^\s*CREATE MATERIALIZED VIEW/i.test(sql)) {
     // Fed by the local shard's inserts; a sharded target is the same shard's local table.
@@ -64,6 +86,11 @@ export function forCluster(sql: string, database: string, topology: Topology): s
     return [sql.replace(new RegExp(`\\b${d}\\.(events|sessions)\\b`, 'g'), `${d}.$1_local`)];
   }
   return [sql];
+}
+
+/** The Distributed table over a sharded table's local tables. */
+function distributed(d: string, table: string, cluster: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${d}.${table} AS ${d}.${table}_local ENGINE = Distributed('${cluster}', '${d}', '${table}_local', ${SHARDING_KEY})`;
 }
 
 /** The table a lightweight DELETE names: sharded tables are deleted from on every shard's local table. */

@@ -1,8 +1,15 @@
 /**
- * `events`: the clickstream — one row per page view or custom event, each carrying the touch
- * (source, campaign, channel …) of the session it belongs to. Documented for analysts in docs/analysts.md.
+ * `events`: the clickstream — one row per page view or custom event. Documented for analysts in
+ * docs/analysts.md.
+ *
+ * Layout (version 33, events-layout.ts): sorted by visitor and time, so one browser's rows sit
+ * together and its ids compress; the session's touch (source, campaign, channel …) is stored on the
+ * session's first event only (the `sessions` table and the `events_with_touch` view carry it to
+ * the others); a retried event folds by `event_key`, a 32-bit hash of its `event_id` in the sort
+ * key, and `event_id` itself is kept only while repeats can arrive (7 days) and on identifying rows.
  */
 import type { Migration } from './migration.js';
+import { columnList, eventsLayoutMigrations, FIRST_COLUMNS } from './events-layout.js';
 
 /** A row as inserted (JSONEachRow). Times are 'YYYY-MM-DD hh:mm:ss.sss' UTC strings. */
 export interface EventRow {
@@ -17,7 +24,6 @@ export interface EventRow {
   session_start: boolean;
   url: string;
   hostname: string;
-  path: string;
   title: string;
   page_referrer: string;
   session_ts: string;
@@ -54,6 +60,8 @@ export interface EventRow {
 /** The touch's UTM columns (named as the touch's fields on the wire). */
 export const UTM_COLUMNS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'] as const satisfies readonly (keyof EventRow)[];
 
+export { TOUCH_COLUMNS } from './events-layout.js';
+
 export const eventsMigrations: readonly Migration[] = [
   {
     version: 1,
@@ -61,43 +69,7 @@ export const eventsMigrations: readonly Migration[] = [
     statements: (db) => [
       `CREATE TABLE IF NOT EXISTS ${db}.events
       (
-        site_id         LowCardinality(String),
-        event_id        UUID,
-        type            LowCardinality(String),
-        name            LowCardinality(String),
-        ts              DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1)),
-        received_at     DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1)),
-        visitor_id      UUID,
-        session_id      UUID,
-        session_start   Bool,
-        url             String CODEC(ZSTD(3)),
-        hostname        LowCardinality(String),
-        path            String CODEC(ZSTD(3)),
-        title           String CODEC(ZSTD(3)),
-        page_referrer   String CODEC(ZSTD(3)),
-        session_ts      DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1)),
-        referrer        String CODEC(ZSTD(3)),
-        referrer_domain LowCardinality(String),
-        landing_url     String CODEC(ZSTD(3)),
-        channel         LowCardinality(String),
-        source          LowCardinality(String),
-        medium          LowCardinality(String),
-        utm_source      LowCardinality(String),
-        utm_medium      LowCardinality(String),
-        utm_campaign    LowCardinality(String),
-        utm_term        String CODEC(ZSTD(3)),
-        utm_content     String CODEC(ZSTD(3)),
-        click_id_type   LowCardinality(String),
-        click_id        String CODEC(ZSTD(3)),
-        props           Map(LowCardinality(String), String) CODEC(ZSTD(3)),
-        first_touch     String CODEC(ZSTD(3)),
-        browser         LowCardinality(String),
-        browser_version LowCardinality(String),
-        os              LowCardinality(String),
-        os_version      LowCardinality(String),
-        device_type     LowCardinality(String),
-        is_bot          Bool,
-        sdk_version     LowCardinality(String)
+${columnList(FIRST_COLUMNS)}
       )
       ENGINE = ReplacingMergeTree
       PARTITION BY toYYYYMM(ts)
@@ -113,4 +85,5 @@ export const eventsMigrations: readonly Migration[] = [
       `ALTER TABLE ${db}.events MODIFY TTL toDateTime(ts) + toIntervalDay(retention_days) WHERE retention_days > 0`,
     ],
   },
+  ...eventsLayoutMigrations,
 ];

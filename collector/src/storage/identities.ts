@@ -23,6 +23,12 @@ export interface IdentityRow {
   event_id: string;
 }
 
+/** The view that links visitors to people from identifying events (created again when `events` is rebuilt). */
+export const identitiesFromEventsView = (db: string) => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.identities_from_events TO ${db}.identities AS
+      SELECT site_id, visitor_id, person_id, ts, type AS via, email, user_id, event_id
+      FROM ${db}.events
+      WHERE person_id != ${NIL_UUID_SQL}`;
+
 export const identitiesMigrations: readonly Migration[] = [
   {
     version: 10,
@@ -51,10 +57,7 @@ export const identitiesMigrations: readonly Migration[] = [
       )
       ENGINE = ReplacingMergeTree
       ORDER BY (site_id, visitor_id, ts, event_id)`,
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.identities_from_events TO ${db}.identities AS
-      SELECT site_id, visitor_id, person_id, ts, type AS via, email, user_id, event_id
-      FROM ${db}.events
-      WHERE person_id != ${NIL_UUID_SQL}`,
+      identitiesFromEventsView(db),
       // The current person of every visitor that was ever identified.
       `CREATE VIEW IF NOT EXISTS ${db}.visitor_people AS
       SELECT site_id, visitor_id, argMax(person_id, ts) AS person_id, min(ts) AS identified_at

@@ -72,7 +72,8 @@ async function applyMissing(db: Db, migrations: readonly Migration[], topology: 
   const applied: number[] = [];
   for (const m of migrations) {
     if (done.has(m.version)) continue;
-    for (const sql of m.statements(db.database)) {
+    const statements = (await m.done?.(db)) ? [] : m.statements(db.database);
+    for (const sql of statements) {
       for (const stmt of topology ? forCluster(sql, db.database, topology) : [sql]) await db.command(stmt);
     }
     await db.insert('schema_migrations', [{ version: m.version, name: m.name, applied_at: toClickHouseTime(Date.now()) }]);

@@ -17,6 +17,10 @@ const FROM_EVENTS = `site_id, visitor_id, session_id, session_ts AS ts, channel,
         utm_term AS term, utm_content AS content, referrer_domain, path(landing_url) AS landing_page, retention_days`;
 const SESSION_STARTS = 'session_start AND NOT is_bot';
 
+/** The view that copies each session-start event's touch into `sessions` (created again when `events` is rebuilt). */
+export const sessionsFromEventsView = (db: string) => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.sessions_from_events TO ${db}.sessions AS
+      SELECT ${FROM_EVENTS} FROM ${db}.events WHERE ${SESSION_STARTS}`;
+
 export const sessionsMigrations: readonly Migration[] = [
   {
     version: 19,
@@ -41,8 +45,7 @@ export const sessionsMigrations: readonly Migration[] = [
       ENGINE = AggregatingMergeTree
       ORDER BY (site_id, visitor_id, session_id)
       TTL toDateTime(ts) + toIntervalDay(retention_days) WHERE retention_days > 0`,
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.sessions_from_events TO ${db}.sessions AS
-      SELECT ${FROM_EVENTS} FROM ${db}.events WHERE ${SESSION_STARTS}`,
+      sessionsFromEventsView(db),
       // The sessions stored before this version. Created after the view, so nothing inserted
       // meanwhile is missed; a session copied twice (a start that died here and ran again)
       // collapses into one row like any duplicate.

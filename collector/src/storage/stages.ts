@@ -25,6 +25,12 @@ export interface StageRow {
   version: number;
 }
 
+/** The view that makes a person a lead from an identifying event (created again when `events` is rebuilt). */
+export const leadStagesFromEventsView = (db: string) => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.lead_stages_from_events TO ${db}.stages AS
+      SELECT site_id, person_id, 'lead' AS stage, ts, 'web' AS source, toString(event_id) AS record_id, email, toUInt64(0) AS version
+      FROM ${db}.events
+      WHERE person_id != ${NIL_UUID_SQL}`;
+
 export const stagesMigrations: readonly Migration[] = [
   {
     version: 12,
@@ -43,10 +49,7 @@ export const stagesMigrations: readonly Migration[] = [
       )
       ENGINE = ReplacingMergeTree(version)
       ORDER BY (site_id, person_id, stage, record_id)`,
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.lead_stages_from_events TO ${db}.stages AS
-      SELECT site_id, person_id, 'lead' AS stage, ts, 'web' AS source, toString(event_id) AS record_id, email, toUInt64(0) AS version
-      FROM ${db}.events
-      WHERE person_id != ${NIL_UUID_SQL}`,
+      leadStagesFromEventsView(db),
     ],
   },
   {

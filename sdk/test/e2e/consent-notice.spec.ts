@@ -77,7 +77,7 @@ test('the consent notice by keyboard only: focus inside, Tab cycles, Enter on Ac
 
   const rows = await waitForRows(
     request,
-    `SELECT name, props, toString(visitor_id) AS visitor, utm_campaign FROM events FINAL WHERE site_id = 'demo' AND type = 'consent' AND visitor_id = toUUID({visitor:String})`,
+    `SELECT name, props, toString(visitor_id) AS visitor, utm_campaign FROM events_with_touch WHERE site_id = 'demo' AND type = 'consent' AND visitor_id = toUUID({visitor:String})`,
     { visitor },
     1,
   );

@@ -36,7 +36,7 @@ const landing = (campaign: string) => `/demo/consent.html?utm_source=newsletter&
 const EVENTS_OF_CAMPAIGN = `
   SELECT type, name, props, toString(visitor_id) AS visitor, toString(session_id) AS session, session_start,
          channel, utm_campaign, first_touch, path
-  FROM events FINAL
+  FROM events_with_touch
   WHERE site_id = 'demo' AND utm_campaign = {campaign:String}
   ORDER BY ts`;
 

@@ -113,7 +113,7 @@ test('events, the script and the server-set visitor cookie go through nginx on t
     // The events arrived through the proxy, with the campaign.
     await expect
       .poll(async () => {
-        const res = await api.post('/v1/query', { data: { sql: "SELECT path, utm_campaign, hostname FROM events WHERE site_id = 'shop.test' AND visitor_id = toUUID({v:String}) AND type = 'pageview' ORDER BY ts", params: { v: visitor } } });
+        const res = await api.post('/v1/query', { data: { sql: "SELECT path, utm_campaign, hostname FROM events_with_touch WHERE site_id = 'shop.test' AND visitor_id = toUUID({v:String}) AND type = 'pageview' ORDER BY ts", params: { v: visitor } } });
         return ((await res.json()) as { rows: unknown[] }).rows;
       }, { timeout: 15_000 })
       .toEqual([

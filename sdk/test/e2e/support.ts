@@ -59,14 +59,14 @@ export async function visitorId(page: Page): Promise<string> {
 export const PAGEVIEWS_OF_VISITOR = `
   SELECT path, url, title, channel, source, medium, utm_source, utm_medium, utm_campaign, referrer_domain,
          click_id_type, session_start, toString(visitor_id) AS visitor, toString(session_id) AS session, is_bot
-  FROM events FINAL
+  FROM events_with_touch
   WHERE site_id = 'demo' AND type = 'pageview' AND visitor_id = toUUID({visitor:String})
   ORDER BY ts`;
 
 /** Every event of a visitor, oldest first; `props` as a plain object (form fields, custom props). */
 export const EVENTS_OF_VISITOR = `
   SELECT toString(event_id) AS id, type, name, path, url, props, email, user_id, toString(visitor_id) AS visitor
-  FROM events FINAL
+  FROM events_with_touch
   WHERE site_id = 'demo' AND visitor_id = toUUID({visitor:String})
   ORDER BY ts`;
 
