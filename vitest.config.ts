@@ -6,8 +6,8 @@ import { defineConfig } from 'vitest/config';
  * (test/support/clickhouse-http, chDB in its own process). Same files, same assertions.
  */
 export const STORE_SUITE = [
-  'collector/src/app.test.ts',
-  'collector/src/durability.test.ts',
+  'collector/src/app/app.test.ts',
+  'collector/src/app/durability.test.ts',
   'collector/src/attribution/attribution.test.ts',
   'collector/src/privacy/privacy.test.ts',
   'collector/src/crm/crm.test.ts',

@@ -11,7 +11,7 @@ import { rmSync } from 'node:fs';
 import { ALL_MODELS, DEFAULT_WINDOW, type Model } from '../collector/src/attribution/models.js';
 import { attribution, type AttributionQuery } from '../collector/src/attribution/report.js';
 import { roiReport } from '../collector/src/attribution/roi.js';
-import { loadConfig } from '../collector/src/config.js';
+import { loadConfig } from '../collector/src/base/config.js';
 import { openDb, type Db } from '../collector/src/storage/db.js';
 import { migrate } from '../collector/src/schema/migrations.js';
 import { fmt, log, median, memory, resetPeak, runIfMain, table, tempDir, type BenchOptions, type Section } from './lib.js';

@@ -18,7 +18,7 @@ import {
   cpuSeconds, fmt, freePort, log, median, memory, pct, resetPeak, run, runIfMain, start, stop, table, tempDir, tsArgs,
   waitForHttp, type BenchOptions, type Section,
 } from './lib.js';
-import { loadConfig } from '../collector/src/config.js';
+import { loadConfig } from '../collector/src/base/config.js';
 import { openDb } from '../collector/src/storage/db.js';
 import { migrate } from '../collector/src/schema/migrations.js';
 import { lineChart } from './support/svg.js';

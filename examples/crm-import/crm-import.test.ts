@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { importCsv } from '../../collector/src/cli/import.js';
-import { loadConfig, type Config } from '../../collector/src/config.js';
-import { ADMIN_TOKEN, CHROME_UA, batch, sql, testApp, testConfig } from '../../collector/src/test-support.js';
+import { loadConfig, type Config } from '../../collector/src/base/config.js';
+import { ADMIN_TOKEN, CHROME_UA, batch, sql, testApp, testConfig } from '../../collector/src/app/test-support.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 let app: FastifyInstance;

@@ -234,7 +234,7 @@ export interface EventBatchV2 {
   e: ClEventV2[];
 }
 
-/** Every 4xx/5xx answer of the collector. `code` is stable (see collector/src/errors.ts). */
+/** Every 4xx/5xx answer of the collector. `code` is stable (see collector/src/base/errors.ts). */
 export interface ErrorBody {
   statusCode: number;
   code: string;

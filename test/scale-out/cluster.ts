@@ -6,8 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { PACKAGE_ROOT } from '../../collector/src/paths.js';
-import { ADMIN_TOKEN, CHROME_UA, batch, pageview } from '../../collector/src/test-support.js';
+import { PACKAGE_ROOT } from '../../collector/src/base/paths.js';
+import { ADMIN_TOKEN, CHROME_UA, batch, pageview } from '../../collector/src/app/test-support.js';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -31,9 +31,9 @@ export interface Collector {
   child: ChildProcess;
 }
 
-/** `node --import tsx collector/src/server.ts` on its own data directory (its own spool), writing to `clickhouseUrl`. */
+/** `node --import tsx collector/src/app/server.ts` on its own data directory (its own spool), writing to `clickhouseUrl`. */
 export async function startCollector(opts: { port: number; dataDir: string; clickhouseUrl: string; env?: Record<string, string> }): Promise<Collector> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PACKAGE_ROOT, 'collector/src/server.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PACKAGE_ROOT, 'collector/src/app/server.ts')], {
     cwd: PACKAGE_ROOT,
     env: {
       ...process.env,

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClEvent, Touch } from '../../../sdk/src/protocol.js';
-import { ADMIN_TOKEN, CHROME_UA, batch, testApp, testConfig } from '../test-support.js';
+import { ADMIN_TOKEN, CHROME_UA, batch, testApp, testConfig } from '../app/test-support.js';
 import { ALL_MODELS, MODELS, type ConversionKind, type Model } from './models.js';
 
 const DAY = 86_400_000;

@@ -8,10 +8,10 @@
  * live process is never opened: the command stops at once and says which process holds it.
  */
 import path from 'node:path';
-import { readStoredToken } from '../admin-token.js';
-import type { Config } from '../config.js';
-import { ClError } from '../errors.js';
-import { COLLECTOR_FILE, processAlive, readRecordedCollector, storeHolder } from '../running-collector.js';
+import { readStoredToken } from '../app/admin-token.js';
+import type { Config } from '../base/config.js';
+import { ClError } from '../base/errors.js';
+import { COLLECTOR_FILE, processAlive, readRecordedCollector, storeHolder } from '../app/running-collector.js';
 import { openDb, type Db } from '../storage/db.js';
 import { migrate } from '../schema/migrations.js';
 

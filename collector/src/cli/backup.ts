@@ -3,8 +3,8 @@
  * `closeloop restore <dir> [--force]`: only with no collector running (it replaces the store).
  */
 import path from 'node:path';
-import type { Config } from '../config.js';
-import { ClError } from '../errors.js';
+import type { Config } from '../base/config.js';
+import { ClError } from '../base/errors.js';
 import { MIGRATIONS } from '../schema/migrations.js';
 import { backup, restore, type BackupManifest } from '../storage/backup.js';
 import { CollectorUnreachable, httpAdminClient, withDirectDb } from './admin-client.js';

@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, type Config } from '../config.js';
-import { ADMIN_TOKEN, CHROME_UA, batch, sql, testApp, testConfig } from '../test-support.js';
+import { loadConfig, type Config } from '../base/config.js';
+import { ADMIN_TOKEN, CHROME_UA, batch, sql, testApp, testConfig } from '../app/test-support.js';
 import { importCsv, type ImportOptions } from './import.js';
 
 let app: FastifyInstance;

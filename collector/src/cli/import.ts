@@ -7,7 +7,7 @@
  */
 import { statSync } from 'node:fs';
 import type { z } from 'zod';
-import type { Config } from '../config.js';
+import type { Config } from '../base/config.js';
 import { ConversionSchema, recordConversions, summarize } from '../crm/conversions.js';
 import { CostSchema, recordCosts } from '../crm/costs.js';
 import type { Db } from '../storage/db.js';

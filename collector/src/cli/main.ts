@@ -1,8 +1,8 @@
 /** The `closeloop` command line: start the collector, query, manage sites and tokens. */
 import { readFileSync } from 'node:fs';
-import { loadConfig, parseConfigFile } from '../config.js';
-import { ClError } from '../errors.js';
-import { runServer } from '../server.js';
+import { loadConfig, parseConfigFile } from '../base/config.js';
+import { ClError } from '../base/errors.js';
+import { runServer } from '../app/server.js';
 import { isTimeZone } from '../scope/time-zone.js';
 import { parseArgs } from './args.js';
 import { backupCommand, restoreCommand } from './backup.js';

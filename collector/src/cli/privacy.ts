@@ -4,8 +4,8 @@
  * collector's app opened on the data directory (so its spool is written first).
  */
 import { writeFileSync } from 'node:fs';
-import { buildApp } from '../app.js';
-import type { Config } from '../config.js';
+import { buildApp } from '../app/app.js';
+import type { Config } from '../base/config.js';
 import { eraseSubject, exportSubject, type Who } from '../privacy/requests.js';
 import { CollectorUnreachable, httpAdminClient } from './admin-client.js';
 

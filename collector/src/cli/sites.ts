@@ -1,5 +1,5 @@
 /** `closeloop sites add <domain> [--name N]`, `closeloop sites set <site> …` and `closeloop sites list`. */
-import type { Config } from '../config.js';
+import type { Config } from '../base/config.js';
 import { SiteCache } from '../sites/cache.js';
 import type { Site } from '../storage/sites.js';
 import { httpAdminClient, viaCollectorOrStore as viaCollectorOrDb } from './admin-client.js';

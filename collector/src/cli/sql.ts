@@ -1,5 +1,5 @@
 /** `closeloop sql "<SELECT …>" [--json] [--key at_…]`: one SELECT (the sandbox's), printed as a table or JSON. */
-import type { Config } from '../config.js';
+import type { Config } from '../base/config.js';
 import { runAnalystQuery, type QueryResult } from '../storage/analyst-query.js';
 import { CollectorUnreachable, httpAdminClient, withDirectDb } from './admin-client.js';
 

@@ -3,8 +3,8 @@
  * `closeloop tokens list [--site S]` and `closeloop tokens revoke <id>`: read-only credentials for
  * analysts and for dashboard share links. The token is printed once, at creation.
  */
-import type { Config } from '../config.js';
-import { ClError } from '../errors.js';
+import type { Config } from '../base/config.js';
+import { ClError } from '../base/errors.js';
 import { TokenCache, type TokenView } from '../plugins/tokens.js';
 import type { TokenKind } from '../storage/api-tokens.js';
 import type { Db } from '../storage/db.js';

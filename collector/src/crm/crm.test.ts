@@ -8,8 +8,8 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClEvent, Touch } from '../../../sdk/src/protocol.js';
-import { PACKAGE_ROOT } from '../paths.js';
-import { ADMIN_TOKEN, CHROME_UA, batch, sql, testApp, testConfig } from '../test-support.js';
+import { PACKAGE_ROOT } from '../base/paths.js';
+import { ADMIN_TOKEN, CHROME_UA, batch, sql, testApp, testConfig } from '../app/test-support.js';
 
 let app: FastifyInstance;
 let site: { site_id: string; public_key: string; secret_key: string };

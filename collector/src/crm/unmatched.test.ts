@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ClEvent } from '../../../sdk/src/protocol.js';
-import { ADMIN_TOKEN, CHROME_UA, batch, pageview, testApp, touch } from '../test-support.js';
+import { ADMIN_TOKEN, CHROME_UA, batch, pageview, testApp, touch } from '../app/test-support.js';
 
 const DAY = 86_400_000;
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };

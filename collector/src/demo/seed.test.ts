@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareModels } from '../attribution/report.js';
 import { ALL_MODELS, CONVERSIONS } from '../attribution/models.js';
-import { sql, testApp } from '../test-support.js';
+import { sql, testApp } from '../app/test-support.js';
 import { generateDemoData, hasDemoData, seedDemoData } from './seed.js';
 
 const END = Date.UTC(2026, 10, 25, 12);

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClEvent } from '../../../sdk/src/protocol.js';
-import { ADMIN_TOKEN, CHROME_UA, batch, pageview, sql, testApp, touch } from '../test-support.js';
+import { ADMIN_TOKEN, CHROME_UA, batch, pageview, sql, testApp, touch } from '../app/test-support.js';
 import { BotSessions } from './bot-sessions.js';
 
 const HEADLESS_UA = CHROME_UA.replace('Chrome/', 'HeadlessChrome/');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isClError } from '../errors.js';
+import { isClError } from '../base/errors.js';
 import { SiteRate } from './site-rate.js';
 
 const refused = (fn: () => void) => {

@@ -5,7 +5,7 @@
  * their own budget. Checked after the site is known (an unknown key creates no bucket), so the
  * map holds at most one small entry per registered site.
  */
-import { ClError } from '../errors.js';
+import { ClError } from '../base/errors.js';
 
 export class SiteRate {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClEvent } from '../../../sdk/src/protocol.js';
 import type { Site } from '../storage/sites.js';
-import { CHROME_UA, batch, pageview, sql, testApp } from '../test-support.js';
+import { CHROME_UA, batch, pageview, sql, testApp } from '../app/test-support.js';
 import { NIL_UUID } from '../storage/identities.js';
 import { visitorCookie } from './visitor-cookie.js';
 

@@ -2,7 +2,7 @@
 // routes.ts is where each route is described once; the docs must not fall behind it).
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { PACKAGE_ROOT } from '../paths.js';
+import { PACKAGE_ROOT } from '../base/paths.js';
 import { ROUTE_DOCS } from './route-docs.js';
 
 const API_TAGS = new Set(['Ingestion', 'CRM', 'Attribution', 'Reports', 'Analysts', 'Admin']);

@@ -3,8 +3,8 @@
  * registry: parameters and bodies are the JSON Schema form of the zod schemas that validate them.
  */
 import { z } from 'zod';
-import { Errors, type ErrorCode } from '../errors.js';
-import { VERSION } from '../paths.js';
+import { Errors, type ErrorCode } from '../base/errors.js';
+import { VERSION } from '../base/paths.js';
 import { ROUTE_DOCS, type RouteDoc } from './route-docs.js';
 
 type Json = Record<string, unknown>;

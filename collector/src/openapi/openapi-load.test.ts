@@ -11,7 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROME_UA, batch, pageview, testApp, testConfig } from '../test-support.js';
+import { CHROME_UA, batch, pageview, testApp, testConfig } from '../app/test-support.js';
 
 const ROUNDS = 6;
 const SAMPLES = 40;

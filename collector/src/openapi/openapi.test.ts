@@ -1,7 +1,7 @@
 /** The OpenAPI document covers every route the app registers, and every documented example validates. */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testApp } from '../test-support.js';
+import { testApp } from '../app/test-support.js';
 import { ROUTE_DOCS } from './route-docs.js';
 
 let app: FastifyInstance;

@@ -5,7 +5,7 @@
  * in it and that every example validates.
  */
 import type { z } from 'zod';
-import type { ErrorCode } from '../errors.js';
+import type { ErrorCode } from '../base/errors.js';
 import { EventBatchSchema } from '../ingest/schema.js';
 import { BackupBody } from '../routes/admin-backup.js';
 import { AddSiteBody, SiteChangeBody, SiteParams } from '../routes/admin-sites.js';

@@ -14,8 +14,8 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import { readFile } from 'node:fs/promises';
 import { openApiDocument } from './document.js';
 import { DOCS_CSS, docsPage } from './docs-page.js';
-import { rateLimitedError } from '../errors.js';
-import { DOCS_CLIENT } from '../paths.js';
+import { rateLimitedError } from '../base/errors.js';
+import { DOCS_CLIENT } from '../base/paths.js';
 
 export interface RegisteredRoute {
   method: string;

@@ -14,7 +14,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { ClError } from '../errors.js';
+import { ClError } from '../base/errors.js';
 import { bearerToken, CREDENTIAL_NAME, type Principal } from '../sites/credentials.js';
 import { sha256 } from '../sites/secret.js';
 

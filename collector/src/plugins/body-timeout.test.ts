@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testApp, testConfig } from '../test-support.js';
+import { testApp, testConfig } from '../app/test-support.js';
 
 const TIMEOUT_S = 2;
 let app: FastifyInstance;

@@ -8,7 +8,7 @@
  */
 import type { Readable } from 'node:stream';
 import fp from 'fastify-plugin';
-import { ClError } from '../errors.js';
+import { ClError } from '../base/errors.js';
 
 const hasBody = (headers: Record<string, string | string[] | undefined>) =>
   headers['transfer-encoding'] !== undefined || (headers['content-length'] !== undefined && headers['content-length'] !== '0');

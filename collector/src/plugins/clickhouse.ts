@@ -7,7 +7,7 @@
  * insert) applies the migrations once the server is back.
  */
 import fp from 'fastify-plugin';
-import type { Config } from '../config.js';
+import type { Config } from '../base/config.js';
 import { openDb, type Db } from '../storage/db.js';
 import { migrate } from '../schema/migrations.js';
 

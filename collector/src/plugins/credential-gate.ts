@@ -6,7 +6,7 @@
  * megabytes of JSON per request. (Whether the credential is valid, and for what, the routes decide.)
  */
 import fp from 'fastify-plugin';
-import { ClError } from '../errors.js';
+import { ClError } from '../base/errors.js';
 
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 

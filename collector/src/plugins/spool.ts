@@ -5,7 +5,7 @@
  * writing for up to CLOSELOOP_SHUTDOWN_GRACE_S, then close the files (the rest replays next start).
  */
 import fp from 'fastify-plugin';
-import type { Config } from '../config.js';
+import type { Config } from '../base/config.js';
 import { Drainer } from '../spool/drain.js';
 import { jsonLines } from '../spool/json-lines.js';
 import { Spool } from '../spool/spool.js';

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import fp from 'fastify-plugin';
-import { ClError } from '../errors.js';
+import { ClError } from '../base/errors.js';
 import { listTokens, saveToken, type ApiToken, type TokenKind } from '../storage/api-tokens.js';
 import type { Db } from '../storage/db.js';
 import { hashSecret, newSecret } from '../sites/secret.js';

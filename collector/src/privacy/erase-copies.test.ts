@@ -13,9 +13,9 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClEvent } from '../../../sdk/src/protocol.js';
-import { buildApp } from '../app.js';
-import type { Config } from '../config.js';
-import { ADMIN_TOKEN, CHROME_UA, batch, pageview, testConfig, touch } from '../test-support.js';
+import { buildApp } from '../app/app.js';
+import type { Config } from '../base/config.js';
+import { ADMIN_TOKEN, CHROME_UA, batch, pageview, testConfig, touch } from '../app/test-support.js';
 
 const EMAIL = `erase.me.${Date.now()}@example.com`;
 const TYPED = `Zyxcorp-${randomUUID().slice(0, 8)}`;

@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClEvent, Touch } from '../../../sdk/src/protocol.js';
 import { deadLetter } from '../storage/dead-letters.js';
 import { privacyCommand } from '../cli/privacy.js';
-import { loadConfig, type Config } from '../config.js';
-import { ADMIN_TOKEN, CHROME_UA, batch, sql, storeEnvOf, testApp, testConfig } from '../test-support.js';
+import { loadConfig, type Config } from '../base/config.js';
+import { ADMIN_TOKEN, CHROME_UA, batch, sql, storeEnvOf, testApp, testConfig } from '../app/test-support.js';
 
 let app: FastifyInstance;
 let config: Config;

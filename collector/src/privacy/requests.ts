@@ -11,7 +11,7 @@
  * doubling other sites' acknowledged events. Draining first reaches the same end with neither risk.
  */
 import type { FastifyInstance } from 'fastify';
-import { ClError } from '../errors.js';
+import { ClError } from '../base/errors.js';
 import { deleteTarget } from '../storage/cluster.js';
 import { NIL_UUID } from '../storage/identities.js';
 import { recordPrivacyRequest } from '../storage/privacy-requests.js';

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClEvent } from '../../../sdk/src/protocol.js';
 import { parseCsv } from '../cli/csv.js';
-import { ADMIN_TOKEN, CHROME_UA, batch, testApp, testConfig } from '../test-support.js';
+import { ADMIN_TOKEN, CHROME_UA, batch, testApp, testConfig } from '../app/test-support.js';
 
 const SITE = 'pages.example.com';
 const AUTH = { authorization: `Bearer ${ADMIN_TOKEN}` };

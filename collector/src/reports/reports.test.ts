@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClEvent, Touch } from '../../../sdk/src/protocol.js';
 import { parseCsv } from '../cli/csv.js';
-import { ADMIN_TOKEN, CHROME_UA, batch, testApp, testConfig } from '../test-support.js';
+import { ADMIN_TOKEN, CHROME_UA, batch, testApp, testConfig } from '../app/test-support.js';
 import { addDays, dayOf, startOfDay } from '../scope/time-zone.js';
 
 const SITE = 'paris.example.com';

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { ClError } from '../errors.js';
+import { ClError } from '../base/errors.js';
 import { siteOfRequest } from '../sites/authorize.js';
 import { FILTERS, type Filter, type Filters } from '../scope/filters.js';
 import { addDays, startOfDay, yearEarlier } from '../scope/time-zone.js';

@@ -10,7 +10,7 @@ import type { ClEvent, Touch } from '../../../sdk/src/protocol.js';
 import { parseCsv } from '../cli/csv.js';
 import { mapColumns } from '../cli/crm-columns.js';
 import { CONVERSION_HEADERS } from '../cli/crm-columns.js';
-import { ADMIN_TOKEN, CHROME_UA, batch, testApp, testConfig } from '../test-support.js';
+import { ADMIN_TOKEN, CHROME_UA, batch, testApp, testConfig } from '../app/test-support.js';
 
 const SITE = 'said.example.com';
 const AUTH = { authorization: `Bearer ${ADMIN_TOKEN}` };

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { backup } from '../storage/backup.js';
-import { parseOrThrow } from '../validation.js';
+import { parseOrThrow } from '../base/validation.js';
 
 export const BackupBody = z.object({ dir: z.string().min(1).max(1024) });
 

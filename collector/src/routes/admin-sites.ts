@@ -5,7 +5,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { isTimeZone } from '../scope/time-zone.js';
-import { parseOrThrow } from '../validation.js';
+import { parseOrThrow } from '../base/validation.js';
 
 export const AddSiteBody = z.object({
   domain: z.string().min(1).max(253),

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../cli/main.js';
 import { tokenHash } from '../plugins/tokens.js';
-import { ADMIN_TOKEN, CHROME_UA, batch, pageview, testApp, testConfig } from '../test-support.js';
+import { ADMIN_TOKEN, CHROME_UA, batch, pageview, testApp, testConfig } from '../app/test-support.js';
 
 type Created = { id: string; kind: string; name: string; site: string | null; token: string; created_at: string };
 type Site = { site_id: string; public_key: string; secret_key: string };

@@ -5,10 +5,10 @@
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { ClError } from '../errors.js';
+import { ClError } from '../base/errors.js';
 import { CREDENTIAL_NAME } from '../sites/credentials.js';
 import { TOKEN_KINDS } from '../storage/api-tokens.js';
-import { parseOrThrow } from '../validation.js';
+import { parseOrThrow } from '../base/validation.js';
 import { siteOfRequest } from '../sites/authorize.js';
 
 export const AddTokenBody = z.object({

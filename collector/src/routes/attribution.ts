@@ -11,7 +11,7 @@ import { attribution, compareModels } from '../attribution/report.js';
 import { ROI_DIMENSIONS, roiReport } from '../attribution/roi.js';
 import { sendReport } from '../reports/csv-reply.js';
 import { ReportParams, reportScope, withComparison, type Period } from '../reports/scope.js';
-import { parseOrThrow } from '../validation.js';
+import { parseOrThrow } from '../base/validation.js';
 
 export const CompareParams = ReportParams.extend({
   conversion: z.enum(CONVERSIONS, { message: `must be one of ${CONVERSIONS.join(', ')}` }).default('customer'),

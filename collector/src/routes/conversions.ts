@@ -5,7 +5,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { ConversionSchema, recordConversions, summarize } from '../crm/conversions.js';
-import { parseOrThrow } from '../validation.js';
+import { parseOrThrow } from '../base/validation.js';
 import { siteOfRequest } from '../sites/authorize.js';
 
 export const MAX_CONVERSIONS_PER_REQUEST = 1000;

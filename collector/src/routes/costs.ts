@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { CostSchema, recordCosts } from '../crm/costs.js';
-import { parseOrThrow } from '../validation.js';
+import { parseOrThrow } from '../base/validation.js';
 import { siteOfRequest } from '../sites/authorize.js';
 
 export const MAX_COSTS_PER_REQUEST = 5000;

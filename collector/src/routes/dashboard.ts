@@ -7,7 +7,7 @@
  */
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
-import { DASHBOARD_DIR, DASHBOARD_JS_DIR } from '../paths.js';
+import { DASHBOARD_DIR, DASHBOARD_JS_DIR } from '../base/paths.js';
 
 const CSP = [
   "default-src 'none'",

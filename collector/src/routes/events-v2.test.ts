@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClEventV2, EventBatchV2 } from '../../../sdk/src/protocol.js';
 import { sessionTouches } from '../ingest/session-touches.js';
 import { eventUuid } from '../ingest/wire-v2.js';
-import { CHROME_UA, batch, pageview, sql, testApp, touch } from '../test-support.js';
+import { CHROME_UA, batch, pageview, sql, testApp, touch } from '../app/test-support.js';
 
 let app: FastifyInstance;
 beforeAll(async () => {

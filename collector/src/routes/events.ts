@@ -11,8 +11,8 @@
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { EventBatchAccepted } from '../../../sdk/src/protocol.js';
-import type { Config } from '../config.js';
-import { rateLimitedError } from '../errors.js';
+import type { Config } from '../base/config.js';
+import { rateLimitedError } from '../base/errors.js';
 import { enrichBatch } from '../ingest/accept.js';
 import { BotSessions } from '../ingest/bot-sessions.js';
 import { corsHeaders, rememberSite } from '../sites/cors.js';
@@ -25,7 +25,7 @@ import { EventBatchV2Schema, isV2 } from '../ingest/schema-v2.js';
 import { sessionTouches } from '../ingest/session-touches.js';
 import { decodeV2 } from '../ingest/wire-v2.js';
 import { NIL_UUID } from '../storage/identities.js';
-import { parseOrThrow } from '../validation.js';
+import { parseOrThrow } from '../base/validation.js';
 import { visitorCookie } from '../ingest/visitor-cookie.js';
 
 const eventsRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {

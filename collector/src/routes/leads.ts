@@ -2,8 +2,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { leadTimeline, personIdForEmail } from '../crm/leads.js';
-import { ClError } from '../errors.js';
-import { parseOrThrow } from '../validation.js';
+import { ClError } from '../base/errors.js';
+import { parseOrThrow } from '../base/validation.js';
 import { siteOfRequest } from '../sites/authorize.js';
 
 export const LeadsQuery = z.object({ site: z.string().max(253).optional(), email: z.string().max(254).optional() });

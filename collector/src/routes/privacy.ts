@@ -6,7 +6,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { normalizeEmail } from '../identity/person.js';
 import { eraseSubject, exportSubject } from '../privacy/requests.js';
-import { parseOrThrow } from '../validation.js';
+import { parseOrThrow } from '../base/validation.js';
 import { siteOfRequest } from '../sites/authorize.js';
 
 export const PrivacyBody = z

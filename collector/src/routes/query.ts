@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { runAnalystQuery } from '../storage/analyst-query.js';
-import { parseOrThrow } from '../validation.js';
+import { parseOrThrow } from '../base/validation.js';
 
 export const QueryBody = z.object({
   sql: z.string().trim().min(1, 'must not be empty').max(100_000),

@@ -13,7 +13,7 @@ import { overview } from '../reports/overview.js';
 import { pagesReport, pathsReport } from '../reports/pages.js';
 import { statedSourceReport } from '../reports/stated.js';
 import { ReportParams, reportScope, withComparison } from '../reports/scope.js';
-import { parseOrThrow } from '../validation.js';
+import { parseOrThrow } from '../base/validation.js';
 
 export { ReportParams as ReportRange };
 const DEFAULT_DAYS = 30;

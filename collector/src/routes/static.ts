@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { CONSENT_BUNDLE, DEMO_DIR, SDK_BUNDLE, SDK_CORE_BUNDLE, VERSION } from '../paths.js';
+import { CONSENT_BUNDLE, DEMO_DIR, SDK_BUNDLE, SDK_CORE_BUNDLE, VERSION } from '../base/paths.js';
 import { DEMO_SITE } from '../sites/demo.js';
 
 const staticRoutes: FastifyPluginAsync<{ demo: boolean }> = async (app, { demo }) => {

@@ -16,8 +16,8 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isV2 } from '../../../contract/wire.js';
-import type { Config } from '../config.js';
-import { ClError } from '../errors.js';
+import type { Config } from '../base/config.js';
+import { ClError } from '../base/errors.js';
 import type { Site } from '../storage/sites.js';
 import { CREDENTIAL_NAME } from './credentials.js';
 import { DEV_HOSTS, originAllowed } from './origin.js';

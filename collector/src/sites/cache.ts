@@ -5,7 +5,7 @@
  * plugins/sites.ts puts one on the app as `app.sites`.
  */
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
-import { ClError } from '../errors.js';
+import { ClError } from '../base/errors.js';
 import type { Db } from '../storage/db.js';
 import { listSites, saveSite, type Site } from '../storage/sites.js';
 import { DEFAULT_SOURCE_FIELDS, fieldKey } from '../storage/stated-sources.js';

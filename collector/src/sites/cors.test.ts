@@ -1,7 +1,7 @@
 /** CORS on POST /v1/events: only the batch's site's own origins may read answers; never credentials to others. */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, CHROME_UA, batch, pageview, testApp, testConfig } from '../test-support.js';
+import { ADMIN_TOKEN, CHROME_UA, batch, pageview, testApp, testConfig } from '../app/test-support.js';
 
 let app: FastifyInstance;
 let siteA: { public_key: string };

@@ -9,7 +9,7 @@
  * no body), the origin must belong to some registered site.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Config } from '../config.js';
+import type { Config } from '../base/config.js';
 import type { Site } from '../storage/sites.js';
 import { siteKeyOf } from './authorize.js';
 import { DEV_HOSTS, originAllowed } from './origin.js';

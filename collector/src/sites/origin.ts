@@ -1,5 +1,5 @@
 /** Which browser origins belong to a site: its domains and their subdomains (plus local hosts in demo mode). */
-import { ClError } from '../errors.js';
+import { ClError } from '../base/errors.js';
 
 /** Hosts a demo collector also accepts browser requests from. */
 export const DEV_HOSTS = ['localhost', '127.0.0.1', '::1'];

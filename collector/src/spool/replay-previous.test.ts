@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
-import { sql, testApp, testConfig } from '../test-support.js';
+import { sql, testApp, testConfig } from '../app/test-support.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/previous-release', import.meta.url));
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'closeloop-old-spool-'));

@@ -20,7 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { open, rename, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { ClError } from '../errors.js';
+import { ClError } from '../base/errors.js';
 import { countLines, encodeRecord, listSegments, ownerOf, readSegment, recordBytes, segmentName, type SpoolRecord } from './segment.js';
 
 export interface SpoolOptions {

@@ -5,7 +5,7 @@
  * what runs is the parser's normalized text that was checked, not the text that was sent.
  */
 import { ClickHouseError, type ClickHouseClient } from '@clickhouse/client';
-import { ClError, isClError } from '../errors.js';
+import { ClError, isClError } from '../base/errors.js';
 import type { Db } from './db.js';
 import { CREDENTIAL_TABLES, checkAst, deniedFunctionNames } from './query-sandbox.js';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, CHROME_UA, batch, pageview, sql, testApp, testConfig } from '../test-support.js';
+import { ADMIN_TOKEN, CHROME_UA, batch, pageview, sql, testApp, testConfig } from '../app/test-support.js';
 import { MIGRATIONS } from '../schema/migrations.js';
 
 const backupDir = mkdtempSync(path.join(os.tmpdir(), 'closeloop-backup-'));

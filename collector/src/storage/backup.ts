@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ClError } from '../errors.js';
+import { ClError } from '../base/errors.js';
 import type { Db } from './db.js';
 import type { Migration } from './migration.js';
 import { applyMigrations } from './migrations.js';

@@ -13,8 +13,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
-import type { Config } from '../config.js';
-import { ClError } from '../errors.js';
+import type { Config } from '../base/config.js';
+import { ClError } from '../base/errors.js';
 
 export type QueryParams = Record<string, unknown>;
 

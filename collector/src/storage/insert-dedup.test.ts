@@ -8,8 +8,8 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../config.js';
-import { testStoreEnv } from '../test-support.js';
+import { loadConfig } from '../base/config.js';
+import { testStoreEnv } from '../app/test-support.js';
 import { openDb } from './db.js';
 import { migrate } from '../schema/migrations.js';
 

@@ -3,8 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../config.js';
-import { STORE_MODE, testStoreEnv } from '../test-support.js';
+import { loadConfig } from '../base/config.js';
+import { STORE_MODE, testStoreEnv } from '../app/test-support.js';
 import { openDb } from './db.js';
 import { MIGRATIONS, migrate } from '../schema/migrations.js';
 

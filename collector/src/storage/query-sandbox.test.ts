@@ -14,8 +14,8 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../cli/main.js';
-import type { Config } from '../config.js';
-import { ADMIN_TOKEN, testApp, testConfig } from '../test-support.js';
+import type { Config } from '../base/config.js';
+import { ADMIN_TOKEN, testApp, testConfig } from '../app/test-support.js';
 
 const STORES: { name: string; config: () => Config }[] = [{ name: 'embedded chDB', config: () => testConfig() }];
 

@@ -16,7 +16,7 @@
  * or `(children 1)`). Rows are read as JSON, so a newline stays inside its row, and every check is
  * per node and by name: a node's row always starts with its type and its real name.
  */
-import { ClError } from '../errors.js';
+import { ClError } from '../base/errors.js';
 
 /** Node types a read-only SELECT is made of. Anything else (SETTINGS' `Set`, `APPLY`, …) is refused. */
 const NODE_TYPES = new Set([

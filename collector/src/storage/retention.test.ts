@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, CHROME_UA, batch, pageview, sql, testApp } from '../test-support.js';
+import { ADMIN_TOKEN, CHROME_UA, batch, pageview, sql, testApp } from '../app/test-support.js';
 import { toClickHouseTime } from './time.js';
 
 let app: FastifyInstance;

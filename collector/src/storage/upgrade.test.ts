@@ -14,8 +14,8 @@ import { costsInsert, crmInserts, eventsInsert, SITE } from '../../../benchmarks
 import { compareModels } from '../attribution/report.js';
 import { roiReport } from '../attribution/roi.js';
 import { CONVERSIONS, DEFAULT_WINDOW } from '../attribution/models.js';
-import { loadConfig } from '../config.js';
-import { testStoreEnv } from '../test-support.js';
+import { loadConfig } from '../base/config.js';
+import { testStoreEnv } from '../app/test-support.js';
 import { openDb } from './db.js';
 import { TOUCH_COLUMNS } from './events-layout.js';
 import { MIGRATIONS, migrate } from '../schema/migrations.js';

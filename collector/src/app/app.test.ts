@@ -2,8 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Config } from './config.js';
-import { MIGRATIONS, migrate } from './schema/migrations.js';
+import type { Config } from '../base/config.js';
+import { MIGRATIONS, migrate } from '../schema/migrations.js';
 import { ADMIN_TOKEN, CHROME_UA, batch, pageview, sql, testApp, testConfig, touch } from './test-support.js';
 
 let config: Config;

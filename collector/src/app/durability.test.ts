@@ -4,8 +4,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ClEvent } from '../../sdk/src/protocol.js';
-import type { Config } from './config.js';
+import type { ClEvent } from '../../../sdk/src/protocol.js';
+import type { Config } from '../base/config.js';
 import { CHROME_UA, batch, pageview, sql, testApp, testConfig } from './test-support.js';
 
 let config: Config;

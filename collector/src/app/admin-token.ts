@@ -5,8 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Config } from './config.js';
-import { ClError } from './errors.js';
+import type { Config } from '../base/config.js';
+import { ClError } from '../base/errors.js';
 
 export const tokenFile = (dataDir: string) => path.join(dataDir, 'admin-token');
 

@@ -8,8 +8,8 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from './cli/main.js';
-import { PACKAGE_ROOT } from './paths.js';
+import { main } from '../cli/main.js';
+import { PACKAGE_ROOT } from '../base/paths.js';
 import { COLLECTOR_FILE, readRecordedCollector, storeHolder } from './running-collector.js';
 
 const children: ChildProcess[] = [];
@@ -41,7 +41,7 @@ describe('a CLI command and the running collector', () => {
   it('finds the collector on another port through DATA_DIR/collector.json, fails fast while it does not answer, and opens the store only after a clean shutdown', async () => {
     const dataDir = tmp('running');
     // The process entry (as `closeloop start --demo`), on a port the CLI cannot guess (PORT=0).
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PACKAGE_ROOT, 'collector/src/server.ts')], {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PACKAGE_ROOT, 'collector/src/app/server.ts')], {
       cwd: PACKAGE_ROOT,
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', CLOSELOOP_DATA_DIR: dataDir, CLOSELOOP_DEMO: 'true', CLOSELOOP_DEMO_DATA: 'false', CLOSELOOP_LOG_LEVEL: 'warn', CLOSELOOP_ADMIN_TOKEN: '', CLOSELOOP_SHUTDOWN_GRACE_S: '5' },
       stdio: ['ignore', 'ignore', 'pipe'],

@@ -9,8 +9,8 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ClEvent } from '../../sdk/src/protocol.js';
-import { PACKAGE_ROOT } from './paths.js';
+import type { ClEvent } from '../../../sdk/src/protocol.js';
+import { PACKAGE_ROOT } from '../base/paths.js';
 import { ADMIN_TOKEN, CHROME_UA, batch, pageview } from './test-support.js';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'closeloop-crash-'));
@@ -28,9 +28,9 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** `node --import tsx collector/src/server.ts`: the real process entry, from source (no build needed). */
+/** `node --import tsx collector/src/app/server.ts`: the real process entry, from source (no build needed). */
 async function startCollector(port: number): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PACKAGE_ROOT, 'collector/src/server.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PACKAGE_ROOT, 'collector/src/app/server.ts')], {
     cwd: PACKAGE_ROOT,
     env: {
       ...process.env,

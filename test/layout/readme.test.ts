@@ -5,10 +5,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_REFERENCE } from './config.js';
-import { Errors } from './errors.js';
-import { PACKAGE_ROOT } from './paths.js';
-import { eventsMigrations } from './storage/events.js';
+import { CONFIG_REFERENCE } from '../../collector/src/base/config.js';
+import { Errors } from '../../collector/src/base/errors.js';
+import { PACKAGE_ROOT } from '../../collector/src/base/paths.js';
+import { eventsMigrations } from '../../collector/src/storage/events.js';
 
 const DOCS = ['README.md', ...readdirSync(path.join(PACKAGE_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 const text = (file: string) => readFileSync(path.join(PACKAGE_ROOT, file), 'utf8');

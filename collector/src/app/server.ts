@@ -1,15 +1,15 @@
 /**
  * Process entry of the collector: config from the environment, buildApp, listen, and a graceful
  * shutdown on SIGTERM/SIGINT (stop accepting, finish in-flight requests, write queued rows,
- * close ClickHouse). `closeloop start` and `node dist/collector/src/server.js` both land here.
+ * close ClickHouse). `closeloop start` and `node dist/collector/src/app/server.js` both land here.
  */
 import { pathToFileURL } from 'node:url';
 import { withAdminToken } from './admin-token.js';
 import { buildApp } from './app.js';
-import { hasDemoData, seedDemoData } from './demo/seed.js';
-import { loadConfig, localAddress, type Config } from './config.js';
+import { hasDemoData, seedDemoData } from '../demo/seed.js';
+import { loadConfig, localAddress, type Config } from '../base/config.js';
 import { forgetCollector, recordCollector } from './running-collector.js';
-import { DEMO_SITE } from './sites/demo.js';
+import { DEMO_SITE } from '../sites/demo.js';
 
 export async function runServer(baseConfig: Config, print: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<void> {
   const { config, generated } = withAdminToken(baseConfig);

@@ -2,40 +2,40 @@
  * `buildApp(config)`: the collector as a Fastify instance, ready but not listening. Tests call it
  * directly (`inject()` or `listen({ port: 0 })`); server.ts / the CLI add signals and listen.
  */
-import { logIp } from './ip.js';
+import { logIp } from '../base/ip.js';
 import { prettyStream } from './log-format.js';
 import { redactedErr, redactUrl } from './log-redact.js';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
-import type { ErrorBody } from '../../sdk/src/protocol.js';
-import type { Config } from './config.js';
-import { ClError, Errors, isClError, type ErrorCode } from './errors.js';
+import type { ErrorBody } from '../../../sdk/src/protocol.js';
+import type { Config } from '../base/config.js';
+import { ClError, Errors, isClError, type ErrorCode } from '../base/errors.js';
 import path from 'node:path';
 import rateLimit from '@fastify/rate-limit';
-import auth from './plugins/auth.js';
-import tokens from './plugins/tokens.js';
-import bodyTimeout from './plugins/body-timeout.js';
-import credentialGate from './plugins/credential-gate.js';
-import clickhouse from './plugins/clickhouse.js';
-import metrics from './plugins/metrics.js';
-import sites from './plugins/sites.js';
-import { DEMO_SITE } from './sites/demo.js';
-import spool from './plugins/spool.js';
-import adminBackupRoutes from './routes/admin-backup.js';
-import adminSitesRoutes from './routes/admin-sites.js';
-import adminTokensRoutes from './routes/admin-tokens.js';
-import attributionRoutes from './routes/attribution.js';
-import conversionsRoutes from './routes/conversions.js';
-import dashboardRoutes from './routes/dashboard.js';
-import costsRoutes from './routes/costs.js';
-import openApiRoutes, { trackRoutes } from './openapi/serve.js';
-import privacyRoutes from './routes/privacy.js';
-import reportsRoutes from './routes/reports.js';
-import leadsRoutes from './routes/leads.js';
-import eventsRoutes from './routes/events.js';
-import healthRoutes from './routes/health.js';
-import queryRoutes from './routes/query.js';
-import staticRoutes from './routes/static.js';
+import auth from '../plugins/auth.js';
+import tokens from '../plugins/tokens.js';
+import bodyTimeout from '../plugins/body-timeout.js';
+import credentialGate from '../plugins/credential-gate.js';
+import clickhouse from '../plugins/clickhouse.js';
+import metrics from '../plugins/metrics.js';
+import sites from '../plugins/sites.js';
+import { DEMO_SITE } from '../sites/demo.js';
+import spool from '../plugins/spool.js';
+import adminBackupRoutes from '../routes/admin-backup.js';
+import adminSitesRoutes from '../routes/admin-sites.js';
+import adminTokensRoutes from '../routes/admin-tokens.js';
+import attributionRoutes from '../routes/attribution.js';
+import conversionsRoutes from '../routes/conversions.js';
+import dashboardRoutes from '../routes/dashboard.js';
+import costsRoutes from '../routes/costs.js';
+import openApiRoutes, { trackRoutes } from '../openapi/serve.js';
+import privacyRoutes from '../routes/privacy.js';
+import reportsRoutes from '../routes/reports.js';
+import leadsRoutes from '../routes/leads.js';
+import eventsRoutes from '../routes/events.js';
+import healthRoutes from '../routes/health.js';
+import queryRoutes from '../routes/query.js';
+import staticRoutes from '../routes/static.js';
 
 export interface BuildOptions {
   /** Pino logger options, or false for none (tests). Default: level from config. */

@@ -6,7 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClEvent } from '../../sdk/src/protocol.js';
+import type { ClEvent } from '../../../sdk/src/protocol.js';
 import { ADMIN_TOKEN, CHROME_UA, batch, pageview, sql, testApp, testConfig } from './test-support.js';
 
 let app: FastifyInstance;

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ClEvent } from '../../sdk/src/protocol.js';
+import type { ClEvent } from '../../../sdk/src/protocol.js';
 import { ADMIN_TOKEN, CHROME_UA, batch, pageview, testApp, testConfig } from './test-support.js';
 
 const apps: FastifyInstance[] = [];

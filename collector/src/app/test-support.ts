@@ -9,9 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
-import type { ClEvent, EventBatch, Touch } from '../../sdk/src/protocol.js';
+import type { ClEvent, EventBatch, Touch } from '../../../sdk/src/protocol.js';
 import { buildApp } from './app.js';
-import { loadConfig, type Config } from './config.js';
+import { loadConfig, type Config } from '../base/config.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
