@@ -54,47 +54,45 @@ export interface InitOptions {
   consentPolicy?: string;
 }
 
-export interface Config {
-  readonly site: string;
+/** Flags as booleans, defaults applied; `site`, `cookieDomain` and `consentPolicy` as given. */
+export interface Config extends Omit<InitOptions, 'spa' | 'hash' | 'autoPageview' | 'autocapture' | 'forms' | 'debug' | 'consent' | 'cookieless' | 'respectGpc'> {
   readonly endpoint: string;
   readonly spa: boolean;
   readonly hash: boolean;
   readonly autoPageview: boolean;
   /** Not set in the core variant. */
   readonly autocapture: boolean;
+  /** Not set in the core variant. */
   readonly forms: FormsMode;
   readonly debug: boolean;
   readonly cookieName: string;
-  readonly cookieDomain: string | undefined;
   /** Consent is required (`consent: 'required'`). */
   readonly consent: boolean;
   readonly cookieless: boolean;
   readonly respectGpc: boolean;
-  readonly policy: string | undefined;
 }
 
-const flag = (v: Flag | undefined, dflt: boolean): boolean => (v == null ? dflt : v !== false && v != 'false');
+const flag = (v: Flag | undefined, dflt = false): boolean => (v == null ? dflt : v !== false && v != 'false');
 
+/** The options with defaults applied and flags as booleans (other options as given). */
 export function resolveConfig(o: InitOptions): Config {
-  if (!o || typeof o.site != 'string' || !o.site) throw new Error('site (data-site) is required');
+  if (typeof o?.site != 'string' || !o.site) throw new Error('no site (data-site)');
   return {
-    site: o.site,
+    ...o,
     endpoint: (o.endpoint ?? '').replace(/\/+$/, ''),
     spa: flag(o.spa, true),
-    hash: flag(o.hash, false),
+    hash: flag(o.hash),
     autoPageview: flag(o.autoPageview, true),
     // Not in the core variant, which has no click and form capture.
     ...(!CORE && {
       autocapture: flag(o.autocapture, true),
       forms: o.forms == 'lead' ? 'lead' : flag(o.forms, true) && o.forms != 'off' ? 'on' : 'off',
     }),
-    debug: flag(o.debug, false),
+    debug: flag(o.debug),
     cookieName: o.cookieName || '_cl_vid',
-    cookieDomain: o.cookieDomain || undefined,
     consent: o.consent == 'required',
-    cookieless: flag(o.cookieless, false),
-    respectGpc: flag(o.respectGpc, false),
-    policy: o.consentPolicy,
+    cookieless: flag(o.cookieless),
+    respectGpc: flag(o.respectGpc),
   } as Config;
 }
 

@@ -217,7 +217,16 @@ export interface ConsentEventV2 extends EventBaseV2 {
   a?: string;
 }
 
-export type ClEventV2 = PageviewEventV2 | CustomEventV2 | FormEventV2 | IdentifyEventV2 | ConsentEventV2;
+/**
+ * Engagement (v1: custom event `engagement` with prop `ms`): `g` milliseconds the page was visible
+ * since the last report. Sent without a title (`h`).
+ */
+export interface EngagementEventV2 extends EventBaseV2 {
+  y: 'e';
+  g: number;
+}
+
+export type ClEventV2 = PageviewEventV2 | CustomEventV2 | FormEventV2 | IdentifyEventV2 | ConsentEventV2 | EngagementEventV2;
 
 /** The body of `POST /v1/events`, version 2. */
 export interface EventBatchV2 {

@@ -41,7 +41,7 @@ export function touchSession(store: Store, visitorId: string, now: number, candi
   const start = !(isUuid(s?.[0]) && now - s![1] < SESSION_TIMEOUT && (!key || key == s![2])) || undefined;
   if (start) s = [uuid(), now, key];
   const [id, , k] = s!;
-  store.set(SESSION_COOKIE, JSON.stringify([id, now, k]), new Date(now + SESSION_TIMEOUT));
+  store.set(SESSION_COOKIE, JSON.stringify([id, now, k]), SESSION_TIMEOUT / 864e5);
   if (!start) return { id };
   // The first touch is kept per visitor: a visitor id adopted from the collector's cookie gets its own.
   const kept = load<{ i: string; t: FirstTouchV2 }>(FIRST_TOUCH_KEY);

@@ -1,8 +1,9 @@
 /**
  * The tracker behind the public API: builds events from the page and the session, puts them in the
  * outbox, and follows the page's life — prerendering (counted once shown), SPA navigations,
- * back/forward-cache restores, clicks, and engagement: the time the page was visible, sent as a
- * custom event `engagement` with prop `ms` when the page is hidden or left, or navigated away from
+ * back/forward-cache restores, clicks, and engagement: the time the page was visible, sent as an
+ * engagement event (`y: 'e'`, no title; stored as custom event `engagement` with prop `ms`) when the
+ * page is hidden or left, or navigated away from
  * in an SPA (each report covers the time since the last one; their sum is the page's engaged time;
  * it goes in the same request as what is still unsent, e.g. the next page view of an SPA).
  * Events are built in wire format 2 (protocol.ts).
@@ -83,7 +84,6 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
     const s = anon ? { id: NIL, start: true } : touchSession(store, visitorId, t, c);
     if (!anon) landing = undefined;
     queue.push({
-      ...e,
       i: uuid().slice(24),
       t,
       v: anon ? NIL : visitorId,
@@ -94,12 +94,13 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
       // Only what differs from the event: on a landing page, `{}`.
       o: s.start && { r: c.r != r ? c.r : undefined, l: c.l != u ? c.l : undefined },
       f: (s as { first?: ClEventV2['f'] }).first,
+      // Last: an event may leave a field out (engagement: no title).
+      ...e,
     } as ClEventV2);
     return true;
   };
 
-  const track = (name: unknown, props?: unknown, url?: string) =>
-    typeof name == 'string' && name && push({ y: 'c', n: clip(name, MAX_NAME), p: cleanProps(props) }, url);
+  const track = (name: unknown, props?: unknown) => typeof name == 'string' && name && push({ y: 'c', n: clip(name, MAX_NAME), p: cleanProps(props) });
 
   /** An email (has an `@`) or the site's own user id, with optional traits. */
   const identify = (who: unknown, traits?: unknown) =>
@@ -112,7 +113,7 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
     const now = Date.now();
     if (shownAt) spent += now - shownAt;
     shownAt = !leaving && visible() ? now : 0;
-    if (spent > 0 && pageUrl) track('engagement', { ms: spent }, pageUrl);
+    if (spent > 0 && pageUrl) push({ y: 'e', g: spent, h: undefined }, pageUrl);
     spent = 0;
   };
 
@@ -128,7 +129,7 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
     const from = state;
     if ((state = nextState(from, to, signal)) != from) {
       store.set(CONSENT_COOKIE, state, CONSENT_DAYS);
-      const e = { y: 'k', n: state, a: cfg.policy } as Partial<ClEventV2>;
+      const e = { y: 'k', n: state, a: cfg.consentPolicy } as Partial<ClEventV2>;
       if (tracks(state)) {
         // Granted: a new visitor, whose first touch is this page's landing; then the view that waited.
         useStorage(true);

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type {
-  ClEventV2, ConsentEventV2, CustomEventV2, EventBatchV2, FirstTouchV2, FormEventV2, IdentifyEventV2, PageviewEventV2, TouchV2,
+  ClEventV2, ConsentEventV2, CustomEventV2, EngagementEventV2, EventBatchV2, FirstTouchV2, FormEventV2, IdentifyEventV2, PageviewEventV2, TouchV2,
 } from '../../../sdk/src/protocol.js';
 import { LIMITS, TouchSchema, formFields, id, props, timestamp, url } from './schema.js';
 
@@ -43,6 +43,7 @@ export const EventV2Schema = z.discriminatedUnion('y', [
   }) satisfies z.ZodType<FormEventV2>,
   z.object({ ...base, y: z.literal('i'), m: z.string().max(254).optional(), w: z.string().max(256).optional(), p: props.optional() }) satisfies z.ZodType<IdentifyEventV2>,
   z.object({ ...base, y: z.literal('k'), n: z.enum(['granted', 'denied']), a: z.string().max(LIMITS.propValue).optional() }) satisfies z.ZodType<ConsentEventV2>,
+  z.object({ ...base, y: z.literal('e'), g: z.number().int('must be whole milliseconds').min(0).max(MAX_AGE_MS, 'is too long') }) satisfies z.ZodType<EngagementEventV2>,
 ]) satisfies z.ZodType<ClEventV2>;
 
 export const EventBatchV2Schema = z.object({

@@ -65,7 +65,7 @@ describe('wire format 2', () => {
     expect((await sessionTouches(app.db, app.log).find('demo', [s], T + 3 * 86_400_000)).size).toBe(0);
   });
 
-  it('a new visitor with an earlier first touch sends it as f; an identify, a form and a consent decision map to their v1 rows', async () => {
+  it('a new visitor with an earlier first touch sends it as f; an identify, a form, a consent decision and an engagement map to their v1 rows', async () => {
     const v = randomUUID();
     const s = randomUUID();
     const f = { t: T - 86_400_000, r: 'https://www.bing.com/', l: 'http://localhost/demo/?utm_campaign=old' };
@@ -74,9 +74,12 @@ describe('wire format 2', () => {
       ev({ y: 'i', v, s, m: 'Ann@Example.com', p: { tier: 'gold' } } as Partial<ClEventV2>),
       ev({ y: 'f', v, s, n: 'contact', a: '/thanks', p: { company: 'Acme' }, m: 'ann@example.com' } as Partial<ClEventV2>),
       ev({ y: 'k', v, s, n: 'granted', a: '2026-05' } as Partial<ClEventV2>),
+      ev({ y: 'e', v, s, g: 4200 } as Partial<ClEventV2>),
     ];
     expect((await post(v2(events))).statusCode).toBe(202);
     const rows = await sql(app, `SELECT type, name, props, email, landing_url, first_touch FROM events FINAL WHERE visitor_id = '${v}' ORDER BY type`);
+    const engagement = rows.splice(rows.findIndex((r) => r.type == 'custom'), 1)[0];
+    expect(engagement).toMatchObject({ name: 'engagement', props: { ms: '4200' }, landing_url: 'http://localhost/demo/landing' });
     expect(rows.map((r) => [r.type, r.name, r.email])).toEqual([['consent', 'granted', ''], ['form', 'contact', 'ann@example.com'], ['identify', '', 'ann@example.com'], ['pageview', '', '']]);
     expect(rows.every((r) => r.landing_url == 'http://localhost/demo/landing')).toBe(true);
     expect(rows[1]!.props).toEqual({ company: 'Acme', 'form.action': '/thanks' });
@@ -109,6 +112,7 @@ describe('wire format 2', () => {
       [v2([ev({ y: 'x' as never })]), 'e.0.y'],
       [{ ...v2([ev()]), t: 5 }, 't'],
       [v2([ev({ t: 500 * 86_400_000 })]), 'e.0.t'],
+      [v2([ev({ y: 'e', g: -1 } as Partial<ClEventV2>)]), 'e.0.g'],
     ] as const) {
       const res = await post(body);
       expect(res.statusCode, JSON.stringify(body)).toBe(400);
