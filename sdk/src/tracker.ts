@@ -66,7 +66,6 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
   let pageUrl = '';
   let pageReferrer = document.referrer;
   let shownAt = 0; // since when the page is visible (0: hidden)
-  let spent = 0; // visible ms not yet reported
   let unsent = false; // the current page's view waits for consent
   const visible = () => document.visibilityState != 'hidden';
 
@@ -81,19 +80,19 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
     const u = clip(url, MAX_URL);
     const r = clip(pageReferrer, MAX_URL);
     const c = (!anon && landing) || { r, l: u };
-    const s = anon ? { id: NIL, start: true } : touchSession(store, visitorId, t, c);
+    const [id, start, first] = anon ? [NIL, true] : touchSession(store, visitorId, t, c);
     if (!anon) landing = undefined;
     queue.push({
       i: uuid().slice(24),
       t,
       v: anon ? NIL : visitorId,
-      s: s.id,
+      s: id,
       u,
       r: r || undefined,
       h: clip(document.title, MAX_TITLE) || undefined,
       // Only what differs from the event: on a landing page, `{}`.
-      o: s.start && { r: c.r != r ? c.r : undefined, l: c.l != u ? c.l : undefined },
-      f: (s as { first?: ClEventV2['f'] }).first,
+      o: start && { r: c.r != r ? c.r : undefined, l: c.l != u ? c.l : undefined },
+      f: first,
       // Last: an event may leave a field out (engagement: no title).
       ...e,
     } as ClEventV2);
@@ -111,10 +110,9 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
   /** Reports the visible time of the current page not reported yet; `leaving`: the page is going (pagehide), not visible any more. */
   const engaged = (leaving?: boolean) => {
     const now = Date.now();
-    if (shownAt) spent += now - shownAt;
+    const ms = shownAt && now - shownAt;
     shownAt = !leaving && visible() ? now : 0;
-    if (spent > 0 && pageUrl) push({ y: 'e', g: spent, h: undefined }, pageUrl);
-    spent = 0;
+    if (ms > 0 && pageUrl) push({ y: 'e', g: ms, h: undefined }, pageUrl);
   };
 
   const page = () => {
@@ -170,8 +168,8 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
       }, cfg.forms);
     }
   };
-  // A prerendered page counts once the visitor actually sees it.
-  if ((document as { prerendering?: boolean }).prerendering) document.addEventListener('prerenderingchange', start, { once: true });
+  // A prerendered page counts once the visitor actually sees it (the page is activated once).
+  if ((document as { prerendering?: boolean }).prerendering) document.addEventListener('prerenderingchange', start);
   else start();
   // A choice made before init (npm API).
   consent(choice);
