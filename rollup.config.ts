@@ -2,7 +2,8 @@
  * Browser SDK builds (`npm run build:sdk`):
  *   dist/sdk/cl.js          minified IIFE for the script tag (entry sdk/src/browser.ts), every feature
  *   dist/sdk/cl.core.js     the core variant: the same sources built with `__CL_CORE__` = true, so
- *                           terser drops form and click capture (see CORE in sdk/src/config.ts)
+ *                           terser drops form and click capture, SPA tracking and the debug log
+ *                           (see CORE in sdk/src/config.ts)
  *   dist/sdk/loader.js      the minified inline loader snippet (sdk/src/loader.js)
  *   dist/sdk/closeloop.mjs  ES module for bundlers (entry sdk/src/index.ts)
  *   dist/sdk/consent.js     the optional consent notice, minified IIFE (entry sdk/src/notice/notice.ts)
@@ -39,7 +40,7 @@ export const BUDGETS: Readonly<Record<string, number>> = { 'cl.js': 4096, 'cl.co
  * What the size test enforces: each bundle's size as last reached, never above its budget once the
  * budget is met. Lower a ceiling with every saving; never raise one without saying why in the commit.
  */
-export const CEILINGS: Readonly<Record<string, number>> = { 'cl.js': 4585, 'cl.core.js': 3175, 'loader.js': 400, 'consent.js': 1536 };
+export const CEILINGS: Readonly<Record<string, number>> = { 'cl.js': 4585, 'cl.core.js': 3011, 'loader.js': 400, 'consent.js': 1536 };
 
 export const gzipSize = (code: string): number => gzipSync(code, { level: 9 }).length;
 

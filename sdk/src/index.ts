@@ -7,7 +7,7 @@ import type { PropValue } from './protocol.js';
 import type { InitOptions } from './config.js';
 import type { Tracker } from './tracker.js';
 import type { Choice, ConsentState } from './consent.js';
-import { resolveConfig, VERSION } from './config.js';
+import { CORE, resolveConfig, VERSION } from './config.js';
 import { createTracker } from './tracker.js';
 import { attempt } from './safe.js';
 
@@ -26,7 +26,7 @@ export function init(options: InitOptions): void {
     if (tracker) return;
     const cfg = resolveConfig(options);
     tracker = createTracker(cfg, early);
-    if (cfg.debug) console.log('[closeloop]', cfg, tracker.visitorId);
+    if (!CORE && cfg.debug) console.log('[closeloop]', cfg, tracker.visitorId);
   } catch (e) {
     console.warn('[closeloop]', e);
   }

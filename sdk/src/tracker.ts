@@ -156,7 +156,8 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
   const start = () => {
     if (cfg.autoPageview) page();
     else shownAt = visible() ? Date.now() : 0;
-    if (cfg.spa) watchHistory(page, cfg.hash);
+    // The core variant has no SPA tracking: an app calls page() after its navigations.
+    if (!CORE && cfg.spa) watchHistory(page, cfg.hash);
     // A page restored from the back/forward cache is a page view its own scripts never see.
     addEventListener('pageshow', (e) => e.persisted && page());
     if (!CORE) {
