@@ -40,7 +40,7 @@ export const BUDGETS: Readonly<Record<string, number>> = { 'cl.js': 4096, 'cl.co
  * What the size test enforces: each bundle's size as last reached, never above its budget once the
  * budget is met. Lower a ceiling with every saving; never raise one without saying why in the commit.
  */
-export const CEILINGS: Readonly<Record<string, number>> = { 'cl.js': 4585, 'cl.core.js': 3011, 'loader.js': 400, 'consent.js': 1536 };
+export const CEILINGS: Readonly<Record<string, number>> = { 'cl.js': 4627, 'cl.core.js': 3061, 'loader.js': 400, 'consent.js': 1536 };
 
 export const gzipSize = (code: string): number => gzipSync(code, { level: 9 }).length;
 

@@ -163,9 +163,12 @@ export interface EventBaseV2 {
   i: string;
   /** Milliseconds before the batch's `t` the event happened. */
   t: number;
-  /** Visitor id (UUID). */
+  /**
+   * Visitor id: a UUID, or (what the SDK sends) its 16 bytes in base64 without padding, 22 characters
+   * (base64url's `-` and `_` read too); the collector expands it (collector/src/ingest/wire-id.ts).
+   */
   v: string;
-  /** Session id (UUID); the zero UUID for anonymous events (consent pending or denied). */
+  /** Session id, as `v`; the zero UUID (`AAAAAAAAAAAAAAAAAAAAAA`) for anonymous events (consent pending or denied). */
   s: string;
   /** Full URL of the page. */
   u: string;

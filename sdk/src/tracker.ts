@@ -13,7 +13,7 @@ import type { ClEventV2 } from './protocol.js';
 import type { ConsentState } from './consent.js';
 import type { Config } from './config.js';
 import { CORE, VERSION } from './config.js';
-import { isUuid, uuid } from './ids.js';
+import { isUuid, uuid, wireId } from './ids.js';
 import { MAX_EMAIL, MAX_NAME, MAX_TITLE, MAX_URL, cleanProps, clip } from './limits.js';
 import { cookieStore } from './storage/cookie.js';
 import { createQueue } from './queue.js';
@@ -55,8 +55,8 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
 
   const queue = createQueue(
     cfg.endpoint + '/v1/events',
-    // Event times go relative to the batch's (ms before it): fewer digits.
-    (events, t = Date.now()) => JSON.stringify({ v: 2, k: cfg.site, t, d: VERSION, e: events.map((e) => ({ ...e, t: t - e.t })) }),
+    // Event times go relative to the batch's (ms before it): fewer digits; ids as 22 base64url characters.
+    (events, t = Date.now()) => JSON.stringify({ v: 2, k: cfg.site, t, d: VERSION, e: events.map((e) => ({ ...e, t: t - e.t, v: wireId(e.v), s: wireId(e.s) })) }),
     // The collector's own cookie knew this browser (Safari caps script-set cookies at 7 days).
     (a) => adopt(a.visitor_id),
   );

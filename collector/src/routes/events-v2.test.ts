@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClEventV2, EventBatchV2 } from '../../../sdk/src/protocol.js';
+import { wireId } from '../../../sdk/src/ids.js';
 import { sessionTouches } from '../ingest/session-touches.js';
 import { eventUuid } from '../ingest/wire-v2.js';
 import { CHROME_UA, batch, pageview, sql, testApp, touch } from '../test-support.js';
@@ -47,6 +48,23 @@ describe('wire format 2', () => {
     expect(rows[0]).toMatchObject({ id: eventUuid(s, view.i), type: 'pageview', session_start: true, title: 'Demo', page_referrer: 'https://mail.example.com/', ms: T - 900 });
     expect(JSON.parse(rows[0]!.first_touch as string)).toMatchObject({ ts: T - 900, referrer: 'https://mail.example.com/', landing_url: landing, utm_campaign: 'launch', click_ids: { gclid: 'G1' } });
     expect(rows[1]).toMatchObject({ id: eventUuid(s, click.i), type: 'custom', name: 'signup', props: { plan: 'pro', seats: '2' }, session_start: false, first_touch: '', ms: T - 100 });
+  });
+
+  it('visitor and session ids sent compact (22 base64 characters, as the SDK does) are stored as the same UUIDs; a later batch with the 36-character ids finds the session', async () => {
+    const v = randomUUID();
+    const s = randomUUID();
+    const first = ev({ v: wireId(v), s: wireId(s), u: 'http://localhost/demo/?utm_source=newsletter&utm_medium=email&utm_campaign=short', o: {} });
+    expect((await post(v2([first]))).statusCode).toBe(202);
+    expect((await post(v2([ev({ y: 'e', v, s, g: 1200 } as Partial<ClEventV2>)], T + 1000))).statusCode).toBe(202);
+    const rows = await rowsOf(v);
+    expect(rows.map((r) => [r.id, r.type, r.utm_campaign, r.session_start])).toEqual([
+      [eventUuid(s, first.i), 'pageview', 'short', true],
+      [expect.any(String), 'custom', 'short', false],
+    ]);
+    // Not a UUID nor its compact form: a coded 4xx.
+    const bad = await post(v2([ev({ v: 'AAAAAAAAAAAAAAAAAAAAAB' })]));
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'CL_INVALID_EVENT' });
   });
 
   it('a later batch of the session without touch gets it (memory); after a restart it is read from the stored first event', async () => {

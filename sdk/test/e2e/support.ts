@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { test as base, expect, type APIRequestContext, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
 import { E2E_ADMIN_TOKEN } from '../../../playwright.config.js';
 import type { ClEvent } from '../../src/protocol.js';
-import type { ValidEventBatchV2 } from '../../../collector/src/ingest/schema-v2.js';
+import { EventBatchV2Schema } from '../../../collector/src/ingest/schema-v2.js';
 import { toV1 } from '../../../collector/src/ingest/wire-v2.js';
 
 export { expect };
@@ -92,7 +92,7 @@ export async function servePage(page: Page, url: string, html: string): Promise<
  */
 export function eventsOf(body: string | null): ClEvent[] {
   const raw = JSON.parse(body ?? '{}') as { v?: number; events?: ClEvent[] };
-  return raw.v === 2 ? toV1(raw as unknown as ValidEventBatchV2, () => undefined).events : (raw.events ?? []);
+  return raw.v === 2 ? toV1(EventBatchV2Schema.parse(raw), () => undefined).events : (raw.events ?? []);
 }
 
 /** Event ids of every batch the collector accepted (202) for this page, in order. */
