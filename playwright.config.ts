@@ -23,7 +23,7 @@ export default defineConfig({
   reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
   // Each SDK spec runs against both script variants (sdk/test/e2e/support.ts): `full` (cl.js) and
   // `core` (cl.core.js), except what the core variant has not: form and click capture (forms,
-  // lead-cross-device, tests tagged @full), and the specs of the dashboard and API docs (no SDK).
+  // lead-cross-device, tests tagged @full: click capture, SPA page views), and the specs of the dashboard and API docs (no SDK).
   projects: [
     { name: 'full' },
     // Specs of features core lacks (forms), and specs that load no SDK (dashboard, docs) or run their own

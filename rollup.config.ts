@@ -2,11 +2,13 @@
  * Browser SDK builds (`npm run build:sdk`):
  *   dist/sdk/cl.js          minified IIFE for the script tag (entry sdk/src/browser.ts), every feature
  *   dist/sdk/cl.core.js     the core variant: the same sources built with `__CL_CORE__` = true, so
- *                           terser drops form and click capture (see CORE in sdk/src/config.ts)
+ *                           terser drops form and click capture, SPA tracking and the debug log
+ *                           (see CORE in sdk/src/config.ts)
  *   dist/sdk/loader.js      the minified inline loader snippet (sdk/src/loader.js)
  *   dist/sdk/closeloop.mjs  ES module for bundlers (entry sdk/src/index.ts)
  *   dist/sdk/consent.js     the optional consent notice, minified IIFE (entry sdk/src/notice/notice.ts)
- * js-cookie is bundled into cl.js, cl.core.js and closeloop.mjs. The sizes of cl.js, cl.core.js,
+ * js-cookie is bundled into cl.js and closeloop.mjs; cl.core.js writes its cookies in the same format
+ * with a few lines of its own (coreJar in sdk/src/storage/cookie.ts). The sizes of cl.js, cl.core.js,
  * loader.js and consent.js (min and min+gzip) are printed on every build against their budgets;
  * sdk/src/size.test.ts fails when one is over its ceiling.
  */
@@ -38,7 +40,7 @@ export const BUDGETS: Readonly<Record<string, number>> = { 'cl.js': 4096, 'cl.co
  * What the size test enforces: each bundle's size as last reached, never above its budget once the
  * budget is met. Lower a ceiling with every saving; never raise one without saying why in the commit.
  */
-export const CEILINGS: Readonly<Record<string, number>> = { 'cl.js': 4627, 'cl.core.js': 3645, 'loader.js': 400, 'consent.js': 1536 };
+export const CEILINGS: Readonly<Record<string, number>> = { 'cl.js': 4627, 'cl.core.js': 3061, 'loader.js': 400, 'consent.js': 1536 };
 
 export const gzipSize = (code: string): number => gzipSync(code, { level: 9 }).length;
 
@@ -49,8 +51,19 @@ const minify = () =>
     format: { comments: false },
   });
 
+/**
+ * The core variant has its own few lines for cookies (coreJar in sdk/src/storage/cookie.ts): js-cookie
+ * resolves to an empty module there, so the bundle leaves it out.
+ */
+const noJsCookie = (): Plugin => ({
+  name: 'closeloop-core-no-js-cookie',
+  resolveId: (id) => (id == 'js-cookie' ? '\0js-cookie' : null),
+  load: (id) => (id == '\0js-cookie' ? 'export default {}' : null),
+});
+
 /** `core`: build the core variant (see CORE in sdk/src/config.ts). */
 const plugins = (core = false) => [
+  ...(core ? [noJsCookie()] : []),
   replace({ preventAssignment: true, values: { __CL_VERSION__: JSON.stringify(pkg.version), __CL_CORE__: String(core) } }),
   nodeResolve({ browser: true }),
   // Declarations come from `tsc -p sdk/tsconfig.json`; here only JS.

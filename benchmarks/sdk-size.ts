@@ -127,7 +127,7 @@ export async function sdkSize(o: BenchOptions): Promise<Section> {
   const how = o.quick ? 'esbuild bundle + esbuild minify (quick)' : 'esbuild bundle + terser';
   const rows: (string | number)[][] = [
     ['**closeloop cl.js** (our build, script tag, every feature)', 'own build (rollup + terser)', kb(ours.min), kb(ours.gzip), kb(ours.brotli), '1.0×'],
-    ['**closeloop cl.core.js** (core variant: no form/click capture)', 'own build (rollup + terser)', kb(core.min), kb(core.gzip), kb(core.brotli), `${(core.gzip / ours.gzip).toFixed(1)}×`],
+    ['**closeloop cl.core.js** (core variant: no form/click capture, no SPA tracking or debug log, own cookie code instead of js-cookie)', 'own build (rollup + terser)', kb(core.min), kb(core.gzip), kb(core.brotli), `${(core.gzip / ours.gzip).toFixed(1)}×`],
     ['closeloop loader snippet (docs/sdk.md: queue stub + tag)', 'inline HTML', `${loader.min} B`, `${loader.gzip} B`, `${loader.brotli} B`, ''],
   ];
   /** Per peer, its smallest gzip size over the ways it ships (bundled here, published build). */

@@ -12,14 +12,14 @@ describe('resolveConfig', () => {
   it('applies defaults', () => {
     const c = resolveConfig({ site: 'pk_1' });
     expect(c).toEqual({
-      site: 'pk_1', endpoint: '', spa: true, hash: false, autocapture: true, autoPageview: true, forms: 'on', debug: false, cookieName: '_cl_vid', cookieDomain: undefined,
-      consent: false, cookieless: false, respectGpc: false, policy: undefined,
+      site: 'pk_1', endpoint: '', spa: true, hash: false, autocapture: true, autoPageview: true, forms: 'on', debug: false, cookieName: '_cl_vid',
+      consent: false, cookieless: false, respectGpc: false,
     });
   });
 
   it('reads the consent options (data-consent="required" data-cookieless data-respect-gpc data-consent-policy)', () => {
     const c = resolveConfig(scriptOptions(script({ 'data-site': 'pk', 'data-consent': 'required', 'data-cookieless': '', 'data-respect-gpc': '', 'data-consent-policy': '2026-05' })));
-    expect(c).toMatchObject({ consent: true, cookieless: true, respectGpc: true, policy: '2026-05' });
+    expect(c).toMatchObject({ consent: true, cookieless: true, respectGpc: true, consentPolicy: '2026-05' });
     expect(resolveConfig({ site: 'pk', consent: 'none', cookieless: 'false' })).toMatchObject({ consent: false, cookieless: false });
   });
 

@@ -9,7 +9,8 @@ export const VERSION: string = typeof __CL_VERSION__ == 'string' ? __CL_VERSION_
 declare const __CL_CORE__: boolean;
 /**
  * True in the core variant `cl.core.js` (rollup `replace` sets `__CL_CORE__`; terser then drops
- * what it guards): no automatic form capture, no click capture (`data-cl-event` tags included).
+ * what it guards): no automatic form capture, no click capture (`data-cl-event` tags included), no
+ * automatic SPA page views (History API; `page()` records them), no `debug` log.
  * False in `cl.js`, the ES module and from source (tests).
  */
 export const CORE: boolean = typeof __CL_CORE__ == 'boolean' && __CL_CORE__;
@@ -54,47 +55,48 @@ export interface InitOptions {
   consentPolicy?: string;
 }
 
-export interface Config {
-  readonly site: string;
+/** Flags as booleans, defaults applied; `site`, `cookieDomain` and `consentPolicy` as given. */
+export interface Config extends Omit<InitOptions, 'spa' | 'hash' | 'autoPageview' | 'autocapture' | 'forms' | 'debug' | 'consent' | 'cookieless' | 'respectGpc'> {
   readonly endpoint: string;
+  /** Not set in the core variant. */
   readonly spa: boolean;
+  /** Not set in the core variant. */
   readonly hash: boolean;
   readonly autoPageview: boolean;
   /** Not set in the core variant. */
   readonly autocapture: boolean;
+  /** Not set in the core variant. */
   readonly forms: FormsMode;
+  /** Not set in the core variant. */
   readonly debug: boolean;
   readonly cookieName: string;
-  readonly cookieDomain: string | undefined;
   /** Consent is required (`consent: 'required'`). */
   readonly consent: boolean;
   readonly cookieless: boolean;
   readonly respectGpc: boolean;
-  readonly policy: string | undefined;
 }
 
-const flag = (v: Flag | undefined, dflt: boolean): boolean => (v == null ? dflt : v !== false && v != 'false');
+const flag = (v: Flag | undefined, dflt = false): boolean => (v == null ? dflt : v !== false && v != 'false');
 
+/** The options with defaults applied and flags as booleans (other options as given). */
 export function resolveConfig(o: InitOptions): Config {
-  if (!o || typeof o.site != 'string' || !o.site) throw new Error('site (data-site) is required');
+  if (typeof o?.site != 'string' || !o.site) throw new Error('no site (data-site)');
   return {
-    site: o.site,
+    ...o,
     endpoint: (o.endpoint ?? '').replace(/\/+$/, ''),
-    spa: flag(o.spa, true),
-    hash: flag(o.hash, false),
     autoPageview: flag(o.autoPageview, true),
-    // Not in the core variant, which has no click and form capture.
+    // Not in the core variant, which has no SPA tracking, no click and form capture and no debug log.
     ...(!CORE && {
+      spa: flag(o.spa, true),
+      hash: flag(o.hash),
       autocapture: flag(o.autocapture, true),
       forms: o.forms == 'lead' ? 'lead' : flag(o.forms, true) && o.forms != 'off' ? 'on' : 'off',
+      debug: flag(o.debug),
     }),
-    debug: flag(o.debug, false),
     cookieName: o.cookieName || '_cl_vid',
-    cookieDomain: o.cookieDomain || undefined,
     consent: o.consent == 'required',
-    cookieless: flag(o.cookieless, false),
-    respectGpc: flag(o.respectGpc, false),
-    policy: o.consentPolicy,
+    cookieless: flag(o.cookieless),
+    respectGpc: flag(o.respectGpc),
   } as Config;
 }
 

@@ -164,9 +164,10 @@ describe('closeloop SDK', () => {
     b.doc.dispatchEvent(new Event('visibilitychange'));
     expect(b.beacons).toBe(1);
     const [exit] = b.wire.splice(0) as Wire[];
-    expect(exit!.e.map((e) => [e.y, e.n, 'o' in e])).toEqual([['p', undefined, false], ['c', 'engagement', false]]);
+    expect(exit!.e.map((e) => [e.y, 'o' in e, 'h' in e])).toEqual([['p', false, true], ['e', false, false]]);
     const rows = b.sent.splice(0).flatMap((x) => x.events);
     expect(rows.map((e) => e.touch.utm_campaign)).toEqual(['may', 'may']);
+    expect(rows[1]).toMatchObject({ type: 'custom', name: 'engagement', props: { ms: 500 } });
   });
 
   it('honours cookieName and cookieDomain', async () => {

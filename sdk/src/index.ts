@@ -7,7 +7,7 @@ import type { PropValue } from './protocol.js';
 import type { InitOptions } from './config.js';
 import type { Tracker } from './tracker.js';
 import type { Choice, ConsentState } from './consent.js';
-import { resolveConfig, VERSION } from './config.js';
+import { CORE, resolveConfig, VERSION } from './config.js';
 import { createTracker } from './tracker.js';
 import { attempt } from './safe.js';
 
@@ -26,24 +26,30 @@ export function init(options: InitOptions): void {
     if (tracker) return;
     const cfg = resolveConfig(options);
     tracker = createTracker(cfg, early);
-    if (cfg.debug) console.log('[closeloop]', cfg, tracker.visitorId);
+    if (!CORE && cfg.debug) console.log('[closeloop]', cfg, tracker.visitorId);
   } catch (e) {
     console.warn('[closeloop]', e);
   }
 }
 
+/** A public method calling the tracker's, dropping errors; nothing before `init()`. */
+const call =
+  (m: 'track' | 'page' | 'identify') =>
+  (...a: unknown[]): void =>
+    void attempt(() => (tracker![m] as (...a: unknown[]) => void)(...a));
+
 /** Records a custom event, e.g. `track('signup', { plan: 'pro' })`. Needs a non-empty name. */
-export const track = (name: string, props?: Record<string, PropValue>): void => void attempt(() => tracker?.track(name, props));
+export const track: (name: string, props?: Record<string, PropValue>) => void = call('track');
 
 /** Records a page view of the current URL (for pages the SDK does not see on its own). */
-export const page = (): void => void attempt(() => tracker?.page());
+export const page: () => void = call('page');
 
 /**
  * Tells who the visitor is, e.g. after a login or a checkout: `identify('ann@example.com')` (a value
  * with an `@` is an email) or `identify('crm-42', { plan: 'pro' })` (the site's own user id).
  * The collector links this visitor — and their past events — to that lead.
  */
-export const identify = (emailOrUserId: string, traits?: Record<string, PropValue>): void => void attempt(() => tracker?.identify(emailOrUserId, traits));
+export const identify: (emailOrUserId: string, traits?: Record<string, PropValue>) => void = call('identify');
 
 /** The visitor id (the `_cl_vid` cookie), or undefined before `init()` and without consent. */
 export const getVisitorId = (): string | undefined => tracker?.visitorId || undefined;

@@ -165,9 +165,12 @@ export interface EventBaseV2 {
   i: string;
   /** Milliseconds before the batch's `t` the event happened. */
   t: number;
-  /** Visitor id (UUID). */
+  /**
+   * Visitor id: a UUID, or (what the SDK sends) its 16 bytes in base64 without padding, 22 characters
+   * (base64url's `-` and `_` read too); the collector expands it (collector/src/ingest/wire-id.ts).
+   */
   v: string;
-  /** Session id (UUID); the zero UUID for anonymous events (consent pending or denied). */
+  /** Session id, as `v`; the zero UUID (`AAAAAAAAAAAAAAAAAAAAAA`) for anonymous events (consent pending or denied). */
   s: string;
   /** Full URL of the page. */
   u: string;
@@ -219,7 +222,16 @@ export interface ConsentEventV2 extends EventBaseV2 {
   a?: string;
 }
 
-export type ClEventV2 = PageviewEventV2 | CustomEventV2 | FormEventV2 | IdentifyEventV2 | ConsentEventV2;
+/**
+ * Engagement (v1: custom event `engagement` with prop `ms`): `g` milliseconds the page was visible
+ * since the last report. Sent without a title (`h`).
+ */
+export interface EngagementEventV2 extends EventBaseV2 {
+  y: 'e';
+  g: number;
+}
+
+export type ClEventV2 = PageviewEventV2 | CustomEventV2 | FormEventV2 | IdentifyEventV2 | ConsentEventV2 | EngagementEventV2;
 
 /** The body of `POST /v1/events`, version 2. */
 export interface EventBatchV2 {

@@ -20,24 +20,24 @@ describe('touchSession', () => {
     const vid = uuid();
     const t0 = 1_700_000_000_000;
     const first = touchSession(store, vid, t0, at(landing, 'https://mail.test/'));
-    expect(isUuid(first.id)).toBe(true);
+    expect(isUuid(first[0])).toBe(true);
     // A new visitor's first session: its touch is the first touch, which is not sent twice.
-    expect(first).toEqual({ id: first.id, start: true, first: undefined });
-    expect(JSON.parse(store.data[SESSION_COOKIE]!)[0]).toBe(first.id);
+    expect(first).toEqual([first[0], true, undefined]);
+    expect(JSON.parse(store.data[SESSION_COOKIE]!)[0]).toBe(first[0]);
 
     // Next page (any subdomain: the cookie is shared), same session: not a start, no touch.
     const t1 = t0 + 5 * MIN;
-    expect(touchSession(store, vid, t1, at('https://blog.shop.test/pricing', landing))).toEqual({ id: first.id });
+    expect(touchSession(store, vid, t1, at('https://blog.shop.test/pricing', landing))).toEqual([first[0]]);
     expect(JSON.parse(store.data[SESSION_COOKIE]!)[1]).toBe(t1);
 
     // 29 minutes later it still continues; back after 40 minutes through a search engine: a new session, with the first touch.
-    expect(touchSession(store, vid, t1 + 29 * MIN, at('https://shop.test/')).id).toBe(first.id);
+    expect(touchSession(store, vid, t1 + 29 * MIN, at('https://shop.test/'))[0]).toBe(first[0]);
     const t2 = t1 + 29 * MIN + SESSION_TIMEOUT;
     const third = touchSession(store, vid, t2, at('https://shop.test/blog', 'https://www.google.com/'));
-    expect(third.id).not.toBe(first.id);
-    expect(third).toMatchObject({ start: true, first: { t: t0, r: 'https://mail.test/', l: landing } });
+    expect(third[0]).not.toBe(first[0]);
+    expect(third.slice(1)).toEqual([true, { t: t0, r: 'https://mail.test/', l: landing }]);
     // Another visitor id (adopted from the collector's cookie) has its own first touch.
-    expect(touchSession(store, uuid(), t2 + SESSION_TIMEOUT, at('https://shop.test/')).first).toBeUndefined();
+    expect(touchSession(store, uuid(), t2 + SESSION_TIMEOUT, at('https://shop.test/'))[2]).toBeUndefined();
   });
 
   it('starts a new session on a new ad click or campaign within the timeout, not on the same one nor on none', () => {
@@ -48,11 +48,11 @@ describe('touchSession', () => {
     const n = touchSession(store, vid, 2500, at('https://shop.test/other')); // no campaign
     const c = touchSession(store, vid, 3000, at('https://shop.test/?gclid=B'));
     const d = touchSession(store, vid, 4000, at('https://shop.test/?gclid=B&utm_campaign=x'));
-    expect(b.id).toBe(a.id);
-    expect(n.id).toBe(a.id);
-    expect(c.id).not.toBe(a.id);
-    expect(c.start).toBe(true);
-    expect(d.id).not.toBe(c.id);
+    expect(b[0]).toBe(a[0]);
+    expect(n[0]).toBe(a[0]);
+    expect(c[0]).not.toBe(a[0]);
+    expect(c[1]).toBe(true);
+    expect(d[0]).not.toBe(c[0]);
   });
 
   it("starts a new session when the cookie is not one of ours; continues one of SDK 0.1's", () => {
@@ -60,11 +60,11 @@ describe('touchSession', () => {
     for (const v of ['garbage', `${ID}.5000.4000.`, JSON.stringify(['nope', 5000, '']), JSON.stringify([ID, 'x', ''])]) {
       store.set(SESSION_COOKIE, v);
       const s = touchSession(store, uuid(), 6000, at('https://blog.shop.test/'));
-      expect(s.id).not.toBe(ID);
-      expect(s.start).toBe(true);
+      expect(s[0]).not.toBe(ID);
+      expect(s[1]).toBe(true);
     }
     store.set(SESSION_COOKIE, JSON.stringify([ID, 5000, { ts: 1, referrer: '', landing_url: 'https://shop.test/' }]));
-    expect(touchSession(store, uuid(), 6000, at('https://blog.shop.test/'))).toEqual({ id: ID });
+    expect(touchSession(store, uuid(), 6000, at('https://blog.shop.test/'))).toEqual([ID]);
   });
 
   it('keeps the cookie small whatever the URLs', () => {

@@ -25,13 +25,12 @@ export interface Landing {
   l: string;
 }
 
-export interface Session {
-  id: string;
-  /** Set when the session starts now. */
-  start?: true;
-  /** When it starts now and the visitor's first touch is another (an earlier session's). */
-  first?: FirstTouchV2;
-}
+/**
+ * `[id, start, first]`: the session id; `start` set when the session starts now; `first` when it starts
+ * now and the visitor's first touch is another (an earlier session's). A tuple: no property names in
+ * the bundle.
+ */
+export type Session = [id: string, start?: true, first?: FirstTouchV2];
 
 /** Records activity at `now` and returns the session; `candidate` is the touch of the current page, used should a session start. */
 export function touchSession(store: Store, visitorId: string, now: number, candidate: Landing): Session {
@@ -41,9 +40,9 @@ export function touchSession(store: Store, visitorId: string, now: number, candi
   const start = !(isUuid(s?.[0]) && now - s![1] < SESSION_TIMEOUT && (!key || key == s![2])) || undefined;
   if (start) s = [uuid(), now, key];
   const [id, , k] = s!;
-  store.set(SESSION_COOKIE, JSON.stringify([id, now, k]), new Date(now + SESSION_TIMEOUT));
-  if (!start) return { id };
+  store.set(SESSION_COOKIE, JSON.stringify([id, now, k]), SESSION_TIMEOUT / 864e5);
+  if (!start) return [id];
   // The first touch is kept per visitor: a visitor id adopted from the collector's cookie gets its own.
   const kept = load<{ i: string; t: FirstTouchV2 }>(FIRST_TOUCH_KEY);
-  return { id, start, first: kept?.i == visitorId ? kept.t : void save(FIRST_TOUCH_KEY, { i: visitorId, t: { t: now, ...candidate } }) };
+  return [id, start, kept?.i == visitorId ? kept.t : void save(FIRST_TOUCH_KEY, { i: visitorId, t: { t: now, ...candidate } })];
 }

@@ -31,9 +31,9 @@ describe('size budget', () => {
       const code = await build(file);
       expect(gzipSize(code), `${file}: ${code.length} B min`).toBeLessThanOrEqual(ceiling);
     });
-  it('the core variant has no form or click capture; the full one has both', async () => {
+  it('the core variant has no form or click capture, SPA tracking or debug log; the full one has each', async () => {
     const [full, core] = await Promise.all([build('cl.js'), build('cl.core.js')]);
-    for (const marker of ['submit', 'data-cl-event', 'data-cl-lead']) {
+    for (const marker of ['submit', 'data-cl-event', 'data-cl-lead', 'pushState', 'hashchange', 'console.log']) {
       expect(full).toContain(marker);
       expect(core).not.toContain(marker);
     }

@@ -1,8 +1,9 @@
 /**
  * The tracker behind the public API: builds events from the page and the session, puts them in the
  * outbox, and follows the page's life — prerendering (counted once shown), SPA navigations,
- * back/forward-cache restores, clicks, and engagement: the time the page was visible, sent as a
- * custom event `engagement` with prop `ms` when the page is hidden or left, or navigated away from
+ * back/forward-cache restores, clicks, and engagement: the time the page was visible, sent as an
+ * engagement event (`y: 'e'`, no title; stored as custom event `engagement` with prop `ms`) when the
+ * page is hidden or left, or navigated away from
  * in an SPA (each report covers the time since the last one; their sum is the page's engaged time;
  * it goes in the same request as what is still unsent, e.g. the next page view of an SPA).
  * Events are built in wire format 2 (protocol.ts).
@@ -12,7 +13,7 @@ import type { ClEventV2 } from './protocol.js';
 import type { ConsentState } from './consent.js';
 import type { Config } from './config.js';
 import { CORE, VERSION } from './config.js';
-import { isUuid, uuid } from './ids.js';
+import { isUuid, uuid, wireId } from './ids.js';
 import { MAX_EMAIL, MAX_NAME, MAX_TITLE, MAX_URL, cleanProps, clip } from './limits.js';
 import { cookieStore } from './storage/cookie.js';
 import { createQueue } from './queue.js';
@@ -54,8 +55,8 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
 
   const queue = createQueue(
     cfg.endpoint + '/v1/events',
-    // Event times go relative to the batch's (ms before it): fewer digits.
-    (events, t = Date.now()) => JSON.stringify({ v: 2, k: cfg.site, t, d: VERSION, e: events.map((e) => ({ ...e, t: t - e.t })) }),
+    // Event times go relative to the batch's (ms before it): fewer digits; ids as 22 base64url characters.
+    (events, t = Date.now()) => JSON.stringify({ v: 2, k: cfg.site, t, d: VERSION, e: events.map((e) => ({ ...e, t: t - e.t, v: wireId(e.v), s: wireId(e.s) })) }),
     // The collector's own cookie knew this browser (Safari caps script-set cookies at 7 days).
     (a) => adopt(a.visitor_id),
   );
@@ -65,7 +66,6 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
   let pageUrl = '';
   let pageReferrer = document.referrer;
   let shownAt = 0; // since when the page is visible (0: hidden)
-  let spent = 0; // visible ms not yet reported
   let unsent = false; // the current page's view waits for consent
   const visible = () => document.visibilityState != 'hidden';
 
@@ -80,26 +80,26 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
     const u = clip(url, MAX_URL);
     const r = clip(pageReferrer, MAX_URL);
     const c = (!anon && landing) || { r, l: u };
-    const s = anon ? { id: NIL, start: true } : touchSession(store, visitorId, t, c);
+    const [id, start, first] = anon ? [NIL, true] : touchSession(store, visitorId, t, c);
     if (!anon) landing = undefined;
     queue.push({
-      ...e,
       i: uuid().slice(24),
       t,
       v: anon ? NIL : visitorId,
-      s: s.id,
+      s: id,
       u,
       r: r || undefined,
       h: clip(document.title, MAX_TITLE) || undefined,
       // Only what differs from the event: on a landing page, `{}`.
-      o: s.start && { r: c.r != r ? c.r : undefined, l: c.l != u ? c.l : undefined },
-      f: (s as { first?: ClEventV2['f'] }).first,
+      o: start && { r: c.r != r ? c.r : undefined, l: c.l != u ? c.l : undefined },
+      f: first,
+      // Last: an event may leave a field out (engagement: no title).
+      ...e,
     } as ClEventV2);
     return true;
   };
 
-  const track = (name: unknown, props?: unknown, url?: string) =>
-    typeof name == 'string' && name && push({ y: 'c', n: clip(name, MAX_NAME), p: cleanProps(props) }, url);
+  const track = (name: unknown, props?: unknown) => typeof name == 'string' && name && push({ y: 'c', n: clip(name, MAX_NAME), p: cleanProps(props) });
 
   /** An email (has an `@`) or the site's own user id, with optional traits. */
   const identify = (who: unknown, traits?: unknown) =>
@@ -110,10 +110,9 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
   /** Reports the visible time of the current page not reported yet; `leaving`: the page is going (pagehide), not visible any more. */
   const engaged = (leaving?: boolean) => {
     const now = Date.now();
-    if (shownAt) spent += now - shownAt;
+    const ms = shownAt && now - shownAt;
     shownAt = !leaving && visible() ? now : 0;
-    if (spent > 0 && pageUrl) track('engagement', { ms: spent }, pageUrl);
-    spent = 0;
+    if (ms > 0 && pageUrl) push({ y: 'e', g: ms, h: undefined }, pageUrl);
   };
 
   const page = () => {
@@ -128,7 +127,7 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
     const from = state;
     if ((state = nextState(from, to, signal)) != from) {
       store.set(CONSENT_COOKIE, state, CONSENT_DAYS);
-      const e = { y: 'k', n: state, a: cfg.policy } as Partial<ClEventV2>;
+      const e = { y: 'k', n: state, a: cfg.consentPolicy } as Partial<ClEventV2>;
       if (tracks(state)) {
         // Granted: a new visitor, whose first touch is this page's landing; then the view that waited.
         useStorage(true);
@@ -157,7 +156,8 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
   const start = () => {
     if (cfg.autoPageview) page();
     else shownAt = visible() ? Date.now() : 0;
-    if (cfg.spa) watchHistory(page, cfg.hash);
+    // The core variant has no SPA tracking: an app calls page() after its navigations.
+    if (!CORE && cfg.spa) watchHistory(page, cfg.hash);
     // A page restored from the back/forward cache is a page view its own scripts never see.
     addEventListener('pageshow', (e) => e.persisted && page());
     if (!CORE) {
@@ -169,8 +169,8 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
       }, cfg.forms);
     }
   };
-  // A prerendered page counts once the visitor actually sees it.
-  if ((document as { prerendering?: boolean }).prerendering) document.addEventListener('prerenderingchange', start, { once: true });
+  // A prerendered page counts once the visitor actually sees it (the page is activated once).
+  if ((document as { prerendering?: boolean }).prerendering) document.addEventListener('prerenderingchange', start);
   else start();
   // A choice made before init (npm API).
   consent(choice);

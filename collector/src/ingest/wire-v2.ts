@@ -70,6 +70,8 @@ function typed(e: ValidEventV2): Pick<ValidEvent, 'type'> & Record<string, unkno
       return { type: 'identify', email: e.m, user_id: e.w, traits: e.p };
     case 'k':
       return { type: 'consent', state: e.n, policy: e.a };
+    case 'e':
+      return { type: 'custom', name: 'engagement', props: { ms: e.g } };
   }
 }
 

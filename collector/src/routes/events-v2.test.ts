@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClEventV2, EventBatchV2 } from '../../../sdk/src/protocol.js';
+import { wireId } from '../../../sdk/src/ids.js';
 import { sessionTouches } from '../ingest/session-touches.js';
 import { eventUuid } from '../ingest/wire-v2.js';
 import { CHROME_UA, batch, pageview, sql, testApp, touch } from '../app/test-support.js';
@@ -55,6 +56,23 @@ describe('wire format 2', () => {
     expect(await storedChannels(v)).toEqual([['Email', true], ['', false]]);
   });
 
+  it('visitor and session ids sent compact (22 base64 characters, as the SDK does) are stored as the same UUIDs; a later batch with the 36-character ids finds the session', async () => {
+    const v = randomUUID();
+    const s = randomUUID();
+    const first = ev({ v: wireId(v), s: wireId(s), u: 'http://localhost/demo/?utm_source=newsletter&utm_medium=email&utm_campaign=short', o: {} });
+    expect((await post(v2([first]))).statusCode).toBe(202);
+    expect((await post(v2([ev({ y: 'e', v, s, g: 1200 } as Partial<ClEventV2>)], T + 1000))).statusCode).toBe(202);
+    const rows = await rowsOf(v);
+    expect(rows.map((r) => [r.id, r.type, r.utm_campaign, r.session_start])).toEqual([
+      [eventUuid(s, first.i), 'pageview', 'short', true],
+      [expect.any(String), 'custom', 'short', false],
+    ]);
+    // Not a UUID nor its compact form: a coded 4xx.
+    const bad = await post(v2([ev({ v: 'AAAAAAAAAAAAAAAAAAAAAB' })]));
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'CL_INVALID_EVENT' });
+  });
+
   it('a later batch of the session without touch gets it (memory); after a restart it is read from the stored first event', async () => {
     const v = randomUUID();
     const s = randomUUID();
@@ -73,7 +91,7 @@ describe('wire format 2', () => {
     expect((await sessionTouches(app.db, app.log).find('demo', [s], T + 3 * 86_400_000)).size).toBe(0);
   });
 
-  it('a new visitor with an earlier first touch sends it as f; an identify, a form and a consent decision map to their v1 rows', async () => {
+  it('a new visitor with an earlier first touch sends it as f; an identify, a form, a consent decision and an engagement map to their v1 rows', async () => {
     const v = randomUUID();
     const s = randomUUID();
     const f = { t: T - 86_400_000, r: 'https://www.bing.com/', l: 'http://localhost/demo/?utm_campaign=old' };
@@ -82,9 +100,12 @@ describe('wire format 2', () => {
       ev({ y: 'i', v, s, m: 'Ann@Example.com', p: { tier: 'gold' } } as Partial<ClEventV2>),
       ev({ y: 'f', v, s, n: 'contact', a: '/thanks', p: { company: 'Acme' }, m: 'ann@example.com' } as Partial<ClEventV2>),
       ev({ y: 'k', v, s, n: 'granted', a: '2026-05' } as Partial<ClEventV2>),
+      ev({ y: 'e', v, s, g: 4200 } as Partial<ClEventV2>),
     ];
     expect((await post(v2(events))).statusCode).toBe(202);
     const rows = await sql(app, `SELECT type, name, props, email, landing_url, first_touch FROM events_with_touch WHERE visitor_id = '${v}' ORDER BY type`);
+    const engagement = rows.splice(rows.findIndex((r) => r.type == 'custom'), 1)[0];
+    expect(engagement).toMatchObject({ name: 'engagement', props: { ms: '4200' }, landing_url: 'http://localhost/demo/landing' });
     expect(rows.map((r) => [r.type, r.name, r.email])).toEqual([['consent', 'granted', ''], ['form', 'contact', 'ann@example.com'], ['identify', '', 'ann@example.com'], ['pageview', '', '']]);
     expect(rows.every((r) => r.landing_url == 'http://localhost/demo/landing')).toBe(true);
     expect(rows[1]!.props).toEqual({ company: 'Acme', 'form.action': '/thanks' });
@@ -117,6 +138,7 @@ describe('wire format 2', () => {
       [v2([ev({ y: 'x' as never })]), 'e.0.y'],
       [{ ...v2([ev()]), t: 5 }, 't'],
       [v2([ev({ t: 500 * 86_400_000 })]), 'e.0.t'],
+      [v2([ev({ y: 'e', g: -1 } as Partial<ClEventV2>)]), 'e.0.g'],
     ] as const) {
       const res = await post(body);
       expect(res.statusCode, JSON.stringify(body)).toBe(400);

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { domainCandidates } from './cookie.js';
+import { describe, expect, it, vi } from 'vitest';
+import { coreJar, domainCandidates } from './cookie.js';
 
 describe('domainCandidates', () => {
   it('lists parent domains from the top level down, the host itself last', () => {
@@ -11,5 +11,45 @@ describe('domainCandidates', () => {
     expect(domainCandidates('localhost')).toEqual([]);
     expect(domainCandidates('127.0.0.1')).toEqual([]);
     expect(domainCandidates('[::1]')).toEqual([]);
+  });
+});
+
+describe('coreJar (cl.core.js) and js-cookie (cl.js)', () => {
+  /** A document.cookie that keeps name=value pairs, dropping a cookie written with max-age ≤ 0 or a past expiry. */
+  const fakeDocument = () => {
+    const jar = new Map<string, string>();
+    return {
+      jar,
+      get cookie() {
+        return [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+      },
+      set cookie(s: string) {
+        const [pair, ...attrs] = s.split(/;\s*/);
+        const i = pair!.indexOf('=');
+        const gone = attrs.some((a) => /^max-age=-/i.test(a) || (/^expires=/i.test(a) && Date.parse(a.slice(8)) < Date.now()));
+        if (gone) jar.delete(pair!.slice(0, i));
+        else jar.set(pair!.slice(0, i), pair!.slice(i + 1));
+      },
+    };
+  };
+
+  it('read what the other wrote, values with JSON, quotes, commas, spaces, % and non-ASCII; -1 deletes', async () => {
+    const doc = fakeDocument();
+    vi.stubGlobal('document', doc);
+    try {
+      const { default: Cookies } = await import('js-cookie');
+      const value = JSON.stringify(['5f0c…', 1764750000000, '["a b","x,y+z","100%","é"]']);
+      const attrs = { sameSite: 'Lax' as const, secure: false, expires: 400 };
+      coreJar.set('_cl_ses', value, attrs);
+      expect(Cookies.get('_cl_ses')).toBe(value);
+      Cookies.set('_cl_vid', value, attrs);
+      expect(coreJar.get('_cl_vid')).toBe(value);
+      expect(coreJar.get('_cl_vi')).toBeUndefined();
+      coreJar.set('_cl_vid', '', { ...attrs, expires: -1 });
+      expect(coreJar.get('_cl_vid')).toBeUndefined();
+      expect([...doc.jar.keys()]).toEqual(['_cl_ses']);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

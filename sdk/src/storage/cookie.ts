@@ -1,18 +1,40 @@
 /**
- * First-party cookies — the only module that imports js-cookie.
- * Every cookie is `path=/` (js-cookie's default), `SameSite=Lax`, `Secure` on https, and set on the registrable domain
+ * First-party cookies — the only module that imports js-cookie (cl.js and the ES module use it; the
+ * core variant `cl.core.js` writes and reads `document.cookie` with the same encoding in a few lines
+ * of its own, see {@link coreJar}: a cookie written by either variant reads the same in the other).
+ * Every cookie is `path=/`, `SameSite=Lax`, `Secure` on https, and set on the registrable domain
  * (found by trial, shortest candidate first; the browser itself refuses public suffixes such as
  * `co.uk` or `github.io`) unless a domain is configured. When the browser refuses cookies, values
  * live on in memory for this page.
  */
 import Cookies from 'js-cookie';
+import { CORE } from '../config.js';
 import { attempt } from '../safe.js';
 
 export interface Store {
   get(name: string): string | undefined;
-  /** `expires`: a number of days or a date; none: a browser-session cookie; -1 deletes it. */
-  set(name: string, value: string, expires?: number | Date): void;
+  /** `expires`: in days (fractions too); none: a browser-session cookie; -1 deletes it. */
+  set(name: string, value: string, expires?: number): void;
 }
+
+/** What the store needs of a cookie library (js-cookie's `get` and `set`). */
+interface Jar {
+  get(name: string): string | undefined;
+  set(name: string, value: string, attrs: { domain?: string; expires?: number; sameSite: 'Lax'; secure: boolean }): unknown;
+}
+
+/**
+ * The core variant's jar: js-cookie's format (`path=/`, the value URI-encoded) without its converters
+ * and API; the lifetime as `max-age` (js-cookie writes the same as `expires`). Exported for tests.
+ */
+export const coreJar: Jar = {
+  get(name) {
+    const v = document.cookie.split('; ').find((c) => c.startsWith(name + '='))?.slice(name.length + 1);
+    return v && decodeURIComponent(v);
+  },
+  set: (name, value, { domain, expires, secure }) =>
+    (document.cookie = `${name}=${encodeURIComponent(value)};path=/;samesite=lax${secure ? ';secure' : ''}${domain ? ';domain=' + domain : ''}${expires ? ';max-age=' + expires * 86400 : ''}`),
+};
 
 /** The cookie set on each candidate domain to see whether the browser takes it. */
 const PROBE = '_cl_t';
@@ -27,10 +49,11 @@ export function domainCandidates(hostname: string): string[] {
 }
 
 export function cookieStore(domain?: string): Store {
+  const jar: Jar = CORE ? coreJar : Cookies;
   const memory: Record<string, string> = {};
-  let attrs: Cookies.CookieAttributes | undefined;
+  let attrs: Parameters<Jar['set']>[2] | undefined;
   return {
-    get: (name) => attempt(() => Cookies.get(name)) ?? memory[name],
+    get: (name) => attempt(() => jar.get(name)) ?? memory[name],
     set(name, value, expires) {
       memory[name] = value;
       // document.cookie may throw (sandboxed frames, blocked by the page): memory only then.
@@ -38,10 +61,10 @@ export function cookieStore(domain?: string): Store {
         // The domain is found on the first write, so reading sets no cookie (consent pending).
         if (!attrs) {
           attrs = { sameSite: 'Lax', secure: location.protocol == 'https:' };
-          attrs.domain = domain || domainCandidates(location.hostname).find((d) => (Cookies.set(PROBE, d, { ...attrs, domain: d }), Cookies.get(PROBE) == d));
-          Cookies.remove(PROBE, attrs);
+          attrs.domain = domain || domainCandidates(location.hostname).find((d) => (jar.set(PROBE, d, { ...attrs!, domain: d }), jar.get(PROBE) == d));
+          jar.set(PROBE, '', { ...attrs, expires: -1 });
         }
-        Cookies.set(name, value, { ...attrs, expires });
+        jar.set(name, value, { ...attrs, expires });
       });
     },
   };

@@ -3,7 +3,7 @@
  * link and clicks around; every page view is stored with that campaign, channel Email and one
  * visitor id — also after a reload and through single-page-app navigations.
  */
-import { expect, PAGEVIEWS_OF_VISITOR, test, visitorId, waitForRows } from './support.js';
+import { expect, PAGEVIEWS_OF_VISITOR, spaNavigated, test, visitorId, waitForRows } from './support.js';
 
 test('a newsletter visitor clicking through is one visitor with the launch campaign on every page', async ({ page, request }) => {
   const pageErrors: Error[] = [];
@@ -36,11 +36,12 @@ test('single-page-app navigations are page views, and the visitor survives a new
   await page.goto('/demo/app.html?utm_source=newsletter&utm_medium=email&utm_campaign=launch');
   const visitor = await visitorId(page);
   await page.getByRole('link', { name: 'Sources' }).click();
-  await expect(page).toHaveURL(/step=sources/);
+  await spaNavigated(page, /step=sources/);
   await page.getByRole('link', { name: 'Leads' }).click();
   await expect(page.locator('#tour-title')).toHaveText('Leads');
+  await spaNavigated(page, /step=leads/);
   await page.goBack();
-  await expect(page).toHaveURL(/step=sources/);
+  await spaNavigated(page, /step=sources/);
 
   const other = await context.newPage();
   await other.goto('/demo/pricing.html');

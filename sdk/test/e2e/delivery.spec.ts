@@ -3,7 +3,7 @@
  * as the visitor leaves are stored; events made offline arrive once back online; 5xx is retried until
  * accepted, 400 is never retried.
  */
-import { acceptedEventIds, EVENTS_OF_VISITOR, eventsOf, expect, test, visitorId, waitForRows } from './support.js';
+import { acceptedEventIds, EVENTS_OF_VISITOR, eventsOf, expect, spaNavigated, test, visitorId, waitForRows } from './support.js';
 
 const batchOf = (body: string | null) => ({ events: eventsOf(body) });
 
@@ -24,7 +24,9 @@ test('events made offline are kept and arrive once when back online', async ({ p
   await expect.poll(() => accepted.flat().length).toBeGreaterThan(0); // the first page view is in
   await context.setOffline(true);
   await page.getByRole('link', { name: 'Sources' }).click();
+  await spaNavigated(page, /step=sources/);
   await page.getByRole('link', { name: 'Leads' }).click();
+  await spaNavigated(page, /step=leads/);
   await page.evaluate(() => (window as unknown as { closeloop: { track(n: string): void } }).closeloop.track('offline-action'));
   // The outbox keeps them in localStorage while the network is down.
   await expect.poll(() => page.evaluate(() => JSON.parse(localStorage._cl_o || '[]').length)).toBeGreaterThanOrEqual(3);

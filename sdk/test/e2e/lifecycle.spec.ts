@@ -8,7 +8,8 @@ import { EVENTS_OF_VISITOR, expect, PAGEVIEWS_OF_VISITOR, servePage, test, visit
 
 const path = (r: Record<string, unknown>) => String(r.url).replace(/^https?:\/\/[^/]+/, '');
 
-test('SPA navigations and back/forward are page views once each; repeats of the same address are not', async ({ page, request }) => {
+// cl.core.js has no SPA tracking (an app calls page() itself): full only.
+test('SPA navigations and back/forward are page views once each; repeats of the same address are not', { tag: '@full' }, async ({ page, request }) => {
   await page.goto('/demo/app.html');
   const visitor = await visitorId(page);
   await page.getByRole('link', { name: 'Sources' }).click();

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { test as base, expect, type APIRequestContext, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
 import { E2E_ADMIN_TOKEN } from '../../../playwright.config.js';
 import type { ClEvent } from '../../src/protocol.js';
-import type { ValidEventBatchV2 } from '../../../collector/src/ingest/schema-v2.js';
+import { EventBatchV2Schema } from '../../../collector/src/ingest/schema-v2.js';
 import { toV1 } from '../../../collector/src/ingest/wire-v2.js';
 
 export { expect };
@@ -15,12 +15,22 @@ export { expect };
  * In the Playwright project `core`, every `…/cl.js` the browser loads (the demo site's tags, test
  * pages, the first-party proxy's `/cl/cl.js`) is answered with the core variant `dist/sdk/cl.core.js`
  * (what the collector serves at `/cl.core.js`); in `full`, the real `/cl.js` goes through. Specs of
- * features the core variant does not have (form and click capture) are tagged `@full`.
+ * features the core variant does not have (form and click capture, SPA page views) are tagged `@full`.
  */
 export async function useVariant(context: BrowserContext, info: TestInfo): Promise<void> {
   if (info.project.name != 'core') return;
   const body = readFileSync('dist/sdk/cl.core.js', 'utf8');
   await context.route('**/cl.js', (route) => route.fulfill({ contentType: 'application/javascript; charset=utf-8', body }));
+}
+
+/**
+ * After a single-page-app navigation to an address matching `url`: in the project `core` (cl.core.js
+ * has no automatic SPA page views), records it the way its docs tell an app to, `closeloop.page()`;
+ * in `full`, cl.js has seen it on its own. Either way the same page views are stored.
+ */
+export async function spaNavigated(page: Page, url: RegExp): Promise<void> {
+  await expect(page).toHaveURL(url);
+  if (test.info().project.name == 'core') await page.evaluate(() => (window as unknown as { closeloop: { page(): void } }).closeloop.page());
 }
 
 export const test = base.extend({
@@ -82,7 +92,7 @@ export async function servePage(page: Page, url: string, html: string): Promise<
  */
 export function eventsOf(body: string | null): ClEvent[] {
   const raw = JSON.parse(body ?? '{}') as { v?: number; events?: ClEvent[] };
-  return raw.v === 2 ? toV1(raw as unknown as ValidEventBatchV2, () => undefined).events : (raw.events ?? []);
+  return raw.v === 2 ? toV1(EventBatchV2Schema.parse(raw), () => undefined).events : (raw.events ?? []);
 }
 
 /** Event ids of every batch the collector accepted (202) for this page, in order. */
