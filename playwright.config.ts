@@ -9,7 +9,8 @@ import { defineConfig } from '@playwright/test';
 
 export const E2E_PORT = Number(process.env.CL_E2E_PORT ?? 18_480);
 export const E2E_ADMIN_TOKEN = 'e2e-admin-token-0123456789';
-export const DESKTOP_CHROME_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
+export const DESKTOP_CHROME_UA =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
 // Set once in the runner process; workers inherit it, so they all see the same directory.
 process.env.CL_E2E_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), 'closeloop-e2e-'));
 
@@ -30,7 +31,14 @@ export default defineConfig({
     // collector with the real cl.js (quick start), would only repeat the `full` run.
     {
       name: 'core',
-      testIgnore: [/forms\.spec/, /lead-cross-device\.spec/, /dashboard\.spec/, /api-docs\.spec/, /workspace(-share)?\.spec/, /quick-start\.spec/],
+      testIgnore: [
+        /forms\.spec/,
+        /lead-cross-device\.spec/,
+        /dashboard\.spec/,
+        /api-docs\.spec/,
+        /workspace(-share)?\.spec/,
+        /quick-start\.spec/,
+      ],
       grepInvert: /@full/,
     },
   ],
@@ -39,7 +47,13 @@ export default defineConfig({
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: [
-        '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
         // A desktop Chrome UA for every request the browser makes (beacons sent while a page unloads
         // ignore Playwright's per-page override), so page views are not flagged as bots (HeadlessChrome is).
         `--user-agent=${DESKTOP_CHROME_UA}`,

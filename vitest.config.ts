@@ -28,13 +28,24 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'embedded',
-          include: ['collector/src/**/*.test.ts', 'sdk/src/**/*.test.ts', 'examples/**/*.test.ts', 'benchmarks/**/*.test.ts', 'test/support/**/*.test.ts', 'test/layout/**/*.test.ts'],
+          include: [
+            'collector/src/**/*.test.ts',
+            'sdk/src/**/*.test.ts',
+            'examples/**/*.test.ts',
+            'benchmarks/**/*.test.ts',
+            'test/support/**/*.test.ts',
+            'test/layout/**/*.test.ts',
+          ],
         },
       },
       {
         extends: true,
         // …plus several collector processes behind nginx, each run against its own store process.
-        test: { name: 'server', include: [...STORE_SUITE, 'test/scale-out/**/*.test.ts'], globalSetup: ['test/support/clickhouse-http/global-setup.ts'] },
+        test: {
+          name: 'server',
+          include: [...STORE_SUITE, 'test/scale-out/**/*.test.ts'],
+          globalSetup: ['test/support/clickhouse-http/global-setup.ts'],
+        },
       },
     ],
   },

@@ -14,21 +14,50 @@ import { roiReport } from '../collector/src/attribution/roi.js';
 import { loadConfig } from '../collector/src/base/config.js';
 import { openDb, type Db } from '../collector/src/storage/db.js';
 import { migrate } from '../collector/src/schema/migrations.js';
-import { fmt, log, median, memory, resetPeak, runIfMain, table, tempDir, type BenchOptions, type Section } from './lib.js';
+import {
+  fmt,
+  log,
+  median,
+  memory,
+  resetPeak,
+  runIfMain,
+  table,
+  tempDir,
+  type BenchOptions,
+  type Section,
+} from './lib.js';
 import { lineChart } from './support/svg.js';
 import { costsInsert, crmInserts, eventsInsert, SITE } from './support/traffic.js';
 
 /** What a marketer asks first: leads per campaign, all of the generated period, default 90-day window. */
 const QUERY: Omit<AttributionQuery, 'model'> = {
-  siteId: SITE, conversion: 'lead', groupBy: 'campaign', from: Date.UTC(2026, 0, 1), to: Date.UTC(2026, 6, 1), window: DEFAULT_WINDOW,
+  siteId: SITE,
+  conversion: 'lead',
+  groupBy: 'campaign',
+  from: Date.UTC(2026, 0, 1),
+  to: Date.UTC(2026, 6, 1),
+  window: DEFAULT_WINDOW,
 };
 const ROI = 'ROI report (linear: leads, customers, revenue + costs)';
 const NAMES = [...ALL_MODELS, ROI] as const;
 
-interface Timed { ms: number; peak: number; rows: number; credited: number; total: number }
+interface Timed {
+  ms: number;
+  peak: number;
+  rows: number;
+  credited: number;
+  total: number;
+}
 interface Point {
-  events: number; loadSeconds: number; optimizeSeconds: number; bytesInserted: number; bytesMerged: number; parts: number; sessionsBytes: number;
-  conversions: Record<string, number>; runs: Timed[];
+  events: number;
+  loadSeconds: number;
+  optimizeSeconds: number;
+  bytesInserted: number;
+  bytesMerged: number;
+  parts: number;
+  sessionsBytes: number;
+  conversions: Record<string, number>;
+  runs: Timed[];
 }
 
 async function grow(db: Db, from: number, to: number): Promise<number> {
@@ -48,8 +77,14 @@ async function bytesPerEvent(db: Db): Promise<{ bpe: number; parts: number; sess
   const [d] = await db.query<{ rows: string; bytes: string; parts: string; session_bytes: string }>(
     `SELECT sumIf(rows, table = 'events') AS rows, sumIf(bytes_on_disk, table = 'events') AS bytes, countIf(table = 'events') AS parts,
             sumIf(bytes_on_disk, table = 'sessions') AS session_bytes
-     FROM system.parts WHERE database = {db:String} AND table IN ('events', 'sessions') AND active`, { db: db.database });
-  return { bpe: Number(d!.bytes) / Number(d!.rows), parts: Number(d!.parts), sessionsBpe: Number(d!.session_bytes) / Number(d!.rows) };
+     FROM system.parts WHERE database = {db:String} AND table IN ('events', 'sessions') AND active`,
+    { db: db.database },
+  );
+  return {
+    bpe: Number(d!.bytes) / Number(d!.rows),
+    parts: Number(d!.parts),
+    sessionsBpe: Number(d!.session_bytes) / Number(d!.rows),
+  };
 }
 
 /** One model's (or the ROI report's) run: rows, the conversions it credited and the total it should add up to. */
@@ -84,12 +119,18 @@ export async function attributionScale(o: BenchOptions): Promise<Section> {
       await db.command(`OPTIMIZE TABLE ${db.database}.sessions FINAL`);
       const optimizeSeconds = (performance.now() - t0) / 1000;
       const merged = await bytesPerEvent(db);
-      log(`attribution: ${fmt(size)} events, ${fmt(inserted.bpe, 1)} bytes/event as inserted, ${fmt(merged.bpe, 1)} merged (OPTIMIZE ${fmt(optimizeSeconds, 1)} s)`);
+      log(
+        `attribution: ${fmt(size)} events, ${fmt(inserted.bpe, 1)} bytes/event as inserted, ${fmt(merged.bpe, 1)} merged (OPTIMIZE ${fmt(optimizeSeconds, 1)} s)`,
+      );
       const [cnt] = await db.query<{ n: string }>(`SELECT count() AS n FROM ${db.database}.events`);
       if (Number(cnt!.n) !== size) failures.push(`expected ${size} events, found ${cnt!.n}`);
-      const conv = await db.query<{ kind: string; n: string }>(`SELECT kind, count() AS n FROM ${db.database}.conversions WHERE site_id = {site:String} GROUP BY kind`, { site: SITE });
+      const conv = await db.query<{ kind: string; n: string }>(
+        `SELECT kind, count() AS n FROM ${db.database}.conversions WHERE site_id = {site:String} GROUP BY kind`,
+        { site: SITE },
+      );
       const conversions = Object.fromEntries(conv.map((c) => [c.kind, Number(c.n)]));
-      if (!conversions.lead) failures.push(`no leads at ${size} events: identities/stages were not fed from the events`);
+      if (!conversions.lead)
+        failures.push(`no leads at ${size} events: identities/stages were not fed from the events`);
       const runs: Timed[] = [];
       for (const name of NAMES) {
         let last: Omit<Timed, 'ms' | 'peak'> = { rows: 0, credited: 0, total: 0 };
@@ -106,13 +147,29 @@ export async function attributionScale(o: BenchOptions): Promise<Section> {
           failures.push(`${name} at ${size} events credits ${fmt(last.credited, 2)} leads of ${fmt(last.total)}`);
         }
         runs.push({ ms: median(times.map((x) => x.ms)), peak: Math.max(...times.map((x) => x.peak)), ...last });
-        log(`attribution: ${fmt(size)} events, ${name}: ${fmt(runs.at(-1)!.ms)} ms (median of ${times.length}), ${last.rows} rows`);
+        log(
+          `attribution: ${fmt(size)} events, ${name}: ${fmt(runs.at(-1)!.ms)} ms (median of ${times.length}), ${last.rows} rows`,
+        );
       }
-      points.push({ events: size, loadSeconds, optimizeSeconds, bytesInserted: inserted.bpe, bytesMerged: merged.bpe, parts: merged.parts, sessionsBytes: merged.sessionsBpe, conversions, runs });
+      points.push({
+        events: size,
+        loadSeconds,
+        optimizeSeconds,
+        bytesInserted: inserted.bpe,
+        bytesMerged: merged.bpe,
+        parts: merged.parts,
+        sessionsBytes: merged.sessionsBpe,
+        conversions,
+        runs,
+      });
     }
-    columns = (await db.query<{ name: string; bytes: string }>(
-      `SELECT name, data_compressed_bytes AS bytes FROM system.columns WHERE database = {db:String} AND table = 'events'
-       ORDER BY data_compressed_bytes DESC LIMIT 8`, { db: db.database })).map((c) => ({ name: c.name, bpe: Number(c.bytes) / have }));
+    columns = (
+      await db.query<{ name: string; bytes: string }>(
+        `SELECT name, data_compressed_bytes AS bytes FROM system.columns WHERE database = {db:String} AND table = 'events'
+       ORDER BY data_compressed_bytes DESC LIMIT 8`,
+        { db: db.database },
+      )
+    ).map((c) => ({ name: c.name, bpe: Number(c.bytes) / have }));
   } finally {
     await db.close();
     rmSync(dir, { recursive: true, force: true });
@@ -126,14 +183,46 @@ export async function attributionScale(o: BenchOptions): Promise<Section> {
   const markdown = [
     'Query time in ms (median), per size:',
     '',
-    table(['model', ...sizesHead, `peak RSS MiB at ${sizesHead.at(-1)}`, 'rows'],
-      NAMES.map((n, i) => [n, ...points.map((p) => fmt(p.runs[i]!.ms)), fmt(last.runs[i]!.peak / 1024 ** 2), last.runs[i]!.rows])),
+    table(
+      ['model', ...sizesHead, `peak RSS MiB at ${sizesHead.at(-1)}`, 'rows'],
+      NAMES.map((n, i) => [
+        n,
+        ...points.map((p) => fmt(p.runs[i]!.ms)),
+        fmt(last.runs[i]!.peak / 1024 ** 2),
+        last.runs[i]!.rows,
+      ]),
+    ),
     '',
-    table(['events', 'leads', 'customers', 'won deals', 'load s (events + CRM)', 'OPTIMIZE FINAL s', 'bytes/event as inserted', 'bytes/event merged', 'active parts', '+ sessions table bytes/event'],
-      points.map((p) => [fmt(p.events), fmt(p.conversions.lead ?? 0), fmt(p.conversions.customer ?? 0), fmt(p.conversions.revenue ?? 0),
-        fmt(p.loadSeconds, 1), fmt(p.optimizeSeconds, 1), fmt(p.bytesInserted, 1), fmt(p.bytesMerged, 1), p.parts, fmt(p.sessionsBytes, 1)])),
+    table(
+      [
+        'events',
+        'leads',
+        'customers',
+        'won deals',
+        'load s (events + CRM)',
+        'OPTIMIZE FINAL s',
+        'bytes/event as inserted',
+        'bytes/event merged',
+        'active parts',
+        '+ sessions table bytes/event',
+      ],
+      points.map((p) => [
+        fmt(p.events),
+        fmt(p.conversions.lead ?? 0),
+        fmt(p.conversions.customer ?? 0),
+        fmt(p.conversions.revenue ?? 0),
+        fmt(p.loadSeconds, 1),
+        fmt(p.optimizeSeconds, 1),
+        fmt(p.bytesInserted, 1),
+        fmt(p.bytesMerged, 1),
+        p.parts,
+        fmt(p.sessionsBytes, 1),
+      ]),
+    ),
     '',
-    `Largest columns at ${fmt(last.events)} events (compressed bytes per event): ` + columns.map((c) => `\`${c.name}\` ${fmt(c.bpe, 1)}`).join(', ') + '.',
+    `Largest columns at ${fmt(last.events)} events (compressed bytes per event): ` +
+      columns.map((c) => `\`${c.name}\` ${fmt(c.bpe, 1)}`).join(', ') +
+      '.',
     '',
     `Goals: every model < 1 s at 10M events and < 2 GB RSS — at ${fmt(last.events)} events the slowest model takes ` +
       `${fmt(slowest)} ms (${slowest < 1000 ? 'met' : 'missed'}), peak RSS ${fmt(peak / 1024 ** 2)} MiB (${peak < 2 * 1024 ** 3 ? 'met' : 'missed'}); ` +
@@ -143,29 +232,45 @@ export async function attributionScale(o: BenchOptions): Promise<Section> {
     'Method: seeded traffic generated inside ClickHouse (benchmarks/support/traffic.ts: 8 events per visitor, 1–4 sessions, ' +
       '20 % of people on two devices, 50 campaigns over 7 channels plus Direct/Organic/Referral, 4 % of people become leads by a ' +
       'form fill or identify event, a quarter of those customers with a won deal two weeks later, daily costs per campaign), ' +
-      'inserted with INSERT … SELECT FROM numbers() into the collector\'s own schema (all migrations; rows as the collector stores them since ' +
-      'the events layout of version 33: the session\'s touch on its first event only, `path` computed from `url`): its materialized views ' +
+      "inserted with INSERT … SELECT FROM numbers() into the collector's own schema (all migrations; rows as the collector stores them since " +
+      "the events layout of version 33: the session's touch on its first event only, `path` computed from `url`): its materialized views " +
       'derive `identities` and lead `stages` from the events; customer stages, deals and costs are inserted as the CRM and cost ' +
       'imports would. Grown incrementally to each size, then `OPTIMIZE TABLE … FINAL` of `events` and `sessions` (the merged state a running collector ' +
-      'reaches in the background). Each model is the collector\'s own code (collector/src/attribution: `attribution()` with ' +
+      "reaches in the background). Each model is the collector's own code (collector/src/attribution: `attribution()` with " +
       `leads by campaign over the whole period, 90-day lookback; the ROI report credits leads, customers and revenue in one rule-based pass, plus the costs). Median of ${reps} ` +
-      'runs (one run when a query takes over 20 s), in this process through the collector\'s Db (chDB); peak RSS is the whole process (Node + chDB), ' +
-      'reset before each query. Every run checks that the model\'s credits add up to the number of leads.',
+      "runs (one run when a query takes over 20 s), in this process through the collector's Db (chDB); peak RSS is the whole process (Node + chDB), " +
+      "reset before each query. Every run checks that the model's credits add up to the number of leads.",
   ].join('\n');
-  const plot = (title: string, names: readonly string[]) => lineChart({
-    title, x: 'events', y: 'ms (median)', xs: points.map((p) => p.events),
-    series: names.map((n) => ({ name: n === ROI ? 'ROI report (linear)' : n, points: points.map((p) => [p.events, p.runs[NAMES.indexOf(n as (typeof NAMES)[number])]!.ms] as [number, number]) })),
-  });
+  const plot = (title: string, names: readonly string[]) =>
+    lineChart({
+      title,
+      x: 'events',
+      y: 'ms (median)',
+      xs: points.map((p) => p.events),
+      series: names.map((n) => ({
+        name: n === ROI ? 'ROI report (linear)' : n,
+        points: points.map(
+          (p) => [p.events, p.runs[NAMES.indexOf(n as (typeof NAMES)[number])]!.ms] as [number, number],
+        ),
+      })),
+    });
   const fastest = Math.min(...models.map((m) => m.ms));
   return {
     title: 'Attribution at scale',
-    markdown: markdown + '\n\n![rule-based models: query time vs events](attribution-scale.svg)\n\n' +
+    markdown:
+      markdown +
+      '\n\n![rule-based models: query time vs events](attribution-scale.svg)\n\n' +
       '![Markov model and ROI report: query time vs events](attribution-scale-markov-roi.svg)',
-    headlines: [`attribution at ${fmt(last.events)} events: ${fmt(fastest)}–${fmt(slowest)} ms per model (${ALL_MODELS.length} models, leads by campaign), ` +
-      `ROI report ${fmt(last.runs.at(-1)!.ms)} ms; peak RSS ${fmt(peak / 1024 ** 2)} MiB; ${fmt(last.bytesMerged, 1)} bytes/event on disk (+ ${fmt(last.sessionsBytes, 1)} in \`sessions\`)`],
+    headlines: [
+      `attribution at ${fmt(last.events)} events: ${fmt(fastest)}–${fmt(slowest)} ms per model (${ALL_MODELS.length} models, leads by campaign), ` +
+        `ROI report ${fmt(last.runs.at(-1)!.ms)} ms; peak RSS ${fmt(peak / 1024 ** 2)} MiB; ${fmt(last.bytesMerged, 1)} bytes/event on disk (+ ${fmt(last.sessionsBytes, 1)} in \`sessions\`)`,
+    ],
     failures,
     files: {
-      'attribution-scale.svg': plot('Rule-based attribution models: query time vs events', ALL_MODELS.filter((m) => m !== 'markov')),
+      'attribution-scale.svg': plot(
+        'Rule-based attribution models: query time vs events',
+        ALL_MODELS.filter((m) => m !== 'markov'),
+      ),
       'attribution-scale-markov-roi.svg': plot('Markov model and ROI report: query time vs events', ['markov', ROI]),
     },
   };

@@ -20,7 +20,9 @@ const mtime = (f: string) => (existsSync(f) ? statSync(f).mtimeMs : 0);
 function quickRun(ms: number): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'benchmarks/run.ts', '--quick', '--no-build'], {
-      cwd: repoRoot, env: { ...process.env, CLOSELOOP_BENCH_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: repoRoot,
+      env: { ...process.env, CLOSELOOP_BENCH_DIR: dir },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
@@ -39,7 +41,8 @@ test('npm run bench -- --quick measures every benchmark, and the collector keeps
   const { code, output } = await quickRun(150_000);
   expect(code, output.slice(-4000)).toBe(0);
 
-  const section = (name: string): Section => JSON.parse(readFileSync(path.join(dir, `${name}.json`), 'utf8')) as Section;
+  const section = (name: string): Section =>
+    JSON.parse(readFileSync(path.join(dir, `${name}.json`), 'utf8')) as Section;
   for (const name of ['sdk-size', 'sdk-page-cost', 'collector-throughput', 'attribution-scale']) {
     const s = section(name);
     expect(s.failures, name).toEqual([]);

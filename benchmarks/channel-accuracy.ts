@@ -13,12 +13,35 @@ import { classifyChannel, type Channel, type ChannelResult } from '../collector/
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = path.resolve(repoRoot, '..', 'shared', 'testdata');
 
-interface RefererCase { spec: string; uri: string; medium: string; source: string | null }
-interface DbtCase { source: string; medium: string; campaign: string; expected_channel: string; suspect?: string }
-interface Outcome { total: number; right: number; lines: string[] }
+interface RefererCase {
+  spec: string;
+  uri: string;
+  medium: string;
+  source: string | null;
+}
+interface DbtCase {
+  source: string;
+  medium: string;
+  campaign: string;
+  expected_channel: string;
+  suspect?: string;
+}
+interface Outcome {
+  total: number;
+  right: number;
+  lines: string[];
+}
 
 // referer-parser media → the closeloop channel(s) that agree with them.
-const PAID: readonly Channel[] = ['Paid Search', 'Paid Social', 'Paid Video', 'Paid Shopping', 'Paid Other', 'Display', 'Cross-network'];
+const PAID: readonly Channel[] = [
+  'Paid Search',
+  'Paid Social',
+  'Paid Video',
+  'Paid Shopping',
+  'Paid Other',
+  'Display',
+  'Cross-network',
+];
 const AGREES: Readonly<Record<string, (r: ChannelResult) => boolean>> = {
   search: (r) => r.channel === 'Organic Search',
   social: (r) => r.channel === 'Organic Social',
@@ -59,8 +82,12 @@ function checkReferer(file: string): Outcome & { sourceRight: number } {
     if (sourceAgrees) out.sourceRight++;
     if (agrees(r)) {
       out.right++;
-      if (!sourceAgrees && VERBOSE) out.lines.push(`  (source name only) ${c.source} vs ${r.source}  ${c.uri.slice(0, 60)}`);
-    } else out.lines.push(`  ${c.medium}/${c.source ?? '-'}  got ${r.channel} (${r.source} / ${r.medium})  ${c.uri.slice(0, 80)}`);
+      if (!sourceAgrees && VERBOSE)
+        out.lines.push(`  (source name only) ${c.source} vs ${r.source}  ${c.uri.slice(0, 60)}`);
+    } else
+      out.lines.push(
+        `  ${c.medium}/${c.source ?? '-'}  got ${r.channel} (${r.source} / ${r.medium})  ${c.uri.slice(0, 80)}`,
+      );
   }
   return out;
 }
@@ -80,7 +107,9 @@ function checkDbt(file: string): Outcome & { suspect: number } {
     if (r.channel === c.expected_channel) out.right++;
     else {
       const tag = c.suspect ? ' [marked suspect upstream]' : '';
-      out.lines.push(`  (${c.source}, ${c.medium}, ${c.campaign}) expected ${c.expected_channel}, got ${r.channel}${tag}`);
+      out.lines.push(
+        `  (${c.source}, ${c.medium}, ${c.campaign}) expected ${c.expected_channel}, got ${r.channel}${tag}`,
+      );
     }
   }
   return out;
@@ -88,23 +117,32 @@ function checkDbt(file: string): Outcome & { suspect: number } {
 
 function main(): void {
   if (!existsSync(dataDir)) {
-    console.error(`channel-accuracy: test data not found at ${dataDir}\n` +
-      'It lives outside the repository (../shared/testdata); nothing to measure.');
+    console.error(
+      `channel-accuracy: test data not found at ${dataDir}\n` +
+        'It lives outside the repository (../shared/testdata); nothing to measure.',
+    );
     process.exit(1);
   }
   const pct = (n: number, d: number): string => `${((100 * n) / d).toFixed(1)}%`;
   for (const file of ['referer-tests.json', 'referer-tests-c91e3e1-with-internal.json']) {
-    if (!existsSync(path.join(dataDir, file))) { console.log(`${file}: missing, skipped`); continue; }
+    if (!existsSync(path.join(dataDir, file))) {
+      console.log(`${file}: missing, skipped`);
+      continue;
+    }
     const o = checkReferer(file);
-    console.log(`${file}: channel ${o.right}/${o.total} (${pct(o.right, o.total)}), ` +
-      `source name (loose) ${o.sourceRight}/${o.total}`);
+    console.log(
+      `${file}: channel ${o.right}/${o.total} (${pct(o.right, o.total)}), ` +
+        `source name (loose) ${o.sourceRight}/${o.total}`,
+    );
     for (const line of o.lines) console.log(line);
   }
   const dbt = 'dbt-ga4-channel-cases.json';
   if (existsSync(path.join(dataDir, dbt))) {
     const o = checkDbt(dbt);
-    console.log(`${dbt}: ${o.right}/${o.total} (${pct(o.right, o.total)}); ` +
-      `${o.right}/${o.total - o.suspect} excluding the ${o.suspect} case marked suspect upstream`);
+    console.log(
+      `${dbt}: ${o.right}/${o.total} (${pct(o.right, o.total)}); ` +
+        `${o.right}/${o.total - o.suspect} excluding the ${o.suspect} case marked suspect upstream`,
+    );
     for (const line of o.lines) console.log(line);
   }
 }

@@ -15,8 +15,24 @@
 import { rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import {
-  cpuSeconds, fmt, freePort, log, median, memory, pct, resetPeak, run, runIfMain, start, stop, table, tempDir, tsArgs,
-  waitForHttp, type BenchOptions, type Section,
+  cpuSeconds,
+  fmt,
+  freePort,
+  log,
+  median,
+  memory,
+  pct,
+  resetPeak,
+  run,
+  runIfMain,
+  start,
+  stop,
+  table,
+  tempDir,
+  tsArgs,
+  waitForHttp,
+  type BenchOptions,
+  type Section,
 } from './lib.js';
 import { loadConfig } from '../collector/src/base/config.js';
 import { openDb } from '../collector/src/storage/db.js';
@@ -26,19 +42,49 @@ import { startClickHouseServer } from '../test/support/clickhouse-http/process.j
 
 /** What support/load-worker.ts prints. */
 interface Load {
-  rps: number; p50: number; p99: number; errors: number; timeouts: number; non202: number;
-  sent: number; acked: number; ranges: [number, number][]; seconds: number; cpu: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  timeouts: number;
+  non202: number;
+  sent: number;
+  acked: number;
+  ranges: [number, number][];
+  seconds: number;
+  cpu: number;
   /** Non-202 answers by status code. */
   statuses: Record<string, number>;
 }
-interface Inserts { count: number; rows: number; seconds: number }
-interface Run { id: string; load: Load; cpu: number; peak: number; drainSeconds: number; inserts: Inserts; storeCpu: number }
-interface Measured { target: Target['name']; batch: number; runs: Run[] }
+interface Inserts {
+  count: number;
+  rows: number;
+  seconds: number;
+}
+interface Run {
+  id: string;
+  load: Load;
+  cpu: number;
+  peak: number;
+  drainSeconds: number;
+  inserts: Inserts;
+  storeCpu: number;
+}
+interface Measured {
+  target: Target['name'];
+  batch: number;
+  runs: Run[];
+}
 
 const TOKEN = 'bench-admin-token-0123456789';
 
 /** 'collector-server': the collector writing to a ClickHouse server process (`storePid`). */
-interface Target { name: 'baseline' | 'baseline-fsync' | 'collector' | 'collector-server'; url: string; pid: number; storePid?: number }
+interface Target {
+  name: 'baseline' | 'baseline-fsync' | 'collector' | 'collector-server';
+  url: string;
+  pid: number;
+  storePid?: number;
+}
 
 async function once(t: Target, batch: number, o: { seconds: number; connections: number }): Promise<Run> {
   const id = randomBytes(4).toString('hex');
@@ -46,9 +92,16 @@ async function once(t: Target, batch: number, o: { seconds: number; connections:
   const i0 = collects ? await inserts(t.url) : undefined;
   resetPeak(t.pid);
   const s0 = t.storePid ? cpuSeconds(t.storePid) : 0;
-  const c0 = cpuSeconds(t.pid), t0 = performance.now();
-  const out = await run(process.execPath, tsArgs('benchmarks/support/load-worker.ts',
-    JSON.stringify({ url: t.url, connections: o.connections, seconds: o.seconds, batch, run: id })), { timeoutMs: (o.seconds + 60) * 1000 });
+  const c0 = cpuSeconds(t.pid),
+    t0 = performance.now();
+  const out = await run(
+    process.execPath,
+    tsArgs(
+      'benchmarks/support/load-worker.ts',
+      JSON.stringify({ url: t.url, connections: o.connections, seconds: o.seconds, batch, run: id }),
+    ),
+    { timeoutMs: (o.seconds + 60) * 1000 },
+  );
   const wall = (performance.now() - t0) / 1000;
   const cpu = (cpuSeconds(t.pid) - c0) / wall;
   const load = JSON.parse(out.trim().split('\n').pop()!) as Load;
@@ -56,7 +109,10 @@ async function once(t: Target, batch: number, o: { seconds: number; connections:
   // The store works mostly after the 202s (the spool drains into it): its CPU counts the drain too.
   const storeCpu = t.storePid ? (cpuSeconds(t.storePid) - s0) / ((performance.now() - t0) / 1000) : 0;
   const i1 = i0 && (await inserts(t.url));
-  const ins = i0 && i1 ? { count: i1.count - i0.count, rows: i1.rows - i0.rows, seconds: i1.seconds - i0.seconds } : { count: 0, rows: 0, seconds: 0 };
+  const ins =
+    i0 && i1
+      ? { count: i1.count - i0.count, rows: i1.rows - i0.rows, seconds: i1.seconds - i0.seconds }
+      : { count: 0, rows: 0, seconds: 0 };
   return { id, load, cpu, peak: memory(t.pid).peak, drainSeconds, inserts: ins, storeCpu };
 }
 
@@ -64,7 +120,11 @@ async function once(t: Target, batch: number, o: { seconds: number; connections:
 async function inserts(url: string): Promise<Inserts> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const get = (name: string) => Number(new RegExp(`^${name}\\{table="events"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
-  return { count: get('closeloop_insert_batch_rows_count'), rows: get('closeloop_insert_batch_rows_sum'), seconds: get('closeloop_insert_duration_seconds_sum') };
+  return {
+    count: get('closeloop_insert_batch_rows_count'),
+    rows: get('closeloop_insert_batch_rows_sum'),
+    seconds: get('closeloop_insert_duration_seconds_sum'),
+  };
 }
 
 /** Wait until the collector's spool is empty (every acknowledged row is in ClickHouse); seconds waited. */
@@ -74,14 +134,17 @@ async function drained(url: string, ms = 300_000): Promise<number> {
     const r = await fetch(`${url}/readyz`).catch(() => undefined);
     const body = r ? ((await r.json()) as { spool?: { pending_rows: number; last_error?: string } }) : undefined;
     if (body?.spool?.pending_rows === 0) return (performance.now() - t0) / 1000;
-    if (performance.now() - t0 > ms) throw new Error(`the spool did not drain within ${ms / 1000} s: ${JSON.stringify(body)}`);
+    if (performance.now() - t0 > ms)
+      throw new Error(`the spool did not drain within ${ms / 1000} s: ${JSON.stringify(body)}`);
     await new Promise((res) => setTimeout(res, 50));
   }
 }
 
 async function query<T>(url: string, sql: string): Promise<T[]> {
   const r = await fetch(`${url}/v1/query`, {
-    method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ sql }),
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ sql }),
   });
   if (!r.ok) throw new Error(`query failed: ${r.status} ${await r.text()}`);
   return ((await r.json()) as { rows: T[] }).rows;
@@ -92,14 +155,21 @@ async function query<T>(url: string, sql: string): Promise<T[]> {
  * the id prefix RUN-…-SEQ), all `batch` ids are there, no id has two rows (even before merges),
  * and nothing was stored that was never sent. Returns failure messages and a summary.
  */
-async function verify(url: string, m: Measured): Promise<{ failures: string[]; acked: number; stored: number; rows: number }> {
+async function verify(
+  url: string,
+  m: Measured,
+): Promise<{ failures: string[]; acked: number; stored: number; rows: number }> {
   const failures: string[] = [];
-  let acked = 0, stored = 0, rows = 0;
+  let acked = 0,
+    stored = 0,
+    rows = 0;
   for (const { id, load } of m.runs) {
-    const [row] = await query<{ rows: string; ids: string; complete: string[] }>(url,
+    const [row] = await query<{ rows: string; ids: string; complete: string[] }>(
+      url,
       `SELECT sum(c) AS rows, sum(n) AS ids, groupArrayIf(seq, n = ${m.batch}) AS complete
        FROM (SELECT substring(toString(event_id), 25, 8) AS seq, count() AS c, uniqExact(event_id) AS n
-             FROM events WHERE startsWith(toString(event_id), '${id}') GROUP BY seq)`);
+             FROM events WHERE startsWith(toString(event_id), '${id}') GROUP BY seq)`,
+    );
     const complete = new Set(row!.complete.map((s) => parseInt(s, 16)));
     let missing = 0;
     for (const [a, b] of load.ranges) for (let s = a; s <= b; s++) if (!complete.has(s)) missing++;
@@ -107,8 +177,10 @@ async function verify(url: string, m: Measured): Promise<{ failures: string[]; a
     stored += Number(row!.ids);
     rows += Number(row!.rows);
     const where = `batch ${m.batch} run ${id}`;
-    if (missing) failures.push(`${where}: ${missing} acknowledged requests (${fmt(missing * m.batch)} events) not fully stored`);
-    if (Number(row!.rows) > Number(row!.ids)) failures.push(`${where}: ${Number(row!.rows) - Number(row!.ids)} events stored twice`);
+    if (missing)
+      failures.push(`${where}: ${missing} acknowledged requests (${fmt(missing * m.batch)} events) not fully stored`);
+    if (Number(row!.rows) > Number(row!.ids))
+      failures.push(`${where}: ${Number(row!.rows) - Number(row!.ids)} events stored twice`);
     if (Number(row!.ids) > load.sent * m.batch) failures.push(`${where}: more events stored than sent`);
   }
   return { failures, acked, stored, rows };
@@ -122,7 +194,13 @@ async function verify(url: string, m: Measured): Promise<{ failures: string[]; a
  * the same rows as one Native block in a file (written by chDB itself from the stored rows),
  * INSERT … SELECT FROM file(…, Native). Rows/s of wall time, median; CPU-s per 1M rows of this process.
  */
-interface Ceiling { rows: number; json: number; native: number; jsonCpu: number; nativeCpu: number }
+interface Ceiling {
+  rows: number;
+  json: number;
+  native: number;
+  jsonCpu: number;
+  nativeCpu: number;
+}
 async function insertCeiling(body: string, reps: number): Promise<Ceiling> {
   const rows = body.split('\n').length - 1;
   const dir = tempDir('closeloop-ceiling-');
@@ -133,10 +211,12 @@ async function insertCeiling(body: string, reps: number): Promise<Ceiling> {
       const rates: number[] = [];
       const cpus: number[] = [];
       for (let i = 0; i < reps + 1; i++) {
-        const c0 = process.cpuUsage(), t0 = performance.now();
+        const c0 = process.cpuUsage(),
+          t0 = performance.now();
         await insert(i);
         const c = process.cpuUsage(c0);
-        if (i > 0) { // the first insert warms up
+        if (i > 0) {
+          // the first insert warms up
           rates.push(rows / ((performance.now() - t0) / 1000));
           cpus.push(((c.user + c.system) / 1e6) * (1e6 / rows));
         }
@@ -145,10 +225,15 @@ async function insertCeiling(body: string, reps: number): Promise<Ceiling> {
     };
     const json = await timed((i) => db.insertRaw('events', body, `ceiling-json-${i}`));
     const native = `${dir}/rows.native`;
-    await db.command(`INSERT INTO FUNCTION file('${native}', 'Native') SELECT * FROM ${db.database}.events LIMIT ${rows}`);
+    await db.command(
+      `INSERT INTO FUNCTION file('${native}', 'Native') SELECT * FROM ${db.database}.events LIMIT ${rows}`,
+    );
     const settings = 'async_insert = 0, deduplicate_blocks_in_dependent_materialized_views = 1';
-    const best = await timed((i) => db.command(
-      `INSERT INTO ${db.database}.events SETTINGS ${settings}, insert_deduplication_token = 'ceiling-native-${i}' SELECT * FROM file('${native}', 'Native')`));
+    const best = await timed((i) =>
+      db.command(
+        `INSERT INTO ${db.database}.events SETTINGS ${settings}, insert_deduplication_token = 'ceiling-native-${i}' SELECT * FROM file('${native}', 'Native')`,
+      ),
+    );
     return { rows, json: json.rate, native: best.rate, jsonCpu: json.cpu, nativeCpu: best.cpu };
   } finally {
     await db.close();
@@ -171,16 +256,27 @@ export async function collectorThroughput(o: BenchOptions): Promise<Section> {
     await waitForHttp(`${baseline.url}/healthz`, 30_000, baselineProc);
     // (a′) the same Fastify, appending each body to the collector's own spool (fsync'd) before the 202.
     const fport = await freePort();
-    const fsyncProc = start(process.execPath, tsArgs('benchmarks/support/baseline-server.ts', String(fport), `${dataDir}-fsync-spool`));
+    const fsyncProc = start(
+      process.execPath,
+      tsArgs('benchmarks/support/baseline-server.ts', String(fport), `${dataDir}-fsync-spool`),
+    );
     const fsyncBase: Target = { name: 'baseline-fsync', url: `http://127.0.0.1:${fport}`, pid: fsyncProc.pid! };
     await waitForHttp(`${fsyncBase.url}/healthz`, 30_000, fsyncProc);
     const cport = await freePort();
     const collectorProc = start(process.execPath, ['bin/closeloop.js', 'start', '--demo'], {
       env: {
-        ...process.env, PORT: String(cport), HOST: '127.0.0.1', CLOSELOOP_DATA_DIR: dataDir, CLOSELOOP_ADMIN_TOKEN: TOKEN,
-        CLOSELOOP_LOG_LEVEL: 'warn', CLOSELOOP_RATE_LIMIT: '0', CLOSELOOP_DEMO: 'true', CLOSELOOP_DEMO_DATA: 'false',
+        ...process.env,
+        PORT: String(cport),
+        HOST: '127.0.0.1',
+        CLOSELOOP_DATA_DIR: dataDir,
+        CLOSELOOP_ADMIN_TOKEN: TOKEN,
+        CLOSELOOP_LOG_LEVEL: 'warn',
+        CLOSELOOP_RATE_LIMIT: '0',
+        CLOSELOOP_DEMO: 'true',
+        CLOSELOOP_DEMO_DATA: 'false',
         // One site takes all the load here: no per-site request budget, the whole spool is its share.
-        CLOSELOOP_SITE_RATE_LIMIT: '0', CLOSELOOP_SPOOL_SITE_SHARE: '100',
+        CLOSELOOP_SITE_RATE_LIMIT: '0',
+        CLOSELOOP_SPOOL_SITE_SHARE: '100',
       },
     });
     const collector: Target = { name: 'collector', url: `http://127.0.0.1:${cport}`, pid: collectorProc.pid! };
@@ -190,36 +286,57 @@ export async function collectorThroughput(o: BenchOptions): Promise<Section> {
       const mb: Measured = { target: 'baseline', batch, runs: [] };
       const mc: Measured = { target: 'collector', batch, runs: [] };
       const mf: Measured = { target: 'baseline-fsync', batch, runs: [] };
-      const targets: [Target, Measured][] = batch === 1 ? [[baseline, mb], [fsyncBase, mf], [collector, mc]] : [[baseline, mb], [collector, mc]];
+      const targets: [Target, Measured][] =
+        batch === 1
+          ? [
+              [baseline, mb],
+              [fsyncBase, mf],
+              [collector, mc],
+            ]
+          : [
+              [baseline, mb],
+              [collector, mc],
+            ];
       for (let i = 0; i < opts.reps; i++) {
         for (const [t, m] of targets) {
           const r = await once(t, batch, opts);
           m.runs.push(r);
-          log(`throughput: ${t.name} batch ${batch} rep ${i + 1}/${opts.reps}: ${fmt(r.load.rps)} req/s, p99 ${r.load.p99} ms, ` +
-            `${r.load.non202} non-202, ${r.load.errors + r.load.timeouts} errors${t.name === 'collector' ? `, drained in ${fmt(r.drainSeconds, 1)} s` : ''}`);
+          log(
+            `throughput: ${t.name} batch ${batch} rep ${i + 1}/${opts.reps}: ${fmt(r.load.rps)} req/s, p99 ${r.load.p99} ms, ` +
+              `${r.load.non202} non-202, ${r.load.errors + r.load.timeouts} errors${t.name === 'collector' ? `, drained in ${fmt(r.drainSeconds, 1)} s` : ''}`,
+          );
         }
       }
       results.push(mb, ...(batch === 1 ? [mf] : []), mc);
       const v = await verify(collector.url, mc);
       failures.push(...v.failures.map((f) => `collector ${f}`));
-      checks.push(`batch ${batch}: ${fmt(v.acked)} events acknowledged, ${fmt(v.stored)} distinct stored in ${fmt(v.rows)} rows` +
-        (v.failures.length ? ' — FAILED' : ' — ok'));
+      checks.push(
+        `batch ${batch}: ${fmt(v.acked)} events acknowledged, ${fmt(v.stored)} distinct stored in ${fmt(v.rows)} rows` +
+          (v.failures.length ? ' — FAILED' : ' — ok'),
+      );
       log(`throughput: exactly-once check, ${checks.at(-1)}`);
     }
     results.push(...(await againstServer(o.quick ? [20] : [20, 100], opts, checks, failures)));
     // Real enriched rows, for the insert ceiling measured once the servers are stopped.
-    sample = (await query<Record<string, unknown>>(collector.url, `SELECT * FROM events LIMIT ${o.quick ? 2000 : 10_000}`))
-      .map((r) => JSON.stringify(r)).join('\n') + '\n';
+    sample =
+      (await query<Record<string, unknown>>(collector.url, `SELECT * FROM events LIMIT ${o.quick ? 2000 : 10_000}`))
+        .map((r) => JSON.stringify(r))
+        .join('\n') + '\n';
     await stop(baselineProc);
     await stop(fsyncProc);
     await stop(collectorProc, 60_000);
-    if (collectorProc.exitCode !== 0) failures.push(`collector exited ${collectorProc.exitCode ?? collectorProc.signalCode} on SIGTERM:\n${collectorProc.output()}`);
+    if (collectorProc.exitCode !== 0)
+      failures.push(
+        `collector exited ${collectorProc.exitCode ?? collectorProc.signalCode} on SIGTERM:\n${collectorProc.output()}`,
+      );
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(`${dataDir}-fsync-spool`, { recursive: true, force: true });
   }
   const ceiling = await insertCeiling(sample, o.quick ? 1 : 5);
-  log(`throughput: ClickHouse alone: ${fmt(ceiling.json)} rows/s as JSONEachRow, ${fmt(ceiling.native)} rows/s as Native (${fmt(ceiling.rows)}-row inserts)`);
+  log(
+    `throughput: ClickHouse alone: ${fmt(ceiling.json)} rows/s as JSONEachRow, ${fmt(ceiling.native)} rows/s as Native (${fmt(ceiling.rows)}-row inserts)`,
+  );
 
   /** Non-202 answers by status, and connection errors/timeouts, over all runs: e.g. "1,200 × 503". */
   const answers = (m: Measured) => {
@@ -238,25 +355,60 @@ export async function collectorThroughput(o: BenchOptions): Promise<Section> {
     const base = get('baseline', m.batch);
     const rps = med(m, (r) => r.load.rps);
     return [
-      m.target === 'baseline' ? '(a) bare Fastify' : m.target === 'baseline-fsync' ? '(a′) Fastify + the same fsync (spool append before 202)' : m.target === 'collector-server' ? '(d) collector → ClickHouse server process' : m.batch === 1 ? '(b) collector' : '(c) collector',
-      m.batch, fmt(rps), fmt(rps * m.batch), m.target.startsWith('collector') ? fmt(sustained(m)) : '',
-      fmt(med(m, (r) => r.load.p50)), fmt(med(m, (r) => r.load.p99)),
-      fmt(med(m, (r) => r.cpu), 2), fmt(med(m, (r) => r.load.cpu), 2), fmt(Math.max(...m.runs.map((r) => r.peak)) / 1024 ** 2),
+      m.target === 'baseline'
+        ? '(a) bare Fastify'
+        : m.target === 'baseline-fsync'
+          ? '(a′) Fastify + the same fsync (spool append before 202)'
+          : m.target === 'collector-server'
+            ? '(d) collector → ClickHouse server process'
+            : m.batch === 1
+              ? '(b) collector'
+              : '(c) collector',
+      m.batch,
+      fmt(rps),
+      fmt(rps * m.batch),
+      m.target.startsWith('collector') ? fmt(sustained(m)) : '',
+      fmt(med(m, (r) => r.load.p50)),
+      fmt(med(m, (r) => r.load.p99)),
+      fmt(
+        med(m, (r) => r.cpu),
+        2,
+      ),
+      fmt(
+        med(m, (r) => r.load.cpu),
+        2,
+      ),
+      fmt(Math.max(...m.runs.map((r) => r.peak)) / 1024 ** 2),
       m.target === 'baseline' ? '1.00' : (rps / med(base, (r) => r.load.rps)).toFixed(2),
       answers(m),
     ];
   });
   const rps = (t: Measured['target'], b: number) => med(get(t, b), (r) => r.load.rps);
-  const insertRows = results.filter((m) => m.target.startsWith('collector')).map((m) => {
-    const sum = (f: (i: Inserts) => number) => m.runs.reduce((s, r) => s + f(r.inserts), 0);
-    return [m.target === 'collector' ? 'embedded' : 'server process', m.batch, fmt(sum((i) => i.count)), fmt(sum((i) => i.rows) / sum((i) => i.count)), fmt((1000 * sum((i) => i.seconds)) / sum((i) => i.count)),
-      fmt(sum((i) => i.rows) / sum((i) => i.seconds)), fmt(med(m, (r) => r.drainSeconds), 1)];
-  });
+  const insertRows = results
+    .filter((m) => m.target.startsWith('collector'))
+    .map((m) => {
+      const sum = (f: (i: Inserts) => number) => m.runs.reduce((s, r) => s + f(r.inserts), 0);
+      return [
+        m.target === 'collector' ? 'embedded' : 'server process',
+        m.batch,
+        fmt(sum((i) => i.count)),
+        fmt(sum((i) => i.rows) / sum((i) => i.count)),
+        fmt((1000 * sum((i) => i.seconds)) / sum((i) => i.count)),
+        fmt(sum((i) => i.rows) / sum((i) => i.seconds)),
+        fmt(
+          med(m, (r) => r.drainSeconds),
+          1,
+        ),
+      ];
+    });
   const ratio1 = rps('collector', 1) / rps('baseline', 1);
   const ratio1Fsync = rps('collector', 1) / rps('baseline-fsync', 1);
   const sustained20 = sustained(get('collector', 20));
   /** chDB alone in its fastest format of this run (by rows/s). */
-  const best = ceiling.native >= ceiling.json ? { format: 'Native', rate: ceiling.native } : { format: 'JSONEachRow', rate: ceiling.json };
+  const best =
+    ceiling.native >= ceiling.json
+      ? { format: 'Native', rate: ceiling.native }
+      : { format: 'JSONEachRow', rate: ceiling.json };
   /** Acknowledged events/s per core the collector process used during the load (the store's CPU is another process's). */
   const perCore = (m: Measured) => med(m, (r) => (r.load.rps * m.batch) / r.cpu);
   const bestPerCore = Math.max(0, ...results.filter((m) => m.target === 'collector-server').map(perCore));
@@ -264,21 +416,56 @@ export async function collectorThroughput(o: BenchOptions): Promise<Section> {
   const bestSustained = Math.max(...batches.map((b) => sustained(get('collector', b))));
   const onServer = results.filter((m) => m.target === 'collector-server');
   const serverLine = onServer
-    .map((m) => `batches of ${m.batch}: ${fmt(med(m, (r) => r.load.rps) * m.batch)} events/s acknowledged, ${fmt(sustained(m))} sustained, ` +
-      `collector ${fmt(med(m, (r) => r.cpu), 2)} cores during the load = ${fmt(perCore(m))} events/s per collector core, ClickHouse server process ${fmt(med(m, (r) => r.storeCpu), 2)} cores over load + drain`)
+    .map(
+      (m) =>
+        `batches of ${m.batch}: ${fmt(med(m, (r) => r.load.rps) * m.batch)} events/s acknowledged, ${fmt(sustained(m))} sustained, ` +
+        `collector ${fmt(
+          med(m, (r) => r.cpu),
+          2,
+        )} cores during the load = ${fmt(perCore(m))} events/s per collector core, ClickHouse server process ${fmt(
+          med(m, (r) => r.storeCpu),
+          2,
+        )} cores over load + drain`,
+    )
     .join('; ');
   const markdown = [
-    table(['target', 'events/request', 'requests/s', 'events/s acknowledged', 'events/s sustained (incl. drain)', 'p50 ms', 'p99 ms',
-      'server CPU (cores)', 'load generator CPU (cores)', 'server peak RSS MiB', 'requests/s vs (a)', 'non-202 answers, errors'], rows),
+    table(
+      [
+        'target',
+        'events/request',
+        'requests/s',
+        'events/s acknowledged',
+        'events/s sustained (incl. drain)',
+        'p50 ms',
+        'p99 ms',
+        'server CPU (cores)',
+        'load generator CPU (cores)',
+        'server peak RSS MiB',
+        'requests/s vs (a)',
+        'non-202 answers, errors',
+      ],
+      rows,
+    ),
     '',
     `Exactly-once check (after the spool drained): ${checks.join('; ')}.`,
     '',
-    'Where the collector\'s time goes after the 202: its inserts from the spool into ClickHouse during those runs (from its /metrics):',
+    "Where the collector's time goes after the 202: its inserts from the spool into ClickHouse during those runs (from its /metrics):",
     '',
-    table(['store', 'events/request', 'inserts', 'rows per insert', 'ms per insert', 'rows/s while inserting', 'drain after run s (median)'], insertRows),
+    table(
+      [
+        'store',
+        'events/request',
+        'inserts',
+        'rows per insert',
+        'ms per insert',
+        'rows/s while inserting',
+        'drain after run s (median)',
+      ],
+      insertRows,
+    ),
     '',
     `(d) ClickHouse in another process (CLICKHOUSE_URL → the chDB-backed test ClickHouse HTTP server, test/support/clickhouse-http): ${serverLine}. ` +
-      'Its CPU is not the collector\'s: events/s per collector core = events/s ÷ collector cores (docs/scaling.md uses these figures).',
+      "Its CPU is not the collector's: events/s per collector core = events/s ÷ collector cores (docs/scaling.md uses these figures).",
     '',
     `For comparison, embedded ClickHouse alone (same schema, ${fmt(ceiling.rows)} of the run's own rows per insert, nothing else running): ` +
       `${fmt(ceiling.json)} rows/s as JSONEachRow the way the collector's writer inserts (a staged file, INSERT … SELECT FROM file()), ` +
@@ -287,7 +474,7 @@ export async function collectorThroughput(o: BenchOptions): Promise<Section> {
     '',
     `Goals (issue 16): embedded, batches of 20, ≥ 40,000 events/s sustained into ClickHouse — now ${fmt(sustained20)} ` +
       `(${sustained20 >= 40_000 ? 'met' : 'missed'}), ${pct(sustained20 / best.rate)} of what chDB alone inserts of the same rows in its best format this run, ${best.format} ` +
-      `(goal ≥ 80 %); `+
+      `(goal ≥ 80 %); ` +
       `(d) store in another process ≥ 30,000 events/s per collector core — now ${fmt(bestPerCore)} (${bestPerCore >= 30_000 ? 'met' : 'missed'}); ` +
       `(b) 1 event/request ≥ 80 % of (a′) Fastify + the same fsync — now ${pct(ratio1Fsync)} (${ratio1Fsync >= 0.8 ? 'met' : 'missed'}), ` +
       `${pct(ratio1)} of bare Fastify (a). Earlier goals: (b) ≥ 80 % of (a); (c) ≥ 200,000 events/s on 2 cores — now ${fmt(bestAcked)} events/s acknowledged, ` +
@@ -296,18 +483,21 @@ export async function collectorThroughput(o: BenchOptions): Promise<Section> {
     `Method: autocannon 9 in a separate process (support/load-worker.ts), ${opts.connections} connections, pipelining 1, ` +
       `${opts.seconds} s per run, median of ${opts.reps} run(s), (a) and the collector alternating; every event has a unique id. ` +
       'The load generator shares the 2 cores with the server (its CPU is in the table): near 1 core it, not the server, is ' +
-      'the limit. The collector answers 202 only once the events are fsync\'d in its disk spool (durable acknowledgement); (a′), measured at 1 event/request, ' +
+      "the limit. The collector answers 202 only once the events are fsync'd in its disk spool (durable acknowledgement); (a′), measured at 1 event/request, " +
       'is the bare Fastify app appending each body to that same spool (spool/spool.ts: group commit, one writev + fdatasync per group) ' +
-      'before its 202, so the collector\'s own overhead beyond durability shows; ' +
+      "before its 202, so the collector's own overhead beyond durability shows; " +
       'a background writer moves them into embedded ClickHouse (chDB, same process) with its default settings ' +
       '(inserts of up to 10,000 rows, 200 ms gathering). After each collector run the benchmark waits until the spool is empty; ' +
       '"sustained" divides the acknowledged events by run time + that drain time. Server CPU is user+system time of the server ' +
-      'process over the run\'s wall time (2.0 = both cores); peak RSS is VmHWM during the run (ClickHouse lives in the ' +
-      'collector process). A 503 is the collector\'s back-pressure (`CL_SPOOL_FULL`: the spool holds `CLOSELOOP_SPOOL_MAX_BYTES` ' +
+      "process over the run's wall time (2.0 = both cores); peak RSS is VmHWM during the run (ClickHouse lives in the " +
+      "collector process). A 503 is the collector's back-pressure (`CL_SPOOL_FULL`: the spool holds `CLOSELOOP_SPOOL_MAX_BYTES` " +
       'not yet in ClickHouse), which the SDK retries later; those requests were not acknowledged. Exactly-once: per request, all its ids are in `events` and no id has two rows (counted without FINAL).',
   ].join('\n');
   const chart = lineChart({
-    title: 'Collector throughput vs events per request', x: 'events per request', y: 'events/s', xs: batches,
+    title: 'Collector throughput vs events per request',
+    x: 'events per request',
+    y: 'events/s',
+    xs: batches,
     series: [
       { name: '(a) bare Fastify', points: batches.map((b) => [b, rps('baseline', b) * b]) },
       { name: 'collector (acknowledged)', points: batches.map((b) => [b, rps('collector', b) * b]) },
@@ -332,17 +522,35 @@ export async function collectorThroughput(o: BenchOptions): Promise<Section> {
 }
 
 /** (d): a collector with CLICKHOUSE_URL → the test ClickHouse server, each its own process. */
-async function againstServer(batches: number[], opts: { reps: number; seconds: number; connections: number }, checks: string[], failures: string[]): Promise<Measured[]> {
+async function againstServer(
+  batches: number[],
+  opts: { reps: number; seconds: number; connections: number },
+  checks: string[],
+  failures: string[],
+): Promise<Measured[]> {
   const dir = tempDir('closeloop-bench-server-');
   const store = await startClickHouseServer({ dataDir: `${dir}/store` });
   const port = await freePort();
   const proc = start(process.execPath, ['bin/closeloop.js', 'start', '--demo'], {
     env: {
-      ...process.env, PORT: String(port), HOST: '127.0.0.1', CLOSELOOP_DATA_DIR: `${dir}/collector`, CLOSELOOP_ADMIN_TOKEN: TOKEN,
-      CLOSELOOP_LOG_LEVEL: 'warn', CLOSELOOP_RATE_LIMIT: '0', CLOSELOOP_DEMO: 'true', CLOSELOOP_DEMO_DATA: 'false', CLICKHOUSE_URL: store.url,
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      CLOSELOOP_DATA_DIR: `${dir}/collector`,
+      CLOSELOOP_ADMIN_TOKEN: TOKEN,
+      CLOSELOOP_LOG_LEVEL: 'warn',
+      CLOSELOOP_RATE_LIMIT: '0',
+      CLOSELOOP_DEMO: 'true',
+      CLOSELOOP_DEMO_DATA: 'false',
+      CLICKHOUSE_URL: store.url,
     },
   });
-  const t: Target = { name: 'collector-server', url: `http://127.0.0.1:${port}`, pid: proc.pid!, storePid: store.child.pid! };
+  const t: Target = {
+    name: 'collector-server',
+    url: `http://127.0.0.1:${port}`,
+    pid: proc.pid!,
+    storePid: store.child.pid!,
+  };
   const out: Measured[] = [];
   try {
     await waitForHttp(`${t.url}/readyz`, 60_000, proc);
@@ -351,13 +559,17 @@ async function againstServer(batches: number[], opts: { reps: number; seconds: n
       for (let i = 0; i < opts.reps; i++) {
         const r = await once(t, batch, opts);
         m.runs.push(r);
-        log(`throughput: collector → ClickHouse server, batch ${batch} rep ${i + 1}/${opts.reps}: ${fmt(r.load.rps)} req/s, ` +
-          `collector ${fmt(r.cpu, 2)} cores, server ${fmt(r.storeCpu, 2)} cores, drained in ${fmt(r.drainSeconds, 1)} s`);
+        log(
+          `throughput: collector → ClickHouse server, batch ${batch} rep ${i + 1}/${opts.reps}: ${fmt(r.load.rps)} req/s, ` +
+            `collector ${fmt(r.cpu, 2)} cores, server ${fmt(r.storeCpu, 2)} cores, drained in ${fmt(r.drainSeconds, 1)} s`,
+        );
       }
       const v = await verify(t.url, m);
       failures.push(...v.failures.map((f) => `collector → server ${f}`));
-      checks.push(`ClickHouse server process, batch ${batch}: ${fmt(v.acked)} events acknowledged, ${fmt(v.stored)} distinct stored in ${fmt(v.rows)} rows` +
-        (v.failures.length ? ' — FAILED' : ' — ok'));
+      checks.push(
+        `ClickHouse server process, batch ${batch}: ${fmt(v.acked)} events acknowledged, ${fmt(v.stored)} distinct stored in ${fmt(v.rows)} rows` +
+          (v.failures.length ? ' — FAILED' : ' — ok'),
+      );
       out.push(m);
     }
   } finally {

@@ -102,10 +102,15 @@ export async function stop(child: ChildProcess, ms = 15_000): Promise<void> {
 }
 
 /** Poll `url` until it answers 2xx, or throw after `ms`. */
-export async function waitForHttp(url: string, ms = 60_000, child?: ChildProcess & { output?: () => string }): Promise<void> {
+export async function waitForHttp(
+  url: string,
+  ms = 60_000,
+  child?: ChildProcess & { output?: () => string },
+): Promise<void> {
   const until = Date.now() + ms;
   for (;;) {
-    if (child && child.exitCode !== null) throw new Error(`process exited (${child.exitCode}) before ${url} answered:\n${child.output?.()}`);
+    if (child && child.exitCode !== null)
+      throw new Error(`process exited (${child.exitCode}) before ${url} answered:\n${child.output?.()}`);
     try {
       const r = await fetch(url, { signal: AbortSignal.timeout(2000) });
       if (r.ok) return;

@@ -37,9 +37,13 @@ function newest(dir: string): number {
   if (!st.isDirectory()) return st.mtimeMs;
   return Math.max(0, ...readdirSync(dir).map((f) => newest(path.join(dir, f))));
 }
-const outputs = ['dist/sdk/cl.js', 'dist/sdk/closeloop.mjs', 'dist/collector/src/cli/main.js'].map((f) => path.join(repoRoot, f));
+const outputs = ['dist/sdk/cl.js', 'dist/sdk/closeloop.mjs', 'dist/collector/src/cli/main.js'].map((f) =>
+  path.join(repoRoot, f),
+);
 const builtAt = Math.min(...outputs.map((f) => (existsSync(f) ? statSync(f).mtimeMs : 0)));
-const sourcesAt = Math.max(...['sdk/src', 'collector/src', 'rollup.config.ts'].map((d) => newest(path.join(repoRoot, d))));
+const sourcesAt = Math.max(
+  ...['sdk/src', 'collector/src', 'rollup.config.ts'].map((d) => newest(path.join(repoRoot, d))),
+);
 if (argv.includes('--no-build')) {
   if (builtAt === 0) throw new Error('--no-build, but dist/ is missing: run `npm run build` first');
 } else if (!opts.quick || builtAt < sourcesAt) {
@@ -92,7 +96,9 @@ for (const name of BENCHMARKS) {
 
 function versionOf(cmd: string, args: string[]): string {
   try {
-    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n')[0]!;
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .trim()
+      .split('\n')[0]!;
   } catch {
     return 'unknown';
   }
@@ -100,7 +106,10 @@ function versionOf(cmd: string, args: string[]): string {
 const chdb = (await import('chdb')) as unknown as { query: (sql: string, format: string) => string };
 const clickhouse = chdb.query('SELECT version()', 'TSV').trim();
 const commit = versionOf('git', ['rev-parse', '--short', 'HEAD']);
-const dirty = versionOf('git', ['status', '--porcelain', '--', 'collector', 'sdk']) !== '' ? ' (+ uncommitted changes in collector/ or sdk/)' : '';
+const dirty =
+  versionOf('git', ['status', '--porcelain', '--', 'collector', 'sdk']) !== ''
+    ? ' (+ uncommitted changes in collector/ or sdk/)'
+    : '';
 
 const report = [
   `# closeloop benchmarks${opts.quick ? ' (quick run — small sizes, not for quoting)' : ''}`,
@@ -114,7 +123,7 @@ const report = [
   `- Load average (1 min) ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end, on ${cpus().length} cores: ` +
     'other work (builds and test runs of other engineers) shared the machine during this run.',
   '',
-  'Every figure is beside a baseline measured in the same run (bare Fastify, a page without SDK, peers\' SDKs), ' +
+  "Every figure is beside a baseline measured in the same run (bare Fastify, a page without SDK, peers' SDKs), " +
     'as a ratio or a difference, and is the median of several repetitions where noted. The machine is shared and small ' +
     '(2 cores): compare ratios, not absolute numbers, across runs. Nothing here is asserted in `npm test`; a run fails only ' +
     'if a benchmark breaks (for example an acknowledged event that was not stored exactly once).',
@@ -134,14 +143,19 @@ const report = [
 const target = path.join(outDir, opts.quick ? 'RESULTS.quick.md' : 'RESULTS.md');
 // Keep a hand-written discussion across runs: everything after the marker in the previous file.
 const previous = existsSync(target) ? readFileSync(target, 'utf8') : '';
-const keptDiscussion = previous.includes('<!-- DISCUSSION -->') ? previous.slice(previous.indexOf('<!-- DISCUSSION -->')) : '<!-- DISCUSSION -->\n';
+const keptDiscussion = previous.includes('<!-- DISCUSSION -->')
+  ? previous.slice(previous.indexOf('<!-- DISCUSSION -->'))
+  : '<!-- DISCUSSION -->\n';
 writeFileSync(target, report.replace('<!-- DISCUSSION -->\n', keptDiscussion));
-for (const s of sections) for (const [file, content] of Object.entries(s.files ?? {})) writeFileSync(path.join(outDir, file), content);
+for (const s of sections)
+  for (const [file, content] of Object.entries(s.files ?? {})) writeFileSync(path.join(outDir, file), content);
 
 say('summary');
 for (const s of sections) for (const h of s.headlines) console.log(`  ${h}`);
 for (const f of failures) console.error(`  FAILED: ${f}`);
 console.log(`\nreport: ${path.relative(repoRoot, target)}`);
 const total = BENCHMARKS.filter((b) => only.includes(b)).length;
-console.log(`benchmarks: ${total - new Set(failures.map((f) => f.split(':')[0])).size} passed, ${new Set(failures.map((f) => f.split(':')[0])).size} failed`);
+console.log(
+  `benchmarks: ${total - new Set(failures.map((f) => f.split(':')[0])).size} passed, ${new Set(failures.map((f) => f.split(':')[0])).size} failed`,
+);
 process.exit(failures.length ? 1 : 0);

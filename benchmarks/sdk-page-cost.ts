@@ -12,11 +12,26 @@ import { fmt, log, median, repoRoot, runIfMain, table, type BenchOptions, type S
 import { bundle, SDKS, slug, tmpDir } from './sdk-size.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const PEERS = ['Plausible', 'Mixpanel', 'PostHog'];
 
-interface Variant { name: string; tag: (origin: string) => string; js?: string }
-interface Sample { task: number; script: number }
+interface Variant {
+  name: string;
+  tag: (origin: string) => string;
+  js?: string;
+}
+interface Sample {
+  task: number;
+  script: number;
+}
 
 const signed = (x: number) => `${x < 0 ? '−' : '+'}${fmt(Math.abs(x), 1)}`;
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36';
@@ -24,7 +39,10 @@ const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Geck
 /** The sink path of one page view: /sink/VARIANT/ROUND (round 0 is the warm-up). */
 function page(v: Variant, origin: string, round: string): string {
   const sink = `${origin}/sink/${encodeURIComponent(v.name)}/${round}`;
-  const text = Array.from({ length: 30 }, (_, i) => `<p>Paragraph ${i}: a product description with enough text to lay out.</p>`).join('');
+  const text = Array.from(
+    { length: 30 },
+    (_, i) => `<p>Paragraph ${i}: a product description with enough text to lay out.</p>`,
+  ).join('');
   return `<!doctype html><html><head><meta charset="utf-8"><title>Bench — ${v.name}</title>
 <script>window.__SINK__ = '${sink}';</script>${v.tag(sink)}</head>
 <body><h1>Shop</h1><a href="/next">next</a>${text}</body></html>`;
@@ -34,10 +52,16 @@ export async function sdkPageCost(o: BenchOptions): Promise<Section> {
   const n = o.quick ? 1 : 10;
   const variants: Variant[] = [
     { name: 'no SDK (baseline)', tag: () => '' },
-    { name: 'closeloop', js: readFileSync(path.join(repoRoot, 'dist/sdk/cl.js'), 'utf8'),
-      tag: (sink) => `<script async src="/js/closeloop.js" data-site="pk_demo" data-endpoint="${sink}"></script>` },
-    { name: 'closeloop-core', js: readFileSync(path.join(repoRoot, 'dist/sdk/cl.core.js'), 'utf8'),
-      tag: (sink) => `<script async src="/js/closeloop-core.js" data-site="pk_demo" data-endpoint="${sink}"></script>` },
+    {
+      name: 'closeloop',
+      js: readFileSync(path.join(repoRoot, 'dist/sdk/cl.js'), 'utf8'),
+      tag: (sink) => `<script async src="/js/closeloop.js" data-site="pk_demo" data-endpoint="${sink}"></script>`,
+    },
+    {
+      name: 'closeloop-core',
+      js: readFileSync(path.join(repoRoot, 'dist/sdk/cl.core.js'), 'utf8'),
+      tag: (sink) => `<script async src="/js/closeloop-core.js" data-site="pk_demo" data-endpoint="${sink}"></script>`,
+    },
   ];
   for (const name of PEERS) {
     const sdk = SDKS.find((s) => s.name === name)!;
@@ -59,7 +83,8 @@ export async function sdkPageCost(o: BenchOptions): Promise<Section> {
       if (v?.js) return void res.writeHead(200, { 'content-type': 'application/javascript' }).end(v.js);
       const m = /^\/sink\/([^/?]+)\/(\d+)/.exec(url);
       if (m) {
-        if (m[2] !== '0') { // round 0 is the warm-up
+        if (m[2] !== '0') {
+          // round 0 is the warm-up
           const s = sent.get(m[1]!) ?? { bytes: 0, requests: 0, leaveBytes: 0 };
           const bytes = Buffer.concat(chunks).length + Buffer.byteLength(req.url ?? '');
           s.bytes += bytes;
@@ -67,8 +92,14 @@ export async function sdkPageCost(o: BenchOptions): Promise<Section> {
           s.requests++;
           sent.set(m[1]!, s);
         }
-        return void res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': req.headers.origin ?? '*',
-          'access-control-allow-credentials': 'true', 'access-control-allow-headers': '*' }).end('{"status":1}');
+        return void res
+          .writeHead(200, {
+            'content-type': 'application/json',
+            'access-control-allow-origin': req.headers.origin ?? '*',
+            'access-control-allow-credentials': 'true',
+            'access-control-allow-headers': '*',
+          })
+          .end('{"status":1}');
       }
       res.writeHead(404).end();
     });
@@ -79,7 +110,8 @@ export async function sdkPageCost(o: BenchOptions): Promise<Section> {
   const samples = new Map<string, Sample[]>(variants.map((v) => [v.name, []]));
   try {
     for (let i = o.quick ? 1 : 0; i < n + 1; i++) {
-      for (const v of variants) { // interleaved, so noise spreads over all SDKs alike
+      for (const v of variants) {
+        // interleaved, so noise spreads over all SDKs alike
         const context = await browser.newContext({ userAgent: UA });
         const p = await context.newPage();
         const cdp = await context.newCDPSession(p);
@@ -88,7 +120,8 @@ export async function sdkPageCost(o: BenchOptions): Promise<Section> {
         await p.waitForTimeout(o.quick ? 1100 : 2500); // SDKs' first flush (closeloop ~1 s, Mixpanel batch 1 s)
         const { metrics } = await cdp.send('Performance.getMetrics');
         const get = (k: string) => metrics.find((m) => m.name === k)?.value ?? NaN;
-        if (i > 0) samples.get(v.name)!.push({ task: get('TaskDuration') * 1000, script: get('ScriptDuration') * 1000 });
+        if (i > 0)
+          samples.get(v.name)!.push({ task: get('TaskDuration') * 1000, script: get('ScriptDuration') * 1000 });
         leaving = true;
         await p.close({ runBeforeUnload: true });
         await context.close();
@@ -107,29 +140,66 @@ export async function sdkPageCost(o: BenchOptions): Promise<Section> {
   const bScript = median(base.map((s) => s.script));
   const rows = variants.map((v) => {
     const s = samples.get(v.name)!;
-    const task = median(s.map((x) => x.task)), script = median(s.map((x) => x.script));
+    const task = median(s.map((x) => x.task)),
+      script = median(s.map((x) => x.script));
     const out = sent.get(encodeURIComponent(v.name));
-    return { v, task, script, dTask: task - bTask, dScript: script - bScript, bytes: (out?.bytes ?? 0) / n, leave: (out?.leaveBytes ?? 0) / n, reqs: (out?.requests ?? 0) / n };
+    return {
+      v,
+      task,
+      script,
+      dTask: task - bTask,
+      dScript: script - bScript,
+      bytes: (out?.bytes ?? 0) / n,
+      leave: (out?.leaveBytes ?? 0) / n,
+      reqs: (out?.requests ?? 0) / n,
+    };
   });
   const ours = rows.find((r) => r.v.name === 'closeloop')!;
   const failures = ours.reqs === 0 ? ['closeloop sent nothing to the sink: the page view was not recorded'] : [];
   const markdown = [
-    table(['page', 'SDK JS KB (min)', 'main-thread task ms', 'script ms', 'task ms over baseline', 'script ms over baseline', 'bytes sent / page view', 'of which on leaving', 'requests / page view'],
-      rows.map((r) => [r.v.name, r.v.js ? fmt(r.v.js.length / 1024, 1) : '0', fmt(r.task, 1), fmt(r.script, 1), signed(r.dTask), signed(r.dScript), fmt(r.bytes), fmt(r.leave), fmt(r.reqs, 1)])),
+    table(
+      [
+        'page',
+        'SDK JS KB (min)',
+        'main-thread task ms',
+        'script ms',
+        'task ms over baseline',
+        'script ms over baseline',
+        'bytes sent / page view',
+        'of which on leaving',
+        'requests / page view',
+      ],
+      rows.map((r) => [
+        r.v.name,
+        r.v.js ? fmt(r.v.js.length / 1024, 1) : '0',
+        fmt(r.task, 1),
+        fmt(r.script, 1),
+        signed(r.dTask),
+        signed(r.dScript),
+        fmt(r.bytes),
+        fmt(r.leave),
+        fmt(r.reqs, 1),
+      ]),
+    ),
     '',
     `Method: Chromium (${CHROMIUM}, headless) via Playwright; the same page per SDK, loaded in a fresh browser context ` +
       `(no cookies) ${n} times, interleaved across SDKs${o.quick ? '' : ' after one warm-up round'}; metrics are CDP Performance.getMetrics ` +
-      'TaskDuration / ScriptDuration of the page\'s renderer after load + a wait for the first flush (medians). ' +
+      "TaskDuration / ScriptDuration of the page's renderer after load + a wait for the first flush (medians). " +
       '"Over baseline" subtracts the same page without any SDK, measured in the same run. Bytes sent = request bodies + ' +
       'URLs the local sink received from the page, divided by page views; "on leaving" is the part sent when the page ' +
       'was closed. Peers are the bundles of benchmarks/sdk-size.ts, pointed at the sink; PostHog with remote config, ' +
-      'recording and surveys off; Mixpanel\'s core entry (no recorder).',
+      "recording and surveys off; Mixpanel's core entry (no recorder).",
   ].join('\n');
   return {
     title: 'SDK cost in the page',
     markdown,
-    headlines: [`main-thread time over a page without SDK (median of ${n}): ` +
-      rows.slice(1).map((r) => `${r.v.name} ${signed(r.dTask)} ms, ${fmt(r.bytes)} B sent per page view`).join('; ')],
+    headlines: [
+      `main-thread time over a page without SDK (median of ${n}): ` +
+        rows
+          .slice(1)
+          .map((r) => `${r.v.name} ${signed(r.dTask)} ms, ${fmt(r.bytes)} B sent per page view`)
+          .join('; '),
+    ],
     failures,
   };
 }

@@ -88,8 +88,16 @@ export async function bundle(sdk: Sdk, o: { quick: boolean } = { quick: false })
   const out = path.join(tmpDir, `${slug(sdk)}.js`);
   writeFileSync(input, sdk.entry);
   const r = await build({
-    entryPoints: [input], bundle: true, format: 'iife', platform: 'browser', target: 'es2020', write: false,
-    minify: o.quick, legalComments: 'none', logLevel: 'silent', nodePaths: [path.join(repoRoot, 'node_modules')],
+    entryPoints: [input],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2020',
+    write: false,
+    minify: o.quick,
+    legalComments: 'none',
+    logLevel: 'silent',
+    nodePaths: [path.join(repoRoot, 'node_modules')],
     define: { 'process.env.NODE_ENV': '"production"' },
   });
   let code = r.outputFiles[0]!.text;
@@ -126,9 +134,30 @@ export async function sdkSize(o: BenchOptions): Promise<Section> {
   const loader = sizes(LOADER);
   const how = o.quick ? 'esbuild bundle + esbuild minify (quick)' : 'esbuild bundle + terser';
   const rows: (string | number)[][] = [
-    ['**closeloop cl.js** (our build, script tag, every feature)', 'own build (rollup + terser)', kb(ours.min), kb(ours.gzip), kb(ours.brotli), '1.0×'],
-    ['**closeloop cl.core.js** (core variant: no form/click capture, no SPA tracking or debug log, own cookie code instead of js-cookie)', 'own build (rollup + terser)', kb(core.min), kb(core.gzip), kb(core.brotli), `${(core.gzip / ours.gzip).toFixed(1)}×`],
-    ['closeloop loader snippet (docs/sdk.md: queue stub + tag)', 'inline HTML', `${loader.min} B`, `${loader.gzip} B`, `${loader.brotli} B`, ''],
+    [
+      '**closeloop cl.js** (our build, script tag, every feature)',
+      'own build (rollup + terser)',
+      kb(ours.min),
+      kb(ours.gzip),
+      kb(ours.brotli),
+      '1.0×',
+    ],
+    [
+      '**closeloop cl.core.js** (core variant: no form/click capture, no SPA tracking or debug log, own cookie code instead of js-cookie)',
+      'own build (rollup + terser)',
+      kb(core.min),
+      kb(core.gzip),
+      kb(core.brotli),
+      `${(core.gzip / ours.gzip).toFixed(1)}×`,
+    ],
+    [
+      'closeloop loader snippet (docs/sdk.md: queue stub + tag)',
+      'inline HTML',
+      `${loader.min} B`,
+      `${loader.gzip} B`,
+      `${loader.brotli} B`,
+      '',
+    ],
   ];
   /** Per peer, its smallest gzip size over the ways it ships (bundled here, published build). */
   const smallest = new Map<string, number>();
@@ -137,17 +166,41 @@ export async function sdkSize(o: BenchOptions): Promise<Section> {
     log(`sdk-size: bundling ${sdk.name}`);
     try {
       const s = sizes(await bundle(sdk, o));
-      rows.push([sdk.name === 'closeloop' ? 'closeloop (ES module entry)' : sdk.name, how, kb(s.min), kb(s.gzip), kb(s.brotli), `${(s.gzip / ours.gzip).toFixed(1)}×`]);
+      rows.push([
+        sdk.name === 'closeloop' ? 'closeloop (ES module entry)' : sdk.name,
+        how,
+        kb(s.min),
+        kb(s.gzip),
+        kb(s.brotli),
+        `${(s.gzip / ours.gzip).toFixed(1)}×`,
+      ]);
       if (sdk.name !== 'closeloop') keep(sdk.name, s.gzip);
     } catch (err) {
-      rows.push([sdk.name, `not bundleable here: ${String((err as Error).message).split('\n')[0]!.slice(0, 90)}`, '–', '–', '–', '']);
-      if (sdk.name === 'closeloop') failures.push(`the closeloop ES module could not be bundled: ${String((err as Error).message).slice(0, 300)}`);
+      rows.push([
+        sdk.name,
+        `not bundleable here: ${String((err as Error).message)
+          .split('\n')[0]!
+          .slice(0, 90)}`,
+        '–',
+        '–',
+        '–',
+        '',
+      ]);
+      if (sdk.name === 'closeloop')
+        failures.push(`the closeloop ES module could not be bundled: ${String((err as Error).message).slice(0, 300)}`);
     }
     if (sdk.published) {
       const file = path.join(repoRoot, 'node_modules', sdk.published);
       if (existsSync(file)) {
         const s = sizes(readFileSync(file));
-        rows.push([`${sdk.name}`, `published build \`${sdk.published}\``, kb(s.min), kb(s.gzip), kb(s.brotli), `${(s.gzip / ours.gzip).toFixed(1)}×`]);
+        rows.push([
+          `${sdk.name}`,
+          `published build \`${sdk.published}\``,
+          kb(s.min),
+          kb(s.gzip),
+          kb(s.brotli),
+          `${(s.gzip / ours.gzip).toFixed(1)}×`,
+        ]);
         keep(sdk.name, s.gzip);
       }
     }
@@ -167,12 +220,14 @@ export async function sdkSize(o: BenchOptions): Promise<Section> {
       'entry also bundles the rrweb session recorder (~120 KB gzip), which closeloop has no equivalent of. Bundled sizes count ' +
       'what a page downloads at once; Segment, RudderStack and PostHog fetch settings or further plugins at run time, which is ' +
       'not counted. "Published build" rows are the packages\' own minified browser files, measured as shipped. Headline ratios ' +
-      'use each peer\'s smallest row. Sizes are bytes / 1024; gzip level 9, brotli quality 11 (node:zlib).',
+      "use each peer's smallest row. Sizes are bytes / 1024; gzip level 9, brotli quality 11 (node:zlib).",
   ].join('\n');
   return {
     title: 'SDK size',
     markdown,
-    headlines: [`cl.js ${kb(ours.gzip)} gzip (goal ≤ 4.0 KB), cl.core.js ${kb(core.gzip)} (goal ≤ 3.0 KB); each peer's smallest build is, in gzip bytes vs cl.js: ${ratios.join(', ')}`],
+    headlines: [
+      `cl.js ${kb(ours.gzip)} gzip (goal ≤ 4.0 KB), cl.core.js ${kb(core.gzip)} (goal ≤ 3.0 KB); each peer's smallest build is, in gzip bytes vs cl.js: ${ratios.join(', ')}`,
+    ],
     failures,
   };
 }

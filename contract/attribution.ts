@@ -5,7 +5,16 @@
  */
 
 /** The rule-based models (weights computed in SQL, collector/src/attribution/models.ts). */
-export const RULE_MODELS = ['first_touch', 'last_touch', 'last_non_direct', 'linear', 'time_decay', 'u_shaped', 'w_shaped', 'full_path'] as const;
+export const RULE_MODELS = [
+  'first_touch',
+  'last_touch',
+  'last_non_direct',
+  'linear',
+  'time_decay',
+  'u_shaped',
+  'w_shaped',
+  'full_path',
+] as const;
 export type RuleModel = (typeof RULE_MODELS)[number];
 
 /** Every model: the rule-based ones and the data-driven Markov model (removal effects). */
@@ -17,7 +26,16 @@ export const CONVERSIONS = ['lead', 'customer', 'revenue'] as const;
 export type Conversion = (typeof CONVERSIONS)[number];
 
 /** What credit can be grouped by: touch columns of the `touchpoints` view. */
-export const DIMENSIONS = ['channel', 'source', 'medium', 'campaign', 'term', 'content', 'referrer_domain', 'landing_page'] as const;
+export const DIMENSIONS = [
+  'channel',
+  'source',
+  'medium',
+  'campaign',
+  'term',
+  'content',
+  'referrer_domain',
+  'landing_page',
+] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 /** What the ROI report (and the dashboard's group-by menu) groups by: the dimensions spend is known for. */

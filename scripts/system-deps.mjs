@@ -6,10 +6,19 @@ import { existsSync } from 'node:fs';
 
 const DEPS = {
   chromium: {
-    path: '/usr/bin/chromium', env: 'CHROMIUM_PATH', pkg: 'chromium', what: 'The browser tests need Chromium',
+    path: '/usr/bin/chromium',
+    env: 'CHROMIUM_PATH',
+    pkg: 'chromium',
+    what: 'The browser tests need Chromium',
     hint: '(`npx playwright install` downloads browsers and does not work on machines without internet access.)',
   },
-  nginx: { path: '/usr/sbin/nginx', env: 'NGINX_PATH', pkg: 'nginx', what: 'The reverse-proxy test needs nginx', hint: '' },
+  nginx: {
+    path: '/usr/sbin/nginx',
+    env: 'NGINX_PATH',
+    pkg: 'nginx',
+    what: 'The reverse-proxy test needs nginx',
+    hint: '',
+  },
 };
 
 /** The path of `name` (chromium | nginx), installing its Debian package when possible. */
@@ -24,7 +33,10 @@ export function ensureSystemDep(name, env = process.env) {
     console.log(`[test] ${name} not found: installing Debian package \`${dep.pkg}\`…`);
     try {
       execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-      execFileSync('apt-get', ['install', '-y', '-qq', dep.pkg], { stdio: 'inherit', env: { ...env, DEBIAN_FRONTEND: 'noninteractive' } });
+      execFileSync('apt-get', ['install', '-y', '-qq', dep.pkg], {
+        stdio: 'inherit',
+        env: { ...env, DEBIAN_FRONTEND: 'noninteractive' },
+      });
     } catch {
       fail(dep, `installing Debian \`${dep.pkg}\` with apt-get failed (see above).`);
     }

@@ -1,4 +1,4 @@
-// `npm test`: build, type-check, unit + integration tests (vitest, real embedded ClickHouse),
+// `npm test`: formatting check, build, type-check, unit + integration tests (vitest, real embedded ClickHouse),
 // browser specs (Playwright, real Chromium, real collector), then one summary line.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -21,12 +21,32 @@ const must = (ok, what) => {
     process.exit(1);
   }
 };
+// Formatting (Prettier, width 120: .prettierrc.json). A failure is reported with the others, not a stop:
+// `npm run format` fixes it.
+results.push([
+  'format (npm run format fixes it)',
+  step('format', 'npx', ['prettier', '--check', '--log-level', 'warn', '.']),
+]);
 must(step('build', 'npm', ['run', 'build', '--silent']), 'build');
 must(step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']), 'typecheck');
 // Two vitest projects: `embedded` (chDB in process) and `server` (the integration suite again with
 // CLICKHOUSE_URL against a chDB-backed ClickHouse HTTP server process, plus collectors behind nginx).
-results.push(['unit + integration', step('unit + integration (embedded + server)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results/vitest.json'], { NGINX_PATH: nginx })]);
-results.push(['browser', step('browser (Chromium ' + chromium + ', nginx ' + nginx + ')', 'npx', ['playwright', 'test'], { CHROMIUM_PATH: chromium, NGINX_PATH: nginx })]);
+results.push([
+  'unit + integration',
+  step(
+    'unit + integration (embedded + server)',
+    'npx',
+    ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results/vitest.json'],
+    { NGINX_PATH: nginx },
+  ),
+]);
+results.push([
+  'browser',
+  step('browser (Chromium ' + chromium + ', nginx ' + nginx + ')', 'npx', ['playwright', 'test'], {
+    CHROMIUM_PATH: chromium,
+    NGINX_PATH: nginx,
+  }),
+]);
 
 let passed = 0;
 let failed = 0;
@@ -42,7 +62,9 @@ if (existsSync('test-results/vitest.json')) {
     seen.add(file.name);
     mode[server ? 'server' : 'embedded'] += file.assertionResults.filter((t) => t.status === 'passed').length;
   }
-  console.log(`\n[test] vitest passed: ${mode.embedded} embedded (chDB in process), ${mode.server} server (CLICKHOUSE_URL, test ClickHouse server process)`);
+  console.log(
+    `\n[test] vitest passed: ${mode.embedded} embedded (chDB in process), ${mode.server} server (CLICKHOUSE_URL, test ClickHouse server process)`,
+  );
   failed += v.numFailedTests;
   skipped += v.numPendingTests + (v.numTodoTests ?? 0);
 }

@@ -32,5 +32,8 @@ app.post('/v1/events', async (req, reply) => {
 await app.listen({ port: Number(process.argv[2] ?? 0), host: '127.0.0.1' });
 process.on('SIGTERM', () => {
   clearInterval(confirm);
-  void app.close().then(() => spool?.close()).then(() => process.exit(0));
+  void app
+    .close()
+    .then(() => spool?.close())
+    .then(() => process.exit(0));
 });

@@ -17,13 +17,20 @@
 const CHANNELS = ['Paid Search', 'Paid Social', 'Email', 'Display', 'Affiliates', 'Paid Video', 'Organic Social'];
 const SOURCES = ['google', 'facebook', 'newsletter', 'gdn', 'partner', 'youtube', 'linkedin'];
 const MEDIA = ['cpc', 'paid_social', 'email', 'display', 'affiliate', 'video', 'social'];
-const FREE = [['Direct', '', ''], ['Organic Search', 'google', 'organic'], ['Referral', 'blog.example.org', 'referral']];
-const PAGES = Array.from({ length: 40 }, (_, i) => (i === 0 ? '/' : i < 25 ? `/products/item-${i}` : i < 35 ? `/blog/post-${i}` : `/pricing`));
+const FREE = [
+  ['Direct', '', ''],
+  ['Organic Search', 'google', 'organic'],
+  ['Referral', 'blog.example.org', 'referral'],
+];
+const PAGES = Array.from({ length: 40 }, (_, i) =>
+  i === 0 ? '/' : i < 25 ? `/products/item-${i}` : i < 35 ? `/blog/post-${i}` : `/pricing`,
+);
 const arr = (xs: string[]) => `[${xs.map((x) => `'${x}'`).join(',')}]`;
 
 export const SITE = 'site_bench';
 /** A UUID from two 64-bit hashes of the arguments (deterministic, as random-looking as the SDK's). */
-const uuid = (...args: string[]) => `reinterpretAsUUID(reinterpretAsFixedString(cityHash64(${args.join(', ')})) || reinterpretAsFixedString(cityHash64(${args.join(', ')}, 99)))`;
+const uuid = (...args: string[]) =>
+  `reinterpretAsUUID(reinterpretAsFixedString(cityHash64(${args.join(', ')})) || reinterpretAsFixedString(cityHash64(${args.join(', ')}, 99)))`;
 /** The person index of visitor v: its pair's first visitor for two-device people, else itself. */
 const personOf = (v: string) => `if(cityHash64(intDiv(${v}, 2), 20) % 5 = 0, intDiv(${v}, 2) * 2, ${v})`;
 const isLead = (p: string) => `cityHash64(${p}, 15) % 100 < 4`;
@@ -35,7 +42,12 @@ const isCustomer = (p: string) => `cityHash64(${p}, 13) % 4 = 0`;
  * session's touch on its first event only, `path` computed from `url`), or as releases before it
  * did (the touch on every event, `path` stored: the upgrade test's old store).
  */
-export function eventsInsert(db: string, from: number, count: number, layout: 'current' | 'before-33' = 'current'): string {
+export function eventsInsert(
+  db: string,
+  from: number,
+  count: number,
+  layout: 'current' | 'before-33' = 'current',
+): string {
   const old = layout === 'before-33';
   const carries = old ? 'true' : 'first';
   return `INSERT INTO ${db}.events (site_id, event_id, type, name, ts, received_at, visitor_id, session_id, session_start,

@@ -4,7 +4,10 @@ const show = () => {
   const state = window.closeloop?.consent?.();
   document.getElementById('consent-state').textContent = typeof state == 'string' ? state : 'loading…';
 };
-for (const [id, choice] of [['consent-grant', 'granted'], ['consent-withdraw', 'denied']])
+for (const [id, choice] of [
+  ['consent-grant', 'granted'],
+  ['consent-withdraw', 'denied'],
+])
   document.getElementById(id).addEventListener('click', () => {
     window.closeloop?.consent?.(choice);
     show();

@@ -15,7 +15,13 @@ const PROP = 'data-cl-prop-';
 /** What a click on link or button `a` is (see the module comment). */
 const kind = (a: HTMLAnchorElement): string =>
   /^(mailto|tel):/.exec(a.href)?.[1] ||
-  (!a.href ? 'button' : a.hasAttribute('download') || DOWNLOAD.test(a.pathname) ? 'download' : a.host != location.host ? 'outbound' : 'link');
+  (!a.href
+    ? 'button'
+    : a.hasAttribute('download') || DOWNLOAD.test(a.pathname)
+      ? 'download'
+      : a.host != location.host
+        ? 'outbound'
+        : 'link');
 
 export function watchClicks(track: (name: string, props: Record<string, PropValue>) => void, auto: boolean): void {
   addEventListener(
@@ -26,7 +32,8 @@ export function watchClicks(track: (name: string, props: Record<string, PropValu
         const el = t.closest('[data-cl-event]');
         if (el) {
           const props: Record<string, string> = {};
-          for (const { name, value } of el.attributes) if (name.startsWith(PROP)) props[name.slice(PROP.length)] = value;
+          for (const { name, value } of el.attributes)
+            if (name.startsWith(PROP)) props[name.slice(PROP.length)] = value;
           return track((el as HTMLElement).dataset.clEvent!, props);
         }
         const a = auto && (t.closest('a[href],button') as HTMLAnchorElement | null);

@@ -5,22 +5,47 @@ import { resolveConfig, scriptOptions } from './config.js';
 /** `dataset` of a script element with these `data-*` attributes. */
 const script = (attrs: Record<string, string>, src = 'https://collector.test:8443/cl.js?v=1') => ({
   src,
-  dataset: Object.fromEntries(Object.entries(attrs).map(([k, v]) => [k.slice(5).replace(/-(\w)/g, (_, c: string) => c.toUpperCase()), v])),
+  dataset: Object.fromEntries(
+    Object.entries(attrs).map(([k, v]) => [k.slice(5).replace(/-(\w)/g, (_, c: string) => c.toUpperCase()), v]),
+  ),
 });
 
 describe('resolveConfig', () => {
   it('applies defaults', () => {
     const c = resolveConfig({ site: 'pk_1' });
     expect(c).toEqual({
-      site: 'pk_1', endpoint: '', spa: true, hash: false, autocapture: true, autoPageview: true, forms: 'on', debug: false, cookieName: '_cl_vid',
-      consent: false, cookieless: false, respectGpc: false,
+      site: 'pk_1',
+      endpoint: '',
+      spa: true,
+      hash: false,
+      autocapture: true,
+      autoPageview: true,
+      forms: 'on',
+      debug: false,
+      cookieName: '_cl_vid',
+      consent: false,
+      cookieless: false,
+      respectGpc: false,
     });
   });
 
   it('reads the consent options (data-consent="required" data-cookieless data-respect-gpc data-consent-policy)', () => {
-    const c = resolveConfig(scriptOptions(script({ 'data-site': 'pk', 'data-consent': 'required', 'data-cookieless': '', 'data-respect-gpc': '', 'data-consent-policy': '2026-05' })));
+    const c = resolveConfig(
+      scriptOptions(
+        script({
+          'data-site': 'pk',
+          'data-consent': 'required',
+          'data-cookieless': '',
+          'data-respect-gpc': '',
+          'data-consent-policy': '2026-05',
+        }),
+      ),
+    );
     expect(c).toMatchObject({ consent: true, cookieless: true, respectGpc: true, consentPolicy: '2026-05' });
-    expect(resolveConfig({ site: 'pk', consent: 'none', cookieless: 'false' })).toMatchObject({ consent: false, cookieless: false });
+    expect(resolveConfig({ site: 'pk', consent: 'none', cookieless: 'false' })).toMatchObject({
+      consent: false,
+      cookieless: false,
+    });
   });
 
   it('reads the forms mode: on, off (or false), lead', () => {
@@ -52,16 +77,33 @@ describe('scriptOptions', () => {
     expect(
       resolveConfig(
         scriptOptions(
-          script({ 'data-site': 'pk', 'data-endpoint': 'https://e.test/', 'data-spa': 'false', 'data-debug': '', 'data-cookie-name': 'vid', 'data-cookie-domain': 'shop.test' }),
+          script({
+            'data-site': 'pk',
+            'data-endpoint': 'https://e.test/',
+            'data-spa': 'false',
+            'data-debug': '',
+            'data-cookie-name': 'vid',
+            'data-cookie-domain': 'shop.test',
+          }),
         ),
       ),
-    ).toMatchObject({ endpoint: 'https://e.test', spa: false, debug: true, cookieName: 'vid', cookieDomain: 'shop.test' });
+    ).toMatchObject({
+      endpoint: 'https://e.test',
+      spa: false,
+      debug: true,
+      cookieName: 'vid',
+      cookieDomain: 'shop.test',
+    });
     expect(resolveConfig(scriptOptions(script({ 'data-site': 'pk', 'data-debug': 'false' }))).debug).toBe(false);
-    expect(resolveConfig(scriptOptions(script({ 'data-site': 'pk', 'data-hash': '', 'data-autocapture': 'false' })))).toMatchObject({ hash: true, autocapture: false });
+    expect(
+      resolveConfig(scriptOptions(script({ 'data-site': 'pk', 'data-hash': '', 'data-autocapture': 'false' }))),
+    ).toMatchObject({ hash: true, autocapture: false });
   });
 
   it('defaults to the folder of a first-party proxy path', () => {
-    expect(resolveConfig(scriptOptions(script({ 'data-site': 'pk' }, 'https://shop.test/cl/cl.js'))).endpoint).toBe('https://shop.test/cl');
+    expect(resolveConfig(scriptOptions(script({ 'data-site': 'pk' }, 'https://shop.test/cl/cl.js'))).endpoint).toBe(
+      'https://shop.test/cl',
+    );
   });
 
   it('uses the page origin for an inline script', () => {

@@ -56,7 +56,10 @@ export interface InitOptions {
 }
 
 /** Flags as booleans, defaults applied; `site`, `cookieDomain` and `consentPolicy` as given. */
-export interface Config extends Omit<InitOptions, 'spa' | 'hash' | 'autoPageview' | 'autocapture' | 'forms' | 'debug' | 'consent' | 'cookieless' | 'respectGpc'> {
+export interface Config extends Omit<
+  InitOptions,
+  'spa' | 'hash' | 'autoPageview' | 'autocapture' | 'forms' | 'debug' | 'consent' | 'cookieless' | 'respectGpc'
+> {
   readonly endpoint: string;
   /** Not set in the core variant. */
   readonly spa: boolean;

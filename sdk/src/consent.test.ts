@@ -33,8 +33,16 @@ describe('consent state machine', () => {
   });
 
   it('tracks only with consent or where none is required', () => {
-    expect((['granted', 'denied', 'pending', 'not-required'] as const).filter(tracks)).toEqual(['granted', 'not-required']);
-    expect([isChoice('granted'), isChoice('denied'), isChoice('pending'), isChoice(1)]).toEqual([true, true, false, false]);
+    expect((['granted', 'denied', 'pending', 'not-required'] as const).filter(tracks)).toEqual([
+      'granted',
+      'not-required',
+    ]);
+    expect([isChoice('granted'), isChoice('denied'), isChoice('pending'), isChoice(1)]).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 
   it('reads Global Privacy Control and Do Not Track', () => {
@@ -66,11 +74,27 @@ describe('consent in the browser (fake browser)', () => {
     expect(cl.consent('granted')).toBe('granted');
     const [grant, view, ...more] = (await events()) as [ConsentEvent, PageviewEvent];
     expect(more).toEqual([]);
-    expect(grant).toMatchObject({ type: 'consent', state: 'granted', policy: '2026-05', visitor_id: cl.getVisitorId(), session_start: true });
-    expect(grant.first_touch).toMatchObject({ utm_campaign: 'may', referrer: 'https://mail.example.com/', landing_url: LANDING, click_ids: { gclid: 'G1' } });
+    expect(grant).toMatchObject({
+      type: 'consent',
+      state: 'granted',
+      policy: '2026-05',
+      visitor_id: cl.getVisitorId(),
+      session_start: true,
+    });
+    expect(grant.first_touch).toMatchObject({
+      utm_campaign: 'may',
+      referrer: 'https://mail.example.com/',
+      landing_url: LANDING,
+      click_ids: { gclid: 'G1' },
+    });
     expect(grant.touch).toEqual(grant.first_touch);
     // The page view that waited, in the same session.
-    expect(view).toMatchObject({ type: 'pageview', url: 'https://www.shop.test/pricing', session_id: grant.session_id, visitor_id: grant.visitor_id });
+    expect(view).toMatchObject({
+      type: 'pageview',
+      url: 'https://www.shop.test/pricing',
+      session_id: grant.session_id,
+      visitor_id: grant.visitor_id,
+    });
     expect(b.jar.get('_cl_vid')?.value).toBe(grant.visitor_id);
     expect(b.jar.get('_cl_consent')?.value).toBe('granted');
 
@@ -98,7 +122,11 @@ describe('consent in the browser (fake browser)', () => {
     cl.consent('granted');
     const [grant, ...more] = (await events()) as [ConsentEvent];
     expect(more).toEqual([]);
-    expect(grant).toMatchObject({ state: 'granted', session_start: true, first_touch: { utm_campaign: 'may', landing_url: LANDING } });
+    expect(grant).toMatchObject({
+      state: 'granted',
+      session_start: true,
+      first_touch: { utm_campaign: 'may', landing_url: LANDING },
+    });
     expect(ourKeys()).toContain('_cl_ft');
   });
 
@@ -160,14 +188,20 @@ describe('consent in the browser (fake browser)', () => {
 
   it('the script tag reads data-consent, data-cookieless, data-consent-policy and replays a queued consent', async () => {
     await b.load(LANDING, '', (br) => {
-      br.doc.currentScript = { src: 'https://collector.test/cl.js', dataset: { site: 'pk', consent: 'required', cookieless: '', consentPolicy: 'v2' } };
+      br.doc.currentScript = {
+        src: 'https://collector.test/cl.js',
+        dataset: { site: 'pk', consent: 'required', cookieless: '', consentPolicy: 'v2' },
+      };
       br.win.closeloop = { q: [['consent', 'granted']] };
     });
     await import('./browser.js');
     const api = b.win.closeloop as Api;
     expect(api.consent()).toBe('granted');
     const sent = await events();
-    expect(sent.map((e) => [e.type, e.visitor_id == NIL])).toEqual([['pageview', true], ['consent', false]]);
+    expect(sent.map((e) => [e.type, e.visitor_id == NIL])).toEqual([
+      ['pageview', true],
+      ['consent', false],
+    ]);
     expect(sent[1]).toMatchObject({ policy: 'v2' });
   });
 });

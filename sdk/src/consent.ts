@@ -28,7 +28,8 @@ export const startState = (required: boolean, remembered: unknown, signal: boole
   signal ? 'denied' : isChoice(remembered) ? remembered : required ? 'pending' : 'not-required';
 
 /** The state after `consent(to)`: a choice replaces the state, unless the privacy signal is on. */
-export const nextState = (from: ConsentState, to: unknown, signal: boolean): ConsentState => (!signal && isChoice(to) ? to : from);
+export const nextState = (from: ConsentState, to: unknown, signal: boolean): ConsentState =>
+  !signal && isChoice(to) ? to : from;
 
 /** Whether events with an identifier may be built, and cookies and storage used. */
 export const tracks = (s: ConsentState): boolean => s == 'granted' || s == 'not-required';

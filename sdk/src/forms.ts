@@ -32,14 +32,16 @@ export const SECRET_FIELD =
 /** Luhn checksum of a string of digits (card numbers pass it): every second digit from the right doubled. */
 export function luhn(d: string): boolean {
   let sum = 0;
-  for (let i = d.length, x; i--; ) sum += (x = +d[i]! * (2 - ((d.length - i) % 2))) > 9 ? x - 9 : x;
+  for (let i = d.length, x; i--;) sum += (x = +d[i]! * (2 - ((d.length - i) % 2))) > 9 ? x - 9 : x;
   return sum % 10 == 0;
 }
 
 /** A (trimmed) value that looks like a card number, an IBAN or a US social security number, whatever the field is called. */
 export function secretValue(value: string): boolean {
   const v = value.replace(/[\s-]/g, '');
-  return (/^\d{13,19}$/.test(v) && luhn(v)) || /^[a-z]{2}\d\d[a-z\d]{10,30}$/i.test(v) || /^\d{3}-\d\d-\d{4}$/.test(value);
+  return (
+    (/^\d{13,19}$/.test(v) && luhn(v)) || /^[a-z]{2}\d\d[a-z\d]{10,30}$/i.test(v) || /^\d{3}-\d\d-\d{4}$/.test(value)
+  );
 }
 
 /** Whether a field ("type,name,id,autocomplete", its trimmed value) must never be read. */
@@ -59,7 +61,13 @@ export function watchForms(send: (f: Pick<FormEventV2, 'n' | 'a' | 'p' | 'm'>) =
   // Runs inside the page's submit: never throws into it.
   const capture = (form: HTMLFormElement) =>
     attempt(() => {
-      if (mode == 'off' || (form == last && Date.now() - lastAt < 1000) || form.closest('[data-cl-ignore]') || (mode == 'lead' && !form.hasAttribute('data-cl-lead'))) return;
+      if (
+        mode == 'off' ||
+        (form == last && Date.now() - lastAt < 1000) ||
+        form.closest('[data-cl-ignore]') ||
+        (mode == 'lead' && !form.hasAttribute('data-cl-lead'))
+      )
+        return;
       last = form;
       lastAt = Date.now();
       const fields: Record<string, string> = {};
@@ -68,12 +76,25 @@ export function watchForms(send: (f: Pick<FormEventV2, 'n' | 'a' | 'p' | 'm'>) =
       for (const f of form.elements as unknown as HTMLInputElement[]) {
         const name = clip(f.name || f.id, MAX_PROP_KEY);
         const v = f.value?.trim();
-        if (!name || !v || f.disabled || (/^(checkbox|radio)/.test(f.type) && !f.checked) || sensitive([f.type, name, f.id, f.autocomplete] + '', v) || f.closest('[data-cl-ignore]') || n++ > 49)
+        if (
+          !name ||
+          !v ||
+          f.disabled ||
+          (/^(checkbox|radio)/.test(f.type) && !f.checked) ||
+          sensitive([f.type, name, f.id, f.autocomplete] + '', v) ||
+          f.closest('[data-cl-ignore]') ||
+          n++ > 49
+        )
           continue;
         fields[name] = clip(fields[name] ? fields[name] + ', ' + v : v, MAX_PROP_VALUE);
         if (EMAIL.test(v) && (!email || f.type == 'email')) email = clip(v, MAX_EMAIL);
       }
-      send({ n: clip(form.getAttribute('id') || form.getAttribute('name') || '', 128), a: form.getAttribute('action') || undefined, p: fields, m: email });
+      send({
+        n: clip(form.getAttribute('id') || form.getAttribute('name') || '', 128),
+        a: form.getAttribute('action') || undefined,
+        p: fields,
+        m: email,
+      });
     });
   addEventListener('submit', (e) => capture(e.target as HTMLFormElement), true);
   const proto = HTMLFormElement.prototype;

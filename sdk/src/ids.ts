@@ -8,7 +8,9 @@ export const isUuid = (v: unknown): v is string => /^[\da-f]{8}(-[\da-f]{4}){3}-
  * 1 → random hex digit, 4 stays (version), 8 → 8..b (variant 10xx), 0 → random hex digit.
  */
 export const uuid = (): string =>
-  '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (d) => (+d ^ (crypto.getRandomValues(new Uint8Array(1))[0]! & (15 >> (+d / 4)))).toString(16));
+  '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (d) =>
+    (+d ^ (crypto.getRandomValues(new Uint8Array(1))[0]! & (15 >> (+d / 4)))).toString(16),
+  );
 
 /**
  * A UUID as it travels in wire format 2: its 16 bytes in base64 without the padding, 22 characters

@@ -49,7 +49,12 @@ describe('closeloop SDK', () => {
     cl = await b.load('https://www.shop.test/pricing', LANDING);
     cl.init({ site: 'pk' });
     const [second] = (await b.flush())[0]!.events;
-    expect(second).toMatchObject({ visitor_id: first!.visitor_id, session_id: first!.session_id, touch: first!.touch, page_referrer: LANDING });
+    expect(second).toMatchObject({
+      visitor_id: first!.visitor_id,
+      session_id: first!.session_id,
+      touch: first!.touch,
+      page_referrer: LANDING,
+    });
     expect(second!.session_start).toBeUndefined();
     expect(second!.first_touch).toBeUndefined();
 
@@ -60,7 +65,11 @@ describe('closeloop SDK', () => {
     const [third] = (await b.flush())[0]!.events;
     expect(third).toMatchObject({ visitor_id: first!.visitor_id, session_start: true, first_touch: first!.touch });
     expect(third!.session_id).not.toBe(first!.session_id);
-    expect(third!.touch).toEqual({ ts: t2, referrer: 'https://www.google.com/', landing_url: 'https://blog.shop.test/post' });
+    expect(third!.touch).toEqual({
+      ts: t2,
+      referrer: 'https://www.google.com/',
+      landing_url: 'https://blog.shop.test/post',
+    });
   });
 
   it('tracks custom events with clean props, and never throws', async () => {
@@ -72,13 +81,22 @@ describe('closeloop SDK', () => {
     cl.track('');
     // The page's own object throws when the SDK reads it: the error stays in the SDK (track returns),
     // that event is dropped, and tracking goes on (the next event is recorded).
-    const hostile = Object.defineProperty({}, 'plan', { enumerable: true, get: () => { throw new Error('host getter'); } });
+    const hostile = Object.defineProperty({}, 'plan', {
+      enumerable: true,
+      get: () => {
+        throw new Error('host getter');
+      },
+    });
     expect(() => cl.track('hostile', hostile)).not.toThrow();
     cl.track('x'.repeat(200));
     const events = (await b.flush()).flatMap((x) => x.events);
     expect(events.map((e) => e.type)).toEqual(['pageview', 'custom', 'custom']);
     const [, signup, long] = events as [PageviewEvent, CustomEvent, CustomEvent];
-    expect(signup).toMatchObject({ name: 'signup', props: { plan: 'pro', seats: 3 }, session_id: events[0]!.session_id });
+    expect(signup).toMatchObject({
+      name: 'signup',
+      props: { plan: 'pro', seats: 3 },
+      session_id: events[0]!.session_id,
+    });
     expect(signup.session_start).toBeUndefined();
     expect(long.name).toHaveLength(128);
     expect('props' in JSON.parse(JSON.stringify(long))).toBe(false);
@@ -164,7 +182,10 @@ describe('closeloop SDK', () => {
     b.doc.dispatchEvent(new Event('visibilitychange'));
     expect(b.beacons).toBe(1);
     const [exit] = b.wire.splice(0) as Wire[];
-    expect(exit!.e.map((e) => [e.y, 'o' in e, 'h' in e])).toEqual([['p', false, true], ['e', false, false]]);
+    expect(exit!.e.map((e) => [e.y, 'o' in e, 'h' in e])).toEqual([
+      ['p', false, true],
+      ['e', false, false],
+    ]);
     const rows = b.sent.splice(0).flatMap((x) => x.events);
     expect(rows.map((e) => e.touch.utm_campaign)).toEqual(['may', 'may']);
     expect(rows[1]).toMatchObject({ type: 'custom', name: 'engagement', props: { ms: 500 } });

@@ -17,7 +17,18 @@ describe('clip', () => {
 describe('cleanProps', () => {
   it('keeps strings, finite numbers and booleans; drops everything else', () => {
     expect(
-      cleanProps({ plan: 'pro', seats: 3, trial: false, nan: NaN, inf: Infinity, obj: {}, arr: [1], nul: null, und: undefined, fn: () => 1 }),
+      cleanProps({
+        plan: 'pro',
+        seats: 3,
+        trial: false,
+        nan: NaN,
+        inf: Infinity,
+        obj: {},
+        arr: [1],
+        nul: null,
+        und: undefined,
+        fn: () => 1,
+      }),
     ).toEqual({ plan: 'pro', seats: 3, trial: false });
   });
 

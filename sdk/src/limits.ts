@@ -27,7 +27,7 @@ export function cleanProps(props: unknown): Record<string, PropValue> | undefine
       const v = (props as Record<string, PropValue>)[k]!;
       const t = typeof v;
       if (n < MAX_PROPS && k && (t == 'string' || t == 'boolean' || Number.isFinite(v)))
-        ((out ||= {})[clip(k, MAX_PROP_KEY)] = t == 'string' ? clip(v as string, MAX_PROP_VALUE) : v), n++;
+        (((out ||= {})[clip(k, MAX_PROP_KEY)] = t == 'string' ? clip(v as string, MAX_PROP_VALUE) : v), n++);
     }
   return out;
 }

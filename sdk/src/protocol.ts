@@ -231,7 +231,8 @@ export interface EngagementEventV2 extends EventBaseV2 {
   g: number;
 }
 
-export type ClEventV2 = PageviewEventV2 | CustomEventV2 | FormEventV2 | IdentifyEventV2 | ConsentEventV2 | EngagementEventV2;
+export type ClEventV2 =
+  PageviewEventV2 | CustomEventV2 | FormEventV2 | IdentifyEventV2 | ConsentEventV2 | EngagementEventV2;
 
 /** The body of `POST /v1/events`, version 2. */
 export interface EventBatchV2 {
@@ -257,4 +258,3 @@ export interface ErrorBody {
   /** For validation errors: every problem found (bounded). */
   issues?: { path: string; message: string }[];
 }
-

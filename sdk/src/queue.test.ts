@@ -37,7 +37,12 @@ beforeEach(async () => {
     const a = answers.shift() ?? 202;
     if (a == 'offline') return Promise.reject(new TypeError('Failed to fetch'));
     posts.push(ids(JSON.parse(init.body as string) as ClEventV2[]));
-    return Promise.resolve(new Response(JSON.stringify({ accepted: 1, visitor_id: 'from-server' }), { status: a, headers: a == 429 ? { 'retry-after': '10' } : {} }));
+    return Promise.resolve(
+      new Response(JSON.stringify({ accepted: 1, visitor_id: 'from-server' }), {
+        status: a,
+        headers: a == 429 ? { 'retry-after': '10' } : {},
+      }),
+    );
   });
 });
 afterEach(() => {
@@ -47,7 +52,12 @@ afterEach(() => {
 });
 
 const answered: { visitor_id?: string }[] = [];
-const queue = () => createQueue(URL_, (events) => JSON.stringify(events), (a) => answered.push(a));
+const queue = () =>
+  createQueue(
+    URL_,
+    (events) => JSON.stringify(events),
+    (a) => answered.push(a),
+  );
 const kept = () => ids(JSON.parse(storage[QUEUE_KEY] ?? '[]') as ClEventV2[]);
 const wait = (ms: number) => vi.advanceTimersByTimeAsync(ms);
 

@@ -30,14 +30,19 @@ export interface Queue {
 }
 
 /** `wrap` turns events into a request body; `answer` receives the collector's 2xx answer. */
-export function createQueue(url: string, wrap: (events: ClEventV2[]) => string, answer: (body: { visitor_id?: string }) => void): Queue {
+export function createQueue(
+  url: string,
+  wrap: (events: ClEventV2[]) => string,
+  answer: (body: { visitor_id?: string }) => void,
+): Queue {
   let box: ClEventV2[] = [].concat(load(QUEUE_KEY) || []);
   let busy: ClEventV2[] = [];
   let tries = 0;
   let timer: ReturnType<typeof setTimeout>;
 
   /** Forgets `sent` and stores what is left. */
-  const keep = (sent: ClEventV2[] = []) => save(QUEUE_KEY, (box = box.filter((e) => !sent.includes(e)).slice(-MAX_KEPT)));
+  const keep = (sent: ClEventV2[] = []) =>
+    save(QUEUE_KEY, (box = box.filter((e) => !sent.includes(e)).slice(-MAX_KEPT)));
   const later = (ms: number) => {
     clearTimeout(timer);
     timer = setTimeout(flush, ms);

@@ -57,7 +57,12 @@ describe('touchSession', () => {
 
   it("starts a new session when the cookie is not one of ours; continues one of SDK 0.1's", () => {
     const store = memoryStore();
-    for (const v of ['garbage', `${ID}.5000.4000.`, JSON.stringify(['nope', 5000, '']), JSON.stringify([ID, 'x', ''])]) {
+    for (const v of [
+      'garbage',
+      `${ID}.5000.4000.`,
+      JSON.stringify(['nope', 5000, '']),
+      JSON.stringify([ID, 'x', '']),
+    ]) {
       store.set(SESSION_COOKIE, v);
       const s = touchSession(store, uuid(), 6000, at('https://blog.shop.test/'));
       expect(s[0]).not.toBe(ID);
@@ -68,8 +73,14 @@ describe('touchSession', () => {
   });
 
   it('keeps the cookie small whatever the URLs', () => {
-    const long = 'https://shop.test/?' + ['utm_source', 'utm_medium', 'utm_campaign'].map((k) => `${k}=${'x'.repeat(256)}`).join('&')
-      + ['gclid', 'gbraid', 'wbraid', 'fbclid', 'msclkid', 'ttclid', 'li_fat_id', 'twclid'].map((k) => `&${k}=${'y'.repeat(512)}`).join('') + '&p=' + 'z'.repeat(2000);
+    const long =
+      'https://shop.test/?' +
+      ['utm_source', 'utm_medium', 'utm_campaign'].map((k) => `${k}=${'x'.repeat(256)}`).join('&') +
+      ['gclid', 'gbraid', 'wbraid', 'fbclid', 'msclkid', 'ttclid', 'li_fat_id', 'twclid']
+        .map((k) => `&${k}=${'y'.repeat(512)}`)
+        .join('') +
+      '&p=' +
+      'z'.repeat(2000);
     const store = memoryStore();
     touchSession(store, uuid(), 1, at(long.slice(0, 2048), 'https://ref.test/' + 'r'.repeat(2000)));
     // Browsers keep a cookie of up to 4096 bytes (name + value); js-cookie encodes the value.

@@ -44,5 +44,9 @@ export function touchSession(store: Store, visitorId: string, now: number, candi
   if (!start) return [id];
   // The first touch is kept per visitor: a visitor id adopted from the collector's cookie gets its own.
   const kept = load<{ i: string; t: FirstTouchV2 }>(FIRST_TOUCH_KEY);
-  return [id, start, kept?.i == visitorId ? kept.t : void save(FIRST_TOUCH_KEY, { i: visitorId, t: { t: now, ...candidate } })];
+  return [
+    id,
+    start,
+    kept?.i == visitorId ? kept.t : void save(FIRST_TOUCH_KEY, { i: visitorId, t: { t: now, ...candidate } }),
+  ];
 }

@@ -14,7 +14,11 @@ const build = async (file: string): Promise<string> => {
   const bundle = await rollup({ ...cfg, onwarn: () => {} });
   // Without the printing plugin, so the test output stays quiet.
   const out = cfg.output as OutputOptions;
-  const { output } = await bundle.generate({ ...out, file: undefined, plugins: (out.plugins as { name: string }[]).filter((p) => p.name != 'closeloop-size') });
+  const { output } = await bundle.generate({
+    ...out,
+    file: undefined,
+    plugins: (out.plugins as { name: string }[]).filter((p) => p.name != 'closeloop-size'),
+  });
   await bundle.close();
   return output[0].code;
 };

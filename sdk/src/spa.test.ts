@@ -23,7 +23,17 @@ beforeEach(() => {
     },
   };
   vi.stubGlobal('history', fakeHistory);
-  vi.stubGlobal('location', { get href() { return loc.href; }, get pathname() { return loc.pathname; }, get search() { return loc.search; } });
+  vi.stubGlobal('location', {
+    get href() {
+      return loc.href;
+    },
+    get pathname() {
+      return loc.pathname;
+    },
+    get search() {
+      return loc.search;
+    },
+  });
   vi.stubGlobal('addEventListener', win.addEventListener.bind(win));
 });
 afterEach(() => vi.unstubAllGlobals());

@@ -42,7 +42,8 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
   let state = startState(cfg.consent, store.get(CONSENT_COOKIE), signal);
   let visitorId = '';
   /** Keeps `id` (when it is one) as the visitor id, else the current or a new one; rolls the cookie's expiry. */
-  const adopt = (id?: unknown) => tracks(state) && store.set(cfg.cookieName, (visitorId = isUuid(id) ? id : visitorId || uuid()), VISITOR_DAYS);
+  const adopt = (id?: unknown) =>
+    tracks(state) && store.set(cfg.cookieName, (visitorId = isUuid(id) ? id : visitorId || uuid()), VISITOR_DAYS);
   /** Deletes our cookies (not the remembered choice) and storage, and switches storage off. */
   const wipe = () => {
     visitorId = '';
@@ -56,7 +57,14 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
   const queue = createQueue(
     cfg.endpoint + '/v1/events',
     // Event times go relative to the batch's (ms before it): fewer digits; ids as 22 base64url characters.
-    (events, t = Date.now()) => JSON.stringify({ v: 2, k: cfg.site, t, d: VERSION, e: events.map((e) => ({ ...e, t: t - e.t, v: wireId(e.v), s: wireId(e.s) })) }),
+    (events, t = Date.now()) =>
+      JSON.stringify({
+        v: 2,
+        k: cfg.site,
+        t,
+        d: VERSION,
+        e: events.map((e) => ({ ...e, t: t - e.t, v: wireId(e.v), s: wireId(e.s) })),
+      }),
     // The collector's own cookie knew this browser (Safari caps script-set cookies at 7 days).
     (a) => adopt(a.visitor_id),
   );
@@ -99,13 +107,18 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
     return true;
   };
 
-  const track = (name: unknown, props?: unknown) => typeof name == 'string' && name && push({ y: 'c', n: clip(name, MAX_NAME), p: cleanProps(props) });
+  const track = (name: unknown, props?: unknown) =>
+    typeof name == 'string' && name && push({ y: 'c', n: clip(name, MAX_NAME), p: cleanProps(props) });
 
   /** An email (has an `@`) or the site's own user id, with optional traits. */
   const identify = (who: unknown, traits?: unknown) =>
     typeof who == 'string' &&
     (who = who.trim()) &&
-    push({ y: 'i', [(who as string).includes('@') ? 'm' : 'w']: clip(who as string, MAX_EMAIL), p: cleanProps(traits) });
+    push({
+      y: 'i',
+      [(who as string).includes('@') ? 'm' : 'w']: clip(who as string, MAX_EMAIL),
+      p: cleanProps(traits),
+    });
 
   /** Reports the visible time of the current page not reported yet; `leaving`: the page is going (pagehide), not visible any more. */
   const engaged = (leaving?: boolean) => {

@@ -60,12 +60,19 @@ describe('backoff', () => {
 describe('post', () => {
   it('sends a keepalive text/plain POST with credentials (for the collector cookie)', async () => {
     const calls: [string, RequestInit][] = [];
-    vi.stubGlobal('fetch', (u: string, i: RequestInit) => (calls.push([u, i]), Promise.resolve(new Response('{}', { status: 202 }))));
+    vi.stubGlobal(
+      'fetch',
+      (u: string, i: RequestInit) => (calls.push([u, i]), Promise.resolve(new Response('{}', { status: 202 }))),
+    );
     const r = await post('https://c.test/v1/events', '{"a":1}');
     expect(r?.status).toBe(202);
-    expect(calls).toEqual([['https://c.test/v1/events', { method: 'POST', body: '{"a":1}', keepalive: true, credentials: 'include' }]]);
+    expect(calls).toEqual([
+      ['https://c.test/v1/events', { method: 'POST', body: '{"a":1}', keepalive: true, credentials: 'include' }],
+    ]);
     // A string body is sent as text/plain: a CORS-safelisted request, no preflight.
-    expect(new Request('https://c.test/', { method: 'POST', body: '{}' }).headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(new Request('https://c.test/', { method: 'POST', body: '{}' }).headers.get('content-type')).toMatch(
+      /^text\/plain/,
+    );
   });
 
   it('resolves undefined on a network error, never rejects', async () => {

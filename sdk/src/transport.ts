@@ -16,7 +16,9 @@ export function take<T>(events: T[]): T[] {
   let size = 0;
   // `size` only grows: once over, every later event is left out too, without serializing it (the
   // page-exit loop in queue.ts calls this again on what is left of an outbox of up to 200 events).
-  return events.filter((e, i) => size <= MAX_BYTES && ((size += new Blob([JSON.stringify(e)]).size) <= MAX_BYTES || !i));
+  return events.filter(
+    (e, i) => size <= MAX_BYTES && ((size += new Blob([JSON.stringify(e)]).size) <= MAX_BYTES || !i),
+  );
 }
 
 /** The answer, or undefined when the network failed. Never rejects. */
@@ -24,7 +26,8 @@ export const post = (url: string, body: string): Promise<Response | undefined> =
   fetch(url, { method: 'POST', body, keepalive: true, credentials: 'include' }).catch(() => undefined);
 
 /** Truthy when the browser took the beacon; falsy where it refused, is missing or throws. */
-export const beacon = (url: string, body: string): boolean | undefined => attempt(() => navigator.sendBeacon(url, body));
+export const beacon = (url: string, body: string): boolean | undefined =>
+  attempt(() => navigator.sendBeacon(url, body));
 
 /**
  * Whether to send again: network errors (no status: `undefined < 500` is false), 408, 429 and 5xx;

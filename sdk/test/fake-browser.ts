@@ -74,11 +74,21 @@ export class FakeBrowser {
     vi.stubGlobal('window', this.win);
     vi.stubGlobal('addEventListener', this.win.addEventListener.bind(this.win));
     vi.stubGlobal('location', {
-      get href() { return loc().href; },
-      get hostname() { return loc().hostname; },
-      get protocol() { return loc().protocol; },
-      get pathname() { return loc().pathname; },
-      get search() { return loc().search; },
+      get href() {
+        return loc().href;
+      },
+      get hostname() {
+        return loc().hostname;
+      },
+      get protocol() {
+        return loc().protocol;
+      },
+      get pathname() {
+        return loc().pathname;
+      },
+      get search() {
+        return loc().search;
+      },
     });
     vi.stubGlobal('history', {
       pushState: (_s: unknown, _t: string, u?: string) => void (u && (this.loc = new URL(u, this.loc))),
@@ -100,7 +110,12 @@ export class FakeBrowser {
       const batch = this.receive(init.body as string);
       return Promise.resolve(new Response(JSON.stringify({ accepted: batch.events.length }), { status: 202 }));
     });
-    vi.stubGlobal('HTMLFormElement', class { submit() {} });
+    vi.stubGlobal(
+      'HTMLFormElement',
+      class {
+        submit() {}
+      },
+    );
     setup?.(this);
     return (await import('../src/index.js')) as Api;
   }

@@ -12,7 +12,8 @@ const TREES = ['contract', 'sdk/src', 'collector/src', 'collector/dashboard/src'
 /** The roots of the trees: each file there is its own node (collector/src has none: its root is split into base/ and app/). */
 const LOOSE_ROOTS = new Set(TREES.filter((tree) => tree !== 'collector/src'));
 
-const SPECIFIER = /(?:^|[\s;])(?:import|export)\s(?:[^'";]*?\sfrom\s)?\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+const SPECIFIER =
+  /(?:^|[\s;])(?:import|export)\s(?:[^'";]*?\sfrom\s)?\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 function sources(dir: string): string[] {
   return readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((d) => {
@@ -94,7 +95,9 @@ describe('folder-level imports', () => {
     expect(files.size).toBeGreaterThan(150);
     const graph = folderGraph(files);
     const found = cycles(graph).map((scc) =>
-      scc.flatMap((a) => scc.filter((b) => graph.get(a)?.has(b)).map((b) => `${a} → ${b} (${graph.get(a)!.get(b)})`)).join('\n'),
+      scc
+        .flatMap((a) => scc.filter((b) => graph.get(a)?.has(b)).map((b) => `${a} → ${b} (${graph.get(a)!.get(b)})`))
+        .join('\n'),
     );
     expect(found, found.join('\n\n')).toEqual([]);
   });

@@ -10,13 +10,26 @@ import { Errors } from '../../collector/src/base/errors.js';
 import { PACKAGE_ROOT } from '../../collector/src/base/paths.js';
 import { eventsMigrations } from '../../collector/src/storage/events.js';
 
-const DOCS = ['README.md', ...readdirSync(path.join(PACKAGE_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const DOCS = [
+  'README.md',
+  ...readdirSync(path.join(PACKAGE_ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 const text = (file: string) => readFileSync(path.join(PACKAGE_ROOT, file), 'utf8');
 const readme = DOCS.map(text).join('\n');
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to dashes. */
 const anchorsOf = (markdown: string) =>
-  new Set([...markdown.matchAll(/^#{1,4} (.+)$/gm)].map((m) => m[1]!.trim().toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-')));
+  new Set(
+    [...markdown.matchAll(/^#{1,4} (.+)$/gm)].map((m) =>
+      m[1]!
+        .trim()
+        .toLowerCase()
+        .replace(/[^\w\- ]/g, '')
+        .replace(/ /g, '-'),
+    ),
+  );
 
 describe('README', () => {
   it('documents every configuration variable', () => {

@@ -32,14 +32,27 @@ export interface Collector {
 }
 
 /** `node --import tsx collector/src/app/server.ts` on its own data directory (its own spool), writing to `clickhouseUrl`. */
-export async function startCollector(opts: { port: number; dataDir: string; clickhouseUrl: string; env?: Record<string, string> }): Promise<Collector> {
+export async function startCollector(opts: {
+  port: number;
+  dataDir: string;
+  clickhouseUrl: string;
+  env?: Record<string, string>;
+}): Promise<Collector> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(PACKAGE_ROOT, 'collector/src/app/server.ts')], {
     cwd: PACKAGE_ROOT,
     env: {
       ...process.env,
-      PORT: String(opts.port), HOST: '127.0.0.1', CLOSELOOP_DATA_DIR: opts.dataDir, CLOSELOOP_ADMIN_TOKEN: ADMIN_TOKEN,
-      CLICKHOUSE_URL: opts.clickhouseUrl, CLICKHOUSE_DATABASE: 'scaleout',
-      CLOSELOOP_DEMO: 'true', CLOSELOOP_DEMO_DATA: 'false', CLOSELOOP_LOG_LEVEL: 'warn', CLOSELOOP_INSERT_INTERVAL_MS: '20', CLOSELOOP_RATE_LIMIT: '0',
+      PORT: String(opts.port),
+      HOST: '127.0.0.1',
+      CLOSELOOP_DATA_DIR: opts.dataDir,
+      CLOSELOOP_ADMIN_TOKEN: ADMIN_TOKEN,
+      CLICKHOUSE_URL: opts.clickhouseUrl,
+      CLICKHOUSE_DATABASE: 'scaleout',
+      CLOSELOOP_DEMO: 'true',
+      CLOSELOOP_DEMO_DATA: 'false',
+      CLOSELOOP_LOG_LEVEL: 'warn',
+      CLOSELOOP_INSERT_INTERVAL_MS: '20',
+      CLOSELOOP_RATE_LIMIT: '0',
       ...opts.env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],

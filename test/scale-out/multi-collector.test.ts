@@ -25,7 +25,12 @@ let ports: number[] = [];
 let nginx: ReturnType<typeof startNginx>;
 let base: string;
 
-const collectorOpts = (i: number) => ({ port: ports[i]!, dataDir: path.join(dir, `collector-${i}`), clickhouseUrl: store.url, env: COLLECTOR_ENV });
+const collectorOpts = (i: number) => ({
+  port: ports[i]!,
+  dataDir: path.join(dir, `collector-${i}`),
+  clickhouseUrl: store.url,
+  env: COLLECTOR_ENV,
+});
 
 beforeAll(async () => {
   store = await startClickHouseServer({ dataDir: path.join(dir, 'store') });
@@ -46,17 +51,32 @@ afterAll(async () => {
 
 /** Until every collector's spool is empty (written to the store). */
 async function drained(ms = 60_000): Promise<void> {
-  await waitFor('spools drained', async () => {
-    const all = await Promise.all(collectors.map(async (c) => ((await (await fetch(`${c.base}/readyz`)).json()) as { spool: { pending_rows: number } }).spool.pending_rows));
-    return all.every((n) => n === 0);
-  }, ms);
+  await waitFor(
+    'spools drained',
+    async () => {
+      const all = await Promise.all(
+        collectors.map(
+          async (c) =>
+            ((await (await fetch(`${c.base}/readyz`)).json()) as { spool: { pending_rows: number } }).spool
+              .pending_rows,
+        ),
+      );
+      return all.every((n) => n === 0);
+    },
+    ms,
+  );
 }
 
 /** How often each acknowledged id is in the store's events table (no FINAL: duplicates show). */
-async function storedOnce(acked: readonly string[]): Promise<{ acknowledged: number; storedOnce: number; missing: number; duplicated: number }> {
+async function storedOnce(
+  acked: readonly string[],
+): Promise<{ acknowledged: number; storedOnce: number; missing: number; duplicated: number }> {
   const client = createClient({ url: store.url });
   try {
-    const rs = await client.query({ query: 'SELECT toString(event_id) AS id, count() AS n FROM scaleout.events GROUP BY event_id', format: 'JSONEachRow' });
+    const rs = await client.query({
+      query: 'SELECT toString(event_id) AS id, count() AS n FROM scaleout.events GROUP BY event_id',
+      format: 'JSONEachRow',
+    });
     const counts = new Map((await rs.json<{ id: string; n: string | number }>()).map((r) => [r.id, Number(r.n)]));
     const n = (id: string) => counts.get(id) ?? 0;
     return {
@@ -79,7 +99,10 @@ describe('three collectors behind nginx, one ClickHouse server', () => {
   it('the three, started at once on an empty store, applied every migration exactly once', async () => {
     const client = createClient({ url: store.url });
     try {
-      const rs = await client.query({ query: 'SELECT version, count() AS n FROM scaleout.schema_migrations GROUP BY version ORDER BY version', format: 'JSONEachRow' });
+      const rs = await client.query({
+        query: 'SELECT version, count() AS n FROM scaleout.schema_migrations GROUP BY version ORDER BY version',
+        format: 'JSONEachRow',
+      });
       const applied = await rs.json<{ version: number; n: string | number }>();
       expect(applied.length).toBe(MIGRATIONS.length);
       expect(applied.filter((r) => Number(r.n) !== 1)).toEqual([]); // counted without FINAL: a second application would show
@@ -102,8 +125,15 @@ describe('three collectors behind nginx, one ClickHouse server', () => {
     }
     await drained();
     const counts = await storedOnce(traffic.acked);
-    console.log(`[scale-out] collector SIGKILL: ${JSON.stringify(counts)} responses ${JSON.stringify(Object.fromEntries(traffic.statuses))}`);
-    expect(counts).toEqual({ acknowledged: traffic.acked.length, storedOnce: traffic.acked.length, missing: 0, duplicated: 0 });
+    console.log(
+      `[scale-out] collector SIGKILL: ${JSON.stringify(counts)} responses ${JSON.stringify(Object.fromEntries(traffic.statuses))}`,
+    );
+    expect(counts).toEqual({
+      acknowledged: traffic.acked.length,
+      storedOnce: traffic.acked.length,
+      missing: 0,
+      duplicated: 0,
+    });
   });
 
   it('the store killed mid-load: collectors acknowledge into their spools until full, then 503; after a restart everything drains once', async () => {
@@ -126,7 +156,14 @@ describe('three collectors behind nginx, one ClickHouse server', () => {
     store = await startClickHouseServer({ dataDir: store.dataDir, port: store.port });
     await drained(90_000);
     const counts = await storedOnce(traffic.acked);
-    console.log(`[scale-out] store SIGKILL: ${JSON.stringify({ ...counts, ackedBeforeKill, ackedDuringOutage })} responses ${JSON.stringify(Object.fromEntries(traffic.statuses))}`);
-    expect(counts).toEqual({ acknowledged: traffic.acked.length, storedOnce: traffic.acked.length, missing: 0, duplicated: 0 });
+    console.log(
+      `[scale-out] store SIGKILL: ${JSON.stringify({ ...counts, ackedBeforeKill, ackedDuringOutage })} responses ${JSON.stringify(Object.fromEntries(traffic.statuses))}`,
+    );
+    expect(counts).toEqual({
+      acknowledged: traffic.acked.length,
+      storedOnce: traffic.acked.length,
+      missing: 0,
+      duplicated: 0,
+    });
   });
 });

@@ -3,7 +3,16 @@
  * token as a Bearer header, the collector's error body (`{code, message}`) as an `ApiError`.
  */
 
-import { CONVERSIONS, FILTERS, MODELS, ROI_DIMENSIONS as GROUP_BY, type Conversion, type Filter, type Model, type RoiDimension as GroupBy } from '../../../contract/attribution.js';
+import {
+  CONVERSIONS,
+  FILTERS,
+  MODELS,
+  ROI_DIMENSIONS as GROUP_BY,
+  type Conversion,
+  type Filter,
+  type Model,
+  type RoiDimension as GroupBy,
+} from '../../../contract/attribution.js';
 import type { Credit, Funnel, LeadTimeline, Overview, RoiRow, RoiTotal } from '../../../contract/reports.js';
 import type { ShareToken } from './share.js';
 
@@ -30,7 +39,16 @@ export interface ReportQuery {
   timeZone?: string;
 }
 
-export type { Credit, DayPoint, Funnel, FunnelRow, LeadTimeline, Overview, RoiRow, Totals } from '../../../contract/reports.js';
+export type {
+  Credit,
+  DayPoint,
+  Funnel,
+  FunnelRow,
+  LeadTimeline,
+  Overview,
+  RoiRow,
+  Totals,
+} from '../../../contract/reports.js';
 
 /** A report, and the same report for the comparison period when one was asked for. */
 export type Compared<T> = T & { compare?: T };
@@ -46,7 +64,14 @@ export interface Comparison {
   rows: (Record<Model, Credit> & { key: string })[];
 }
 
-export type ReportPath = 'reports/overview' | 'reports/funnel' | 'attribution/roi' | 'attribution/compare' | 'reports/paths' | 'reports/pages' | 'reports/stated-source';
+export type ReportPath =
+  | 'reports/overview'
+  | 'reports/funnel'
+  | 'attribution/roi'
+  | 'attribution/compare'
+  | 'reports/paths'
+  | 'reports/pages'
+  | 'reports/stated-source';
 
 function reportParams(q: ReportQuery, extra: Record<string, string> = {}): Record<string, string> {
   const p: Record<string, string> = { site: q.site, from: q.from, to: q.to, ...extra };
@@ -70,13 +95,21 @@ export class ApiError extends Error {
 export class Api {
   constructor(private readonly token: string) {}
 
-  private async fetch(method: 'GET' | 'POST' | 'DELETE', path: string, params: Record<string, string>, body?: unknown): Promise<Response> {
+  private async fetch(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    params: Record<string, string>,
+    body?: unknown,
+  ): Promise<Response> {
     const qs = new URLSearchParams(params).toString();
     let res: Response;
     try {
       res = await fetch(qs ? `${path}?${qs}` : path, {
         method,
-        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${this.token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? null : JSON.stringify(body),
       });
     } catch {
@@ -84,12 +117,21 @@ export class Api {
     }
     if (!res.ok) {
       const json = (await res.json().catch(() => ({}))) as { code?: string; message?: string };
-      throw new ApiError(res.status, json.code ?? `HTTP_${res.status}`, json.message ?? `The collector answered ${res.status}.`);
+      throw new ApiError(
+        res.status,
+        json.code ?? `HTTP_${res.status}`,
+        json.message ?? `The collector answered ${res.status}.`,
+      );
     }
     return res;
   }
 
-  private async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, params: Record<string, string> = {}, body?: unknown): Promise<T> {
+  private async call<T>(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    params: Record<string, string> = {},
+    body?: unknown,
+  ): Promise<T> {
     const res = await this.fetch(method, path, params, body);
     return (await res.json().catch(() => ({}))) as T;
   }
@@ -144,13 +186,19 @@ export class Api {
       ? ` AND person_id IN (SELECT person_id FROM touchpoints WHERE site_id = {site:String} AND ${touch.map((f) => `${f} = {f_${f}:String}`).join(' AND ')})`
       : '';
     const sql = `SELECT email, stage FROM people WHERE site_id = {site:String} AND email != '' AND lead_at >= toDateTime64({from:String}, 3, {tz:String}) AND lead_at < toDateTime64({to:String}, 3, {tz:String})${segment} ORDER BY lead_at DESC LIMIT ${limit}`;
-    return (await this.call<{ rows: { email: string; stage: string }[] }>('POST', '/v1/query', {}, { sql, params })).rows;
+    return (await this.call<{ rows: { email: string; stage: string }[] }>('POST', '/v1/query', {}, { sql, params }))
+      .rows;
   }
 
   /** The currency most of the site's deals are in ('' when there are none): reports sum amounts as they are. */
   async currency(site: string): Promise<string> {
     const sql = `SELECT currency FROM deals WHERE site_id = {site:String} AND currency != '' GROUP BY currency ORDER BY count() DESC LIMIT 1`;
-    const r = await this.call<{ rows: { currency: string }[] }>('POST', '/v1/query', {}, { sql, params: { site } }).catch(() => ({ rows: [] }));
+    const r = await this.call<{ rows: { currency: string }[] }>(
+      'POST',
+      '/v1/query',
+      {},
+      { sql, params: { site } },
+    ).catch(() => ({ rows: [] }));
     return r.rows[0]?.currency ?? '';
   }
 }

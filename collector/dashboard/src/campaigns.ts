@@ -13,23 +13,103 @@ import { empty, type Context, type Load } from './section.js';
 import { dataTable, type Column } from './table.js';
 
 /** Where a click on a row leads: the next grouping, or the leads (campaign). */
-const NEXT: Record<GroupBy, GroupBy | null> = { channel: 'source', source: 'campaign', medium: 'campaign', campaign: null };
+const NEXT: Record<GroupBy, GroupBy | null> = {
+  channel: 'source',
+  source: 'campaign',
+  medium: 'campaign',
+  campaign: null,
+};
 
 function columns(ctx: Context): Column<RoiRow>[] {
   const m = (v: number | null) => money(v, ctx.currency);
   const tone = (v: number | null) => (v === null ? 'muted' : v < 0 ? 'negative' : 'positive');
   return [
     { id: 'key', label: GROUP_LABELS[ctx.view.groupBy], value: (r) => r.key, format: (r) => r.key },
-    { id: 'visitors', label: 'Visitors', numeric: true, help: 'Visitors who started a session with this value in the period.', value: (r) => r.visitors, format: (r) => int(r.visitors) },
-    { id: 'sessions', label: 'Sessions', numeric: true, help: 'Sessions that started with this value in the period.', value: (r) => r.sessions, format: (r) => int(r.sessions) },
-    { id: 'leads', label: 'Leads', numeric: true, help: 'Leads credited by the model.', value: (r) => r.leads, format: (r) => count(r.leads) },
-    { id: 'customers', label: 'Customers', numeric: true, help: 'Customers credited by the model.', value: (r) => r.customers, format: (r) => count(r.customers) },
-    { id: 'revenue', label: 'Revenue', numeric: true, help: 'Revenue credited by the model.', value: (r) => r.revenue, format: (r) => m(r.revenue) },
-    { id: 'cost', label: 'Cost', numeric: true, lowerIsBetter: true, help: 'Spend imported for this period.', value: (r) => r.cost, format: (r) => m(r.cost) },
-    { id: 'cost_per_lead', label: 'CPL', numeric: true, lowerIsBetter: true, help: 'Cost per lead: cost divided by leads.', value: (r) => r.cost_per_lead, format: (r) => m(r.cost_per_lead) },
-    { id: 'cac', label: 'CAC', numeric: true, lowerIsBetter: true, help: 'Customer acquisition cost: cost divided by customers.', value: (r) => r.cac, format: (r) => m(r.cac) },
-    { id: 'roas', label: 'ROAS', numeric: true, help: 'Return on ad spend: revenue divided by cost.', value: (r) => r.roas, format: (r) => times(r.roas), tone: (r) => (r.roas === null ? 'muted' : r.roas < 1 ? 'negative' : 'positive') },
-    { id: 'roi', label: 'ROI', numeric: true, help: 'Return on investment: (revenue − cost) / cost.', value: (r) => r.roi, format: (r) => percent(r.roi), tone: (r) => tone(r.roi) },
+    {
+      id: 'visitors',
+      label: 'Visitors',
+      numeric: true,
+      help: 'Visitors who started a session with this value in the period.',
+      value: (r) => r.visitors,
+      format: (r) => int(r.visitors),
+    },
+    {
+      id: 'sessions',
+      label: 'Sessions',
+      numeric: true,
+      help: 'Sessions that started with this value in the period.',
+      value: (r) => r.sessions,
+      format: (r) => int(r.sessions),
+    },
+    {
+      id: 'leads',
+      label: 'Leads',
+      numeric: true,
+      help: 'Leads credited by the model.',
+      value: (r) => r.leads,
+      format: (r) => count(r.leads),
+    },
+    {
+      id: 'customers',
+      label: 'Customers',
+      numeric: true,
+      help: 'Customers credited by the model.',
+      value: (r) => r.customers,
+      format: (r) => count(r.customers),
+    },
+    {
+      id: 'revenue',
+      label: 'Revenue',
+      numeric: true,
+      help: 'Revenue credited by the model.',
+      value: (r) => r.revenue,
+      format: (r) => m(r.revenue),
+    },
+    {
+      id: 'cost',
+      label: 'Cost',
+      numeric: true,
+      lowerIsBetter: true,
+      help: 'Spend imported for this period.',
+      value: (r) => r.cost,
+      format: (r) => m(r.cost),
+    },
+    {
+      id: 'cost_per_lead',
+      label: 'CPL',
+      numeric: true,
+      lowerIsBetter: true,
+      help: 'Cost per lead: cost divided by leads.',
+      value: (r) => r.cost_per_lead,
+      format: (r) => m(r.cost_per_lead),
+    },
+    {
+      id: 'cac',
+      label: 'CAC',
+      numeric: true,
+      lowerIsBetter: true,
+      help: 'Customer acquisition cost: cost divided by customers.',
+      value: (r) => r.cac,
+      format: (r) => m(r.cac),
+    },
+    {
+      id: 'roas',
+      label: 'ROAS',
+      numeric: true,
+      help: 'Return on ad spend: revenue divided by cost.',
+      value: (r) => r.roas,
+      format: (r) => times(r.roas),
+      tone: (r) => (r.roas === null ? 'muted' : r.roas < 1 ? 'negative' : 'positive'),
+    },
+    {
+      id: 'roi',
+      label: 'ROI',
+      numeric: true,
+      help: 'Return on investment: (revenue − cost) / cost.',
+      value: (r) => r.roi,
+      format: (r) => percent(r.roi),
+      tone: (r) => tone(r.roi),
+    },
   ];
 }
 
@@ -61,14 +141,17 @@ export function campaignsSection(root: HTMLElement, load: Load) {
           };
           const caption = `${GROUP_LABELS[view.groupBy]}s: traffic, cost and return under the ${MODEL_LABELS[view.model]} model`;
           const next = NEXT[view.groupBy];
-          replace(box, dataTable(columns(ctx), data.rows, {
-            caption,
-            rowKey: (r) => r.key,
-            totals,
-            previous: data.compare ? new Map(data.compare.rows.map((r) => [r.key, r])) : undefined,
-            onOpen: (r) => ctx.drill(view.groupBy, r.key, next ?? undefined),
-            openLabel: (r) => (next ? `Show the ${next}s of ${r.key}` : `Show the leads of ${r.key}`),
-          }));
+          replace(
+            box,
+            dataTable(columns(ctx), data.rows, {
+              caption,
+              rowKey: (r) => r.key,
+              totals,
+              previous: data.compare ? new Map(data.compare.rows.map((r) => [r.key, r])) : undefined,
+              onOpen: (r) => ctx.drill(view.groupBy, r.key, next ?? undefined),
+              openLabel: (r) => (next ? `Show the ${next}s of ${r.key}` : `Show the leads of ${r.key}`),
+            }),
+          );
         };
       }),
   };

@@ -18,15 +18,28 @@ export function filterBar(root: HTMLElement, onChange: (filters: Filters) => voi
 
   function render(): void {
     const entries = Object.entries(current) as [Filter, string][];
-    replace(list, ...entries.map(([f, v]) => {
-      const chip = h('button', { type: 'button', class: 'chip filter-chip', 'data-filter': f, 'aria-label': `Remove the filter ${FILTER_LABELS[f]}: ${v}` },
-        h('span', { class: 'chip-name' }, `${FILTER_LABELS[f]}:`), ` ${v} `, h('span', { class: 'chip-x', 'aria-hidden': 'true' }, '×'));
-      chip.addEventListener('click', () => {
-        const { [f]: _gone, ...rest } = current;
-        onChange(rest);
-      });
-      return chip;
-    }));
+    replace(
+      list,
+      ...entries.map(([f, v]) => {
+        const chip = h(
+          'button',
+          {
+            type: 'button',
+            class: 'chip filter-chip',
+            'data-filter': f,
+            'aria-label': `Remove the filter ${FILTER_LABELS[f]}: ${v}`,
+          },
+          h('span', { class: 'chip-name' }, `${FILTER_LABELS[f]}:`),
+          ` ${v} `,
+          h('span', { class: 'chip-x', 'aria-hidden': 'true' }, '×'),
+        );
+        chip.addEventListener('click', () => {
+          const { [f]: _gone, ...rest } = current;
+          onChange(rest);
+        });
+        return chip;
+      }),
+    );
     root.classList.toggle('has-filters', entries.length > 0);
   }
 

@@ -8,7 +8,12 @@ export function downloadName(path: ReportPath, q: ReportQuery): string {
   return `closeloop-${path.replace('/', '-')}-${q.site.replace(/[^a-z0-9.-]+/gi, '_')}-${q.from}-to-${q.to}.csv`;
 }
 
-export async function downloadCsv(api: Api, path: ReportPath, q: ReportQuery, extra: Record<string, string>): Promise<void> {
+export async function downloadCsv(
+  api: Api,
+  path: ReportPath,
+  q: ReportQuery,
+  extra: Record<string, string>,
+): Promise<void> {
   const text = await api.csv(path, q, extra);
   const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
   const a = document.createElement('a');

@@ -30,7 +30,12 @@ export function money(n: number | null | undefined, currency: string): string {
   const digits = Math.abs(n) >= 100 || n === 0 ? 0 : 2;
   if (!currency) return nf(`n${digits}`, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
   try {
-    return nf(`${currency}${digits}`, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
+    return nf(`${currency}${digits}`, {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }).format(n);
   } catch {
     return `${nf(`n${digits}`, { maximumFractionDigits: digits }).format(n)} ${currency}`;
   }
@@ -66,8 +71,20 @@ export function parseTime(ts: unknown): Date | null {
 }
 
 const dayFmt = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
-const longDayFmt = new Intl.DateTimeFormat(undefined, { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
-const timeFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+const longDayFmt = new Intl.DateTimeFormat(undefined, {
+  weekday: 'short',
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  timeZone: 'UTC',
+});
+const timeFmt = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
 
 /** A report day ('2026-11-05') as "Nov 5", or with `long` as "Thu, Nov 5, 2026". */
 export function day(d: string, long = false): string {

@@ -19,11 +19,24 @@ export function funnelSection(root: HTMLElement, load: Load) {
       load(async () => {
         const { rows, without_visit: apart } = await ctx.api.funnel(ctx.query);
         return () => {
-          replace(note, apart.leads ? `Not in the funnel: ${int(apart.leads)} leads of this period without a visit in it (imported from the CRM, or whose visits came earlier); ${int(apart.customers)} of them became customers.` : '');
+          replace(
+            note,
+            apart.leads
+              ? `Not in the funnel: ${int(apart.leads)} leads of this period without a visit in it (imported from the CRM, or whose visits came earlier); ${int(apart.customers)} of them became customers.`
+              : '',
+          );
           if (!rows.length) return unmount(chart, empty('No visitors in this period.'));
-          const steps: FunnelStepRow[] = rows.map((r) => ({ label: r.channel, counts: [r.visitors, r.leads, r.customers], rates: [r.lead_rate, r.customer_rate] }));
+          const steps: FunnelStepRow[] = rows.map((r) => ({
+            label: r.channel,
+            counts: [r.visitors, r.leads, r.customers],
+            rates: [r.lead_rate, r.customer_rate],
+          }));
           const sum = (i: number) => steps.reduce((a, s) => a + s.counts[i]!, 0);
-          const total: FunnelStepRow = { label: 'All channels', counts: [sum(0), sum(1), sum(2)], rates: [ratio(sum(1), sum(0)), ratio(sum(2), sum(1))] };
+          const total: FunnelStepRow = {
+            label: 'All channels',
+            counts: [sum(0), sum(1), sum(2)],
+            rates: [ratio(sum(1), sum(0)), ratio(sum(2), sum(1))],
+          };
           mount(chart, funnelChart(steps, total));
         };
       }),

@@ -20,14 +20,25 @@ export const MODEL_HELP: Record<Model, string> = {
   linear: 'Credit shared equally among every touch in the lookback window.',
   time_decay: 'More credit to touches closer to the conversion (half-life 7 days).',
   u_shaped: '40 % to the first touch, 40 % to the touch that created the lead, 20 % shared by the rest.',
-  w_shaped: '30 % each to the first touch, the lead-creating touch and the last touch before becoming a customer; 10 % to the rest.',
+  w_shaped:
+    '30 % each to the first touch, the lead-creating touch and the last touch before becoming a customer; 10 % to the rest.',
   full_path: '22.5 % each to the first, lead-creating, opportunity-creating and last touch; 10 % to the rest.',
-  markov: 'Credit by how much conversions would drop if a channel were removed from all paths, converting or not (removal effect of a Markov chain).',
+  markov:
+    'Credit by how much conversions would drop if a channel were removed from all paths, converting or not (removal effect of a Markov chain).',
 };
 
-export const GROUP_LABELS: Record<GroupBy, string> = { channel: 'Channel', source: 'Source', medium: 'Medium', campaign: 'Campaign' };
+export const GROUP_LABELS: Record<GroupBy, string> = {
+  channel: 'Channel',
+  source: 'Source',
+  medium: 'Medium',
+  campaign: 'Campaign',
+};
 
-export const CONVERSION_LABELS: Record<Conversion, string> = { lead: 'Leads', customer: 'Customers', revenue: 'Revenue' };
+export const CONVERSION_LABELS: Record<Conversion, string> = {
+  lead: 'Leads',
+  customer: 'Customers',
+  revenue: 'Revenue',
+};
 
 export const FILTER_LABELS: Record<Filter, string> = {
   channel: 'Channel',

@@ -28,14 +28,33 @@ const path = (url: unknown) => {
 
 function visit(t: Row): Entry {
   const sourceMedium = [str(t.source), str(t.medium)].filter(Boolean).join(' / ');
-  const parts = [sourceMedium, t.campaign ? `campaign ${str(t.campaign)}` : '', t.referrer_domain ? `from ${str(t.referrer_domain)}` : ''].filter(Boolean);
-  return { at: parseTime(t.ts), ts: t.ts, kind: 'visit', title: `Visit · ${key(str(t.channel))}`, detail: [parts.join(' · '), h('span', { class: 'url' }, `landed on ${path(t.landing_url)}`)] };
+  const parts = [
+    sourceMedium,
+    t.campaign ? `campaign ${str(t.campaign)}` : '',
+    t.referrer_domain ? `from ${str(t.referrer_domain)}` : '',
+  ].filter(Boolean);
+  return {
+    at: parseTime(t.ts),
+    ts: t.ts,
+    kind: 'visit',
+    title: `Visit · ${key(str(t.channel))}`,
+    detail: [parts.join(' · '), h('span', { class: 'url' }, `landed on ${path(t.landing_url)}`)],
+  };
 }
 
 function form(f: Row): Entry {
-  const fields = f.fields && typeof f.fields === 'object' ? Object.entries(f.fields as Record<string, unknown>).filter(([k]) => !k.startsWith('form.')) : [];
+  const fields =
+    f.fields && typeof f.fields === 'object'
+      ? Object.entries(f.fields as Record<string, unknown>).filter(([k]) => !k.startsWith('form.'))
+      : [];
   const list = h('dl', { class: 'fields' }, ...fields.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, str(v))]));
-  return { at: parseTime(f.ts), ts: f.ts, kind: 'form', title: `Form “${str(f.form) || 'form'}” submitted`, detail: [h('span', { class: 'url' }, `on ${path(f.url)}`), ...(fields.length ? [list] : [])] };
+  return {
+    at: parseTime(f.ts),
+    ts: f.ts,
+    kind: 'form',
+    title: `Form “${str(f.form) || 'form'}” submitted`,
+    detail: [h('span', { class: 'url' }, `on ${path(f.url)}`), ...(fields.length ? [list] : [])],
+  };
 }
 
 const STAGES: Record<string, string> = {
@@ -48,42 +67,75 @@ const STAGES: Record<string, string> = {
 };
 
 function stage(s: Row): Entry {
-  const how = s.source === 'web' ? 'by a form on the site' : `from the CRM${s.record_id ? ` (${str(s.record_id)})` : ''}`;
-  return { at: parseTime(s.ts), ts: s.ts, kind: 'stage', title: STAGES[str(s.stage)] ?? `Stage: ${str(s.stage)}`, detail: [how] };
+  const how =
+    s.source === 'web' ? 'by a form on the site' : `from the CRM${s.record_id ? ` (${str(s.record_id)})` : ''}`;
+  return {
+    at: parseTime(s.ts),
+    ts: s.ts,
+    kind: 'stage',
+    title: STAGES[str(s.stage)] ?? `Stage: ${str(s.stage)}`,
+    detail: [how],
+  };
 }
 
 function deal(d: Row, currency: string): Entry {
   const status = str(d.status);
   const amount = Number(d.amount) > 0 ? ` · ${money(Number(d.amount), str(d.currency) || currency)}` : '';
   const verb = status === 'won' ? 'won' : status === 'lost' ? 'lost' : 'opened';
-  return { at: parseTime(d.ts), ts: d.ts, kind: 'deal', title: `Deal ${str(d.record_id)} ${verb}${amount}`, detail: [] };
+  return {
+    at: parseTime(d.ts),
+    ts: d.ts,
+    kind: 'deal',
+    title: `Deal ${str(d.record_id)} ${verb}${amount}`,
+    detail: [],
+  };
 }
 
 function render(t: LeadTimeline, ctx: Context): HTMLElement {
-  const entries = [...t.touches.map(visit), ...t.forms.map(form), ...t.stages.map(stage), ...t.deals.map((d) => deal(d, ctx.currency))]
-    .sort((a, b) => (a.at?.getTime() ?? 0) - (b.at?.getTime() ?? 0));
+  const entries = [
+    ...t.touches.map(visit),
+    ...t.forms.map(form),
+    ...t.stages.map(stage),
+    ...t.deals.map((d) => deal(d, ctx.currency)),
+  ].sort((a, b) => (a.at?.getTime() ?? 0) - (b.at?.getTime() ?? 0));
   const currency = t.currency || ctx.currency;
-  return h('article', { class: 'lead' },
-    h('header', { class: 'lead-head' },
+  return h(
+    'article',
+    { class: 'lead' },
+    h(
+      'header',
+      { class: 'lead-head' },
       h('h3', {}, t.email),
       h('span', { class: `badge stage-${t.stage}` }, t.stage || 'unknown'),
     ),
-    h('dl', { class: 'facts' },
+    h(
+      'dl',
+      { class: 'facts' },
       h('div', {}, h('dt', {}, 'Lead since'), h('dd', {}, dateTime(t.lead_at))),
       h('div', {}, h('dt', {}, 'Customer since'), h('dd', {}, dateTime(t.customer_at))),
       h('div', {}, h('dt', {}, 'Revenue'), h('dd', {}, money(t.revenue, currency))),
       h('div', {}, h('dt', {}, 'Visits'), h('dd', {}, String(t.touches.length))),
     ),
     h('h4', {}, 'Journey'),
-    h('ol', { class: 'timeline' }, ...entries.map((e) =>
-      h('li', { class: `event ${e.kind}` },
-        h('time', { datetime: e.at?.toISOString() ?? '' }, dateTime(e.ts)),
-        h('p', { class: 'event-title' }, e.title),
-        ...e.detail.map((d) => (typeof d === 'string' ? (d ? h('p', { class: 'event-detail' }, d) : null) : d)),
+    h(
+      'ol',
+      { class: 'timeline' },
+      ...entries.map((e) =>
+        h(
+          'li',
+          { class: `event ${e.kind}` },
+          h('time', { datetime: e.at?.toISOString() ?? '' }, dateTime(e.ts)),
+          h('p', { class: 'event-title' }, e.title),
+          ...e.detail.map((d) => (typeof d === 'string' ? (d ? h('p', { class: 'event-detail' }, d) : null) : d)),
+        ),
       ),
-    )),
+    ),
     h('h4', {}, `Devices (${t.visitors.length})`),
-    h('ul', { class: 'devices' }, ...t.visitors.map((v) => h('li', {}, h('code', {}, v.visitor_id), ` recognised ${dateTime(v.identified_at)}`))),
+    h(
+      'ul',
+      { class: 'devices' },
+      ...t.visitors.map((v) => h('li', {}, h('code', {}, v.visitor_id), ` recognised ${dateTime(v.identified_at)}`)),
+    ),
   );
 }
 
@@ -102,7 +154,12 @@ export function leadSection(root: HTMLElement, load: Load) {
         const timeline = await c.api.lead(c.view.site, email);
         return () => replace(result, render(timeline, c));
       } catch (err) {
-        if (err instanceof ApiError && err.code === 'CL_NOT_FOUND') return () => replace(result, h('p', { class: 'empty', role: 'status' }, `No lead with the email ${email} on this site.`));
+        if (err instanceof ApiError && err.code === 'CL_NOT_FOUND')
+          return () =>
+            replace(
+              result,
+              h('p', { class: 'empty', role: 'status' }, `No lead with the email ${email} on this site.`),
+            );
         throw err;
       }
     });
@@ -131,14 +188,22 @@ export function leadSection(root: HTMLElement, load: Load) {
       if (ctx !== c) return; // a newer view is loading
       const filtered = Object.keys(c.query.filters).length > 0;
       const label = filtered ? 'Leads of this period and filter:' : 'Recent leads:';
-      replace(recent, h('span', { class: 'recent-label' }, leads.length ? label : filtered ? 'No lead of this period matches the filters.' : ''), ...leads.map((l) => {
-        const b = h('button', { type: 'button', class: 'chip' }, l.email);
-        b.addEventListener('click', () => {
-          input.value = l.email;
-          search(l.email);
-        });
-        return b;
-      }));
+      replace(
+        recent,
+        h(
+          'span',
+          { class: 'recent-label' },
+          leads.length ? label : filtered ? 'No lead of this period matches the filters.' : '',
+        ),
+        ...leads.map((l) => {
+          const b = h('button', { type: 'button', class: 'chip' }, l.email);
+          b.addEventListener('click', () => {
+            input.value = l.email;
+            search(l.email);
+          });
+          return b;
+        }),
+      );
     },
   };
 }

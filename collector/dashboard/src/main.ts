@@ -43,7 +43,12 @@ function signOut(message = ''): void {
   showSignIn((a, s) => startDashboard(a, s), message);
 }
 
-const unauthorized = () => signOut(readOnly ? 'This share link has been revoked or is no longer valid. Sign in with the admin token, or ask for a new link.' : 'Your session has ended: the token is no longer accepted. Sign in again.');
+const unauthorized = () =>
+  signOut(
+    readOnly
+      ? 'This share link has been revoked or is no longer valid. Sign in with the admin token, or ask for a new link.'
+      : 'Your session has ended: the token is no longer accepted. Sign in again.',
+  );
 const section = (id: string) => ({ el: byId(id), load: loader(byId(id), unauthorized) });
 const s1 = section('overview');
 const s2 = section('campaigns');
@@ -102,8 +107,7 @@ function change(patch: Partial<View>, reload: 'all' | 'campaigns' | 'models'): v
   if (reload === 'campaigns') {
     void campaigns.load(context());
     if (patch.model) void stated.load(context());
-  }
-  else if (reload === 'models') void models.load(context());
+  } else if (reload === 'models') void models.load(context());
   else loadAll();
 }
 
@@ -118,7 +122,12 @@ function showControls(): void {
   groupSelect.value = view.groupBy;
   conversionSelect.value = view.conversion;
   chips.show(view.filters);
-  const compared = view.compare === 'previous' ? ', compared with the period before' : view.compare === 'year' ? ', compared with a year earlier' : '';
+  const compared =
+    view.compare === 'previous'
+      ? ', compared with the period before'
+      : view.compare === 'year'
+        ? ', compared with a year earlier'
+        : '';
   byId('period-label').textContent = `${describeRange(days)}${compared}`;
   byId('time-zone').textContent = timeZone();
 }
@@ -137,18 +146,36 @@ function loadAll(): void {
 }
 
 /** Start with a signed-in API (admin token) or a share link's (read-only, one site). */
-export function startDashboard(signedInApi: Api, known: Site[], options: { readOnly?: boolean; extra?: Record<string, string> } = {}): void {
+export function startDashboard(
+  signedInApi: Api,
+  known: Site[],
+  options: { readOnly?: boolean; extra?: Record<string, string> } = {},
+): void {
   api = signedInApi;
   sites = known;
   readOnly = options.readOnly ?? false;
   fragmentExtra = options.extra ?? {};
   document.body.classList.toggle('read-only', readOnly);
   if (!sites.some((s) => s.site_id === view.site)) view = { ...view, site: sites[0]?.site_id ?? '' };
-  replace(siteSelect, ...sites.map((s) => h('option', { value: s.site_id, selected: s.site_id === view.site }, s.name ? `${s.name} (${s.site_id})` : s.site_id)));
+  replace(
+    siteSelect,
+    ...sites.map((s) =>
+      h(
+        'option',
+        { value: s.site_id, selected: s.site_id === view.site },
+        s.name ? `${s.name} (${s.site_id})` : s.site_id,
+      ),
+    ),
+  );
   writeView(view, fragmentExtra);
   app.hidden = false;
   if (!sites.length) {
-    replace(byId('no-sites'), 'No site yet: add one with ', h('code', {}, 'npx closeloop sites add shop.example.com'), '.');
+    replace(
+      byId('no-sites'),
+      'No site yet: add one with ',
+      h('code', {}, 'npx closeloop sites add shop.example.com'),
+      '.',
+    );
     return;
   }
   showControls();
@@ -175,15 +202,22 @@ rangeSelect.addEventListener('change', () => {
 });
 for (const input of [fromInput, toInput]) {
   input.addEventListener('change', () => {
-    if (fromInput.value && toInput.value && fromInput.value <= toInput.value) change({ range: 'custom', from: fromInput.value, to: toInput.value }, 'all');
+    if (fromInput.value && toInput.value && fromInput.value <= toInput.value)
+      change({ range: 'custom', from: fromInput.value, to: toInput.value }, 'all');
   });
 }
 compareSelect.addEventListener('change', () => change({ compare: compareSelect.value as Compare }, 'all'));
 modelSelect.addEventListener('change', () => change({ model: modelSelect.value as View['model'] }, 'campaigns'));
 groupSelect.addEventListener('change', () => change({ groupBy: groupSelect.value as View['groupBy'] }, 'campaigns'));
-conversionSelect.addEventListener('change', () => change({ conversion: conversionSelect.value as View['conversion'] }, 'models'));
+conversionSelect.addEventListener('change', () =>
+  change({ conversion: conversionSelect.value as View['conversion'] }, 'models'),
+);
 byId('sign-out').addEventListener('click', () => signOut());
-const share = sharePanel(byId('share-box'), () => (readOnly ? undefined : api), () => view.site);
+const share = sharePanel(
+  byId('share-box'),
+  () => (readOnly ? undefined : api),
+  () => view.site,
+);
 byId('share').addEventListener('click', () => void share.toggle());
 
 const CSV_EXTRA: Record<string, () => Record<string, string>> = {

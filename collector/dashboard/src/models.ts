@@ -22,17 +22,25 @@ export function modelsSection(root: HTMLElement, load: Load) {
   let last: { data: Comparison; ctx: Context } | undefined;
 
   function renderLegend(): void {
-    replace(legend, ...MODELS.map((m, i) => {
-      const b = h('button', { type: 'button', class: `legend-item s${i}`, 'aria-pressed': String(shown.has(m)), title: MODEL_HELP[m] }, h('span', { class: 'swatch', 'aria-hidden': 'true' }), MODEL_LABELS[m]);
-      b.addEventListener('click', () => {
-        if (shown.has(m) && shown.size > 1) shown.delete(m);
-        else shown.add(m);
-        renderLegend();
-        legend.querySelectorAll<HTMLElement>('.legend-item')[i]?.focus();
-        renderChart();
-      });
-      return b;
-    }));
+    replace(
+      legend,
+      ...MODELS.map((m, i) => {
+        const b = h(
+          'button',
+          { type: 'button', class: `legend-item s${i}`, 'aria-pressed': String(shown.has(m)), title: MODEL_HELP[m] },
+          h('span', { class: 'swatch', 'aria-hidden': 'true' }),
+          MODEL_LABELS[m],
+        );
+        b.addEventListener('click', () => {
+          if (shown.has(m) && shown.size > 1) shown.delete(m);
+          else shown.add(m);
+          renderLegend();
+          legend.querySelectorAll<HTMLElement>('.legend-item')[i]?.focus();
+          renderChart();
+        });
+        return b;
+      }),
+    );
   }
 
   function renderChart(): void {
@@ -44,18 +52,30 @@ export function modelsSection(root: HTMLElement, load: Load) {
     const mean = (r: Comparison['rows'][number]) => MODELS.reduce((a, m) => a + metric(r, m), 0);
     const rows = [...data.rows].sort((a, b) => mean(b) - mean(a));
     const top = rows.slice(0, MAX_GROUPS);
-    replace(note, rows.length > MAX_GROUPS ? `Also credited, with less: ${rows.slice(MAX_GROUPS).map((r) => key(r.key)).join(', ')}.` : '');
-    if (!top.length) return unmount(chart, empty(`No ${CONVERSION_LABELS[ctx.view.conversion].toLowerCase()} in this period.`));
+    replace(
+      note,
+      rows.length > MAX_GROUPS
+        ? `Also credited, with less: ${rows
+            .slice(MAX_GROUPS)
+            .map((r) => key(r.key))
+            .join(', ')}.`
+        : '',
+    );
+    if (!top.length)
+      return unmount(chart, empty(`No ${CONVERSION_LABELS[ctx.view.conversion].toLowerCase()} in this period.`));
     const what = CONVERSION_LABELS[ctx.view.conversion].toLowerCase();
-    mount(chart, groupedBars(
-      top.map((r) => ({ label: key(r.key), values: models.map((m) => metric(r, m)) })),
-      models.map((m) => ({ label: MODEL_LABELS[m], cls: `s${MODELS.indexOf(m)}` })),
-      {
-        title: `${CONVERSION_LABELS[ctx.view.conversion]} credited to each channel by each attribution model`,
-        format: (v) => (isMoney ? money(v, ctx.currency) : `${count(v)} ${what}`),
-        tick: (v) => compact(v, isMoney ? ctx.currency : ''),
-      },
-    ));
+    mount(
+      chart,
+      groupedBars(
+        top.map((r) => ({ label: key(r.key), values: models.map((m) => metric(r, m)) })),
+        models.map((m) => ({ label: MODEL_LABELS[m], cls: `s${MODELS.indexOf(m)}` })),
+        {
+          title: `${CONVERSION_LABELS[ctx.view.conversion]} credited to each channel by each attribution model`,
+          format: (v) => (isMoney ? money(v, ctx.currency) : `${count(v)} ${what}`),
+          tick: (v) => compact(v, isMoney ? ctx.currency : ''),
+        },
+      ),
+    );
   }
 
   renderLegend();

@@ -22,13 +22,34 @@ interface MetricDef {
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 
 const METRICS: Record<Metric, MetricDef> = {
-  visitors: { label: 'Visitors', kind: 'area', value: (t) => int(t.visitors), note: (t) => `${int(t.sessions)} sessions · ${int(t.pageviews)} page views` },
-  leads: { label: 'Leads', kind: 'bars', value: (t) => int(t.leads), note: (t) => `${percent(ratio(t.leads, t.visitors))} of visitors` },
-  customers: { label: 'Customers', kind: 'bars', value: (t) => int(t.customers), note: (t) => `${percent(ratio(t.customers, t.leads))} of leads` },
-  revenue: { label: 'Revenue', kind: 'bars', value: (t, c) => money(t.revenue, c), note: (t, c) => `${money(ratio(t.revenue, t.customers), c)} per customer` },
+  visitors: {
+    label: 'Visitors',
+    kind: 'area',
+    value: (t) => int(t.visitors),
+    note: (t) => `${int(t.sessions)} sessions · ${int(t.pageviews)} page views`,
+  },
+  leads: {
+    label: 'Leads',
+    kind: 'bars',
+    value: (t) => int(t.leads),
+    note: (t) => `${percent(ratio(t.leads, t.visitors))} of visitors`,
+  },
+  customers: {
+    label: 'Customers',
+    kind: 'bars',
+    value: (t) => int(t.customers),
+    note: (t) => `${percent(ratio(t.customers, t.leads))} of leads`,
+  },
+  revenue: {
+    label: 'Revenue',
+    kind: 'bars',
+    value: (t, c) => money(t.revenue, c),
+    note: (t, c) => `${money(ratio(t.revenue, t.customers), c)} per customer`,
+  },
 };
 
-const today = (timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+const today = (timeZone: string) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 
 export function overviewSection(root: HTMLElement, load: Load) {
   const cards = root.querySelector<HTMLElement>('.cards')!;
@@ -40,7 +61,10 @@ export function overviewSection(root: HTMLElement, load: Load) {
   function render(): void {
     if (!last) return;
     const { data, currency } = last;
-    replace(cards, ...(Object.keys(METRICS) as Metric[]).map((m) => card(m, data.totals, currency, data.compare?.totals)));
+    replace(
+      cards,
+      ...(Object.keys(METRICS) as Metric[]).map((m) => card(m, data.totals, currency, data.compare?.totals)),
+    );
     const def = METRICS[selected];
     replace(chartTitle, `${def.label} per day`);
     const points = data.series.map((p: DayPoint) => ({ day: p.day, value: p[selected] }));
@@ -49,19 +73,30 @@ export function overviewSection(root: HTMLElement, load: Load) {
       return;
     }
     const isMoney = selected === 'revenue';
-    mount(chart, timeSeries(points, {
-      label: def.label.toLowerCase(),
-      kind: def.kind,
-      height: 240,
-      partial: points[points.length - 1]?.day === today(data.time_zone),
-      format: (v) => (isMoney ? money(v, currency) : count(v)),
-      tick: (v) => compact(v, isMoney ? currency : ''),
-    }));
+    mount(
+      chart,
+      timeSeries(points, {
+        label: def.label.toLowerCase(),
+        kind: def.kind,
+        height: 240,
+        partial: points[points.length - 1]?.day === today(data.time_zone),
+        format: (v) => (isMoney ? money(v, currency) : count(v)),
+        tick: (v) => compact(v, isMoney ? currency : ''),
+      }),
+    );
   }
 
   function card(m: Metric, totals: Totals, currency: string, before?: Totals): HTMLElement {
     const def = METRICS[m];
-    const button = h('button', { type: 'button', class: 'card', 'aria-pressed': String(m === selected), 'data-metric': m, title: `Show ${def.label.toLowerCase()} per day` },
+    const button = h(
+      'button',
+      {
+        type: 'button',
+        class: 'card',
+        'aria-pressed': String(m === selected),
+        'data-metric': m,
+        title: `Show ${def.label.toLowerCase()} per day`,
+      },
       h('span', { class: 'card-label' }, def.label),
       h('span', { class: 'card-value' }, def.value(totals, currency)),
       before ? delta(totals[m], before[m], false, () => def.value(before, currency)) : null,

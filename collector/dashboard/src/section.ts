@@ -23,8 +23,10 @@ export interface Context {
 
 /** Take the figures out of a section, so a new period's heading never sits above the old period's numbers. */
 function clearFigures(section: HTMLElement, message: string): void {
-  for (const box of section.querySelectorAll<HTMLElement>('.chart-box')) unmount(box, h('p', { class: 'placeholder' }, message));
-  for (const box of section.querySelectorAll<HTMLElement>('.cards, .table-box')) replace(box, message ? h('p', { class: 'placeholder' }, message) : null);
+  for (const box of section.querySelectorAll<HTMLElement>('.chart-box'))
+    unmount(box, h('p', { class: 'placeholder' }, message));
+  for (const box of section.querySelectorAll<HTMLElement>('.cards, .table-box'))
+    replace(box, message ? h('p', { class: 'placeholder' }, message) : null);
   for (const note of section.querySelectorAll<HTMLElement>('.chart-note, .stated-total')) replace(note);
 }
 
@@ -32,7 +34,9 @@ export type Load = (work: () => Promise<() => void>) => Promise<void>;
 
 export function loader(section: HTMLElement, onUnauthorized: () => void): Load {
   let latest = 0;
-  const errorBox = section.querySelector('.section-error') ?? section.appendChild(h('div', { class: 'section-error', role: 'alert', hidden: true }));
+  const errorBox =
+    section.querySelector('.section-error') ??
+    section.appendChild(h('div', { class: 'section-error', role: 'alert', hidden: true }));
   return async (work) => {
     const seq = ++latest;
     section.setAttribute('aria-busy', 'true');

@@ -47,23 +47,47 @@ export function sharePanel(box: HTMLElement, api: () => Api | undefined, site: (
     const a = api();
     if (!a) return;
     const { tokens } = await a.tokens(site());
-    const name = h('input', { type: 'text', maxlength: '200', placeholder: 'Who is it for? e.g. Board report', 'aria-label': 'Name of the link' });
+    const name = h('input', {
+      type: 'text',
+      maxlength: '200',
+      placeholder: 'Who is it for? e.g. Board report',
+      'aria-label': 'Name of the link',
+    });
     const create = h('button', { type: 'button', class: 'primary' }, 'Create read-only link');
     create.addEventListener('click', async () => {
       const t = await a.createShareToken(site(), name.value.trim() || 'Shared dashboard');
       await render(shareLink(t.token!, site(), location.hash));
     });
-    const list = tokens.filter((t) => t.kind === 'share').map((t) => {
-      const revoke = h('button', { type: 'button', class: 'ghost', 'data-token': t.id }, 'Revoke');
-      revoke.addEventListener('click', async () => {
-        await a.revokeToken(t.id);
-        await render();
+    const list = tokens
+      .filter((t) => t.kind === 'share')
+      .map((t) => {
+        const revoke = h('button', { type: 'button', class: 'ghost', 'data-token': t.id }, 'Revoke');
+        revoke.addEventListener('click', async () => {
+          await a.revokeToken(t.id);
+          await render();
+        });
+        return h('li', { 'data-token': t.id }, `${t.name} · created ${dateTime(t.created_at)} `, revoke);
       });
-      return h('li', { 'data-token': t.id }, `${t.name} · created ${dateTime(t.created_at)} `, revoke);
-    });
-    replace(box,
-      h('p', {}, h('strong', {}, 'Share a read-only view'), ` of ${site()}: whoever has the link sees these reports (no lead details, no settings) until you revoke it.`),
-      created ? h('p', {}, h('label', {}, 'Link (shown once): ', h('input', { type: 'text', readonly: true, value: created, class: 'share-link' }))) : null,
+    replace(
+      box,
+      h(
+        'p',
+        {},
+        h('strong', {}, 'Share a read-only view'),
+        ` of ${site()}: whoever has the link sees these reports (no lead details, no settings) until you revoke it.`,
+      ),
+      created
+        ? h(
+            'p',
+            {},
+            h(
+              'label',
+              {},
+              'Link (shown once): ',
+              h('input', { type: 'text', readonly: true, value: created, class: 'share-link' }),
+            ),
+          )
+        : null,
       h('p', {}, name, ' ', create),
       list.length ? h('ul', { class: 'share-list' }, ...list) : h('p', { class: 'hint' }, 'No link shared yet.'),
     );

@@ -4,7 +4,16 @@
  * in with their own token). A share link adds `share=sh_…` there (never in the query string, so it
  * reaches no server log).
  */
-import { CONVERSIONS, FILTERS, GROUP_BY, MODELS, type Conversion, type Filter, type GroupBy, type Model } from './api.js';
+import {
+  CONVERSIONS,
+  FILTERS,
+  GROUP_BY,
+  MODELS,
+  type Conversion,
+  type Filter,
+  type GroupBy,
+  type Model,
+} from './api.js';
 import { PRESETS, type Preset } from './range.js';
 
 export const COMPARES = ['', 'previous', 'year'] as const;
@@ -23,9 +32,20 @@ export interface View {
   conversion: Conversion;
 }
 
-const DEFAULTS: View = { site: '', range: '30d', from: '', to: '', compare: '', filters: {}, model: 'linear', groupBy: 'campaign', conversion: 'customer' };
+const DEFAULTS: View = {
+  site: '',
+  range: '30d',
+  from: '',
+  to: '',
+  compare: '',
+  filters: {},
+  model: 'linear',
+  groupBy: 'campaign',
+  conversion: 'customer',
+};
 
-const oneOf = <T extends string | number>(allowed: readonly T[], v: unknown, fallback: T): T => (allowed.find((a) => String(a) === v) ?? fallback);
+const oneOf = <T extends string | number>(allowed: readonly T[], v: unknown, fallback: T): T =>
+  allowed.find((a) => String(a) === v) ?? fallback;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export function readView(hash = location.hash): View {
@@ -40,7 +60,14 @@ export function readView(hash = location.hash): View {
   }
   return {
     site: p.get('site') ?? DEFAULTS.site,
-    range: p.get('range') === 'custom' && custom ? 'custom' : oneOf(PRESETS.map((x) => x.id), p.get('range'), DEFAULTS.range),
+    range:
+      p.get('range') === 'custom' && custom
+        ? 'custom'
+        : oneOf(
+            PRESETS.map((x) => x.id),
+            p.get('range'),
+            DEFAULTS.range,
+          ),
     from: custom ? from : '',
     to: custom ? to : '',
     compare: oneOf(COMPARES, p.get('compare'), DEFAULTS.compare),

@@ -43,7 +43,11 @@ export function dataTable<R>(columns: Column<R>[], rows: R[], o: TableOptions<R>
   let descending = true;
   const tbody = h('tbody');
   const headers = columns.map((c) => {
-    const button = h('button', { type: 'button', class: 'sort', title: c.help ? `${c.help} Click to sort.` : 'Click to sort.' }, c.label);
+    const button = h(
+      'button',
+      { type: 'button', class: 'sort', title: c.help ? `${c.help} Click to sort.` : 'Click to sort.' },
+      c.label,
+    );
     const th = h('th', { scope: 'col', class: c.numeric ? 'num' : '', 'data-col': c.id }, button);
     button.addEventListener('click', () => {
       descending = sortBy === c.id ? !descending : Boolean(c.numeric);
@@ -67,16 +71,35 @@ export function dataTable<R>(columns: Column<R>[], rows: R[], o: TableOptions<R>
       if (columns[i]!.id === sortBy) th.setAttribute('aria-sort', descending ? 'descending' : 'ascending');
       else th.removeAttribute('aria-sort');
     }
-    replace(tbody, ...sorted.map((r) =>
-      h('tr', { 'data-key': o.rowKey(r) }, ...columns.map((c, i) => {
-        const v = c.value(r);
-        const attrs = { class: [c.numeric ? 'num' : '', c.tone?.(r) ?? ''].join(' ').trim(), 'data-col': c.id, 'data-value': v === null ? 'null' : String(v) };
-        if (i === 0) return h('th', { scope: 'row', ...attrs }, o.onOpen ? openButton(r) : c.format(r));
-        const before = o.previous ? o.previous.get(o.rowKey(r)) : undefined;
-        const change = c.numeric && o.previous ? delta(typeof v === 'number' ? v : null, before ? (c.value(before) as number | null) : 0, c.lowerIsBetter, () => (before ? c.format(before) : '0')) : null;
-        return h('td', attrs, h('span', { class: 'cell-value' }, c.format(r)), change);
-      })),
-    ));
+    replace(
+      tbody,
+      ...sorted.map((r) =>
+        h(
+          'tr',
+          { 'data-key': o.rowKey(r) },
+          ...columns.map((c, i) => {
+            const v = c.value(r);
+            const attrs = {
+              class: [c.numeric ? 'num' : '', c.tone?.(r) ?? ''].join(' ').trim(),
+              'data-col': c.id,
+              'data-value': v === null ? 'null' : String(v),
+            };
+            if (i === 0) return h('th', { scope: 'row', ...attrs }, o.onOpen ? openButton(r) : c.format(r));
+            const before = o.previous ? o.previous.get(o.rowKey(r)) : undefined;
+            const change =
+              c.numeric && o.previous
+                ? delta(
+                    typeof v === 'number' ? v : null,
+                    before ? (c.value(before) as number | null) : 0,
+                    c.lowerIsBetter,
+                    () => (before ? c.format(before) : '0'),
+                  )
+                : null;
+            return h('td', attrs, h('span', { class: 'cell-value' }, c.format(r)), change);
+          }),
+        ),
+      ),
+    );
   }
   function openButton(r: R): HTMLElement {
     const b = h('button', { type: 'button', class: 'drill', title: o.openLabel?.(r) ?? '' }, columns[0]!.format(r));
@@ -86,7 +109,26 @@ export function dataTable<R>(columns: Column<R>[], rows: R[], o: TableOptions<R>
   fillBody();
 
   const foot = o.totals
-    ? h('tfoot', {}, h('tr', {}, ...columns.map((c, i) => (i === 0 ? h('th', { scope: 'row' }, o.totals![c.id] ?? 'Total') : h('td', { class: c.numeric ? 'num' : '', 'data-col': c.id }, o.totals![c.id] ?? '')))))
+    ? h(
+        'tfoot',
+        {},
+        h(
+          'tr',
+          {},
+          ...columns.map((c, i) =>
+            i === 0
+              ? h('th', { scope: 'row' }, o.totals![c.id] ?? 'Total')
+              : h('td', { class: c.numeric ? 'num' : '', 'data-col': c.id }, o.totals![c.id] ?? ''),
+          ),
+        ),
+      )
     : null;
-  return h('table', { class: 'data' }, h('caption', { class: 'visually-hidden' }, o.caption), h('thead', {}, h('tr', {}, ...headers)), tbody, foot);
+  return h(
+    'table',
+    { class: 'data' },
+    h('caption', { class: 'visually-hidden' }, o.caption),
+    h('thead', {}, h('tr', {}, ...headers)),
+    tbody,
+    foot,
+  );
 }

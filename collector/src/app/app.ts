@@ -62,10 +62,19 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       // Client addresses only as configured (truncated by default), never in full unless asked.
       // No bodies; query values and email addresses redacted (log-redact.ts): logs are out of reach of an erasure.
       serializers: {
-        req: (req: FastifyRequest) => ({ method: req.method, url: redactUrl(req.url), host: req.host, remoteAddress: logIp(req.ip, config.logIp) }),
+        req: (req: FastifyRequest) => ({
+          method: req.method,
+          url: redactUrl(req.url),
+          host: req.host,
+          remoteAddress: logIp(req.ip, config.logIp),
+        }),
         err: redactedErr,
       },
-      ...(opts.logStream ? { stream: opts.logStream } : config.demo && process.stdout.isTTY ? { stream: prettyStream(process.stdout) } : {}),
+      ...(opts.logStream
+        ? { stream: opts.logStream }
+        : config.demo && process.stdout.isTTY
+          ? { stream: prettyStream(process.stdout) }
+          : {}),
     },
     bodyLimit: config.maxBodyBytes,
     // Slow clients: headers and body within the request timeout (bodies are also cut, with a coded
@@ -74,7 +83,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     requestTimeout: config.timeouts.requestMs + 1000,
     keepAliveTimeout: config.timeouts.keepAliveMs,
     connectionTimeout: config.timeouts.idleMs,
-    http: { headersTimeout: config.timeouts.requestMs, connectionsCheckingInterval: Math.min(5000, Math.max(250, config.timeouts.requestMs / 4)) },
+    http: {
+      headersTimeout: config.timeouts.requestMs,
+      connectionsCheckingInterval: Math.min(5000, Math.max(250, config.timeouts.requestMs / 4)),
+    },
     // X-Forwarded-* only from the configured proxies (a client cannot claim another IP).
     trustProxy: config.trustProxy.length ? [...config.trustProxy] : false,
     requestIdHeader: 'x-request-id',
@@ -89,7 +101,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       statusCode: e.statusCode,
       code: e.code,
       error: STATUS_CODES[e.statusCode] ?? 'Error',
-      message: e.statusCode >= 500 && e.code === 'CL_INTERNAL' ? `${Errors.CL_INTERNAL.message} Request id: ${req.id}` : e.message,
+      message:
+        e.statusCode >= 500 && e.code === 'CL_INTERNAL'
+          ? `${Errors.CL_INTERNAL.message} Request id: ${req.id}`
+          : e.message,
       ...(e.path !== undefined ? { path: e.path } : {}),
       ...(e.issues ? { issues: e.issues } : {}),
     };
@@ -142,6 +157,7 @@ function toClError(err: FastifyError | ClError): ClError {
   if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) {
     return new ClError('CL_INVALID_JSON', `The request body is not valid JSON: ${err.message}`);
   }
-  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return new ClError('CL_INVALID_REQUEST', err.message);
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
+    return new ClError('CL_INVALID_REQUEST', err.message);
   return new ClError('CL_INTERNAL', undefined, { cause: err });
 }

@@ -34,8 +34,14 @@ async function startCollector(port: number): Promise<{ child: ChildProcess; base
     cwd: PACKAGE_ROOT,
     env: {
       ...process.env,
-      PORT: String(port), HOST: '127.0.0.1', CLOSELOOP_DATA_DIR: dataDir, CLOSELOOP_ADMIN_TOKEN: ADMIN_TOKEN,
-      CLOSELOOP_DEMO: 'true', CLOSELOOP_LOG_LEVEL: 'warn', CLOSELOOP_INSERT_INTERVAL_MS: '20', CLOSELOOP_RATE_LIMIT: '0',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      CLOSELOOP_DATA_DIR: dataDir,
+      CLOSELOOP_ADMIN_TOKEN: ADMIN_TOKEN,
+      CLOSELOOP_DEMO: 'true',
+      CLOSELOOP_LOG_LEVEL: 'warn',
+      CLOSELOOP_INSERT_INTERVAL_MS: '20',
+      CLOSELOOP_RATE_LIMIT: '0',
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -47,14 +53,21 @@ async function startCollector(port: number): Promise<{ child: ChildProcess; base
   for (;;) {
     if (child.exitCode !== null) throw new Error(`collector exited ${child.exitCode}: ${stderr}`);
     if (Date.now() > until) throw new Error(`collector did not start: ${stderr}`);
-    const ok = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${base}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return { child, base };
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
 const send = (base: string, events: ClEvent[]) =>
-  fetch(`${base}/v1/events`, { method: 'POST', headers: { 'content-type': 'text/plain', 'user-agent': CHROME_UA }, body: JSON.stringify(batch(events)) });
+  fetch(`${base}/v1/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain', 'user-agent': CHROME_UA },
+    body: JSON.stringify(batch(events)),
+  });
 
 describe('crash', () => {
   it('SIGKILL under load loses no acknowledged event and duplicates none', async () => {
@@ -74,7 +87,9 @@ describe('crash', () => {
     first.child.kill('SIGKILL');
     stop = true;
     await Promise.all(clients);
-    await new Promise<void>((r) => (first.child.exitCode !== null || first.child.signalCode !== null ? r() : first.child.once('exit', () => r())));
+    await new Promise<void>((r) =>
+      first.child.exitCode !== null || first.child.signalCode !== null ? r() : first.child.once('exit', () => r()),
+    );
     expect(acked.length).toBeGreaterThan(100);
 
     const second = await startCollector(port);
@@ -90,7 +105,9 @@ describe('crash', () => {
       headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
       // The last day's rows (every event sent here, and that day's demo data): a merge zeroes the ids of
       // rows over a week old that identify no one (storage/events-layout.ts), such as older demo data.
-      body: JSON.stringify({ sql: 'SELECT toString(event_id) AS id, count() AS n FROM events WHERE ts > now() - INTERVAL 1 DAY GROUP BY event_id' }),
+      body: JSON.stringify({
+        sql: 'SELECT toString(event_id) AS id, count() AS n FROM events WHERE ts > now() - INTERVAL 1 DAY GROUP BY event_id',
+      }),
     });
     expect(res.status).toBe(200);
     const rows = ((await res.json()) as { rows: { id: string; n: string }[] }).rows;

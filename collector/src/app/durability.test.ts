@@ -24,11 +24,18 @@ afterAll(async () => {
 });
 
 const send = (events: ClEvent[]) =>
-  fetch(`${base}/v1/events`, { method: 'POST', headers: { 'content-type': 'text/plain', 'user-agent': CHROME_UA }, body: JSON.stringify(batch(events)) });
+  fetch(`${base}/v1/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain', 'user-agent': CHROME_UA },
+    body: JSON.stringify(batch(events)),
+  });
 
 /** Rows and distinct event ids among `ids` (no FINAL: duplicates would show). */
 async function stored(ids: string[]): Promise<{ rows: number; distinct: number }> {
-  const all = await sql<{ id: string; n: string }>(app, 'SELECT toString(event_id) AS id, count() AS n FROM events GROUP BY event_id');
+  const all = await sql<{ id: string; n: string }>(
+    app,
+    'SELECT toString(event_id) AS id, count() AS n FROM events GROUP BY event_id',
+  );
   const counts = new Map(all.map((r) => [r.id, Number(r.n)]));
   const found = ids.filter((id) => counts.has(id));
   return { rows: found.reduce((n, id) => n + counts.get(id)!, 0), distinct: found.length };
@@ -96,7 +103,10 @@ describe('durable ingestion', () => {
     const e = pageview();
     expect((await send([e])).status).toBe(202);
     expect(await stored([e.id])).toEqual({ rows: 1, distinct: 1 });
-    const dead = await sql<{ stage: string; reason: string; payload: string }>(app, 'SELECT stage, reason, payload FROM dead_letters');
+    const dead = await sql<{ stage: string; reason: string; payload: string }>(
+      app,
+      'SELECT stage, reason, payload FROM dead_letters',
+    );
     expect(dead).toHaveLength(1);
     expect(dead[0]!.stage).toBe('insert');
     expect(dead[0]!.payload).toContain('not-a-uuid');

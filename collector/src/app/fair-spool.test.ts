@@ -28,21 +28,35 @@ async function listening(overrides: Record<string, string>): Promise<{ app: Fast
 }
 
 const send = (base: string, key: string, events: ClEvent[]) =>
-  fetch(`${base}/v1/events`, { method: 'POST', headers: { 'content-type': 'text/plain', 'user-agent': CHROME_UA }, body: JSON.stringify(batch(events, key)) });
+  fetch(`${base}/v1/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain', 'user-agent': CHROME_UA },
+    body: JSON.stringify(batch(events, key)),
+  });
 
 async function addSite(app: FastifyInstance, domain: string): Promise<string> {
-  const res = await app.inject({ method: 'POST', url: '/v1/admin/sites', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: { domain } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/admin/sites',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    payload: { domain },
+  });
   expect(res.statusCode).toBe(201);
   return (res.json() as { public_key: string }).public_key;
 }
 
 /** A big batch: `n` page views with long URLs (each row ≈ 2 KB once enriched). */
-const bigBatch = (n: number) => Array.from({ length: n }, () => pageview({ url: `http://localhost/flood/${randomUUID()}/${'p'.repeat(1500)}` }));
+const bigBatch = (n: number) =>
+  Array.from({ length: n }, () => pageview({ url: `http://localhost/flood/${randomUUID()}/${'p'.repeat(1500)}` }));
 
 describe('fair share of the spool', () => {
   it('a flooding site gets 503 CL_SITE_SPOOL_FULL, another site is still acknowledged, /readyz stays 200; all acknowledged stored once', async () => {
     // 4 MiB spool, 25 % per site (1 MiB): a few of the flooder's batches fit, then its share is full.
-    const { app, base } = await listening({ CLOSELOOP_SPOOL_MAX_BYTES: String(4 * 1024 ** 2), CLOSELOOP_SPOOL_SITE_SHARE: '25', CLOSELOOP_MAX_BODY_BYTES: String(256 * 1024) });
+    const { app, base } = await listening({
+      CLOSELOOP_SPOOL_MAX_BYTES: String(4 * 1024 ** 2),
+      CLOSELOOP_SPOOL_SITE_SHARE: '25',
+      CLOSELOOP_MAX_BODY_BYTES: String(256 * 1024),
+    });
     const flood = await addSite(app, 'flood.example');
     const d = app.db.database;
     const acked = { flood: [] as string[], quiet: [] as string[] };
@@ -55,7 +69,12 @@ describe('fair share of the spool', () => {
           const events = bigBatch(60);
           const res = await send(base, flood, events);
           if (res.status === 202) acked.flood.push(...events.map((e) => e.id));
-          else refused.push({ status: res.status, code: ((await res.json()) as { code: string }).code, retryAfter: res.headers.get('retry-after') });
+          else
+            refused.push({
+              status: res.status,
+              code: ((await res.json()) as { code: string }).code,
+              retryAfter: res.headers.get('retry-after'),
+            });
         }
       });
       const quiet = (async () => {
@@ -86,8 +105,13 @@ describe('fair share of the spool', () => {
     expect(await app.spool.drained(60_000)).toBe(true);
     for (const ids of [acked.quiet, acked.flood]) {
       const [r] = await app.db.query<{ rows: string; distinct: string }>(
-        `SELECT count() AS rows, uniqExact(event_id) AS distinct FROM ${d}.events WHERE event_id IN {ids:Array(UUID)}`, { ids });
-      expect({ rows: Number(r!.rows), distinct: Number(r!.distinct) }).toEqual({ rows: ids.length, distinct: ids.length });
+        `SELECT count() AS rows, uniqExact(event_id) AS distinct FROM ${d}.events WHERE event_id IN {ids:Array(UUID)}`,
+        { ids },
+      );
+      expect({ rows: Number(r!.rows), distinct: Number(r!.distinct) }).toEqual({
+        rows: ids.length,
+        distinct: ids.length,
+      });
     }
     // Drained: the flooder is acknowledged again.
     expect((await send(base, flood, bigBatch(10))).status).toBe(202);
@@ -97,9 +121,11 @@ describe('fair share of the spool', () => {
     const { app, base } = await listening({ CLOSELOOP_SITE_RATE_LIMIT: '20' });
     const flood = await addSite(app, 'flood.example');
     const statuses: number[] = [];
-    await Promise.all(Array.from({ length: 5 }, async () => {
-      for (let i = 0; i < 8; i++) statuses.push((await send(base, flood, [pageview()])).status);
-    }));
+    await Promise.all(
+      Array.from({ length: 5 }, async () => {
+        for (let i = 0; i < 8; i++) statuses.push((await send(base, flood, [pageview()])).status);
+      }),
+    );
     expect(statuses.filter((s) => s === 202).length).toBeLessThanOrEqual(21);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(19);
     const limited = await send(base, flood, [pageview()]);

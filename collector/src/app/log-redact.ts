@@ -7,7 +7,19 @@
  * `/v1/leads?email=~`.
  */
 /** Query parameters whose values are logged as sent. */
-const LOGGED_PARAMS = new Set(['site', 'from', 'to', 'model', 'conversion', 'groupBy', 'group_by', 'limit', 'utm_source', 'utm_medium', 'utm_campaign']);
+const LOGGED_PARAMS = new Set([
+  'site',
+  'from',
+  'to',
+  'model',
+  'conversion',
+  'groupBy',
+  'group_by',
+  'limit',
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+]);
 
 const EMAILS = /[^\s@"'<>()[\]{},;:/?&=]+@[^\s@"'<>()[\]{},;:/?&=]+\.[a-z]{2,}/gi;
 
@@ -21,7 +33,9 @@ export function redactUrl(url: string): string {
       const eq = pair.indexOf('=');
       if (eq === -1) return pair.replace(EMAILS, '[email]');
       const name = pair.slice(0, eq);
-      return LOGGED_PARAMS.has(name) ? `${name}=${pair.slice(eq + 1).replace(EMAILS, '[email]')}` : `${name.replace(EMAILS, '[email]')}=~`;
+      return LOGGED_PARAMS.has(name)
+        ? `${name}=${pair.slice(eq + 1).replace(EMAILS, '[email]')}`
+        : `${name.replace(EMAILS, '[email]')}=~`;
     })
     .join('&');
   return `${url.slice(0, q)}?${query}`;
@@ -30,7 +44,12 @@ export function redactUrl(url: string): string {
 export const scrubEmails = (text: string) => text.replace(EMAILS, '[email]');
 
 /** An error as logged (type, message, stack, code, cause), with email addresses taken out. */
-export function redactedErr(err: Error & { code?: unknown; statusCode?: unknown }): { type: string; message: string; stack: string; [key: string]: unknown } {
+export function redactedErr(err: Error & { code?: unknown; statusCode?: unknown }): {
+  type: string;
+  message: string;
+  stack: string;
+  [key: string]: unknown;
+} {
   return {
     type: err.name,
     message: scrubEmails(String(err.message)),

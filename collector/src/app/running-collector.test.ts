@@ -26,7 +26,12 @@ async function cliSql(dataDir: string, sql: string): Promise<string> {
   return lines.join('\n');
 }
 
-async function until<T>(what: string, probe: () => T | undefined, child: ChildProcess, stderr: () => string): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => T | undefined,
+  child: ChildProcess,
+  stderr: () => string,
+): Promise<T> {
   const deadline = Date.now() + 120_000;
   for (;;) {
     const value = probe();
@@ -43,13 +48,28 @@ describe('a CLI command and the running collector', () => {
     // The process entry (as `closeloop start --demo`), on a port the CLI cannot guess (PORT=0).
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(PACKAGE_ROOT, 'collector/src/app/server.ts')], {
       cwd: PACKAGE_ROOT,
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', CLOSELOOP_DATA_DIR: dataDir, CLOSELOOP_DEMO: 'true', CLOSELOOP_DEMO_DATA: 'false', CLOSELOOP_LOG_LEVEL: 'warn', CLOSELOOP_ADMIN_TOKEN: '', CLOSELOOP_SHUTDOWN_GRACE_S: '5' },
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        CLOSELOOP_DATA_DIR: dataDir,
+        CLOSELOOP_DEMO: 'true',
+        CLOSELOOP_DEMO_DATA: 'false',
+        CLOSELOOP_LOG_LEVEL: 'warn',
+        CLOSELOOP_ADMIN_TOKEN: '',
+        CLOSELOOP_SHUTDOWN_GRACE_S: '5',
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     children.push(child);
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    const recorded = await until('collector.json', () => readRecordedCollector(dataDir), child, () => stderr);
+    const recorded = await until(
+      'collector.json',
+      () => readRecordedCollector(dataDir),
+      child,
+      () => stderr,
+    );
     expect(recorded.pid).toBe(child.pid);
     expect(recorded.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(recorded.url).not.toBe('http://127.0.0.1:8080');
@@ -60,15 +80,25 @@ describe('a CLI command and the running collector', () => {
     // Alive but not answering (stopped): a clear message at once, no attempt to open the store.
     process.kill(child.pid!, 'SIGSTOP');
     try {
-      const err = await cliSql(dataDir, 'SELECT 1').then(() => undefined, (e: unknown) => e as Error);
-      expect(err?.message).toMatch(new RegExp(`\\(process ${child.pid}\\) holds this data directory but does not answer at ${recorded.url}`));
+      const err = await cliSql(dataDir, 'SELECT 1').then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      expect(err?.message).toMatch(
+        new RegExp(`\\(process ${child.pid}\\) holds this data directory but does not answer at ${recorded.url}`),
+      );
     } finally {
       process.kill(child.pid!, 'SIGCONT');
     }
 
     // A clean shutdown removes the record; then the command opens the store itself.
     child.kill('SIGTERM');
-    await until('exit', () => (child.exitCode ?? child.signalCode ?? undefined), child, () => stderr).catch(() => undefined);
+    await until(
+      'exit',
+      () => child.exitCode ?? child.signalCode ?? undefined,
+      child,
+      () => stderr,
+    ).catch(() => undefined);
     expect(child.exitCode).toBe(0);
     expect(existsSync(path.join(dataDir, COLLECTOR_FILE))).toBe(false);
     expect(await cliSql(dataDir, "SELECT 'direct' AS answer")).toContain('direct');
@@ -79,10 +109,17 @@ describe('a CLI command and the running collector', () => {
     const chdbPath = path.join(dataDir, 'clickhouse');
     mkdirSync(chdbPath, { recursive: true });
     // ClickHouse's status file, as written by a process holding the store (our parent lives).
-    writeFileSync(path.join(chdbPath, 'status'), `PID: ${process.ppid}\nStarted at: 2026-12-03 07:00:00\nRevision: 54513\n`);
+    writeFileSync(
+      path.join(chdbPath, 'status'),
+      `PID: ${process.ppid}\nStarted at: 2026-12-03 07:00:00\nRevision: 54513\n`,
+    );
     expect(storeHolder(chdbPath)).toBe(process.ppid);
-    await expect(cliSql(dataDir, 'SELECT 1')).rejects.toThrow(new RegExp(`process ${process.ppid} holds the embedded store in ${chdbPath}`));
-    await expect(main(['sites', 'list'], { CLOSELOOP_DATA_DIR: dataDir }, () => {})).rejects.toThrow(/holds the embedded store/);
+    await expect(cliSql(dataDir, 'SELECT 1')).rejects.toThrow(
+      new RegExp(`process ${process.ppid} holds the embedded store in ${chdbPath}`),
+    );
+    await expect(main(['sites', 'list'], { CLOSELOOP_DATA_DIR: dataDir }, () => {})).rejects.toThrow(
+      /holds the embedded store/,
+    );
     // A stale status file (its process is gone) or a stale record (crashed collector) blocks nothing.
     writeFileSync(path.join(chdbPath, 'status'), 'PID: 999999999\n');
     writeFileSync(path.join(dataDir, COLLECTOR_FILE), JSON.stringify({ url: 'http://127.0.0.1:1', pid: 999999999 }));

@@ -28,7 +28,9 @@ export function forgetCollector(dataDir: string): void {
 export function readRecordedCollector(dataDir: string): RecordedCollector | undefined {
   try {
     const parsed = JSON.parse(readFileSync(path.join(dataDir, COLLECTOR_FILE), 'utf8')) as Partial<RecordedCollector>;
-    return typeof parsed.url === 'string' && Number.isInteger(parsed.pid) ? { url: parsed.url, pid: parsed.pid! } : undefined;
+    return typeof parsed.url === 'string' && Number.isInteger(parsed.pid)
+      ? { url: parsed.url, pid: parsed.pid! }
+      : undefined;
   } catch {
     return undefined;
   }

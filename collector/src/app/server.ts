@@ -11,7 +11,10 @@ import { loadConfig, localAddress, type Config } from '../base/config.js';
 import { forgetCollector, recordCollector } from './running-collector.js';
 import { DEMO_SITE } from '../sites/demo.js';
 
-export async function runServer(baseConfig: Config, print: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<void> {
+export async function runServer(
+  baseConfig: Config,
+  print: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+): Promise<void> {
   const { config, generated } = withAdminToken(baseConfig);
   const app = await buildApp(config);
   let closing = false;
@@ -42,19 +45,27 @@ export async function runServer(baseConfig: Config, print: (line: string) => voi
   if (config.demo && config.demoData && app.schema.ready && !(await hasDemoData(app.db))) {
     // Seeded landing pages on this collector's own demo site, whatever its port.
     const seeded = await seedDemoData(app.db, Date.now(), undefined, base);
-    print(`  demo data:   ${seeded.visitors} visitors, ${seeded.events} events, ${seeded.leads} leads, ${seeded.deals} deals over 90 days (generated; CLOSELOOP_DEMO_DATA=false to start empty)`);
+    print(
+      `  demo data:   ${seeded.visitors} visitors, ${seeded.events} events, ${seeded.leads} leads, ${seeded.deals} deals over 90 days (generated; CLOSELOOP_DEMO_DATA=false to start empty)`,
+    );
   }
-  const storage = config.clickhouse.url ? `ClickHouse at ${config.clickhouse.url}` : `embedded ClickHouse in ${config.dataDir}`;
+  const storage = config.clickhouse.url
+    ? `ClickHouse at ${config.clickhouse.url}`
+    : `embedded ClickHouse in ${config.dataDir}`;
   print('');
   print(`  closeloop collector listening on ${base}  (${storage})`);
   print(`  script tag:  <script async src="${base}/cl.js" data-site="SITE_KEY"></script>`);
   if (config.demo) {
-    print(`  demo site:   ${base}/demo/?utm_source=newsletter&utm_medium=email&utm_campaign=launch   (site key ${DEMO_SITE.public_key})`);
+    print(
+      `  demo site:   ${base}/demo/?utm_source=newsletter&utm_medium=email&utm_campaign=launch   (site key ${DEMO_SITE.public_key})`,
+    );
     print(`  start page:  ${base}/`);
   }
   print(`  dashboard:   ${base}/dashboard/   (sign in with the admin token)`);
   print(`  API docs:    ${base}/docs`);
-  print(`  admin token: ${generated ? `${config.adminToken}  (generated, kept in ${config.dataDir}/admin-token)` : '(from CLOSELOOP_ADMIN_TOKEN / data dir)'}`);
+  print(
+    `  admin token: ${generated ? `${config.adminToken}  (generated, kept in ${config.dataDir}/admin-token)` : '(from CLOSELOOP_ADMIN_TOKEN / data dir)'}`,
+  );
   print(`  query:       npx closeloop sql "SELECT channel, utm_campaign, count() FROM events_with_touch GROUP BY ALL"`);
   print('');
 }

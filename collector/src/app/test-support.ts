@@ -30,8 +30,21 @@ export function storeEnvOf(config: Config): Record<string, string> {
   return url ? { CLICKHOUSE_URL: url, CLICKHOUSE_DATABASE: database } : {};
 }
 
-export function testConfig(overrides: Record<string, string> = {}, dataDir = mkdtempSync(path.join(os.tmpdir(), 'closeloop-test-'))): Config {
-  return loadConfig({ CLOSELOOP_DATA_DIR: dataDir, CLOSELOOP_ADMIN_TOKEN: ADMIN_TOKEN, CLOSELOOP_DEMO: 'true', CLOSELOOP_DEMO_DATA: 'false', CLOSELOOP_INSERT_INTERVAL_MS: '5', CLOSELOOP_RATE_LIMIT: '0', CLOSELOOP_SHUTDOWN_GRACE_S: '5', ...testStoreEnv(), ...overrides });
+export function testConfig(
+  overrides: Record<string, string> = {},
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'closeloop-test-')),
+): Config {
+  return loadConfig({
+    CLOSELOOP_DATA_DIR: dataDir,
+    CLOSELOOP_ADMIN_TOKEN: ADMIN_TOKEN,
+    CLOSELOOP_DEMO: 'true',
+    CLOSELOOP_DEMO_DATA: 'false',
+    CLOSELOOP_INSERT_INTERVAL_MS: '5',
+    CLOSELOOP_RATE_LIMIT: '0',
+    CLOSELOOP_SHUTDOWN_GRACE_S: '5',
+    ...testStoreEnv(),
+    ...overrides,
+  });
 }
 
 export function testApp(config: Config = testConfig()): Promise<FastifyInstance> {
@@ -66,7 +79,12 @@ export function batch(events: ClEvent[], site = 'pk_demo'): EventBatch {
 /** Rows via the analyst API, the way an analyst would read them (after the spool is written to ClickHouse). */
 export async function sql<T = Record<string, unknown>>(app: FastifyInstance, query: string): Promise<T[]> {
   if (!(await app.spool.drained(30_000))) throw new Error(`spool not drained: ${JSON.stringify(app.spool.stats())}`);
-  const res = await app.inject({ method: 'POST', url: '/v1/query', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: { sql: query } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/query',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    payload: { sql: query },
+  });
   if (res.statusCode !== 200) throw new Error(`query failed ${res.statusCode}: ${res.body}`);
   return (res.json() as { rows: T[] }).rows;
 }

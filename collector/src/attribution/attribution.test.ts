@@ -27,43 +27,84 @@ const touches = {
 } satisfies Record<string, Partial<Touch>>;
 
 /** A session: a page view at `ts` from `touch`, and optionally an identifying event a minute later. */
-function session(visitor: string, ts: number, touch: Partial<Touch>, identify?: { email: string; form?: boolean }): ClEvent[] {
+function session(
+  visitor: string,
+  ts: number,
+  touch: Partial<Touch>,
+  identify?: { email: string; form?: boolean },
+): ClEvent[] {
   const id = randomUUID();
-  const t: Touch = { ts, landing_url: `https://${SITE}/?${new URLSearchParams(Object.entries(touch).filter(([k]) => k.startsWith('utm_')) as [string, string][])}`, referrer: '', ...touch };
+  const t: Touch = {
+    ts,
+    landing_url: `https://${SITE}/?${new URLSearchParams(Object.entries(touch).filter(([k]) => k.startsWith('utm_')) as [string, string][])}`,
+    referrer: '',
+    ...touch,
+  };
   const base = { visitor_id: visitor, session_id: id, url: `https://${SITE}/`, touch: t };
   const events: ClEvent[] = [{ ...base, type: 'pageview', id: randomUUID(), ts, session_start: true }];
-  if (identify?.form) events.push({ ...base, type: 'form', id: randomUUID(), ts: ts + MIN, form: { id: 'contact', fields: { email: identify.email } }, email: identify.email });
+  if (identify?.form)
+    events.push({
+      ...base,
+      type: 'form',
+      id: randomUUID(),
+      ts: ts + MIN,
+      form: { id: 'contact', fields: { email: identify.email } },
+      email: identify.email,
+    });
   else if (identify) events.push({ ...base, type: 'identify', id: randomUUID(), ts: ts + MIN, email: identify.email });
   return events;
 }
 
 async function send(events: ClEvent[]) {
-  const res = await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'text/plain', 'user-agent': CHROME_UA }, payload: JSON.stringify(batch(events, publicKey)) });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/events',
+    headers: { 'content-type': 'text/plain', 'user-agent': CHROME_UA },
+    payload: JSON.stringify(batch(events, publicKey)),
+  });
   expect(res.statusCode, res.body).toBe(202);
 }
 
 async function convert(conversions: object[]) {
-  const res = await app.inject({ method: 'POST', url: '/v1/conversions', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: { site: SITE, conversions } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/conversions',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    payload: { site: SITE, conversions },
+  });
   expect(res.statusCode, res.body).toBe(200);
 }
 
 type Row = { key: string; conversions: number; value: number };
-interface Report { total: { conversions: number; value: number }; rows: Row[] }
+interface Report {
+  total: { conversions: number; value: number };
+  rows: Row[];
+}
 
 async function report(model: Model, conversion: ConversionKind, groupBy = 'channel'): Promise<Report> {
   const from = new Date(t0 - DAY).toISOString();
   const to = new Date(t0 + 30 * DAY).toISOString();
-  const res = await app.inject({ method: 'GET', url: `/v1/attribution?site=${SITE}&model=${model}&conversion=${conversion}&groupBy=${groupBy}&from=${from}&to=${to}`, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  const res = await app.inject({
+    method: 'GET',
+    url: `/v1/attribution?site=${SITE}&model=${model}&conversion=${conversion}&groupBy=${groupBy}&from=${from}&to=${to}`,
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
   expect(res.statusCode, res.body).toBe(200);
   return res.json() as Report;
 }
 
-const credit = (r: Report) => Object.fromEntries(r.rows.map((row) => [row.key, Math.round(row.conversions * 1e6) / 1e6]));
+const credit = (r: Report) =>
+  Object.fromEntries(r.rows.map((row) => [row.key, Math.round(row.conversions * 1e6) / 1e6]));
 const revenue = (r: Report) => Object.fromEntries(r.rows.map((row) => [row.key, Math.round(row.value * 100) / 100]));
 
 beforeAll(async () => {
   app = await testApp(testConfig({ CLOSELOOP_ORIGIN_CHECK: 'false' }));
-  const site = await app.inject({ method: 'POST', url: '/v1/admin/sites', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: { domain: SITE } });
+  const site = await app.inject({
+    method: 'POST',
+    url: '/v1/admin/sites',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    payload: { domain: SITE },
+  });
   publicKey = site.json().public_key;
   const [adaA, adaB, bob, dan, anonymous] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
   // Ada: spring (device A), Direct + newsletter form = lead (A), Google (device B), opportunity, newsletter mail (B), won 1,200.
@@ -83,10 +124,31 @@ beforeAll(async () => {
   ]);
   await convert([
     { record_id: 'opp-ada', email: 'ada@example.com', stage: 'opportunity', ts: t0 + 4 * DAY },
-    { record_id: 'deal-ada', email: 'ada@example.com', stage: 'customer', amount: 1200, currency: 'EUR', ts: t0 + 6 * DAY },
-    { record_id: 'deal-dan', email: 'dan@example.com', stage: 'customer', amount: 500, currency: 'EUR', ts: t0 + 5 * DAY },
+    {
+      record_id: 'deal-ada',
+      email: 'ada@example.com',
+      stage: 'customer',
+      amount: 1200,
+      currency: 'EUR',
+      ts: t0 + 6 * DAY,
+    },
+    {
+      record_id: 'deal-dan',
+      email: 'dan@example.com',
+      stage: 'customer',
+      amount: 500,
+      currency: 'EUR',
+      ts: t0 + 5 * DAY,
+    },
     // Carol: a customer the web never saw.
-    { record_id: 'deal-carol', email: 'carol@example.com', stage: 'customer', amount: 99, currency: 'EUR', ts: t0 + 6 * DAY },
+    {
+      record_id: 'deal-carol',
+      email: 'carol@example.com',
+      stage: 'customer',
+      amount: 99,
+      currency: 'EUR',
+      ts: t0 + 6 * DAY,
+    },
   ]);
   await app.spool.drained(30_000);
 });
@@ -148,7 +210,12 @@ describe('rule-based models, by channel, against hand-computed credit', () => {
         expectCredit[danChannels[i]!] = (expectCredit[danChannels[i]!] ?? 0) + w;
         expectRevenue[danChannels[i]!] = (expectRevenue[danChannels[i]!] ?? 0) + 500 * w;
       });
-      const clean = (o: Record<string, number>, digits: number) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== 0).map(([k, v]) => [k, Math.round(v * digits) / digits]));
+      const clean = (o: Record<string, number>, digits: number) =>
+        Object.fromEntries(
+          Object.entries(o)
+            .filter(([, v]) => v !== 0)
+            .map(([k, v]) => [k, Math.round(v * digits) / digits]),
+        );
       const customers = await report(model, 'customer');
       expect(customers.total).toEqual({ conversions: 3, value: 3 });
       expect(credit(customers)).toEqual(clean(expectCredit, 1e6));
@@ -174,11 +241,18 @@ describe('the Markov model', () => {
     // Carol has no touch: (no touch) gets her conversion and her 99.
     // P(Email) = P(Organic) = ⅔, P(Direct) = ⅓, P(Paid Social) = ½, P(Paid Search) = ⅔, P(start) = ½.
     // Removal effects: Paid Social ½, Direct ⅓, Organic Search ⅓, Email 1, Paid Search ⅓ (sum 2.5).
-    const share = { 'Paid Social': 0.5 / 2.5, Direct: 1 / 3 / 2.5, 'Organic Search': 1 / 3 / 2.5, Email: 1 / 2.5, 'Paid Search': 1 / 3 / 2.5 };
+    const share = {
+      'Paid Social': 0.5 / 2.5,
+      Direct: 1 / 3 / 2.5,
+      'Organic Search': 1 / 3 / 2.5,
+      Email: 1 / 2.5,
+      'Paid Search': 1 / 3 / 2.5,
+    };
     const expected = (total: number) => Object.fromEntries(Object.entries(share).map(([k, v]) => [k, v * total]));
     const customers = await report('markov', 'customer');
     expect(customers.total).toEqual({ conversions: 3, value: 3 });
-    const round = (o: Record<string, number>, digits: number) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v * digits) / digits]));
+    const round = (o: Record<string, number>, digits: number) =>
+      Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v * digits) / digits]));
     expect(credit(customers)).toEqual(round({ ...expected(2), '(no touch)': 1 }, 1e6));
     const rev = await report('markov', 'revenue');
     expect(rev.total).toEqual({ conversions: 3, value: 1799 });
@@ -190,10 +264,20 @@ describe('every model', () => {
   it('credits add up to the totals of leads, customers and revenue, grouped by any dimension', async () => {
     for (const conversion of ['lead', 'customer', 'revenue'] as const) {
       for (const groupBy of ['channel', 'campaign', 'landing_page']) {
-        const res = await app.inject({ method: 'GET', url: `/v1/attribution/compare?site=${SITE}&conversion=${conversion}&groupBy=${groupBy}&from=${new Date(t0 - DAY).toISOString()}&to=${new Date(t0 + 30 * DAY).toISOString()}`, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
-        const r = res.json() as { total: { conversions: number; value: number }; rows: Record<string, { conversions: number; value: number }>[] };
+        const res = await app.inject({
+          method: 'GET',
+          url: `/v1/attribution/compare?site=${SITE}&conversion=${conversion}&groupBy=${groupBy}&from=${new Date(t0 - DAY).toISOString()}&to=${new Date(t0 + 30 * DAY).toISOString()}`,
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        });
+        const r = res.json() as {
+          total: { conversions: number; value: number };
+          rows: Record<string, { conversions: number; value: number }>[];
+        };
         for (const model of ALL_MODELS) {
-          const sum = r.rows.reduce((a, row) => ({ c: a.c + row[model]!.conversions, v: a.v + row[model]!.value }), { c: 0, v: 0 });
+          const sum = r.rows.reduce((a, row) => ({ c: a.c + row[model]!.conversions, v: a.v + row[model]!.value }), {
+            c: 0,
+            v: 0,
+          });
           expect(sum.c, `${model} ${conversion} ${groupBy}`).toBeCloseTo(r.total.conversions, 4);
           expect(sum.v, `${model} ${conversion} ${groupBy}`).toBeCloseTo(r.total.value, 4);
         }
@@ -204,7 +288,11 @@ describe('every model', () => {
 
 describe('the attribution API', () => {
   it('compares every model side by side, with the same numbers as the one-model calls', async () => {
-    const res = await app.inject({ method: 'GET', url: `/v1/attribution/compare?site=${SITE}&conversion=lead&from=${new Date(t0 - DAY).toISOString()}&to=${new Date(t0 + 30 * DAY).toISOString()}`, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const res = await app.inject({
+      method: 'GET',
+      url: `/v1/attribution/compare?site=${SITE}&conversion=lead&from=${new Date(t0 - DAY).toISOString()}&to=${new Date(t0 + 30 * DAY).toISOString()}`,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json() as { models: string[]; rows: Record<string, { conversions: number } | string>[] };
     expect(body.models).toEqual(ALL_MODELS);
@@ -214,49 +302,107 @@ describe('the attribution API', () => {
   });
 
   it('refuses the public key and bad parameters with clear 4xx codes', async () => {
-    const publicKeyCall = await app.inject({ method: 'GET', url: `/v1/attribution?site=${SITE}`, headers: { authorization: `Bearer ${publicKey}` } });
+    const publicKeyCall = await app.inject({
+      method: 'GET',
+      url: `/v1/attribution?site=${SITE}`,
+      headers: { authorization: `Bearer ${publicKey}` },
+    });
     expect(publicKeyCall.json()).toMatchObject({ statusCode: 401, code: 'CL_UNAUTHORIZED' });
-    const bad = await app.inject({ method: 'GET', url: `/v1/attribution?site=${SITE}&model=magic`, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const bad = await app.inject({
+      method: 'GET',
+      url: `/v1/attribution?site=${SITE}&model=magic`,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     expect(bad.json()).toMatchObject({ statusCode: 400, code: 'CL_INVALID_REQUEST', path: 'model' });
-    const badDim = await app.inject({ method: 'GET', url: `/v1/attribution?site=${SITE}&groupBy=visitor_id`, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const badDim = await app.inject({
+      method: 'GET',
+      url: `/v1/attribution?site=${SITE}&groupBy=visitor_id`,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     expect(badDim.json()).toMatchObject({ statusCode: 400, path: 'groupBy' });
   });
 });
 
 describe('costs and ROI', () => {
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  const postCosts = (body: object, key = ADMIN_TOKEN) => app.inject({ method: 'POST', url: '/v1/costs', headers: { authorization: `Bearer ${key}` }, payload: body });
+  const postCosts = (body: object, key = ADMIN_TOKEN) =>
+    app.inject({ method: 'POST', url: '/v1/costs', headers: { authorization: `Bearer ${key}` }, payload: body });
 
   it('stores spend per day and campaign, idempotently, and reports ROI per campaign under a model', async () => {
-    const first = await postCosts({ site: SITE, costs: [
-      { date: day(t0), source: 'facebook', medium: 'paid_social', campaign: 'spring', amount: 300, currency: 'EUR' },
-      { date: day(t0 + DAY), source: 'google', medium: 'cpc', campaign: 'brand', amount: 200, currency: 'EUR' },
-    ] });
+    const first = await postCosts({
+      site: SITE,
+      costs: [
+        { date: day(t0), source: 'facebook', medium: 'paid_social', campaign: 'spring', amount: 300, currency: 'EUR' },
+        { date: day(t0 + DAY), source: 'google', medium: 'cpc', campaign: 'brand', amount: 200, currency: 'EUR' },
+      ],
+    });
     expect(first.json()).toEqual({ received: 2, created: 2, updated: 0 });
     // The ad platform corrected a day: sending it again replaces it.
-    const again = await postCosts({ site: SITE, date: day(t0 + DAY), source: 'google', medium: 'cpc', campaign: 'brand', amount: 250, currency: 'eur' });
+    const again = await postCosts({
+      site: SITE,
+      date: day(t0 + DAY),
+      source: 'google',
+      medium: 'cpc',
+      campaign: 'brand',
+      amount: 250,
+      currency: 'eur',
+    });
     expect(again.json()).toEqual({ received: 1, created: 0, updated: 1 });
 
     const range = `from=${new Date(t0 - DAY).toISOString()}&to=${new Date(t0 + 30 * DAY).toISOString()}`;
-    const res = await app.inject({ method: 'GET', url: `/v1/attribution/roi?site=${SITE}&model=linear&groupBy=campaign&${range}`, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const res = await app.inject({
+      method: 'GET',
+      url: `/v1/attribution/roi?site=${SITE}&model=linear&groupBy=campaign&${range}`,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json() as { total: Record<string, number>; rows: Record<string, number | string | null>[] };
     const byKey = Object.fromEntries(body.rows.map((r) => [r.key, r]));
     // spring: half of Ada's lead, a quarter of Ada as a customer and of her 1,200; cost 300.
-    expect(byKey.spring).toMatchObject({ cost: 300, leads: 0.5, customers: 0.25, revenue: 300, cost_per_lead: 600, cac: 1200, roas: 1, roi: 0 });
+    expect(byKey.spring).toMatchObject({
+      cost: 300,
+      leads: 0.5,
+      customers: 0.25,
+      revenue: 300,
+      cost_per_lead: 600,
+      cac: 1200,
+      roas: 1,
+      roi: 0,
+    });
     // brand: Dan's lead, half of Dan as a customer and of his 500; cost 250.
-    expect(byKey.brand).toMatchObject({ cost: 250, leads: 1, customers: 0.5, revenue: 250, cost_per_lead: 250, cac: 500, roas: 1, roi: 0 });
+    expect(byKey.brand).toMatchObject({
+      cost: 250,
+      leads: 1,
+      customers: 0.5,
+      revenue: 250,
+      cost_per_lead: 250,
+      cac: 500,
+      roas: 1,
+      roi: 0,
+    });
     expect(byKey.nl).toMatchObject({ cost: 0, cost_per_lead: null, cac: null, roas: null, roi: null });
     expect(body.total).toMatchObject({ cost: 550, leads: 3, customers: 3, revenue: 1799 });
 
-    const byChannel = await app.inject({ method: 'GET', url: `/v1/attribution/roi?site=${SITE}&model=linear&groupBy=channel&${range}`, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
-    expect(Object.fromEntries((byChannel.json().rows as { key: string; cost: number }[]).map((r) => [r.key, r.cost]))).toMatchObject({ 'Paid Social': 300, 'Paid Search': 250 });
+    const byChannel = await app.inject({
+      method: 'GET',
+      url: `/v1/attribution/roi?site=${SITE}&model=linear&groupBy=channel&${range}`,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(
+      Object.fromEntries((byChannel.json().rows as { key: string; cost: number }[]).map((r) => [r.key, r.cost])),
+    ).toMatchObject({ 'Paid Social': 300, 'Paid Search': 250 });
   });
 
   it('refuses bad cost rows and the public key', async () => {
-    expect((await postCosts({ site: SITE, date: '2026-13-01', source: 'x', amount: 1, currency: 'EUR' })).json()).toMatchObject({ statusCode: 400, path: 'date' });
-    expect((await postCosts({ site: SITE, date: '2026-01-01', source: 'x', amount: -1, currency: 'EUR' })).json()).toMatchObject({ statusCode: 400, path: 'amount' });
-    expect((await postCosts({ site: SITE, date: '2026-01-01', source: 'x', amount: 1, currency: 'EUR' }, publicKey)).json()).toMatchObject({ statusCode: 401, code: 'CL_UNAUTHORIZED' });
+    expect(
+      (await postCosts({ site: SITE, date: '2026-13-01', source: 'x', amount: 1, currency: 'EUR' })).json(),
+    ).toMatchObject({ statusCode: 400, path: 'date' });
+    expect(
+      (await postCosts({ site: SITE, date: '2026-01-01', source: 'x', amount: -1, currency: 'EUR' })).json(),
+    ).toMatchObject({ statusCode: 400, path: 'amount' });
+    expect(
+      (await postCosts({ site: SITE, date: '2026-01-01', source: 'x', amount: 1, currency: 'EUR' }, publicKey)).json(),
+    ).toMatchObject({ statusCode: 401, code: 'CL_UNAUTHORIZED' });
   });
 });
 
@@ -267,7 +413,10 @@ describe('dashboard reports', () => {
   it('overview: totals and a daily series of visitors, leads, customers and revenue', async () => {
     const res = await get(`/v1/reports/overview?site=${SITE}&${range}`);
     expect(res.statusCode, res.body).toBe(200);
-    const body = res.json() as { totals: Record<string, number>; series: { day: string; visitors: number; leads: number; revenue: number }[] };
+    const body = res.json() as {
+      totals: Record<string, number>;
+      series: { day: string; visitors: number; leads: number; revenue: number }[];
+    };
     expect(body.totals).toEqual({ visitors: 5, sessions: 9, pageviews: 9, leads: 3, customers: 3, revenue: 1799 });
     expect(body.series).toHaveLength(32); // every calendar day the range touches (it starts and ends mid-day)
     const day = (ms: number) => body.series.find((p) => p.day === new Date(ms).toISOString().slice(0, 10))!;
@@ -278,11 +427,27 @@ describe('dashboard reports', () => {
 
   it('funnel: visitors, leads and customers by first-touch channel (across devices), a cohort that never passes 100 %', async () => {
     const res = await get(`/v1/reports/funnel?site=${SITE}&${range}`);
-    const body = res.json() as { rows: { channel: string; lead_rate: number | null; customer_rate: number | null }[]; without_visit: object };
+    const body = res.json() as {
+      rows: { channel: string; lead_rate: number | null; customer_rate: number | null }[];
+      without_visit: object;
+    };
     const rows = Object.fromEntries(body.rows.map((r) => [r.channel, r]));
     // Paid Social: Ada's device A and the anonymous visitor.
-    expect(rows['Paid Social']).toEqual({ channel: 'Paid Social', visitors: 2, leads: 1, customers: 1, lead_rate: 0.5, customer_rate: 1 });
-    expect(rows['Organic Search']).toMatchObject({ visitors: 1, leads: 0, customers: 0, lead_rate: 0, customer_rate: null });
+    expect(rows['Paid Social']).toEqual({
+      channel: 'Paid Social',
+      visitors: 2,
+      leads: 1,
+      customers: 1,
+      lead_rate: 0.5,
+      customer_rate: 1,
+    });
+    expect(rows['Organic Search']).toMatchObject({
+      visitors: 1,
+      leads: 0,
+      customers: 0,
+      lead_rate: 0,
+      customer_rate: null,
+    });
     expect(rows.Direct).toMatchObject({ visitors: 1, leads: 1, customers: 0 });
     expect(rows['Paid Search']).toMatchObject({ visitors: 1, leads: 1, customers: 1 });
     // The CRM-only customer never visited: apart, not a row (and not a lead of the range either).
@@ -292,7 +457,10 @@ describe('dashboard reports', () => {
   });
 
   it('refuses a reversed range', async () => {
-    expect((await get(`/v1/reports/overview?site=${SITE}&from=2026-02-01&to=2026-01-01`)).json()).toMatchObject({ statusCode: 400, path: 'from' });
+    expect((await get(`/v1/reports/overview?site=${SITE}&from=2026-02-01&to=2026-01-01`)).json()).toMatchObject({
+      statusCode: 400,
+      path: 'from',
+    });
   });
 });
 
@@ -301,37 +469,121 @@ describe('edge cases, on a site of their own', () => {
   let edgeKey = '';
   const tFix = t0 + 2 * DAY;
   const get = async (query: string) => {
-    const res = await app.inject({ method: 'GET', url: `/v1/attribution?site=${EDGE}&from=${new Date(t0 - DAY).toISOString()}&to=${new Date(t0 + 30 * DAY).toISOString()}&${query}`, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const res = await app.inject({
+      method: 'GET',
+      url: `/v1/attribution?site=${EDGE}&from=${new Date(t0 - DAY).toISOString()}&to=${new Date(t0 + 30 * DAY).toISOString()}&${query}`,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     expect(res.statusCode, res.body).toBe(200);
     return res.json() as Report;
   };
 
   beforeAll(async () => {
-    edgeKey = (await app.inject({ method: 'POST', url: '/v1/admin/sites', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: { domain: EDGE } })).json().public_key;
-    const ev = (visitor: string, sessionId: string, ts: number, touch: Partial<Touch>, extra: Partial<ClEvent> & { type: ClEvent['type'] }) =>
-      ({ id: randomUUID(), ts, visitor_id: visitor, session_id: sessionId, url: `https://${EDGE}/`, touch: { ts, referrer: '', landing_url: `https://${EDGE}/?utm_source=x&utm_medium=email&utm_campaign=tie`, ...touch }, ...extra }) as ClEvent;
+    edgeKey = (
+      await app.inject({
+        method: 'POST',
+        url: '/v1/admin/sites',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        payload: { domain: EDGE },
+      })
+    ).json().public_key;
+    const ev = (
+      visitor: string,
+      sessionId: string,
+      ts: number,
+      touch: Partial<Touch>,
+      extra: Partial<ClEvent> & { type: ClEvent['type'] },
+    ) =>
+      ({
+        id: randomUUID(),
+        ts,
+        visitor_id: visitor,
+        session_id: sessionId,
+        url: `https://${EDGE}/`,
+        touch: {
+          ts,
+          referrer: '',
+          landing_url: `https://${EDGE}/?utm_source=x&utm_medium=email&utm_campaign=tie`,
+          ...touch,
+        },
+        ...extra,
+      }) as ClEvent;
     const [finnX, finnY, gus] = [randomUUID(), randomUUID(), randomUUID()];
     const events: ClEvent[] = [
       // Ties: Finn's two devices start a session at the very same moment; the lower session id comes first.
-      ev(finnX, 'ffffffff-ffff-4fff-bfff-ffffffffffff', tFix, { referrer: '' }, { type: 'pageview', session_start: true }),
-      ev(finnY, '00000000-0000-4000-8000-000000000000', tFix, { utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'tie' }, { type: 'pageview', session_start: true }),
-      ev(finnY, '00000000-0000-4000-8000-000000000000', tFix + MIN, {}, { type: 'identify', email: 'finn@example.com' }),
-      ev(finnX, 'ffffffff-ffff-4fff-bfff-ffffffffffff', tFix + 2 * MIN, { referrer: '' }, { type: 'identify', email: 'finn@example.com' }),
+      ev(
+        finnX,
+        'ffffffff-ffff-4fff-bfff-ffffffffffff',
+        tFix,
+        { referrer: '' },
+        { type: 'pageview', session_start: true },
+      ),
+      ev(
+        finnY,
+        '00000000-0000-4000-8000-000000000000',
+        tFix,
+        { utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'tie' },
+        { type: 'pageview', session_start: true },
+      ),
+      ev(
+        finnY,
+        '00000000-0000-4000-8000-000000000000',
+        tFix + MIN,
+        {},
+        { type: 'identify', email: 'finn@example.com' },
+      ),
+      ev(
+        finnX,
+        'ffffffff-ffff-4fff-bfff-ffffffffffff',
+        tFix + 2 * MIN,
+        { referrer: '' },
+        { type: 'identify', email: 'finn@example.com' },
+      ),
       // Gus: identified on his one visit; the deal comes 10 days later.
       ev(gus, randomUUID(), t0, { referrer: 'https://www.google.com/' }, { type: 'pageview', session_start: true }),
-      ev(gus, randomUUID(), t0 + MIN, { referrer: 'https://www.google.com/' }, { type: 'identify', email: 'gus@example.com' }),
+      ev(
+        gus,
+        randomUUID(),
+        t0 + MIN,
+        { referrer: 'https://www.google.com/' },
+        { type: 'identify', email: 'gus@example.com' },
+      ),
     ];
-    const res = await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'text/plain', 'user-agent': CHROME_UA }, payload: JSON.stringify(batch(events, edgeKey)) });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: { 'content-type': 'text/plain', 'user-agent': CHROME_UA },
+      payload: JSON.stringify(batch(events, edgeKey)),
+    });
     expect(res.statusCode, res.body).toBe(202);
-    const deal = await app.inject({ method: 'POST', url: '/v1/conversions', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: { site: EDGE, record_id: 'gus-1', email: 'gus@example.com', stage: 'customer', amount: 100, currency: 'EUR', ts: t0 + 10 * DAY } });
+    const deal = await app.inject({
+      method: 'POST',
+      url: '/v1/conversions',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      payload: {
+        site: EDGE,
+        record_id: 'gus-1',
+        email: 'gus@example.com',
+        stage: 'customer',
+        amount: 100,
+        currency: 'EUR',
+        ts: t0 + 10 * DAY,
+      },
+    });
     expect(deal.statusCode, deal.body).toBe(200);
     await app.spool.drained(30_000);
   });
 
   it('ties: touches at the same moment are ordered by session id (first and last touch differ)', async () => {
     // Leads: Finn (two sessions at the same moment) and Gus (Organic Search).
-    expect(credit(await get('model=first_touch&conversion=lead&groupBy=channel'))).toEqual({ Email: 1, 'Organic Search': 1 });
-    expect(credit(await get('model=last_touch&conversion=lead&groupBy=channel'))).toEqual({ Direct: 1, 'Organic Search': 1 });
+    expect(credit(await get('model=first_touch&conversion=lead&groupBy=channel'))).toEqual({
+      Email: 1,
+      'Organic Search': 1,
+    });
+    expect(credit(await get('model=last_touch&conversion=lead&groupBy=channel'))).toEqual({
+      Direct: 1,
+      'Organic Search': 1,
+    });
   });
 
   it('no touch in the lookback window: the conversion goes to (no touch), and is credited again with a longer window', async () => {
@@ -342,14 +594,43 @@ describe('edge cases, on a site of their own', () => {
   });
   it('cookieless page views (consent pending, zero ids) count as page views, not as visitors or sessions', async () => {
     const NIL = '00000000-0000-0000-0000-000000000000';
-    const cookieless = { type: 'pageview', id: randomUUID(), ts: tFix, visitor_id: NIL, session_id: NIL, url: `https://${EDGE}/`, touch: { ts: tFix, referrer: '', landing_url: `https://${EDGE}/` } } as ClEvent;
-    expect((await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'text/plain', 'user-agent': CHROME_UA }, payload: JSON.stringify(batch([cookieless], edgeKey)) })).statusCode).toBe(202);
+    const cookieless = {
+      type: 'pageview',
+      id: randomUUID(),
+      ts: tFix,
+      visitor_id: NIL,
+      session_id: NIL,
+      url: `https://${EDGE}/`,
+      touch: { ts: tFix, referrer: '', landing_url: `https://${EDGE}/` },
+    } as ClEvent;
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/v1/events',
+          headers: { 'content-type': 'text/plain', 'user-agent': CHROME_UA },
+          payload: JSON.stringify(batch([cookieless], edgeKey)),
+        })
+      ).statusCode,
+    ).toBe(202);
     await app.spool.drained(30_000);
     const range = `from=${new Date(t0 - DAY).toISOString()}&to=${new Date(t0 + 30 * DAY).toISOString()}`;
-    const overview = (await app.inject({ method: 'GET', url: `/v1/reports/overview?site=${EDGE}&${range}`, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
+    const overview = (
+      await app.inject({
+        method: 'GET',
+        url: `/v1/reports/overview?site=${EDGE}&${range}`,
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      })
+    ).json();
     // Finn's two devices, Gus (whose identify event came in a session of its own); the cookieless view adds a page view only.
     expect(overview.totals).toMatchObject({ visitors: 3, sessions: 4, pageviews: 4 });
-    const funnel = (await app.inject({ method: 'GET', url: `/v1/reports/funnel?site=${EDGE}&${range}`, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
+    const funnel = (
+      await app.inject({
+        method: 'GET',
+        url: `/v1/reports/funnel?site=${EDGE}&${range}`,
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      })
+    ).json();
     expect(funnel.rows.reduce((a: number, r: { visitors: number }) => a + r.visitors, 0)).toBe(3);
   });
 });

@@ -45,9 +45,12 @@ export function conversionProbability(transitions: readonly Transition[], remove
 /** Removal effect per touch value (never negative). */
 export function removalEffects(transitions: readonly Transition[]): Map<string, number> {
   const base = conversionProbability(transitions);
-  const states = new Set(transitions.flatMap((t) => [t.from, t.to]).filter((s) => s !== START && s !== CONVERSION && s !== NULL));
+  const states = new Set(
+    transitions.flatMap((t) => [t.from, t.to]).filter((s) => s !== START && s !== CONVERSION && s !== NULL),
+  );
   const effects = new Map<string, number>();
-  for (const s of [...states].sort()) effects.set(s, base > 0 ? Math.max(0, 1 - conversionProbability(transitions, s) / base) : 0);
+  for (const s of [...states].sort())
+    effects.set(s, base > 0 ? Math.max(0, 1 - conversionProbability(transitions, s) / base) : 0);
   return effects;
 }
 

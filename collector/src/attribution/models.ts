@@ -47,12 +47,34 @@ const RAW: Record<RuleModel, string> = {
   first_touch: 'arrayMap(i -> toFloat64(i = 1), arrayEnumerate(tss))',
   last_touch: 'arrayMap(i -> toFloat64(i = n), arrayEnumerate(tss))',
   // The last touch that is not Direct; Direct only when there is nothing else.
-  last_non_direct: "arrayMap(i -> toFloat64(i = if(arrayLastIndex(c -> c != 'Direct', channels) = 0, n, arrayLastIndex(c -> c != 'Direct', channels))), arrayEnumerate(tss))",
+  last_non_direct:
+    "arrayMap(i -> toFloat64(i = if(arrayLastIndex(c -> c != 'Direct', channels) = 0, n, arrayLastIndex(c -> c != 'Direct', channels))), arrayEnumerate(tss))",
   linear: 'arrayMap(i -> toFloat64(1), arrayEnumerate(tss))',
-  time_decay: 'arrayMap(t -> pow(2, -dateDiff(\'millisecond\', t, conv_ts) / (half_life_days * 86400000)), tss)',
-  u_shaped: positional([['1', 0.4], ['lead_idx', 0.4]], 0.2),
-  w_shaped: positional([['1', 0.3], ['lead_idx', 0.3], ['close_idx', 0.3]], 0.1),
-  full_path: positional([['1', 0.225], ['lead_idx', 0.225], ['opp_idx', 0.225], ['close_idx', 0.225]], 0.1),
+  time_decay: "arrayMap(t -> pow(2, -dateDiff('millisecond', t, conv_ts) / (half_life_days * 86400000)), tss)",
+  u_shaped: positional(
+    [
+      ['1', 0.4],
+      ['lead_idx', 0.4],
+    ],
+    0.2,
+  ),
+  w_shaped: positional(
+    [
+      ['1', 0.3],
+      ['lead_idx', 0.3],
+      ['close_idx', 0.3],
+    ],
+    0.1,
+  ),
+  full_path: positional(
+    [
+      ['1', 0.225],
+      ['lead_idx', 0.225],
+      ['opp_idx', 0.225],
+      ['close_idx', 0.225],
+    ],
+    0.1,
+  ),
 };
 
 /**

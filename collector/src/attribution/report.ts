@@ -10,7 +10,20 @@ import { activeFilters, filterParams, label, round, sessionFilterSql, type Filte
 import { NIL_UUID_SQL } from '../storage/identities.js';
 import { toClickHouseTime } from '../storage/time.js';
 import { CONVERSION, markovCredit, START, type Transition } from './markov.js';
-import { ALL_MODELS, attributedTouchesSql, conversionPathsSql, CONVERSIONS_IN_RANGE, DIMENSIONS, MODELS, NO_TOUCH, type ConversionKind, type Dimension, type Model, type RuleModel, type WindowSettings } from './models.js';
+import {
+  ALL_MODELS,
+  attributedTouchesSql,
+  conversionPathsSql,
+  CONVERSIONS_IN_RANGE,
+  DIMENSIONS,
+  MODELS,
+  NO_TOUCH,
+  type ConversionKind,
+  type Dimension,
+  type Model,
+  type RuleModel,
+  type WindowSettings,
+} from './models.js';
 
 export interface AttributionQuery {
   siteId: string;
@@ -40,7 +53,6 @@ export interface AttributionReport {
   rows: CreditRow[];
 }
 
-
 /** What a report covers except the model and the conversion kind. */
 type Scope = Omit<AttributionQuery, 'model' | 'conversion'>;
 
@@ -62,19 +74,29 @@ const filtered = (q: Scope) => activeFilters(q.filters ?? {}).length > 0;
 
 const num = (v: unknown) => Number(v ?? 0);
 
-async function totals(db: Db, q: Scope, kinds: readonly ConversionKind[]): Promise<Map<ConversionKind, AttributionReport['total']>> {
+async function totals(
+  db: Db,
+  q: Scope,
+  kinds: readonly ConversionKind[],
+): Promise<Map<ConversionKind, AttributionReport['total']>> {
   const rows = await db.query<{ kind: ConversionKind; conversions: string; value: number }>(
     `SELECT kind, count() AS conversions, sum(value) AS value FROM ${db.database}.conversions WHERE ${CONVERSIONS_IN_RANGE} GROUP BY kind`,
     params(q, kinds),
   );
-  return new Map(kinds.map((k) => {
-    const t = rows.find((r) => r.kind === k);
-    return [k, { conversions: num(t?.conversions), value: num(t?.value) }];
-  }));
+  return new Map(
+    kinds.map((k) => {
+      const t = rows.find((r) => r.kind === k);
+      return [k, { conversions: num(t?.conversions), value: num(t?.value) }];
+    }),
+  );
 }
 
 /** Credit per kind and key under every rule-based model, from one pass over the attributed touches. */
-async function ruleBased(db: Db, q: Scope, kinds: readonly ConversionKind[]): Promise<Map<ConversionKind, Map<RuleModel, CreditRow[]>>> {
+async function ruleBased(
+  db: Db,
+  q: Scope,
+  kinds: readonly ConversionKind[],
+): Promise<Map<ConversionKind, Map<RuleModel, CreditRow[]>>> {
   const rows = await db.query<Record<string, string | number>>(
     `SELECT kind, {dim:Identifier} AS key, ${MODELS.map((m) => `sum(${m}) AS c_${m}, sum(${m} * value) AS v_${m}`).join(', ')}
      FROM (${attributedTouchesSql({ database: db.database, filtered: true })})
@@ -82,10 +104,20 @@ async function ruleBased(db: Db, q: Scope, kinds: readonly ConversionKind[]): Pr
      GROUP BY kind, key`,
     params(q, kinds),
   );
-  return new Map(kinds.map((k) => {
-    const ofKind = rows.filter((r) => r.kind === k);
-    return [k, new Map(MODELS.map((m) => [m, ofKind.map((r) => ({ key: String(r.key), conversions: num(r[`c_${m}`]), value: num(r[`v_${m}`]) }))]))];
-  }));
+  return new Map(
+    kinds.map((k) => {
+      const ofKind = rows.filter((r) => r.kind === k);
+      return [
+        k,
+        new Map(
+          MODELS.map((m) => [
+            m,
+            ofKind.map((r) => ({ key: String(r.key), conversions: num(r[`c_${m}`]), value: num(r[`v_${m}`]) })),
+          ]),
+        ),
+      ];
+    }),
+  );
 }
 
 /**
@@ -100,11 +132,14 @@ async function markov(db: Db, q: Scope, kind: ConversionKind): Promise<CreditRow
   const d = db.database;
   const dimension = DIMENSIONS.indexOf(q.groupBy) + 3; // its place in a `found` tuple: (ts, session_id, …dimensions)
   const converted = `SELECT person_id FROM ${d}.conversions WHERE ${CONVERSIONS_IN_RANGE}`;
-  const inWindow = 'touch_ts >= {from:DateTime64(3)} - toIntervalDay({lookback_days:UInt32}) AND touch_ts < {to:DateTime64(3)}';
+  const inWindow =
+    'touch_ts >= {from:DateTime64(3)} - toIntervalDay({lookback_days:UInt32}) AND touch_ts < {to:DateTime64(3)}';
   const path = 'arrayMap(x -> x.2, arraySort(groupArray((touch_ts, value_of_dim))))';
   // With filters, touches outside the segment are one state, '(other)', left out of the credit.
   const f = q.filters ?? {};
-  const inTuple = sessionFilterSql(f, d, (name) => (name === 'session_id' ? 'x.2' : `tupleElement(x, ${DIMENSIONS.indexOf(name as Dimension) + 3})`));
+  const inTuple = sessionFilterSql(f, d, (name) =>
+    name === 'session_id' ? 'x.2' : `tupleElement(x, ${DIMENSIONS.indexOf(name as Dimension) + 3})`,
+  );
   const valueOf = `if(${sessionFilterSql(f, d)}, {dim:Identifier}, '${OTHER}')`;
   const rows = await db.query<{ src: string; dst: string; n: string; conversions: string; value: number }>(
     `SELECT pair.1 AS src, pair.2 AS dst, count() AS n, countIf(converted) AS conversions, sumIf(conv_value, converted) AS value
@@ -137,19 +172,37 @@ async function markov(db: Db, q: Scope, kind: ConversionKind): Promise<CreditRow
   const chain = rows.filter((r) => r !== untouched);
   const startsOfConversions = chain.filter((r) => r.src === START);
   const list: Transition[] = chain.map((t) => ({ from: t.src, to: t.dst, count: num(t.n) }));
-  const credited = markovCredit(list, startsOfConversions.reduce((sum, r) => sum + num(r.conversions), 0));
-  const value = markovCredit(list, startsOfConversions.reduce((sum, r) => sum + num(r.value), 0));
-  const result: CreditRow[] = [...credited].filter(([key]) => key !== OTHER).map(([key, c]) => ({ key, conversions: c, value: value.get(key) ?? 0 }));
-  if (untouched && !filtered(q)) result.push({ key: NO_TOUCH, conversions: num(untouched.conversions), value: num(untouched.value) });
+  const credited = markovCredit(
+    list,
+    startsOfConversions.reduce((sum, r) => sum + num(r.conversions), 0),
+  );
+  const value = markovCredit(
+    list,
+    startsOfConversions.reduce((sum, r) => sum + num(r.value), 0),
+  );
+  const result: CreditRow[] = [...credited]
+    .filter(([key]) => key !== OTHER)
+    .map(([key, c]) => ({ key, conversions: c, value: value.get(key) ?? 0 }));
+  if (untouched && !filtered(q))
+    result.push({ key: NO_TOUCH, conversions: num(untouched.conversions), value: num(untouched.value) });
   return result;
 }
 
-const byCredit = (a: CreditRow, b: CreditRow) => b.value - a.value || b.conversions - a.conversions || a.key.localeCompare(b.key);
+const byCredit = (a: CreditRow, b: CreditRow) =>
+  b.value - a.value || b.conversions - a.conversions || a.key.localeCompare(b.key);
 
-function report(q: Scope, model: Model, conversion: ConversionKind, all: AttributionReport['total'], credited: CreditRow[]): AttributionReport {
+function report(
+  q: Scope,
+  model: Model,
+  conversion: ConversionKind,
+  all: AttributionReport['total'],
+  credited: CreditRow[],
+): AttributionReport {
   const rows = merged(credited.filter((r) => r.conversions !== 0 || r.value !== 0));
   // Filtered: the segment's credit; otherwise every conversion in the range (the same sum).
-  const total = filtered(q) ? { conversions: rows.reduce((a, r) => a + r.conversions, 0), value: rows.reduce((a, r) => a + r.value, 0) } : all;
+  const total = filtered(q)
+    ? { conversions: rows.reduce((a, r) => a + r.conversions, 0), value: rows.reduce((a, r) => a + r.value, 0) }
+    : all;
   return {
     model,
     conversion,
@@ -157,7 +210,9 @@ function report(q: Scope, model: Model, conversion: ConversionKind, all: Attribu
     from: new Date(q.from).toISOString(),
     to: new Date(q.to).toISOString(),
     total: { conversions: round.credit(total.conversions), value: round.credit(total.value) },
-    rows: rows.map((r) => ({ key: r.key, conversions: round.credit(r.conversions), value: round.credit(r.value) })).sort(byCredit),
+    rows: rows
+      .map((r) => ({ key: r.key, conversions: round.credit(r.conversions), value: round.credit(r.value) }))
+      .sort(byCredit),
   };
 }
 
@@ -167,13 +222,20 @@ function merged(rows: CreditRow[]): CreditRow[] {
   for (const r of rows) {
     const key = label(r.key);
     const had = byKey.get(key);
-    byKey.set(key, had ? { key, conversions: had.conversions + r.conversions, value: had.value + r.value } : { ...r, key });
+    byKey.set(
+      key,
+      had ? { key, conversions: had.conversions + r.conversions, value: had.value + r.value } : { ...r, key },
+    );
   }
   return [...byKey.values()];
 }
 
 /** One model's report for each of several conversion kinds (a rule-based model reads the touches once for all of them). */
-export async function attributions(db: Db, q: Scope & { model: Model }, kinds: readonly ConversionKind[]): Promise<Map<ConversionKind, AttributionReport>> {
+export async function attributions(
+  db: Db,
+  q: Scope & { model: Model },
+  kinds: readonly ConversionKind[],
+): Promise<Map<ConversionKind, AttributionReport>> {
   const [total, credits] = await Promise.all([
     totals(db, q, kinds),
     q.model === 'markov'
@@ -190,7 +252,11 @@ export async function attribution(db: Db, q: AttributionQuery): Promise<Attribut
 /** Every model side by side: per key, the credit of each model. */
 export async function compareModels(db: Db, q: Omit<AttributionQuery, 'model'>) {
   const kinds = [q.conversion];
-  const [totalByKind, rulesByKind, markovRows] = await Promise.all([totals(db, q, kinds), ruleBased(db, q, kinds), markov(db, q, q.conversion)]);
+  const [totalByKind, rulesByKind, markovRows] = await Promise.all([
+    totals(db, q, kinds),
+    ruleBased(db, q, kinds),
+    markov(db, q, q.conversion),
+  ]);
   const [total, rules] = [totalByKind.get(q.conversion)!, rulesByKind.get(q.conversion)!];
   const reports = ALL_MODELS.map((m) => report(q, m, q.conversion, total, m === 'markov' ? markovRows : rules.get(m)!));
   const keys = [...new Set(reports.flatMap((r) => r.rows.map((row) => row.key)))];
@@ -205,6 +271,9 @@ export async function compareModels(db: Db, q: Omit<AttributionQuery, 'model'>) 
     to: new Date(q.to).toISOString(),
     total,
     models: ALL_MODELS,
-    rows: keys.map((key) => ({ key, ...(Object.fromEntries(reports.map((r) => [r.model, creditOf(r, key)])) as Record<Model, Credit>) })),
+    rows: keys.map((key) => ({
+      key,
+      ...(Object.fromEntries(reports.map((r) => [r.model, creditOf(r, key)])) as Record<Model, Credit>),
+    })),
   };
 }

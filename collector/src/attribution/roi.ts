@@ -19,7 +19,11 @@ export type { RoiRow };
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 
-export type RoiQuery = Omit<AttributionQuery, 'conversion' | 'groupBy'> & { groupBy: RoiDimension; model: Model; timeZone: string };
+export type RoiQuery = Omit<AttributionQuery, 'conversion' | 'groupBy'> & {
+  groupBy: RoiDimension;
+  model: Model;
+  timeZone: string;
+};
 
 /** Visitors and sessions per key, and in all (`is_total`: a visitor may come through several keys). */
 function traffic(db: Db, q: RoiQuery) {
@@ -29,7 +33,13 @@ function traffic(db: Db, q: RoiQuery) {
            WHERE site_id = {site:String} AND ts >= {from:DateTime64(3)} AND ts < {to:DateTime64(3)} AND visitor_id != ${NIL_UUID_SQL}
              AND ${sessionFilterSql(q.filters ?? {}, db.database)})
      GROUP BY GROUPING SETS ((k), ())`,
-    { site: q.siteId, dim: q.groupBy, from: toClickHouseTime(q.from), to: toClickHouseTime(q.to), ...filterParams(q.filters ?? {}) },
+    {
+      site: q.siteId,
+      dim: q.groupBy,
+      from: toClickHouseTime(q.from),
+      to: toClickHouseTime(q.to),
+      ...filterParams(q.filters ?? {}),
+    },
   );
 }
 
@@ -38,21 +48,48 @@ function spend(db: Db, q: RoiQuery) {
     `SELECT {dim:Identifier} AS key, toFloat64(sum(amount)) AS cost FROM ${db.database}.costs FINAL
      WHERE site_id = {site:String} AND day >= {first_day:Date} AND day <= {last_day:Date} AND ${costFilterSql(q.filters ?? {})}
      GROUP BY key`,
-    { site: q.siteId, dim: q.groupBy, first_day: dayOf(q.from, q.timeZone), last_day: dayOf(q.to - 1, q.timeZone), ...filterParams(q.filters ?? {}) },
+    {
+      site: q.siteId,
+      dim: q.groupBy,
+      first_day: dayOf(q.from, q.timeZone),
+      last_day: dayOf(q.to - 1, q.timeZone),
+      ...filterParams(q.filters ?? {}),
+    },
   );
 }
 
 export async function roiReport(db: Db, q: RoiQuery) {
-  const [reports, costs, visits] = await Promise.all([attributions(db, q, ['lead', 'customer', 'revenue']), spend(db, q), traffic(db, q)]);
+  const [reports, costs, visits] = await Promise.all([
+    attributions(db, q, ['lead', 'customer', 'revenue']),
+    spend(db, q),
+    traffic(db, q),
+  ]);
   const [leads, customers, revenue] = [reports.get('lead')!, reports.get('customer')!, reports.get('revenue')!];
   const rows = new Map<string, RoiRow>();
   const row = (key: string) => {
     let r = rows.get(label(key));
-    if (!r) rows.set(label(key), (r = { key: label(key), visitors: 0, sessions: 0, cost: 0, leads: 0, customers: 0, revenue: 0, cost_per_lead: null, cac: null, roas: null, roi: null }));
+    if (!r)
+      rows.set(
+        label(key),
+        (r = {
+          key: label(key),
+          visitors: 0,
+          sessions: 0,
+          cost: 0,
+          leads: 0,
+          customers: 0,
+          revenue: 0,
+          cost_per_lead: null,
+          cac: null,
+          roas: null,
+          roi: null,
+        }),
+      );
     return r;
   };
   const all = visits.find((v) => Number(v.is_total) === 1);
-  for (const v of visits.filter((x) => x !== all)) Object.assign(row(v.key), { visitors: Number(v.visitors), sessions: Number(v.sessions) });
+  for (const v of visits.filter((x) => x !== all))
+    Object.assign(row(v.key), { visitors: Number(v.visitors), sessions: Number(v.sessions) });
   for (const c of costs) row(c.key).cost += Number(c.cost);
   for (const r of leads.rows) row(r.key).leads += r.conversions;
   for (const r of customers.rows) row(r.key).customers += r.conversions;
@@ -70,7 +107,9 @@ export async function roiReport(db: Db, q: RoiQuery) {
     if (Number.isNaN(r.cost_per_lead)) r.cost_per_lead = null;
     if (Number.isNaN(r.cac)) r.cac = null;
   }
-  const list = [...rows.values()].sort((a, b) => b.revenue - a.revenue || b.cost - a.cost || b.visitors - a.visitors || a.key.localeCompare(b.key));
+  const list = [...rows.values()].sort(
+    (a, b) => b.revenue - a.revenue || b.cost - a.cost || b.visitors - a.visitors || a.key.localeCompare(b.key),
+  );
   const sum = (f: (r: RoiRow) => number) => list.reduce((a, r) => a + f(r), 0);
   const cost = round.money(sum((r) => r.cost));
   const totalRevenue = round.money(revenue.total.value);

@@ -18,7 +18,10 @@ describe('loadConfig', () => {
    * Every documented variable (CONFIG_REFERENCE): a value other than its default, and where the
    * Config shows it. A variable documented without a row here fails the first assertion.
    */
-  const EVERY: Record<(typeof CONFIG_REFERENCE)[number][0], [value: string, read: (c: Config) => unknown, expected: unknown, needs?: Record<string, string>]> = {
+  const EVERY: Record<
+    (typeof CONFIG_REFERENCE)[number][0],
+    [value: string, read: (c: Config) => unknown, expected: unknown, needs?: Record<string, string>]
+  > = {
     PORT: ['9000', (c) => c.port, 9000],
     HOST: ['0.0.0.0', (c) => c.host, '0.0.0.0'],
     CLOSELOOP_DATA_DIR: ['/var/lib/cl', (c) => [c.dataDir, c.spool.dir], ['/var/lib/cl', '/var/lib/cl/spool']],
@@ -70,25 +73,42 @@ describe('loadConfig', () => {
   });
 
   it('names every bad key and what it allows', () => {
-    expect(() => loadConfig({ PORT: 'eighty', CLICKHOUSE_DATABASE: 'a;drop', CLOSELOOP_LOG_LEVEL: 'loud' })).toThrowError(
+    expect(() =>
+      loadConfig({ PORT: 'eighty', CLICKHOUSE_DATABASE: 'a;drop', CLOSELOOP_LOG_LEVEL: 'loud' }),
+    ).toThrowError(
       /PORT="eighty".*\n.*CLICKHOUSE_DATABASE="a;drop": must be a plain identifier.*\n.*CLOSELOOP_LOG_LEVEL="loud"/s,
     );
     expect(() => loadConfig({ CLICKHOUSE_URL: 'ftp://x' })).toThrowError(/CLICKHOUSE_URL.*http/);
     expect(() => loadConfig({ CLOSELOOP_ADMIN_TOKEN: 'short' })).toThrowError(/at least 16/);
-    expect(() => loadConfig({ CLICKHOUSE_CLUSTER: 'prod' })).toThrowError(/CLICKHOUSE_CLUSTER="prod": needs CLICKHOUSE_URL/);
-    expect(() => loadConfig({ CLICKHOUSE_URL: 'http://ch:8123', CLICKHOUSE_CLUSTER: "x' ON CLUSTER y" })).toThrowError(/CLICKHOUSE_CLUSTER.*plain identifier/);
-    expect(loadConfig({ CLICKHOUSE_URL: 'http://ch:8123', CLICKHOUSE_CLUSTER: 'prod' }).clickhouse.cluster).toBe('prod');
+    expect(() => loadConfig({ CLICKHOUSE_CLUSTER: 'prod' })).toThrowError(
+      /CLICKHOUSE_CLUSTER="prod": needs CLICKHOUSE_URL/,
+    );
+    expect(() => loadConfig({ CLICKHOUSE_URL: 'http://ch:8123', CLICKHOUSE_CLUSTER: "x' ON CLUSTER y" })).toThrowError(
+      /CLICKHOUSE_CLUSTER.*plain identifier/,
+    );
+    expect(loadConfig({ CLICKHOUSE_URL: 'http://ch:8123', CLICKHOUSE_CLUSTER: 'prod' }).clickhouse.cluster).toBe(
+      'prod',
+    );
   });
 });
 
 describe('parseConfigFile', () => {
   it('reads KEY=value lines with comments and quotes; the environment wins over it', () => {
-    const file = parseConfigFile('# closeloop\nPORT=9090\nexport HOST="0.0.0.0"\nCLOSELOOP_DATA_DIR=/var/lib/closeloop # data\n\n', 'cl.env');
+    const file = parseConfigFile(
+      '# closeloop\nPORT=9090\nexport HOST="0.0.0.0"\nCLOSELOOP_DATA_DIR=/var/lib/closeloop # data\n\n',
+      'cl.env',
+    );
     expect(file).toEqual({ PORT: '9090', HOST: '0.0.0.0', CLOSELOOP_DATA_DIR: '/var/lib/closeloop' });
-    expect(loadConfig({ ...file, PORT: '7070' })).toMatchObject({ port: 7070, host: '0.0.0.0', dataDir: '/var/lib/closeloop' });
+    expect(loadConfig({ ...file, PORT: '7070' })).toMatchObject({
+      port: 7070,
+      host: '0.0.0.0',
+      dataDir: '/var/lib/closeloop',
+    });
   });
 
   it('names the line of every unknown key and malformed line', () => {
-    expect(() => parseConfigFile('PORT=1\nPROT=2\nnonsense\n', 'cl.env')).toThrowError(/cl.env:2: PROT is not a setting.*\n.*cl.env:3: expected KEY=value/s);
+    expect(() => parseConfigFile('PORT=1\nPROT=2\nnonsense\n', 'cl.env')).toThrowError(
+      /cl.env:2: PROT is not a setting.*\n.*cl.env:3: expected KEY=value/s,
+    );
   });
 });

@@ -26,15 +26,39 @@ export const Errors = Object.freeze({
   CL_QUERY_FAILED: spec('CL_QUERY_FAILED', 400, 'ClickHouse rejected the query.'),
   CL_QUERY_NOT_READONLY: spec('CL_QUERY_NOT_READONLY', 403, 'Only read-only statements may run through /v1/query.'),
   CL_QUERY_MULTI_STATEMENT: spec('CL_QUERY_MULTI_STATEMENT', 400, 'Send exactly one SQL statement.'),
-  CL_QUERY_NOT_ALLOWED: spec('CL_QUERY_NOT_ALLOWED', 403, 'Only a SELECT over closeloop\'s tables may run through /v1/query: no INTO OUTFILE, FORMAT, SETTINGS, and no function that reads files, URLs or other databases.'),
+  CL_QUERY_NOT_ALLOWED: spec(
+    'CL_QUERY_NOT_ALLOWED',
+    403,
+    "Only a SELECT over closeloop's tables may run through /v1/query: no INTO OUTFILE, FORMAT, SETTINGS, and no function that reads files, URLs or other databases.",
+  ),
   CL_QUERY_LIMIT: spec('CL_QUERY_LIMIT', 422, 'The query exceeded a limit (time, memory or result rows).'),
-  CL_FORBIDDEN: spec('CL_FORBIDDEN', 403, 'This key may not do that (a site key only works for its own site and scope).'),
+  CL_FORBIDDEN: spec(
+    'CL_FORBIDDEN',
+    403,
+    'This key may not do that (a site key only works for its own site and scope).',
+  ),
   CL_ORIGIN_NOT_ALLOWED: spec('CL_ORIGIN_NOT_ALLOWED', 403, "The request's Origin is not one of the site's domains."),
   CL_RATE_LIMITED: spec('CL_RATE_LIMITED', 429, 'Too many requests; slow down (see Retry-After).'),
-  CL_SITE_RATE_LIMITED: spec('CL_SITE_RATE_LIMITED', 429, "This site sends more event requests than its share of the collector's rate; slow down (see Retry-After)."),
-  CL_REQUEST_TIMEOUT: spec('CL_REQUEST_TIMEOUT', 408, 'The request body did not arrive in time; the connection is closed.'),
-  CL_SITE_SPOOL_FULL: spec('CL_SITE_SPOOL_FULL', 503, 'This site holds its whole share of unstored events; retry later (see Retry-After). Other sites are still accepted.'),
-  CL_SPOOL_FULL: spec('CL_SPOOL_FULL', 503, 'The collector holds as many unstored events as it may; retry later (see Retry-After).'),
+  CL_SITE_RATE_LIMITED: spec(
+    'CL_SITE_RATE_LIMITED',
+    429,
+    "This site sends more event requests than its share of the collector's rate; slow down (see Retry-After).",
+  ),
+  CL_REQUEST_TIMEOUT: spec(
+    'CL_REQUEST_TIMEOUT',
+    408,
+    'The request body did not arrive in time; the connection is closed.',
+  ),
+  CL_SITE_SPOOL_FULL: spec(
+    'CL_SITE_SPOOL_FULL',
+    503,
+    'This site holds its whole share of unstored events; retry later (see Retry-After). Other sites are still accepted.',
+  ),
+  CL_SPOOL_FULL: spec(
+    'CL_SPOOL_FULL',
+    503,
+    'The collector holds as many unstored events as it may; retry later (see Retry-After).',
+  ),
   CL_STORAGE_UNAVAILABLE: spec('CL_STORAGE_UNAVAILABLE', 503, 'Storage is unavailable; retry later.'),
   CL_INTERNAL: spec('CL_INTERNAL', 500, 'Internal error.'),
   CL_CONFIG_INVALID: spec('CL_CONFIG_INVALID', 500, 'The configuration is invalid.'),
@@ -76,5 +100,7 @@ export function isClError(e: unknown): e is ClError {
 
 /** The answer of @fastify/rate-limit's `errorResponseBuilder`: CL_RATE_LIMITED with Retry-After. */
 export function rateLimitedError(_req: unknown, ctx: { ttl: number }): ClError {
-  return new ClError('CL_RATE_LIMITED', undefined, { headers: { 'retry-after': String(Math.max(1, Math.ceil(ctx.ttl / 1000))) } });
+  return new ClError('CL_RATE_LIMITED', undefined, {
+    headers: { 'retry-after': String(Math.max(1, Math.ceil(ctx.ttl / 1000))) },
+  });
 }

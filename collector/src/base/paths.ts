@@ -7,7 +7,8 @@ function findPackageRoot(start: string): string {
   let dir = start;
   for (;;) {
     const pkg = path.join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'closeloop') return dir;
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'closeloop')
+      return dir;
     const parent = path.dirname(dir);
     if (parent === dir) throw new Error(`closeloop package.json not found above ${start}`);
     dir = parent;
@@ -26,4 +27,6 @@ export const DEMO_DIR = path.join(PACKAGE_ROOT, 'examples', 'demo');
 /** The dashboard's page and style (static) and its scripts (compiled from collector/dashboard/src). */
 export const DASHBOARD_DIR = path.join(PACKAGE_ROOT, 'collector', 'dashboard');
 export const DASHBOARD_JS_DIR = path.join(PACKAGE_ROOT, 'dist', 'dashboard');
-export const VERSION = (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+export const VERSION = (
+  JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }
+).version;

@@ -4,7 +4,11 @@ import { ClError, type ErrorCode } from './errors.js';
 
 const MAX_ISSUES = 10;
 
-export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, code: ErrorCode = 'CL_INVALID_REQUEST'): z.output<S> {
+export function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  code: ErrorCode = 'CL_INVALID_REQUEST',
+): z.output<S> {
   const r = schema.safeParse(input);
   if (r.success) return r.data;
   const issues = r.error.issues.slice(0, MAX_ISSUES).map((i) => ({ path: i.path.join('.'), message: i.message }));

@@ -32,7 +32,10 @@ export function httpAdminClient(config: Config, key?: string): AdminClient {
       try {
         res = await fetch(`${url}${route}`, {
           method,
-          headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+          headers: {
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+            ...(body ? { 'content-type': 'application/json' } : {}),
+          },
           ...(body ? { body: JSON.stringify(body) } : {}),
         });
       } catch (err) {
@@ -78,7 +81,9 @@ export async function withDirectDb<T>(config: Config, fn: (db: Db) => Promise<T>
     throw new ClError(
       'CL_STORAGE_UNAVAILABLE',
       `process ${holder} holds the embedded store in ${chdbPath}` +
-        (recorded?.pid === holder ? ` (the collector at ${recorded.url}, not answering)` : ' (a collector starting up, or another closeloop command)') +
+        (recorded?.pid === holder
+          ? ` (the collector at ${recorded.url}, not answering)`
+          : ' (a collector starting up, or another closeloop command)') +
         `, and no collector answers at ${config.collectorUrl}. Embedded ClickHouse allows one process per data directory: ` +
         'wait for the collector to listen (it records its URL in the data directory), or stop that process.',
     );
@@ -93,7 +98,11 @@ export async function withDirectDb<T>(config: Config, fn: (db: Db) => Promise<T>
 }
 
 /** Through the running collector's API, or — when none answers — on the store opened directly. */
-export async function viaCollectorOrStore<T>(config: Config, remote: () => Promise<T>, local: (db: Db) => Promise<T>): Promise<T> {
+export async function viaCollectorOrStore<T>(
+  config: Config,
+  remote: () => Promise<T>,
+  local: (db: Db) => Promise<T>,
+): Promise<T> {
   try {
     return await remote();
   } catch (err) {

@@ -21,14 +21,29 @@ export async function backupCommand(config: Config, dir: string, out: (s: string
     manifest = await withDirectDb(config, (db) => backup(db, target, out));
   }
   const rows = manifest.tables.reduce((n, t) => n + t.rows, 0);
-  out(`backup done: ${manifest.tables.length} tables, ${rows.toLocaleString('en')} rows, schema version ${manifest.schema_version} → ${target}`);
+  out(
+    `backup done: ${manifest.tables.length} tables, ${rows.toLocaleString('en')} rows, schema version ${manifest.schema_version} → ${target}`,
+  );
 }
 
-export async function restoreCommand(config: Config, dir: string, force: boolean, out: (s: string) => void): Promise<void> {
-  const running = await fetch(`${config.collectorUrl}/healthz`).then(() => true, () => false);
+export async function restoreCommand(
+  config: Config,
+  dir: string,
+  force: boolean,
+  out: (s: string) => void,
+): Promise<void> {
+  const running = await fetch(`${config.collectorUrl}/healthz`).then(
+    () => true,
+    () => false,
+  );
   if (running) {
-    throw new ClError('CL_INVALID_REQUEST', `A collector is running at ${config.collectorUrl}: stop it before restoring (restore replaces its data).`);
+    throw new ClError(
+      'CL_INVALID_REQUEST',
+      `A collector is running at ${config.collectorUrl}: stop it before restoring (restore replaces its data).`,
+    );
   }
-  const manifest = await withDirectDb(config, (db) => restore(db, path.resolve(dir), MIGRATIONS, { force, progress: out }));
+  const manifest = await withDirectDb(config, (db) =>
+    restore(db, path.resolve(dir), MIGRATIONS, { force, progress: out }),
+  );
   out(`restore done: ${manifest.tables.length} tables from the backup of ${manifest.created_at}`);
 }

@@ -5,12 +5,30 @@
  */
 import type { Stage } from '../storage/stages.js';
 
-export const CONVERSION_FIELDS = ['record_id', 'email', 'user_id', 'visitor_id', 'stage', 'amount', 'currency', 'ts', 'stated_source'] as const;
+export const CONVERSION_FIELDS = [
+  'record_id',
+  'email',
+  'user_id',
+  'visitor_id',
+  'stage',
+  'amount',
+  'currency',
+  'ts',
+  'stated_source',
+] as const;
 export type ConversionField = (typeof CONVERSION_FIELDS)[number];
 
 export const CONVERSION_HEADERS: Record<ConversionField, string[]> = {
   record_id: ['record id', 'id', 'deal id', 'opportunity id', 'record', 'hs object id', 'crm id'],
-  email: ['email', 'e-mail', 'email address', 'contact email', 'associated contact email', 'primary contact email', 'person email'],
+  email: [
+    'email',
+    'e-mail',
+    'email address',
+    'contact email',
+    'associated contact email',
+    'primary contact email',
+    'person email',
+  ],
   user_id: ['user id', 'external id', 'customer id'],
   visitor_id: ['visitor id', 'closeloop visitor id'],
   stage: ['stage', 'deal stage', 'dealstage', 'status', 'lifecycle stage', 'lifecyclestage', 'opportunity stage'],
@@ -18,7 +36,16 @@ export const CONVERSION_HEADERS: Record<ConversionField, string[]> = {
   currency: ['currency', 'deal currency', 'currency code', 'deal currency code', 'currencyisocode'],
   ts: ['ts', 'date', 'close date', 'closedate', 'closed at', 'won time', 'time', 'changed at', 'stage date'],
   // Self-reported attribution ("How did you hear about us?"); not HubSpot's "Original Source", which is tracked data.
-  stated_source: ['stated source', 'how did you hear about us', 'how did you hear about us?', 'how did you hear', 'heard about us', 'self reported source', 'self reported attribution', 'referred by'],
+  stated_source: [
+    'stated source',
+    'how did you hear about us',
+    'how did you hear about us?',
+    'how did you hear',
+    'heard about us',
+    'self reported source',
+    'self reported attribution',
+    'referred by',
+  ],
 };
 
 /** Ad platform exports (Google Ads, Meta, LinkedIn …) or a spreadsheet of spend per day and campaign. */
@@ -34,34 +61,66 @@ export const COST_HEADERS: Record<CostField, string[]> = {
   currency: ['currency', 'currency code'],
 };
 
-const norm = (h: string) => h.trim().toLowerCase().replace(/[\s_\-.]+/g, ' ');
+const norm = (h: string) =>
+  h
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_\-.]+/g, ' ');
 
 /** Column index per field, from explicit `mapping` first, then the known header names. */
-export function mapColumns<F extends string>(header: string[], mapping: Partial<Record<F, string>>, headers: Record<F, string[]>): Partial<Record<F, number>> {
+export function mapColumns<F extends string>(
+  header: string[],
+  mapping: Partial<Record<F, string>>,
+  headers: Record<F, string[]>,
+): Partial<Record<F, number>> {
   const normalized = header.map(norm);
   const out: Partial<Record<F, number>> = {};
   for (const field of Object.keys(headers) as F[]) {
     const wanted = mapping[field];
-    const i = wanted !== undefined ? normalized.indexOf(norm(wanted)) : normalized.findIndex((h) => h === norm(field) || headers[field].includes(h));
-    if (wanted !== undefined && i < 0) throw new Error(`--map ${field}=${wanted}: the file has no column '${wanted}' (columns: ${header.join(', ')})`);
+    const i =
+      wanted !== undefined
+        ? normalized.indexOf(norm(wanted))
+        : normalized.findIndex((h) => h === norm(field) || headers[field].includes(h));
+    if (wanted !== undefined && i < 0)
+      throw new Error(`--map ${field}=${wanted}: the file has no column '${wanted}' (columns: ${header.join(', ')})`);
     if (i >= 0) out[field] = i;
   }
   return out;
 }
 
 const STAGE_WORDS: Record<string, Stage> = {
-  lead: 'lead', subscriber: 'lead', new: 'lead',
-  mql: 'mql', marketingqualifiedlead: 'mql',
-  sql: 'sql', salesqualifiedlead: 'sql',
-  opportunity: 'opportunity', open: 'opportunity', appointmentscheduled: 'opportunity', qualifiedtobuy: 'opportunity',
-  presentationscheduled: 'opportunity', decisionmakerboughtin: 'opportunity', contractsent: 'opportunity', negotiation: 'opportunity', proposal: 'opportunity',
-  customer: 'customer', won: 'customer', closedwon: 'customer', win: 'customer',
-  lost: 'lost', closedlost: 'lost',
+  lead: 'lead',
+  subscriber: 'lead',
+  new: 'lead',
+  mql: 'mql',
+  marketingqualifiedlead: 'mql',
+  sql: 'sql',
+  salesqualifiedlead: 'sql',
+  opportunity: 'opportunity',
+  open: 'opportunity',
+  appointmentscheduled: 'opportunity',
+  qualifiedtobuy: 'opportunity',
+  presentationscheduled: 'opportunity',
+  decisionmakerboughtin: 'opportunity',
+  contractsent: 'opportunity',
+  negotiation: 'opportunity',
+  proposal: 'opportunity',
+  customer: 'customer',
+  won: 'customer',
+  closedwon: 'customer',
+  win: 'customer',
+  lost: 'lost',
+  closedlost: 'lost',
 };
 
 /** A CRM stage name as one of ours, or undefined. */
 export function stageOf(value: string): Stage | undefined {
-  return STAGE_WORDS[value.trim().toLowerCase().replace(/[\s_\-]+/g, '')];
+  return STAGE_WORDS[
+    value
+      .trim()
+      .toLowerCase()
+      .replace(/[\s_\-]+/g, '')
+  ];
 }
 
 /** '1,200.50', '1.200,50', '€ 1 200', '1200' → a number; NaN when it is not an amount. */

@@ -25,6 +25,9 @@ describe('CSV', () => {
   });
 
   it('supports other delimiters and skips blank lines', () => {
-    expect(parseCsv('a;b\n\n1;2\n', ';')).toEqual([{ line: 1, fields: ['a', 'b'] }, { line: 3, fields: ['1', '2'] }]);
+    expect(parseCsv('a;b\n\n1;2\n', ';')).toEqual([
+      { line: 1, fields: ['a', 'b'] },
+      { line: 3, fields: ['1', '2'] },
+    ]);
   });
 });

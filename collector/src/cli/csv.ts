@@ -100,7 +100,11 @@ export function parseCsv(text: string, delimiter = ','): CsvRecord[] {
 }
 
 /** Records of a file, streamed; `onBytes` reports progress. */
-export async function* readCsvFile(file: string, delimiter = ',', onBytes?: (read: number) => void): AsyncGenerator<CsvRecord> {
+export async function* readCsvFile(
+  file: string,
+  delimiter = ',',
+  onBytes?: (read: number) => void,
+): AsyncGenerator<CsvRecord> {
   const parser = new CsvParser(delimiter);
   let read = 0;
   for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 })) {

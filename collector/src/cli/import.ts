@@ -60,7 +60,8 @@ interface Importer<T> {
 
 const BATCH = 500;
 
-const issues = (r: z.ZodSafeParseError<unknown>) => r.error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`).join('; ');
+const issues = (r: z.ZodSafeParseError<unknown>) =>
+  r.error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`).join('; ');
 
 /** An amount cell: undefined when empty, NaN when not an amount. */
 const amountCell = (text: string) => (text ? amountOf(text) : undefined);
@@ -71,7 +72,10 @@ const conversions: Importer<z.output<typeof ConversionSchema>> = {
   row(get, opts, undatedTs) {
     const stageText = get('stage');
     const stage = stageText ? stageOf(stageText) : opts.kind === 'customers' ? 'customer' : undefined;
-    if (!stage) return stageText ? `stage: '${stageText}' is not a stage we know (lead, mql, sql, opportunity, customer/won, lost)` : 'stage: missing';
+    if (!stage)
+      return stageText
+        ? `stage: '${stageText}' is not a stage we know (lead, mql, sql, opportunity, customer/won, lost)`
+        : 'stage: missing';
     const amount = amountCell(get('amount'));
     if (Number.isNaN(amount)) return `amount: '${get('amount')}' is not an amount`;
     // No date (an open deal, or an example file): it happened when imported.
@@ -99,9 +103,11 @@ const costs: Importer<z.output<typeof CostSchema>> = {
   required: 'amount',
   row(get, opts) {
     const amount = amountCell(get('amount'));
-    if (amount === undefined || Number.isNaN(amount)) return amount === undefined ? 'amount: missing' : `amount: '${get('amount')}' is not an amount`;
+    if (amount === undefined || Number.isNaN(amount))
+      return amount === undefined ? 'amount: missing' : `amount: '${get('amount')}' is not an amount`;
     const day = get('date') ? timeOf(get('date')) : NaN;
-    if (Number.isNaN(day)) return get('date') ? `date: '${get('date')}' is not a date (use YYYY-MM-DD)` : 'date: missing';
+    if (Number.isNaN(day))
+      return get('date') ? `date: '${get('date')}' is not a date (use YYYY-MM-DD)` : 'date: missing';
     const r = CostSchema.safeParse({
       date: new Date(day).toISOString().slice(0, 10),
       source: get('source'),
@@ -117,7 +123,11 @@ const costs: Importer<z.output<typeof CostSchema>> = {
   direct: (db, site, batch) => recordCosts(db, site, batch),
 };
 
-const IMPORTERS: Record<ImportKind, Importer<unknown>> = { customers: conversions, stages: conversions, costs } as Record<ImportKind, Importer<unknown>>;
+const IMPORTERS: Record<ImportKind, Importer<unknown>> = {
+  customers: conversions,
+  stages: conversions,
+  costs,
+} as Record<ImportKind, Importer<unknown>>;
 
 /** The fields `--map` takes for an import kind. */
 export const fieldsOf = (kind: ImportKind) => Object.keys(IMPORTERS[kind].headers);
@@ -135,7 +145,12 @@ export function parseMapping(spec: string | undefined, kind: ImportKind): Record
   return out;
 }
 
-export async function importCsv(config: Config, opts: ImportOptions, out: (s: string) => void, progress = progressBar(statSync(opts.file).size)): Promise<ImportSummary> {
+export async function importCsv(
+  config: Config,
+  opts: ImportOptions,
+  out: (s: string) => void,
+  progress = progressBar(statSync(opts.file).size),
+): Promise<ImportSummary> {
   const importer = IMPORTERS[opts.kind];
   const summary: ImportSummary = { rows: 0, created: 0, updated: 0, unmatched: 0, undated: 0, rejected: [] };
   const importedAt = Date.now();
@@ -154,7 +169,9 @@ export async function importCsv(config: Config, opts: ImportOptions, out: (s: st
     if (!cols) {
       cols = mapColumns(rec.fields, opts.mapping, importer.headers);
       if (cols[importer.required] === undefined) {
-        throw new Error(`${opts.file}: no ${importer.required} column (name one with --map ${importer.required}=<Header>; columns: ${rec.fields.join(', ')})`);
+        throw new Error(
+          `${opts.file}: no ${importer.required} column (name one with --map ${importer.required}=<Header>; columns: ${rec.fields.join(', ')})`,
+        );
       }
       continue;
     }
@@ -172,22 +189,36 @@ export async function importCsv(config: Config, opts: ImportOptions, out: (s: st
   await flush();
   progress.done();
   const unmatched = opts.kind === 'costs' ? '' : `, ${summary.unmatched} unmatched (not seen on the web yet)`;
-  out(`${opts.file}: ${summary.rows} rows — ${summary.created} created, ${summary.updated} updated${unmatched}, ${summary.rejected.length} rejected`);
-  if (summary.undated > 0) out(`  ${summary.undated} row${summary.undated === 1 ? '' : 's'} without a date: dated ${new Date(importedAt).toISOString()} (when imported)`);
+  out(
+    `${opts.file}: ${summary.rows} rows — ${summary.created} created, ${summary.updated} updated${unmatched}, ${summary.rejected.length} rejected`,
+  );
+  if (summary.undated > 0)
+    out(
+      `  ${summary.undated} row${summary.undated === 1 ? '' : 's'} without a date: dated ${new Date(importedAt).toISOString()} (when imported)`,
+    );
   for (const r of summary.rejected) out(`  line ${r.line}: ${r.message}`);
   return summary;
 }
 
 /** Through the collector when one answers; else straight into the store. */
-async function sender(config: Config, opts: ImportOptions, importer: Importer<unknown>): Promise<(batch: unknown[]) => Promise<Counts>> {
+async function sender(
+  config: Config,
+  opts: ImportOptions,
+  importer: Importer<unknown>,
+): Promise<(batch: unknown[]) => Promise<Counts>> {
   const client = httpAdminClient(config, opts.key);
   try {
     await client.call('GET', '/healthz');
-    return (batch) => client.call<Counts>('POST', importer.route, { ...(opts.site ? { site: opts.site } : {}), [importer.bodyKey]: batch });
+    return (batch) =>
+      client.call<Counts>('POST', importer.route, {
+        ...(opts.site ? { site: opts.site } : {}),
+        [importer.bodyKey]: batch,
+      });
   } catch (err) {
     if (!(err instanceof CollectorUnreachable)) throw err;
   }
-  if (!opts.site) throw new Error('no collector running: name the site with --site <site id> to import into the store directly');
+  if (!opts.site)
+    throw new Error('no collector running: name the site with --site <site id> to import into the store directly');
   const site = opts.site;
   return (batch) => withDirectDb(config, (db) => importer.direct(db, site, batch));
 }

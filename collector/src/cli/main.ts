@@ -74,7 +74,13 @@ const HELP = `closeloop — closed-loop marketing analytics
 
 Usage:
 ${Object.values(COMMANDS)
-  .map((c) => c.split('\n').filter((l) => l.startsWith('closeloop')).map((l) => `  ${l}`).join('\n'))
+  .map((c) =>
+    c
+      .split('\n')
+      .filter((l) => l.startsWith('closeloop'))
+      .map((l) => `  ${l}`)
+      .join('\n'),
+  )
   .join('\n')}
   closeloop <command> --help    options of a command, with their defaults
 
@@ -88,15 +94,35 @@ Exit codes: 0 success, 1 failure (message on stderr), 2 usage error, 3 import do
 
 type Env = Record<string, string | undefined>;
 
-export async function main(argv: readonly string[], env: Env, out: (s: string) => void = (s) => process.stdout.write(`${s}\n`)): Promise<number> {
-  const { positionals, flags } = parseArgs(argv, ['port', 'host', 'name', 'site', 'key', 'map', 'currency', 'delimiter', 'config', 'out', 'domains', 'retention-days', 'time-zone', 'source-fields']);
+export async function main(
+  argv: readonly string[],
+  env: Env,
+  out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
+): Promise<number> {
+  const { positionals, flags } = parseArgs(argv, [
+    'port',
+    'host',
+    'name',
+    'site',
+    'key',
+    'map',
+    'currency',
+    'delimiter',
+    'config',
+    'out',
+    'domains',
+    'retention-days',
+    'time-zone',
+    'source-fields',
+  ]);
   const [command, sub, arg] = positionals;
   if (!command || command === 'help' || flags.help) {
     out(command && COMMANDS[command] ? COMMANDS[command] : HELP);
     return command || flags.help ? 0 : 2;
   }
   // A config file (--config) under the environment: the environment wins.
-  const fromFile = typeof flags.config === 'string' ? parseConfigFile(readFileSync(flags.config, 'utf8'), flags.config) : {};
+  const fromFile =
+    typeof flags.config === 'string' ? parseConfigFile(readFileSync(flags.config, 'utf8'), flags.config) : {};
   const overrides: Env = { ...fromFile, ...env };
   if (flags.demo) overrides.CLOSELOOP_DEMO = 'true';
   if (typeof flags.port === 'string') overrides.PORT = flags.port;
@@ -109,7 +135,13 @@ export async function main(argv: readonly string[], env: Env, out: (s: string) =
       return -1; // keeps running
     case 'sql':
       if (!sub) return usage('closeloop sql "<SELECT …>"');
-      await sqlCommand(config, positionals.slice(1).join(' '), flags.json === true, out, typeof flags.key === 'string' ? flags.key : undefined);
+      await sqlCommand(
+        config,
+        positionals.slice(1).join(' '),
+        flags.json === true,
+        out,
+        typeof flags.key === 'string' ? flags.key : undefined,
+      );
       return 0;
     case 'sites':
       if (sub === 'add' && arg) {
@@ -118,30 +150,61 @@ export async function main(argv: readonly string[], env: Env, out: (s: string) =
       }
       if (sub === 'set' && arg) {
         const days = flags['retention-days'];
-        if (days !== undefined && !(typeof days === 'string' && /^\d+$/.test(days))) return usage('--retention-days takes a number of days (0: keep)');
+        if (days !== undefined && !(typeof days === 'string' && /^\d+$/.test(days)))
+          return usage('--retention-days takes a number of days (0: keep)');
         const tz = flags['time-zone'];
-        if (tz !== undefined && !(typeof tz === 'string' && isTimeZone(tz))) return usage('--time-zone takes an IANA time zone such as UTC or Europe/Paris');
+        if (tz !== undefined && !(typeof tz === 'string' && isTimeZone(tz)))
+          return usage('--time-zone takes an IANA time zone such as UTC or Europe/Paris');
         const fields = flags['source-fields'];
-        await sitesSetCommand(config, arg, {
-          ...(typeof tz === 'string' ? { time_zone: tz } : {}),
-          ...(typeof fields === 'string' ? { stated_source_fields: fields.split(',').map((f) => f.trim()).filter(Boolean).slice(0, 20) } : {}),
-          ...(typeof flags.name === 'string' ? { name: flags.name } : {}),
-          ...(typeof flags.domains === 'string' ? { domains: flags.domains.split(',').map((d) => d.trim()).filter(Boolean) } : {}),
-          ...(typeof days === 'string' ? { retention_days: Number(days) } : {}),
-        }, out);
+        await sitesSetCommand(
+          config,
+          arg,
+          {
+            ...(typeof tz === 'string' ? { time_zone: tz } : {}),
+            ...(typeof fields === 'string'
+              ? {
+                  stated_source_fields: fields
+                    .split(',')
+                    .map((f) => f.trim())
+                    .filter(Boolean)
+                    .slice(0, 20),
+                }
+              : {}),
+            ...(typeof flags.name === 'string' ? { name: flags.name } : {}),
+            ...(typeof flags.domains === 'string'
+              ? {
+                  domains: flags.domains
+                    .split(',')
+                    .map((d) => d.trim())
+                    .filter(Boolean),
+                }
+              : {}),
+            ...(typeof days === 'string' ? { retention_days: Number(days) } : {}),
+          },
+          out,
+        );
         return 0;
       }
       if (sub === 'list') {
         await sitesListCommand(config, out);
         return 0;
       }
-      return usage('closeloop sites add <domain> [--name NAME] | closeloop sites set <site id> [options] | closeloop sites list');
+      return usage(
+        'closeloop sites add <domain> [--name NAME] | closeloop sites set <site id> [options] | closeloop sites list',
+      );
     case 'tokens': {
       const str = (k: string) => (typeof flags[k] === 'string' ? (flags[k] as string) : undefined);
       if (sub === 'add') {
         const name = str('name');
-        if (flags.analyst === flags.share || !name) return usage('closeloop tokens add --analyst --name NAME | closeloop tokens add --share --site SITE_ID --name NAME');
-        await tokensAddCommand(config, { kind: flags.analyst ? 'analyst' : 'share', name, ...(str('site') ? { site: str('site') } : {}) }, out);
+        if (flags.analyst === flags.share || !name)
+          return usage(
+            'closeloop tokens add --analyst --name NAME | closeloop tokens add --share --site SITE_ID --name NAME',
+          );
+        await tokensAddCommand(
+          config,
+          { kind: flags.analyst ? 'analyst' : 'share', name, ...(str('site') ? { site: str('site') } : {}) },
+          out,
+        );
         return 0;
       }
       if (sub === 'list') {
@@ -152,22 +215,48 @@ export async function main(argv: readonly string[], env: Env, out: (s: string) =
         await tokensRevokeCommand(config, arg, out);
         return 0;
       }
-      return usage('closeloop tokens add --analyst|--share [--site S] --name NAME | closeloop tokens list [--site S] | closeloop tokens revoke <id>');
+      return usage(
+        'closeloop tokens add --analyst|--share [--site S] --name NAME | closeloop tokens list [--site S] | closeloop tokens revoke <id>',
+      );
     }
     case 'import': {
-      if ((sub !== 'customers' && sub !== 'stages' && sub !== 'costs') || !arg) return usage('closeloop import customers|stages|costs <file.csv> [--site S] [--key sk_…] [--map f=Header,…] [--currency EUR] [--delimiter ;]');
+      if ((sub !== 'customers' && sub !== 'stages' && sub !== 'costs') || !arg)
+        return usage(
+          'closeloop import customers|stages|costs <file.csv> [--site S] [--key sk_…] [--map f=Header,…] [--currency EUR] [--delimiter ;]',
+        );
       const str = (k: string) => (typeof flags[k] === 'string' ? (flags[k] as string) : undefined);
-      const summary = await importCsv(config, {
-        kind: sub, file: arg, mapping: parseMapping(str('map'), sub), delimiter: str('delimiter') ?? ',',
-        ...(str('site') ? { site: str('site') } : {}), ...(str('key') ? { key: str('key') } : {}), ...(str('currency') ? { currency: str('currency') } : {}),
-      }, out);
+      const summary = await importCsv(
+        config,
+        {
+          kind: sub,
+          file: arg,
+          mapping: parseMapping(str('map'), sub),
+          delimiter: str('delimiter') ?? ',',
+          ...(str('site') ? { site: str('site') } : {}),
+          ...(str('key') ? { key: str('key') } : {}),
+          ...(str('currency') ? { currency: str('currency') } : {}),
+        },
+        out,
+      );
       return summary.rejected.length > 0 ? 3 : 0;
     }
     case 'privacy': {
-      if ((sub !== 'export' && sub !== 'erase') || !arg) return usage('closeloop privacy export|erase <email|visitor id> [--site S] [--key sk_…] [--out FILE] [--yes]');
-      if (sub === 'erase' && flags.yes !== true) return usage(`closeloop privacy erase ${arg} --yes  (erasing cannot be undone: add --yes)`);
+      if ((sub !== 'export' && sub !== 'erase') || !arg)
+        return usage('closeloop privacy export|erase <email|visitor id> [--site S] [--key sk_…] [--out FILE] [--yes]');
+      if (sub === 'erase' && flags.yes !== true)
+        return usage(`closeloop privacy erase ${arg} --yes  (erasing cannot be undone: add --yes)`);
       const str = (k: string) => (typeof flags[k] === 'string' ? (flags[k] as string) : undefined);
-      await privacyCommand(config, { action: sub, subject: arg, ...(str('site') ? { site: str('site') } : {}), ...(str('key') ? { key: str('key') } : {}), ...(str('out') ? { out: str('out') } : {}) }, out);
+      await privacyCommand(
+        config,
+        {
+          action: sub,
+          subject: arg,
+          ...(str('site') ? { site: str('site') } : {}),
+          ...(str('key') ? { key: str('key') } : {}),
+          ...(str('out') ? { out: str('out') } : {}),
+        },
+        out,
+      );
       return 0;
     }
     case 'backup':
@@ -194,7 +283,8 @@ export function run(argv: readonly string[], env: Env): void {
       if (code >= 0) process.exitCode = code;
     },
     (err: unknown) => {
-      const msg = err instanceof ClError ? `${err.message} (${err.code})` : err instanceof Error ? err.message : String(err);
+      const msg =
+        err instanceof ClError ? `${err.message} (${err.code})` : err instanceof Error ? err.message : String(err);
       process.stderr.write(`closeloop: ${msg}\n`);
       process.exitCode = 1;
     },

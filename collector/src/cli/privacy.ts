@@ -24,13 +24,18 @@ export async function privacyCommand(config: Config, opts: PrivacyOptions, print
   const who: Who = UUID.test(opts.subject) ? { visitor_id: opts.subject.toLowerCase() } : { email: opts.subject };
   let result: unknown;
   try {
-    result = await httpAdminClient(config, opts.key).call('POST', `/v1/privacy/${opts.action}`, { ...(opts.site ? { site: opts.site } : {}), ...who });
+    result = await httpAdminClient(config, opts.key).call('POST', `/v1/privacy/${opts.action}`, {
+      ...(opts.site ? { site: opts.site } : {}),
+      ...who,
+    });
   } catch (err) {
     if (!(err instanceof CollectorUnreachable)) throw err;
-    if (!opts.site) throw new Error('no collector running: name the site with --site <site id> to work on the store directly');
+    if (!opts.site)
+      throw new Error('no collector running: name the site with --site <site id> to work on the store directly');
     const app = await buildApp(config, { logger: false });
     try {
-      result = opts.action === 'export' ? await exportSubject(app, opts.site, who) : await eraseSubject(app, opts.site, who);
+      result =
+        opts.action === 'export' ? await exportSubject(app, opts.site, who) : await eraseSubject(app, opts.site, who);
     } finally {
       await app.close();
     }

@@ -7,7 +7,12 @@ import { httpAdminClient, viaCollectorOrStore as viaCollectorOrDb } from './admi
 const viaCollectorOrStore = <T>(config: Config, remote: () => Promise<T>, local: (sites: SiteCache) => Promise<T>) =>
   viaCollectorOrDb(config, remote, (db) => local(new SiteCache(db)));
 
-export async function sitesAddCommand(config: Config, domain: string, name: string | undefined, out: (s: string) => void): Promise<void> {
+export async function sitesAddCommand(
+  config: Config,
+  domain: string,
+  name: string | undefined,
+  out: (s: string) => void,
+): Promise<void> {
   const body = { domain, ...(name ? { name } : {}) };
   const site = await viaCollectorOrStore(
     config,
@@ -33,18 +38,35 @@ export async function sitesListCommand(config: Config, out: (s: string) => void)
     out('no sites yet: closeloop sites add <domain>');
     return;
   }
-  const row = (id: string, key: string, domains: string, retention: string) => `${id.padEnd(30)} ${key.padEnd(26)} ${retention.padEnd(10)} ${domains}`;
+  const row = (id: string, key: string, domains: string, retention: string) =>
+    `${id.padEnd(30)} ${key.padEnd(26)} ${retention.padEnd(10)} ${domains}`;
   out(row('SITE ID', 'PUBLIC KEY', 'DOMAINS', 'RETENTION'));
-  for (const s of sites) out(row(s.site_id, s.public_key, s.domains.join(', '), s.retention_days ? `${s.retention_days} days` : 'unlimited'));
+  for (const s of sites)
+    out(
+      row(s.site_id, s.public_key, s.domains.join(', '), s.retention_days ? `${s.retention_days} days` : 'unlimited'),
+    );
 }
 
 /** `closeloop sites set <site> [--name N] [--domains a,b] [--retention-days N] [--time-zone TZ] [--source-fields a,b]`. */
-export async function sitesSetCommand(config: Config, siteId: string, change: { name?: string; domains?: string[]; retention_days?: number; time_zone?: string; stated_source_fields?: string[] }, out: (s: string) => void): Promise<void> {
+export async function sitesSetCommand(
+  config: Config,
+  siteId: string,
+  change: {
+    name?: string;
+    domains?: string[];
+    retention_days?: number;
+    time_zone?: string;
+    stated_source_fields?: string[];
+  },
+  out: (s: string) => void,
+): Promise<void> {
   const site = await viaCollectorOrStore(
     config,
     () => httpAdminClient(config).call<Site>('PATCH', `/v1/admin/sites/${encodeURIComponent(siteId)}`, change),
     (sites) => sites.update(siteId, change),
   );
   const fields = site.stated_source_fields?.length ? site.stated_source_fields.join(', ') : 'the defaults';
-  out(`site ${site.site_id}: domains ${site.domains.join(', ')}; retention ${site.retention_days ? `${site.retention_days} days` : 'unlimited'}; time zone ${site.time_zone || 'UTC'}; stated source fields ${fields}`);
+  out(
+    `site ${site.site_id}: domains ${site.domains.join(', ')}; retention ${site.retention_days ? `${site.retention_days} days` : 'unlimited'}; time zone ${site.time_zone || 'UTC'}; stated source fields ${fields}`,
+  );
 }

@@ -4,7 +4,13 @@ import { runAnalystQuery, type QueryResult } from '../storage/analyst-query.js';
 import { CollectorUnreachable, httpAdminClient, withDirectDb } from './admin-client.js';
 
 /** `key`: an analyst token to send instead of the admin token. */
-export async function sqlCommand(config: Config, sql: string, json: boolean, out: (s: string) => void, key?: string): Promise<void> {
+export async function sqlCommand(
+  config: Config,
+  sql: string,
+  json: boolean,
+  out: (s: string) => void,
+  key?: string,
+): Promise<void> {
   let result: QueryResult;
   try {
     result = await httpAdminClient(config, key).call<QueryResult>('POST', '/v1/query', { sql });
@@ -19,8 +25,17 @@ export function formatTable(r: QueryResult): string {
   const names = r.columns.map((c) => c.name);
   const cells = r.rows.map((row) => names.map((n) => cell(row[n])));
   const widths = names.map((n, i) => Math.min(60, Math.max(n.length, ...cells.map((c) => c[i]!.length))));
-  const line = (vals: string[]) => vals.map((v, i) => (v.length > widths[i]! ? `${v.slice(0, widths[i]! - 1)}…` : v.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [line(names), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.map(line), `(${r.rowCount} row${r.rowCount === 1 ? '' : 's'})`].join('\n');
+  const line = (vals: string[]) =>
+    vals
+      .map((v, i) => (v.length > widths[i]! ? `${v.slice(0, widths[i]! - 1)}…` : v.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [
+    line(names),
+    widths.map((w) => '─'.repeat(w)).join('  '),
+    ...cells.map(line),
+    `(${r.rowCount} row${r.rowCount === 1 ? '' : 's'})`,
+  ].join('\n');
 }
 
 function cell(v: unknown): string {

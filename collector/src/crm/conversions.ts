@@ -15,7 +15,9 @@ import { toClickHouseTime } from '../storage/time.js';
 const MIN_TS = Date.UTC(2000, 0, 1);
 const time = z.union([
   z.number().int().min(MIN_TS, 'must be ms since epoch'),
-  z.iso.datetime({ offset: true, message: 'must be ms since epoch or an ISO 8601 time' }).transform((s) => Date.parse(s)),
+  z.iso
+    .datetime({ offset: true, message: 'must be ms since epoch or an ISO 8601 time' })
+    .transform((s) => Date.parse(s)),
   z.iso.date({ message: 'must be ms since epoch or an ISO 8601 time' }).transform((s) => Date.parse(`${s}T00:00:00Z`)),
 ]);
 
@@ -24,17 +26,28 @@ export const ConversionSchema = z
     record_id: z.string().trim().min(1, 'is required').max(256),
     email: z.string().trim().max(254).optional(),
     user_id: z.string().trim().max(256).optional(),
-    visitor_id: z.guid('must be a UUID').transform((s) => s.toLowerCase()).optional(),
+    visitor_id: z
+      .guid('must be a UUID')
+      .transform((s) => s.toLowerCase())
+      .optional(),
     stage: z.enum(STAGES, { message: `must be one of ${STAGES.join(', ')}` }),
     amount: z.number().finite().min(0).max(1e15).optional(),
-    currency: z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').optional(),
+    currency: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')
+      .optional(),
     ts: time,
     /** Larger wins when the same record arrives twice; default: when it arrived. */
     version: z.number().int().min(0).optional(),
     /** What the lead said brought them ("How did you hear about us?"). */
     stated_source: z.string().trim().max(200).optional(),
   })
-  .refine((c) => c.email || c.user_id || c.visitor_id, { message: 'needs an email, a user_id or a visitor_id', path: ['email'] })
+  .refine((c) => c.email || c.user_id || c.visitor_id, {
+    message: 'needs an email, a user_id or a visitor_id',
+    path: ['email'],
+  })
   .refine((c) => !c.email || personKey(c.email), { message: 'is not an email address', path: ['email'] })
   .refine((c) => c.amount === undefined || c.currency, { message: 'is required with an amount', path: ['currency'] });
 
@@ -52,9 +65,18 @@ export interface ConversionOutcome {
 const STATUS: Partial<Record<Conversion['stage'], DealStatus>> = { customer: 'won', lost: 'lost', opportunity: 'open' };
 
 /** Resolve persons, write the rows, and say per record what happened. */
-export async function recordConversions(db: Db, siteId: string, conversions: readonly Conversion[], now = Date.now()): Promise<ConversionOutcome[]> {
+export async function recordConversions(
+  db: Db,
+  siteId: string,
+  conversions: readonly Conversion[],
+  now = Date.now(),
+): Promise<ConversionOutcome[]> {
   const persons = await resolvePersons(db, siteId, conversions);
-  const existing = await existingRecords(db, siteId, conversions.map((c) => c.record_id));
+  const existing = await existingRecords(
+    db,
+    siteId,
+    conversions.map((c) => c.record_id),
+  );
   const stages: StageRow[] = [];
   const deals: DealRow[] = [];
   const identities: IdentityRow[] = [];
@@ -65,20 +87,53 @@ export async function recordConversions(db: Db, siteId: string, conversions: rea
     const ts = toClickHouseTime(c.ts);
     const version = c.version ?? now;
     const email = normalizeEmail(c.email ?? '') ?? '';
-    stages.push({ site_id: siteId, person_id: person, stage: c.stage, ts, source: 'crm', record_id: c.record_id, email, version });
+    stages.push({
+      site_id: siteId,
+      person_id: person,
+      stage: c.stage,
+      ts,
+      source: 'crm',
+      record_id: c.record_id,
+      email,
+      version,
+    });
     const status = c.amount !== undefined ? (STATUS[c.stage] ?? 'open') : STATUS[c.stage];
     if (status) {
       deals.push({
-        site_id: siteId, record_id: c.record_id, person_id: person, email,
-        user_id: c.user_id ?? '', status, amount: (c.amount ?? 0).toFixed(2), currency: c.currency ?? '', ts, source: 'crm',
-        updated_at: toClickHouseTime(now), version,
+        site_id: siteId,
+        record_id: c.record_id,
+        person_id: person,
+        email,
+        user_id: c.user_id ?? '',
+        status,
+        amount: (c.amount ?? 0).toFixed(2),
+        currency: c.currency ?? '',
+        ts,
+        source: 'crm',
+        updated_at: toClickHouseTime(now),
+        version,
       });
     }
-    if (c.stated_source) stated.push({ site_id: siteId, person_id: person, source: c.stated_source, ts, record_id: c.record_id, version });
+    if (c.stated_source)
+      stated.push({ site_id: siteId, person_id: person, source: c.stated_source, ts, record_id: c.record_id, version });
     if (c.visitor_id) {
-      identities.push({ site_id: siteId, visitor_id: c.visitor_id, person_id: person, ts, via: 'crm', email, user_id: c.user_id ?? '', event_id: NIL_UUID });
+      identities.push({
+        site_id: siteId,
+        visitor_id: c.visitor_id,
+        person_id: person,
+        ts,
+        via: 'crm',
+        email,
+        user_id: c.user_id ?? '',
+        event_id: NIL_UUID,
+      });
     }
-    outcomes.push({ record_id: c.record_id, person_id: person, result: existing.has(c.record_id) ? 'updated' : 'created', matched: false });
+    outcomes.push({
+      record_id: c.record_id,
+      person_id: person,
+      result: existing.has(c.record_id) ? 'updated' : 'created',
+      matched: false,
+    });
   }
   await insertIdentities(db, identities);
   await insertDeals(db, deals);

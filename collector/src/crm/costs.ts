@@ -15,7 +15,11 @@ export const CostSchema = z.object({
   medium: z.string().trim().max(256).default(''),
   campaign: z.string().trim().max(256).default(''),
   amount: z.number().finite().min(0).max(1e15),
-  currency: z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR'),
+  currency: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR'),
 });
 export type Cost = z.output<typeof CostSchema>;
 
@@ -25,13 +29,32 @@ export interface CostsResult {
   updated: number;
 }
 
-export async function recordCosts(db: Db, siteId: string, costs: readonly Cost[], now = Date.now()): Promise<CostsResult> {
+export async function recordCosts(
+  db: Db,
+  siteId: string,
+  costs: readonly Cost[],
+  now = Date.now(),
+): Promise<CostsResult> {
   const rows: CostRow[] = costs.map((c) => {
     // Normalized as sessions' source and medium are, so that spend and credit meet.
-    const touch = classifyChannel({ referrer: '', landing_url: '', utm_source: c.source, utm_medium: c.medium, utm_campaign: c.campaign });
+    const touch = classifyChannel({
+      referrer: '',
+      landing_url: '',
+      utm_source: c.source,
+      utm_medium: c.medium,
+      utm_campaign: c.campaign,
+    });
     return {
-      site_id: siteId, day: c.date, channel: touch.channel, source: touch.source, medium: touch.medium, campaign: c.campaign,
-      amount: c.amount.toFixed(2), currency: c.currency, updated_at: toClickHouseTime(now), version: now,
+      site_id: siteId,
+      day: c.date,
+      channel: touch.channel,
+      source: touch.source,
+      medium: touch.medium,
+      campaign: c.campaign,
+      amount: c.amount.toFixed(2),
+      currency: c.currency,
+      updated_at: toClickHouseTime(now),
+      version: now,
     };
   });
   const existing = await existingCostKeys(db, siteId, rows);

@@ -7,7 +7,6 @@ import { personId, personKey } from '../identity/person.js';
 import type { LeadTimeline } from '../../../contract/reports.js';
 import type { Db } from '../storage/db.js';
 
-
 /** The person id for `email=` lookups is derived, so it needs no search. */
 export function personIdForEmail(siteId: string, email: string): string | null {
   const key = personKey(email);

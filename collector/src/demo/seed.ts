@@ -40,7 +40,12 @@ function prng(seed: number) {
     const s = h.join('');
     return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
   };
-  return { next, uuid, pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!, chance: (p: number) => next() < p };
+  return {
+    next,
+    uuid,
+    pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!,
+    chance: (p: number) => next() < p,
+  };
 }
 
 interface Arrival {
@@ -58,23 +63,121 @@ interface Arrival {
 }
 
 const ARRIVALS: readonly Arrival[] = [
-  { name: 'google brand', weight: 9, referrer: 'https://www.google.com/', utm: { source: 'google', medium: 'cpc', campaign: 'brand', term: 'closeloop' }, clickId: 'gclid', leadRate: 0.09, winRate: 0.35, dailyCost: 38 },
-  { name: 'google generic', weight: 12, referrer: 'https://www.google.com/', utm: { source: 'google', medium: 'cpc', campaign: 'generic-analytics', term: 'marketing attribution' }, clickId: 'gclid', leadRate: 0.04, winRate: 0.25, dailyCost: 95 },
-  { name: 'google competitor', weight: 5, referrer: 'https://www.google.com/', utm: { source: 'google', medium: 'cpc', campaign: 'competitor', term: 'hubspot alternative' }, clickId: 'gclid', leadRate: 0.05, winRate: 0.3, dailyCost: 52 },
-  { name: 'facebook spring', weight: 10, referrer: 'https://m.facebook.com/', utm: { source: 'facebook', medium: 'paid_social', campaign: 'spring-launch', content: 'video-a' }, clickId: 'fbclid', leadRate: 0.025, winRate: 0.15, dailyCost: 60 },
-  { name: 'facebook retargeting', weight: 4, referrer: 'https://m.facebook.com/', utm: { source: 'facebook', medium: 'paid_social', campaign: 'retargeting' }, clickId: 'fbclid', leadRate: 0.06, winRate: 0.25, dailyCost: 22 },
-  { name: 'linkedin b2b', weight: 5, referrer: 'https://www.linkedin.com/', utm: { source: 'linkedin', medium: 'paid_social', campaign: 'b2b-leads' }, clickId: 'li_fat_id', leadRate: 0.07, winRate: 0.4, dailyCost: 85 },
-  { name: 'newsletter digest', weight: 6, referrer: '', utm: { source: 'newsletter', medium: 'email', campaign: 'weekly-digest' }, leadRate: 0.05, winRate: 0.3 },
-  { name: 'newsletter launch', weight: 3, referrer: '', utm: { source: 'newsletter', medium: 'email', campaign: 'product-update' }, leadRate: 0.06, winRate: 0.3 },
-  { name: 'partner', weight: 3, referrer: 'https://partner.example.org/reviews', utm: { source: 'partner', medium: 'affiliate', campaign: 'partner-program' }, leadRate: 0.05, winRate: 0.3, dailyCost: 15 },
-  { name: 'youtube', weight: 3, referrer: 'https://www.youtube.com/', utm: { source: 'youtube', medium: 'video', campaign: 'demo-video' }, leadRate: 0.02, winRate: 0.2, dailyCost: 28 },
+  {
+    name: 'google brand',
+    weight: 9,
+    referrer: 'https://www.google.com/',
+    utm: { source: 'google', medium: 'cpc', campaign: 'brand', term: 'closeloop' },
+    clickId: 'gclid',
+    leadRate: 0.09,
+    winRate: 0.35,
+    dailyCost: 38,
+  },
+  {
+    name: 'google generic',
+    weight: 12,
+    referrer: 'https://www.google.com/',
+    utm: { source: 'google', medium: 'cpc', campaign: 'generic-analytics', term: 'marketing attribution' },
+    clickId: 'gclid',
+    leadRate: 0.04,
+    winRate: 0.25,
+    dailyCost: 95,
+  },
+  {
+    name: 'google competitor',
+    weight: 5,
+    referrer: 'https://www.google.com/',
+    utm: { source: 'google', medium: 'cpc', campaign: 'competitor', term: 'hubspot alternative' },
+    clickId: 'gclid',
+    leadRate: 0.05,
+    winRate: 0.3,
+    dailyCost: 52,
+  },
+  {
+    name: 'facebook spring',
+    weight: 10,
+    referrer: 'https://m.facebook.com/',
+    utm: { source: 'facebook', medium: 'paid_social', campaign: 'spring-launch', content: 'video-a' },
+    clickId: 'fbclid',
+    leadRate: 0.025,
+    winRate: 0.15,
+    dailyCost: 60,
+  },
+  {
+    name: 'facebook retargeting',
+    weight: 4,
+    referrer: 'https://m.facebook.com/',
+    utm: { source: 'facebook', medium: 'paid_social', campaign: 'retargeting' },
+    clickId: 'fbclid',
+    leadRate: 0.06,
+    winRate: 0.25,
+    dailyCost: 22,
+  },
+  {
+    name: 'linkedin b2b',
+    weight: 5,
+    referrer: 'https://www.linkedin.com/',
+    utm: { source: 'linkedin', medium: 'paid_social', campaign: 'b2b-leads' },
+    clickId: 'li_fat_id',
+    leadRate: 0.07,
+    winRate: 0.4,
+    dailyCost: 85,
+  },
+  {
+    name: 'newsletter digest',
+    weight: 6,
+    referrer: '',
+    utm: { source: 'newsletter', medium: 'email', campaign: 'weekly-digest' },
+    leadRate: 0.05,
+    winRate: 0.3,
+  },
+  {
+    name: 'newsletter launch',
+    weight: 3,
+    referrer: '',
+    utm: { source: 'newsletter', medium: 'email', campaign: 'product-update' },
+    leadRate: 0.06,
+    winRate: 0.3,
+  },
+  {
+    name: 'partner',
+    weight: 3,
+    referrer: 'https://partner.example.org/reviews',
+    utm: { source: 'partner', medium: 'affiliate', campaign: 'partner-program' },
+    leadRate: 0.05,
+    winRate: 0.3,
+    dailyCost: 15,
+  },
+  {
+    name: 'youtube',
+    weight: 3,
+    referrer: 'https://www.youtube.com/',
+    utm: { source: 'youtube', medium: 'video', campaign: 'demo-video' },
+    leadRate: 0.02,
+    winRate: 0.2,
+    dailyCost: 28,
+  },
   { name: 'organic google', weight: 18, referrer: 'https://www.google.com/', leadRate: 0.035, winRate: 0.3 },
   { name: 'organic bing', weight: 3, referrer: 'https://www.bing.com/', leadRate: 0.03, winRate: 0.3 },
   { name: 'organic social', weight: 5, referrer: 'https://t.co/abc', leadRate: 0.015, winRate: 0.2 },
-  { name: 'referral', weight: 4, referrer: 'https://blog.example.org/best-analytics-tools', leadRate: 0.04, winRate: 0.3 },
+  {
+    name: 'referral',
+    weight: 4,
+    referrer: 'https://blog.example.org/best-analytics-tools',
+    leadRate: 0.04,
+    winRate: 0.3,
+  },
   { name: 'direct', weight: 10, referrer: '', leadRate: 0.03, winRate: 0.3 },
 ];
-const RETURNS: readonly string[] = ['direct', 'direct', 'direct', 'newsletter digest', 'organic google', 'facebook retargeting', 'google brand'];
+const RETURNS: readonly string[] = [
+  'direct',
+  'direct',
+  'direct',
+  'newsletter digest',
+  'organic google',
+  'facebook retargeting',
+  'google brand',
+];
 
 const PAGES = [
   { path: '/demo/', title: 'Acme Analytics — know which campaigns bring customers' },
@@ -90,9 +193,54 @@ const USER_AGENTS = [
   'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36',
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0',
 ];
-const FIRST = ['ada', 'grace', 'alan', 'edsger', 'barbara', 'donald', 'margaret', 'ken', 'radia', 'linus', 'frances', 'john', 'sophie', 'tim', 'katherine', 'dennis'];
-const LAST = ['lovelace', 'hopper', 'turing', 'dijkstra', 'liskov', 'knuth', 'hamilton', 'thompson', 'perlman', 'torvalds', 'allen', 'backus', 'wilson', 'berners', 'johnson', 'ritchie'];
-const COMPANIES = ['acme', 'globex', 'initech', 'umbrella', 'hooli', 'stark', 'wayne', 'tyrell', 'cyberdyne', 'soylent'];
+const FIRST = [
+  'ada',
+  'grace',
+  'alan',
+  'edsger',
+  'barbara',
+  'donald',
+  'margaret',
+  'ken',
+  'radia',
+  'linus',
+  'frances',
+  'john',
+  'sophie',
+  'tim',
+  'katherine',
+  'dennis',
+];
+const LAST = [
+  'lovelace',
+  'hopper',
+  'turing',
+  'dijkstra',
+  'liskov',
+  'knuth',
+  'hamilton',
+  'thompson',
+  'perlman',
+  'torvalds',
+  'allen',
+  'backus',
+  'wilson',
+  'berners',
+  'johnson',
+  'ritchie',
+];
+const COMPANIES = [
+  'acme',
+  'globex',
+  'initech',
+  'umbrella',
+  'hooli',
+  'stark',
+  'wayne',
+  'tyrell',
+  'cyberdyne',
+  'soylent',
+];
 const PLANS = [588, 1188, 1188, 2388, 2388, 4788];
 
 export interface DemoData {
@@ -113,12 +261,23 @@ function statedSource(email: string, arrival: string): { how_did_you_hear?: stri
   const h = [...email].reduce((a, c) => (a * 31 + c.charCodeAt(0)) >>> 0, 7);
   if (h % 4 === 0) return {};
   if (h % 3 === 0) return { how_did_you_hear: h % 2 ? 'Podcast' : 'A friend or colleague' };
-  const said = arrival.startsWith('google') ? 'Google' : arrival.startsWith('facebook') ? 'Facebook' : arrival.startsWith('linkedin') ? 'LinkedIn' : arrival.startsWith('newsletter') ? 'Newsletter' : 'Search engine';
+  const said = arrival.startsWith('google')
+    ? 'Google'
+    : arrival.startsWith('facebook')
+      ? 'Facebook'
+      : arrival.startsWith('linkedin')
+        ? 'LinkedIn'
+        : arrival.startsWith('newsletter')
+          ? 'Newsletter'
+          : 'Search engine';
   return { how_did_you_hear: said };
 }
 
 export async function hasDemoData(db: Db): Promise<boolean> {
-  const [row] = await db.query<{ n: string }>(`SELECT count() AS n FROM ${db.database}.events WHERE site_id = {site:String}`, { site: DEMO_SITE.site_id });
+  const [row] = await db.query<{ n: string }>(
+    `SELECT count() AS n FROM ${db.database}.events WHERE site_id = {site:String}`,
+    { site: DEMO_SITE.site_id },
+  );
   return Number(row?.n ?? 0) > 0;
 }
 
@@ -141,7 +300,14 @@ export function generateDemoData(end: number, visitorCount = 3000, seed = 202611
   const conversions: Conversion[] = [];
   let leads = 0;
 
-  const session = (visitor: string, ua: number, at: number, arrival: Arrival, pages: number, identify?: { email: string; form: boolean; name: string }) => {
+  const session = (
+    visitor: string,
+    ua: number,
+    at: number,
+    arrival: Arrival,
+    pages: number,
+    identify?: { email: string; form: boolean; name: string },
+  ) => {
     const params = new URLSearchParams();
     if (arrival.utm) {
       params.set('utm_source', arrival.utm.source);
@@ -151,11 +317,20 @@ export function generateDemoData(end: number, visitorCount = 3000, seed = 202611
       if (arrival.utm.content) params.set('utm_content', arrival.utm.content);
     }
     if (arrival.clickId) params.set(arrival.clickId, r.uuid().slice(0, 12));
-    const landingPage = arrival.name === 'referral' || arrival.utm?.medium === 'email' ? PAGES[2]! : r.chance(0.7) ? PAGES[0]! : r.pick(PAGES.slice(0, 4));
+    const landingPage =
+      arrival.name === 'referral' || arrival.utm?.medium === 'email'
+        ? PAGES[2]!
+        : r.chance(0.7)
+          ? PAGES[0]!
+          : r.pick(PAGES.slice(0, 4));
     const landing = `${origin}${landingPage.path}${params.size ? `?${params}` : ''}`;
     const touch = {
-      ts: at, referrer: arrival.referrer, landing_url: landing,
-      ...(arrival.utm ? { utm_source: arrival.utm.source, utm_medium: arrival.utm.medium, utm_campaign: arrival.utm.campaign } : {}),
+      ts: at,
+      referrer: arrival.referrer,
+      landing_url: landing,
+      ...(arrival.utm
+        ? { utm_source: arrival.utm.source, utm_medium: arrival.utm.medium, utm_campaign: arrival.utm.campaign }
+        : {}),
       ...(arrival.utm?.term ? { utm_term: arrival.utm.term } : {}),
       ...(arrival.utm?.content ? { utm_content: arrival.utm.content } : {}),
       ...(arrival.clickId ? { click_ids: { [arrival.clickId]: params.get(arrival.clickId)! } } : {}),
@@ -167,23 +342,68 @@ export function generateDemoData(end: number, visitorCount = 3000, seed = 202611
     if (identify?.form) path.push(PAGES[4]!);
     const events: unknown[] = path.map((p, i) => {
       const url = i === 0 ? landing : `${origin}${p.path}`;
-      const e = { type: 'pageview', id: r.uuid(), ts: t, visitor_id: visitor, session_id: sessionId, url, title: p.title, page_referrer: i === 0 ? arrival.referrer : prev, touch, ...(i === 0 ? { session_start: true } : {}) };
+      const e = {
+        type: 'pageview',
+        id: r.uuid(),
+        ts: t,
+        visitor_id: visitor,
+        session_id: sessionId,
+        url,
+        title: p.title,
+        page_referrer: i === 0 ? arrival.referrer : prev,
+        touch,
+        ...(i === 0 ? { session_start: true } : {}),
+      };
       prev = url;
       t += 20_000 + Math.floor(r.next() * 100_000);
       return e;
     });
-    if (r.chance(0.3)) events.push({ type: 'custom', id: r.uuid(), ts: t, visitor_id: visitor, session_id: sessionId, url: prev, touch, name: 'engagement', props: { ms: 15_000 + Math.floor(r.next() * 200_000) } });
+    if (r.chance(0.3))
+      events.push({
+        type: 'custom',
+        id: r.uuid(),
+        ts: t,
+        visitor_id: visitor,
+        session_id: sessionId,
+        url: prev,
+        touch,
+        name: 'engagement',
+        props: { ms: 15_000 + Math.floor(r.next() * 200_000) },
+      });
     if (identify) {
       const base = { id: r.uuid(), ts: t + 30_000, visitor_id: visitor, session_id: sessionId, url: prev, touch };
       events.push(
         identify.form
-          ? { ...base, type: 'form', form: { id: 'demo-request', action: '/demo/forms/demo-request', fields: { name: identify.name, email: identify.email, company: identify.email.split('@')[1]!.split('.')[0]!, team_size: r.pick(['1-10', '11-50', '51-200', '200+']), ...statedSource(identify.email, arrival.name) } }, email: identify.email }
+          ? {
+              ...base,
+              type: 'form',
+              form: {
+                id: 'demo-request',
+                action: '/demo/forms/demo-request',
+                fields: {
+                  name: identify.name,
+                  email: identify.email,
+                  company: identify.email.split('@')[1]!.split('.')[0]!,
+                  team_size: r.pick(['1-10', '11-50', '51-200', '200+']),
+                  ...statedSource(identify.email, arrival.name),
+                },
+              },
+              email: identify.email,
+            }
           : { ...base, type: 'identify', email: identify.email },
       );
     }
     for (const raw of events) {
       const e = EventSchema.parse(raw) as ValidEvent;
-      const ctx: BatchContext = { siteId: DEMO_SITE.site_id, siteDomains: DEMO_SITE.domains, retentionDays: 0, receivedAt: e.ts, clockOffset: 0, userAgent: uaInfo[ua]!, sdkVersion: 'demo-data' };
+      const ctx: BatchContext = {
+        siteId: DEMO_SITE.site_id,
+        siteDomains: DEMO_SITE.domains,
+        retentionDays: 0,
+        receivedAt: e.ts,
+        clockOffset: 0,
+        userAgent: uaInfo[ua]!,
+        sdkVersion: 'demo-data',
+      };
       rows.push(toEventRow(e, ctx));
     }
     return t;
@@ -215,7 +435,12 @@ export function generateDemoData(end: number, visitorCount = 3000, seed = 202611
     // A second device for some leads: later visits from the work laptop, identified by login.
     if (r.chance(0.2)) {
       const at2 = leadAt + DAY * (1 + Math.floor(r.next() * 10));
-      if (at2 < end - HOUR) session(r.uuid(), (ua + 1) % USER_AGENTS.length, at2, byName.get(r.pick(RETURNS))!, 2, { email, name, form: false });
+      if (at2 < end - HOUR)
+        session(r.uuid(), (ua + 1) % USER_AGENTS.length, at2, byName.get(r.pick(RETURNS))!, 2, {
+          email,
+          name,
+          form: false,
+        });
     }
     // The CRM: some leads qualify, get an opportunity, and win or lose a deal weeks later.
     const closeAt = leadAt + DAY * (7 + Math.floor(r.next() * 35));
@@ -224,7 +449,14 @@ export function generateDemoData(end: number, visitorCount = 3000, seed = 202611
     if (r.chance(first.winRate * 1.8)) {
       conversions.push({ record_id: `OPP-${v}`, email, stage: 'opportunity', ts: closeAt - DAY * 5 });
       const won = r.chance(0.55);
-      conversions.push({ record_id: `DEAL-${v}`, email, stage: won ? 'customer' : 'lost', amount: r.pick(PLANS), currency: 'EUR', ts: closeAt });
+      conversions.push({
+        record_id: `DEAL-${v}`,
+        email,
+        stage: won ? 'customer' : 'lost',
+        amount: r.pick(PLANS),
+        currency: 'EUR',
+        ts: closeAt,
+      });
     }
   }
 
@@ -234,7 +466,14 @@ export function generateDemoData(end: number, visitorCount = 3000, seed = 202611
     for (let d = 0; d < DAYS; d++) {
       const day = new Date(start + d * DAY).toISOString().slice(0, 10);
       const amount = Math.round(a.dailyCost * (0.6 + 0.8 * r.next()) * (0.7 + (0.6 * d) / DAYS) * 100) / 100;
-      costs.push({ date: day, source: a.utm.source, medium: a.utm.medium, campaign: a.utm.campaign, amount, currency: 'EUR' });
+      costs.push({
+        date: day,
+        source: a.utm.source,
+        medium: a.utm.medium,
+        campaign: a.utm.campaign,
+        amount,
+        currency: 'EUR',
+      });
     }
   }
   return { rows, conversions, costs, leads };
@@ -244,8 +483,10 @@ export function generateDemoData(end: number, visitorCount = 3000, seed = 202611
 export async function seedDemoData(db: Db, end = Date.now(), visitorCount = 3000, origin?: string): Promise<DemoData> {
   const data = generateDemoData(end, visitorCount, undefined, origin);
   for (let i = 0; i < data.rows.length; i += 20_000) await db.insert('events', data.rows.slice(i, i + 20_000));
-  for (let i = 0; i < data.conversions.length; i += 1000) await recordConversions(db, DEMO_SITE.site_id, data.conversions.slice(i, i + 1000));
-  for (let i = 0; i < data.costs.length; i += 1000) await recordCosts(db, DEMO_SITE.site_id, data.costs.slice(i, i + 1000));
+  for (let i = 0; i < data.conversions.length; i += 1000)
+    await recordConversions(db, DEMO_SITE.site_id, data.conversions.slice(i, i + 1000));
+  for (let i = 0; i < data.costs.length; i += 1000)
+    await recordCosts(db, DEMO_SITE.site_id, data.costs.slice(i, i + 1000));
   return {
     visitors: new Set(data.rows.map((row) => row.visitor_id)).size,
     events: data.rows.length,

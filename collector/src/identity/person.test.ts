@@ -5,7 +5,15 @@ describe('person identity', () => {
   it('normalizes emails by trimming and lower-casing, and refuses non-emails', () => {
     expect(normalizeEmail('  Ada.Lovelace@Example.COM ')).toBe('ada.lovelace@example.com');
     expect(normalizeEmail('ada+news@example.co.uk')).toBe('ada+news@example.co.uk');
-    for (const bad of ['', 'ada', 'ada@', '@example.com', 'ada@example', 'a b@example.com', 'x'.repeat(250) + '@example.com']) {
+    for (const bad of [
+      '',
+      'ada',
+      'ada@',
+      '@example.com',
+      'ada@example',
+      'a b@example.com',
+      'x'.repeat(250) + '@example.com',
+    ]) {
       expect(normalizeEmail(bad), bad).toBeNull();
     }
   });

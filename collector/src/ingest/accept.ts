@@ -47,7 +47,15 @@ export function enrichBatch(
       rows.push((e as DecodedEvent)[NO_TOUCH] ? withoutTouch(row) : row);
     } catch (err) {
       req.log.error({ err, event_id: e.id }, 'enrichment failed; event kept in dead_letters');
-      dead.push(deadLetter('enrich', site.site_id, err instanceof Error ? err.message : String(err), JSON.stringify(e), receivedAt));
+      dead.push(
+        deadLetter(
+          'enrich',
+          site.site_id,
+          err instanceof Error ? err.message : String(err),
+          JSON.stringify(e),
+          receivedAt,
+        ),
+      );
     }
   }
   return { rows, dead };
@@ -67,5 +75,13 @@ function withoutTouch(row: EventRow): EventRow {
 }
 
 const TOUCH_COLUMNS = [
-  'referrer', 'referrer_domain', 'landing_url', 'channel', 'source', 'medium', ...UTM_COLUMNS, 'click_id_type', 'click_id',
+  'referrer',
+  'referrer_domain',
+  'landing_url',
+  'channel',
+  'source',
+  'medium',
+  ...UTM_COLUMNS,
+  'click_id_type',
+  'click_id',
 ] as const satisfies readonly (keyof EventRow)[];

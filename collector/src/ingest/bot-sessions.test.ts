@@ -16,17 +16,32 @@ const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
 let app: FastifyInstance;
 
 async function send(ua: string, events: ClEvent[]): Promise<void> {
-  const res = await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'text/plain', 'user-agent': ua }, payload: JSON.stringify(batch(events)) });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/events',
+    headers: { 'content-type': 'text/plain', 'user-agent': ua },
+    payload: JSON.stringify(batch(events)),
+  });
   expect(res.statusCode, res.body).toBe(202);
 }
 
 /** A visit from the newsletter campaign: a page view, then the contact form posted with `email`. */
 function visit(email: string): { pageview: ClEvent; form: ClEvent } {
   const ids = { visitor_id: randomUUID(), session_id: randomUUID() };
-  const t = touch({ landing_url: 'http://localhost/demo/?utm_source=newsletter&utm_medium=email&utm_campaign=launch', utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'launch' });
+  const t = touch({
+    landing_url: 'http://localhost/demo/?utm_source=newsletter&utm_medium=email&utm_campaign=launch',
+    utm_source: 'newsletter',
+    utm_medium: 'email',
+    utm_campaign: 'launch',
+  });
   return {
     pageview: pageview({ ...ids, touch: t, session_start: true, ts: Date.now() - 2000 }),
-    form: { ...pageview({ ...ids, touch: t }), type: 'form', form: { id: 'contact', fields: { email } }, email } as ClEvent,
+    form: {
+      ...pageview({ ...ids, touch: t }),
+      type: 'form',
+      form: { id: 'contact', fields: { email } },
+      email,
+    } as ClEvent,
   };
 }
 
@@ -49,7 +64,10 @@ afterAll(() => app?.close());
 
 describe("a bot's form fill", () => {
   it('is stored, flagged as the bot session it belongs to, with its email but no person', async () => {
-    const rows = await sql<{ email: string; type: string; is_bot: boolean; person: string }>(app, "SELECT email, type, is_bot, toString(person_id) AS person FROM events WHERE type = 'form' ORDER BY email");
+    const rows = await sql<{ email: string; type: string; is_bot: boolean; person: string }>(
+      app,
+      "SELECT email, type, is_bot, toString(person_id) AS person FROM events WHERE type = 'form' ORDER BY email",
+    );
     expect(rows.map((r) => [r.email, r.is_bot, r.person === '00000000-0000-0000-0000-000000000000'])).toEqual([
       ['ada@example.com', false, false],
       ['spam@example.com', true, true],
@@ -64,9 +82,13 @@ describe("a bot's form fill", () => {
   it('counts nowhere: overview 1 visitor 1 lead, funnel 1 → 1, attribution 1 lead to the campaign', async () => {
     const ov = await get<{ totals: { visitors: number; leads: number } }>('/v1/reports/overview?site=demo');
     expect([ov.totals.visitors, ov.totals.leads]).toEqual([1, 1]);
-    const funnel = await get<{ rows: { channel: string; visitors: number; leads: number }[] }>('/v1/reports/funnel?site=demo');
+    const funnel = await get<{ rows: { channel: string; visitors: number; leads: number }[] }>(
+      '/v1/reports/funnel?site=demo',
+    );
     expect(funnel.rows.map((r) => [r.channel, r.visitors, r.leads])).toEqual([['Email', 1, 1]]);
-    const attr = await get<{ total: { conversions: number }; rows: { key: string; conversions: number }[] }>('/v1/attribution?site=demo&model=first_touch&conversion=lead&groupBy=campaign');
+    const attr = await get<{ total: { conversions: number }; rows: { key: string; conversions: number }[] }>(
+      '/v1/attribution?site=demo&model=first_touch&conversion=lead&groupBy=campaign',
+    );
     expect(attr.total.conversions).toBe(1);
     expect(attr.rows.map((r) => [r.key, r.conversions])).toEqual([['launch', 1]]);
   });

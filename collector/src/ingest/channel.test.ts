@@ -14,13 +14,25 @@ function channelOf(extra: Partial<TouchInput>): Channel {
 describe('classifyChannel: referrer only (no utm, no click id)', () => {
   it('no referrer is Direct with source (direct) / medium (none)', () => {
     expect(classifyChannel(touch({}))).toEqual({
-      channel: 'Direct', source: '(direct)', medium: '(none)', referrerDomain: '',
+      channel: 'Direct',
+      source: '(direct)',
+      medium: '(none)',
+      referrerDomain: '',
     });
   });
 
   it('Google search, including country domains, is Organic Search from google / organic', () => {
-    for (const referrer of ['https://www.google.com/', 'https://www.google.co.uk/search?q=crm', 'https://google.de/', 'https://www.google.com.au/url?q=x']) {
-      expect(classifyChannel(touch({ referrer }))).toMatchObject({ channel: 'Organic Search', source: 'google', medium: 'organic' });
+    for (const referrer of [
+      'https://www.google.com/',
+      'https://www.google.co.uk/search?q=crm',
+      'https://google.de/',
+      'https://www.google.com.au/url?q=x',
+    ]) {
+      expect(classifyChannel(touch({ referrer }))).toMatchObject({
+        channel: 'Organic Search',
+        source: 'google',
+        medium: 'organic',
+      });
     }
   });
 
@@ -39,17 +51,26 @@ describe('classifyChannel: referrer only (no utm, no click id)', () => {
     ['https://search.brave.com/search?q=crm', 'brave'],
     ['android-app://com.google.android.googlequicksearchbox/', 'google'],
   ])('%s is Organic Search from %s', (referrer, source) => {
-    expect(classifyChannel(touch({ referrer }))).toMatchObject({ channel: 'Organic Search', source, medium: 'organic' });
+    expect(classifyChannel(touch({ referrer }))).toMatchObject({
+      channel: 'Organic Search',
+      source,
+      medium: 'organic',
+    });
   });
 
   it('a search subdomain of an unknown portal is Organic Search', () => {
-    expect(classifyChannel(touch({ referrer: 'https://suche.example-portal.de/?q=crm' })))
-      .toMatchObject({ channel: 'Organic Search', source: 'example-portal.de' });
+    expect(classifyChannel(touch({ referrer: 'https://suche.example-portal.de/?q=crm' }))).toMatchObject({
+      channel: 'Organic Search',
+      source: 'example-portal.de',
+    });
   });
 
   it('Google products that are not search (Docs) are Referral, not Organic Search', () => {
-    expect(classifyChannel(touch({ referrer: 'https://docs.google.com/document/d/abc/edit' })))
-      .toMatchObject({ channel: 'Referral', source: 'docs.google.com', medium: 'referral' });
+    expect(classifyChannel(touch({ referrer: 'https://docs.google.com/document/d/abc/edit' }))).toMatchObject({
+      channel: 'Referral',
+      source: 'docs.google.com',
+      medium: 'referral',
+    });
   });
 
   it.each([
@@ -72,18 +93,25 @@ describe('classifyChannel: referrer only (no utm, no click id)', () => {
     expect(classifyChannel(touch({ referrer }))).toMatchObject({ channel: 'Organic Social', source, medium: 'social' });
   });
 
-  it('a social site only known from Google\'s list is Organic Social, subdomains included', () => {
-    expect(classifyChannel(touch({ referrer: 'https://someblog.tumblr.com/post/1' })))
-      .toMatchObject({ channel: 'Organic Social', source: 'tumblr.com' });
+  it("a social site only known from Google's list is Organic Social, subdomains included", () => {
+    expect(classifyChannel(touch({ referrer: 'https://someblog.tumblr.com/post/1' }))).toMatchObject({
+      channel: 'Organic Social',
+      source: 'tumblr.com',
+    });
     expect(channelOf({ referrer: 'https://news.ycombinator.com/item?id=1' })).toBe('Organic Social');
   });
 
   it('YouTube is Organic Video, Amazon is Organic Shopping', () => {
-    expect(classifyChannel(touch({ referrer: 'https://www.youtube.com/watch?v=x' })))
-      .toMatchObject({ channel: 'Organic Video', source: 'youtube', medium: 'referral' });
+    expect(classifyChannel(touch({ referrer: 'https://www.youtube.com/watch?v=x' }))).toMatchObject({
+      channel: 'Organic Video',
+      source: 'youtube',
+      medium: 'referral',
+    });
     expect(channelOf({ referrer: 'https://youtu.be/x' })).toBe('Organic Video');
-    expect(classifyChannel(touch({ referrer: 'https://www.amazon.de/dp/B0' })))
-      .toMatchObject({ channel: 'Organic Shopping', source: 'amazon' });
+    expect(classifyChannel(touch({ referrer: 'https://www.amazon.de/dp/B0' }))).toMatchObject({
+      channel: 'Organic Shopping',
+      source: 'amazon',
+    });
   });
 
   it.each([
@@ -117,7 +145,10 @@ describe('classifyChannel: referrer only (no utm, no click id)', () => {
 
   it('an unknown site is Referral with its domain (without www.) as source', () => {
     expect(classifyChannel(touch({ referrer: 'https://www.Some-Blog.example.net/post?id=1' }))).toEqual({
-      channel: 'Referral', source: 'some-blog.example.net', medium: 'referral', referrerDomain: 'some-blog.example.net',
+      channel: 'Referral',
+      source: 'some-blog.example.net',
+      medium: 'referral',
+      referrerDomain: 'some-blog.example.net',
     });
   });
 
@@ -130,7 +161,10 @@ describe('classifyChannel: referrer only (no utm, no click id)', () => {
 describe('classifyChannel: internal referrers', () => {
   it('our own page as referrer (session timed out mid-visit) is Direct with medium internal', () => {
     expect(classifyChannel(touch({ referrer: 'https://shop.example.com/blog/post' }))).toEqual({
-      channel: 'Direct', source: '(direct)', medium: 'internal', referrerDomain: 'shop.example.com',
+      channel: 'Direct',
+      source: '(direct)',
+      medium: 'internal',
+      referrerDomain: 'shop.example.com',
     });
   });
 
@@ -141,18 +175,26 @@ describe('classifyChannel: internal referrers', () => {
   it('siteDomains covers other hosts of the same site and their subdomains', () => {
     const siteDomains = ['example.com', 'WWW.example-checkout.com'];
     expect(classifyChannel(touch({ referrer: 'https://docs.example.com/', siteDomains })).medium).toBe('internal');
-    expect(classifyChannel(touch({ referrer: 'https://example-checkout.com/pay', siteDomains })).medium).toBe('internal');
+    expect(classifyChannel(touch({ referrer: 'https://example-checkout.com/pay', siteDomains })).medium).toBe(
+      'internal',
+    );
     expect(channelOf({ referrer: 'https://docs.example.com/' })).toBe('Referral');
   });
 
   it('utm parameters on an internal link still win (GA4 starts a new campaign)', () => {
-    expect(channelOf({ referrer: 'https://shop.example.com/', utm_source: 'site', utm_medium: 'banner' })).toBe('Display');
+    expect(channelOf({ referrer: 'https://shop.example.com/', utm_source: 'site', utm_medium: 'banner' })).toBe(
+      'Display',
+    );
   });
 });
 
 describe('classifyChannel: click ids', () => {
   it('gclid alone is Paid Search from google / cpc', () => {
-    expect(classifyChannel(touch({ click_ids: { gclid: 'Cj0KCQ' } }))).toMatchObject({ channel: 'Paid Search', source: 'google', medium: 'cpc' });
+    expect(classifyChannel(touch({ click_ids: { gclid: 'Cj0KCQ' } }))).toMatchObject({
+      channel: 'Paid Search',
+      source: 'google',
+      medium: 'cpc',
+    });
     expect(channelOf({ click_ids: { gbraid: 'x' } })).toBe('Paid Search');
     expect(channelOf({ click_ids: { wbraid: 'x' } })).toBe('Paid Search');
   });
@@ -162,12 +204,19 @@ describe('classifyChannel: click ids', () => {
   });
 
   it('gclid arriving from YouTube is Paid Video', () => {
-    expect(classifyChannel(touch({ referrer: 'https://www.youtube.com/', click_ids: { gclid: 'x' } })))
-      .toMatchObject({ channel: 'Paid Video', source: 'youtube', medium: 'cpc' });
+    expect(classifyChannel(touch({ referrer: 'https://www.youtube.com/', click_ids: { gclid: 'x' } }))).toMatchObject({
+      channel: 'Paid Video',
+      source: 'youtube',
+      medium: 'cpc',
+    });
   });
 
   it('msclkid is Paid Search from bing', () => {
-    expect(classifyChannel(touch({ click_ids: { msclkid: 'x' } }))).toMatchObject({ channel: 'Paid Search', source: 'bing', medium: 'cpc' });
+    expect(classifyChannel(touch({ click_ids: { msclkid: 'x' } }))).toMatchObject({
+      channel: 'Paid Search',
+      source: 'bing',
+      medium: 'cpc',
+    });
   });
 
   it.each([
@@ -175,16 +224,28 @@ describe('classifyChannel: click ids', () => {
     ['li_fat_id', 'linkedin'],
     ['twclid', 'twitter'],
   ] as const)('%s is Paid Social from %s', (id, source) => {
-    expect(classifyChannel(touch({ click_ids: { [id]: 'x' } }))).toMatchObject({ channel: 'Paid Social', source, medium: 'cpc' });
+    expect(classifyChannel(touch({ click_ids: { [id]: 'x' } }))).toMatchObject({
+      channel: 'Paid Social',
+      source,
+      medium: 'cpc',
+    });
   });
 
   it('fbclid alone is Organic Social (Facebook tags organic outbound links too)', () => {
-    expect(classifyChannel(touch({ click_ids: { fbclid: 'IwAR' } }))).toMatchObject({ channel: 'Organic Social', source: 'facebook', medium: 'social' });
-    expect(classifyChannel(touch({ referrer: 'https://l.instagram.com/', click_ids: { fbclid: 'x' } })).source).toBe('instagram');
+    expect(classifyChannel(touch({ click_ids: { fbclid: 'IwAR' } }))).toMatchObject({
+      channel: 'Organic Social',
+      source: 'facebook',
+      medium: 'social',
+    });
+    expect(classifyChannel(touch({ referrer: 'https://l.instagram.com/', click_ids: { fbclid: 'x' } })).source).toBe(
+      'instagram',
+    );
   });
 
   it('fbclid with a paid utm_medium is Paid Social', () => {
-    expect(channelOf({ utm_source: 'facebook', utm_medium: 'paid_social', click_ids: { fbclid: 'x' } })).toBe('Paid Social');
+    expect(channelOf({ utm_source: 'facebook', utm_medium: 'paid_social', click_ids: { fbclid: 'x' } })).toBe(
+      'Paid Social',
+    );
   });
 
   it('utm_medium says otherwise: gclid on an email link stays Email', () => {
@@ -192,7 +253,10 @@ describe('classifyChannel: click ids', () => {
   });
 
   it('utm_source without medium plus gclid takes medium cpc', () => {
-    expect(classifyChannel(touch({ utm_source: 'google', click_ids: { gclid: 'x' } }))).toMatchObject({ channel: 'Paid Search', medium: 'cpc' });
+    expect(classifyChannel(touch({ utm_source: 'google', click_ids: { gclid: 'x' } }))).toMatchObject({
+      channel: 'Paid Search',
+      medium: 'cpc',
+    });
   });
 
   it('empty click id values are ignored', () => {
@@ -249,17 +313,27 @@ describe('classifyChannel: utm tagging (GA4 rules, in order)', () => {
   });
 
   it('utm wins over the referrer, and source/medium are trimmed and lower-cased', () => {
-    expect(classifyChannel(touch({ referrer: 'https://www.google.com/', utm_source: ' Newsletter ', utm_medium: 'EMAIL' }))).toEqual({
-      channel: 'Email', source: 'newsletter', medium: 'email', referrerDomain: 'google.com',
+    expect(
+      classifyChannel(touch({ referrer: 'https://www.google.com/', utm_source: ' Newsletter ', utm_medium: 'EMAIL' })),
+    ).toEqual({
+      channel: 'Email',
+      source: 'newsletter',
+      medium: 'email',
+      referrerDomain: 'google.com',
     });
   });
 
   it('a missing utm_medium is (not set), as in GA4', () => {
-    expect(classifyChannel(touch({ utm_source: 'facebook' }))).toMatchObject({ channel: 'Organic Social', medium: '(not set)' });
+    expect(classifyChannel(touch({ utm_source: 'facebook' }))).toMatchObject({
+      channel: 'Organic Social',
+      medium: '(not set)',
+    });
   });
 
   it('utm_medium without utm_source takes the source from the referrer', () => {
-    expect(classifyChannel(touch({ referrer: 'https://www.linkedin.com/', utm_medium: 'social' }))).toMatchObject({ source: 'linkedin' });
+    expect(classifyChannel(touch({ referrer: 'https://www.linkedin.com/', utm_medium: 'social' }))).toMatchObject({
+      source: 'linkedin',
+    });
     expect(classifyChannel(touch({ utm_medium: 'email' }))).toMatchObject({ channel: 'Email', source: '(not set)' });
   });
 });
@@ -274,7 +348,12 @@ describe('classifyChannel: robustness', () => {
   );
 
   it('never throws on garbage input from untyped callers', () => {
-    const garbage = [null, undefined, {}, { referrer: 42, landing_url: null, click_ids: 'x', siteDomains: 'x' }] as unknown as TouchInput[];
+    const garbage = [
+      null,
+      undefined,
+      {},
+      { referrer: 42, landing_url: null, click_ids: 'x', siteDomains: 'x' },
+    ] as unknown as TouchInput[];
     for (const input of garbage) {
       expect(() => classifyChannel(input)).not.toThrow();
       expect(CHANNELS).toContain(classifyChannel(input).channel);
@@ -282,14 +361,18 @@ describe('classifyChannel: robustness', () => {
   });
 
   it('a bad landing URL still classifies the referrer', () => {
-    expect(classifyChannel({ referrer: 'https://www.bing.com/', landing_url: 'nonsense' }).channel).toBe('Organic Search');
+    expect(classifyChannel({ referrer: 'https://www.bing.com/', landing_url: 'nonsense' }).channel).toBe(
+      'Organic Search',
+    );
   });
 });
 
 describe('CHANNELS', () => {
-  it('lists 21 distinct channels including GA4\'s and ours', () => {
+  it("lists 21 distinct channels including GA4's and ours", () => {
     expect(new Set(CHANNELS).size).toBe(21);
-    expect(CHANNELS).toEqual(expect.arrayContaining(['Direct', 'Unassigned', 'AI Assistant', 'Internal', 'Cross-network']));
+    expect(CHANNELS).toEqual(
+      expect.arrayContaining(['Direct', 'Unassigned', 'AI Assistant', 'Internal', 'Cross-network']),
+    );
   });
 });
 

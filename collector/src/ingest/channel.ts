@@ -11,17 +11,51 @@ import { SOURCE_CATEGORIES, type SourceCategory } from './source-categories.js';
 export { referrerDomain } from './referrer.js';
 
 export type Channel =
-  | 'Direct' | 'Organic Search' | 'Paid Search' | 'Organic Social' | 'Paid Social' | 'Email'
-  | 'Referral' | 'Display' | 'Affiliates' | 'Organic Video' | 'Paid Video' | 'Organic Shopping'
-  | 'Paid Shopping' | 'Paid Other' | 'SMS' | 'Mobile Push Notifications' | 'Audio' | 'Cross-network'
-  | 'AI Assistant' | 'Internal' | 'Unassigned';
+  | 'Direct'
+  | 'Organic Search'
+  | 'Paid Search'
+  | 'Organic Social'
+  | 'Paid Social'
+  | 'Email'
+  | 'Referral'
+  | 'Display'
+  | 'Affiliates'
+  | 'Organic Video'
+  | 'Paid Video'
+  | 'Organic Shopping'
+  | 'Paid Shopping'
+  | 'Paid Other'
+  | 'SMS'
+  | 'Mobile Push Notifications'
+  | 'Audio'
+  | 'Cross-network'
+  | 'AI Assistant'
+  | 'Internal'
+  | 'Unassigned';
 
 /** Every channel name. 'Internal' is never returned by classifyChannel (see docs/channels.md). */
 export const CHANNELS: readonly Channel[] = Object.freeze<Channel[]>([
-  'Direct', 'Organic Search', 'Paid Search', 'Organic Social', 'Paid Social', 'Email',
-  'Referral', 'Display', 'Affiliates', 'Organic Video', 'Paid Video', 'Organic Shopping',
-  'Paid Shopping', 'Paid Other', 'SMS', 'Mobile Push Notifications', 'Audio', 'Cross-network',
-  'AI Assistant', 'Internal', 'Unassigned',
+  'Direct',
+  'Organic Search',
+  'Paid Search',
+  'Organic Social',
+  'Paid Social',
+  'Email',
+  'Referral',
+  'Display',
+  'Affiliates',
+  'Organic Video',
+  'Paid Video',
+  'Organic Shopping',
+  'Paid Shopping',
+  'Paid Other',
+  'SMS',
+  'Mobile Push Notifications',
+  'Audio',
+  'Cross-network',
+  'AI Assistant',
+  'Internal',
+  'Unassigned',
 ]);
 
 export type ClickId = ClickIdName;
@@ -55,7 +89,11 @@ interface Touch {
 }
 
 /** What a click id implies: the platform, the medium, and which referrer categories may name the source instead. */
-export type ClickIdRule = readonly [platform: string, medium: 'cpc' | 'social', refCategories: readonly SourceCategory[]];
+export type ClickIdRule = readonly [
+  platform: string,
+  medium: 'cpc' | 'social',
+  refCategories: readonly SourceCategory[],
+];
 
 /**
  * One rule per click id of the contract (a type error until a new one has its rule), e.g. gclid from
@@ -106,7 +144,12 @@ function group(t: Touch): Channel {
   if (medium === 'affiliate') return 'Affiliates';
   if (medium === 'audio') return 'Audio';
   if (source === 'sms' || medium === 'sms') return 'SMS';
-  if (medium.endsWith('push') || medium.includes('mobile') || medium.includes('notification') || source === 'firebase') {
+  if (
+    medium.endsWith('push') ||
+    medium.includes('mobile') ||
+    medium.includes('notification') ||
+    source === 'firebase'
+  ) {
     return 'Mobile Push Notifications';
   }
   return 'Unassigned';

@@ -14,31 +14,51 @@ import { touchOf } from './wire-v2.js';
 const TS = Date.UTC(2026, 11, 1);
 const LANDING = 'https://shop.example.com/pricing';
 const ctx: BatchContext = {
-  siteId: 'site', siteDomains: [], retentionDays: 0, receivedAt: TS, clockOffset: 0, sdkVersion: 'test',
-  userAgent: { browser: 'Chrome', browser_version: '120', os: 'Linux', os_version: '', device_type: 'desktop', is_bot: false },
+  siteId: 'site',
+  siteDomains: [],
+  retentionDays: 0,
+  receivedAt: TS,
+  clockOffset: 0,
+  sdkVersion: 'test',
+  userAgent: {
+    browser: 'Chrome',
+    browser_version: '120',
+    os: 'Linux',
+    os_version: '',
+    device_type: 'desktop',
+    is_bot: false,
+  },
 };
 
 /** The `events` row of a pageview whose session landed on `landing` (wire format 2's parsing, then the mapper). */
 function rowOf(landing: string) {
   const touch = touchOf(TS, '', landing);
   const id = '00000000-0000-4000-8000-000000000001';
-  return toEventRow({ type: 'pageview', id, ts: TS, visitor_id: id, session_id: id, url: landing, touch, session_start: true }, ctx);
+  return toEventRow(
+    { type: 'pageview', id, ts: TS, visitor_id: id, session_id: id, url: landing, touch, session_start: true },
+    ctx,
+  );
 }
 
 describe('click ids: one list, every place', () => {
-  it.each(CLICK_IDS)('%s has a schema key, a wire-2 parameter, a row mapping, a channel rule and an SDK campaign parameter', (k) => {
-    expect(TouchSchema.parse({ ts: TS, referrer: '', landing_url: LANDING, click_ids: { [k]: 'abc' } }).click_ids).toEqual({ [k]: 'abc' });
-    expect(touchOf(TS, '', `${LANDING}?${k}=abc`).click_ids).toEqual({ [k]: 'abc' });
-    const row = rowOf(`${LANDING}?${k}=abc`);
-    expect([row.click_id_type, row.click_id]).toEqual([k, 'abc']);
-    const [platform, medium] = CLICK_ID_RULES[k];
-    expect([row.source, row.medium]).toEqual([platform, medium]);
-    expect(classifyChannel({ referrer: '', landing_url: LANDING, click_ids: { [k]: 'abc' } }).source).toBe(platform);
-    expect(CAMPAIGN_PARAMS).toContain(k);
-    expect(campaignKey(`${LANDING}?${k}=abc`)).not.toBe('');
-    // A (possibly forged) form field named like a click id never drops it from stored URLs.
-    expect(formFieldNames([{ type: 'form', form: { fields: { [k]: 'x' } } }]).size).toBe(0);
-  });
+  it.each(CLICK_IDS)(
+    '%s has a schema key, a wire-2 parameter, a row mapping, a channel rule and an SDK campaign parameter',
+    (k) => {
+      expect(
+        TouchSchema.parse({ ts: TS, referrer: '', landing_url: LANDING, click_ids: { [k]: 'abc' } }).click_ids,
+      ).toEqual({ [k]: 'abc' });
+      expect(touchOf(TS, '', `${LANDING}?${k}=abc`).click_ids).toEqual({ [k]: 'abc' });
+      const row = rowOf(`${LANDING}?${k}=abc`);
+      expect([row.click_id_type, row.click_id]).toEqual([k, 'abc']);
+      const [platform, medium] = CLICK_ID_RULES[k];
+      expect([row.source, row.medium]).toEqual([platform, medium]);
+      expect(classifyChannel({ referrer: '', landing_url: LANDING, click_ids: { [k]: 'abc' } }).source).toBe(platform);
+      expect(CAMPAIGN_PARAMS).toContain(k);
+      expect(campaignKey(`${LANDING}?${k}=abc`)).not.toBe('');
+      // A (possibly forged) form field named like a click id never drops it from stored URLs.
+      expect(formFieldNames([{ type: 'form', form: { fields: { [k]: 'x' } } }]).size).toBe(0);
+    },
+  );
 
   it('has a channel rule for exactly the contract ids', () => {
     expect(Object.keys(CLICK_ID_RULES).sort()).toEqual([...CLICK_IDS].sort());
@@ -51,7 +71,11 @@ describe('click ids: one list, every place', () => {
         // Both orders in the URL: the URL's order must not matter.
         for (const q of [`${a}=1&${b}=2`, `${b}=2&${a}=1`]) {
           const row = rowOf(`${LANDING}?${q}`);
-          expect([row.click_id_type, row.click_id, row.source], `${a} before ${b}`).toEqual([a, '1', CLICK_ID_RULES[a][0]]);
+          expect([row.click_id_type, row.click_id, row.source], `${a} before ${b}`).toEqual([
+            a,
+            '1',
+            CLICK_ID_RULES[a][0],
+          ]);
         }
       }
   });

@@ -27,8 +27,15 @@ describe('referrerDomain', () => {
 
 describe('describeReferrer', () => {
   it('walks parent domains until a known one: a.b.google.com is not google search, images.google.fr is', () => {
-    expect(describeReferrer('images.google.fr')).toMatchObject({ source: 'google', medium: 'organic', category: 'SEARCH' });
-    expect(describeReferrer('calendar.google.com')).toMatchObject({ source: 'calendar.google.com', medium: 'referral' });
+    expect(describeReferrer('images.google.fr')).toMatchObject({
+      source: 'google',
+      medium: 'organic',
+      category: 'SEARCH',
+    });
+    expect(describeReferrer('calendar.google.com')).toMatchObject({
+      source: 'calendar.google.com',
+      medium: 'referral',
+    });
     expect(describeReferrer('it.images.search.yahoo.com')).toMatchObject({ source: 'yahoo', category: 'SEARCH' });
   });
 
@@ -56,7 +63,7 @@ describe('hostCategory (utm_source values that are hostnames)', () => {
 });
 
 describe('source categories table', () => {
-  it('holds Google\'s 819 sources plus our additions, keyed lower-case', () => {
+  it("holds Google's 819 sources plus our additions, keyed lower-case", () => {
     expect(GOOGLE_SOURCE_COUNT).toBe(819);
     expect(SOURCE_CATEGORIES.get('google shopping')).toBe('SHOPPING');
     expect(SOURCE_CATEGORIES.get('youtube.com')).toBe('VIDEO');

@@ -24,7 +24,11 @@ export interface ReferrerInfo {
 // a leading `=` = that host only, not its subdomains. android-app://<package> referrers
 // (Chrome on Android opening a link from an app) are looked up by package name.
 const KNOWN: ReadonlyArray<readonly [string, Kind, string]> = [
-  ['google', 'search', '=google.* images.google.* news.google.* lens.google.com =com.google.android.googlequicksearchbox'],
+  [
+    'google',
+    'search',
+    '=google.* images.google.* news.google.* lens.google.com =com.google.android.googlequicksearchbox',
+  ],
   ['bing', 'search', 'bing.*'],
   ['yahoo', 'search', '=yahoo.* search.yahoo.*'],
   ['duckduckgo', 'search', 'duckduckgo.* =ddg.gg'],
@@ -51,7 +55,11 @@ const KNOWN: ReadonlyArray<readonly [string, Kind, string]> = [
   ['linkedin', 'social', 'linkedin.com lnkd.in =com.linkedin.android'],
   ['threads', 'social', 'threads.net threads.com'],
   ['bluesky', 'social', 'bsky.app'],
-  ['mastodon', 'social', 'mastodon.social mastodon.online mstdn.social fosstodon.org hachyderm.io infosec.exchange mas.to'],
+  [
+    'mastodon',
+    'social',
+    'mastodon.social mastodon.online mstdn.social fosstodon.org hachyderm.io infosec.exchange mas.to',
+  ],
   ['reddit', 'social', 'reddit.com redd.it =com.reddit.frontpage'],
   ['pinterest', 'social', 'pinterest.* pin.it'],
   ['tiktok', 'social', 'tiktok.com =com.zhiliaoapp.musically'],
@@ -75,7 +83,11 @@ const KNOWN: ReadonlyArray<readonly [string, Kind, string]> = [
   ['pricerunner', 'shopping', 'pricerunner.*'],
   ['kelkoo', 'shopping', 'kelkoo.*'],
   ['gmail', 'email', 'mail.google.com =com.google.android.gm'],
-  ['outlook', 'email', 'outlook.live.com outlook.office.com outlook.office365.com mail.live.com =com.microsoft.office.outlook'],
+  [
+    'outlook',
+    'email',
+    'outlook.live.com outlook.office.com outlook.office365.com mail.live.com =com.microsoft.office.outlook',
+  ],
   ['yahoo-mail', 'email', 'mail.yahoo.* mail.yahoo.net'],
   ['proton-mail', 'email', 'mail.proton.me mail.protonmail.com'],
   ['mail.ru', 'email', 'e.mail.ru'],
@@ -102,19 +114,33 @@ const KNOWN: ReadonlyArray<readonly [string, Kind, string]> = [
 
 const HOSTS: ReadonlyMap<string, Entry> = new Map(
   KNOWN.flatMap(([name, kind, hosts]) =>
-    hosts.split(' ').map((h): [string, Entry] =>
-      h.startsWith('=') ? [h.slice(1), { name, kind, sub: false }] : [h, { name, kind, sub: true }],
-    ),
+    hosts
+      .split(' ')
+      .map((h): [string, Entry] =>
+        h.startsWith('=') ? [h.slice(1), { name, kind, sub: false }] : [h, { name, kind, sub: true }],
+      ),
   ),
 );
 
 const KIND_MEDIUM: Readonly<Record<Kind, string>> = {
-  search: 'organic', social: 'social', video: 'referral', shopping: 'referral',
-  email: 'email', ai: 'referral', display: 'display', 'paid-search': 'cpc',
+  search: 'organic',
+  social: 'social',
+  video: 'referral',
+  shopping: 'referral',
+  email: 'email',
+  ai: 'referral',
+  display: 'display',
+  'paid-search': 'cpc',
 };
 const KIND_CATEGORY: Readonly<Record<Kind, SourceCategory | undefined>> = {
-  search: 'SEARCH', social: 'SOCIAL', video: 'VIDEO', shopping: 'SHOPPING',
-  email: undefined, ai: 'AI', display: undefined, 'paid-search': 'SEARCH',
+  search: 'SEARCH',
+  social: 'SOCIAL',
+  video: 'VIDEO',
+  shopping: 'SHOPPING',
+  email: undefined,
+  ai: 'AI',
+  display: undefined,
+  'paid-search': 'SEARCH',
 };
 
 const AUTHORITY = /^[a-z][a-z0-9+.-]*:\/\/([^/?#\\]*)/i;
@@ -210,7 +236,9 @@ function lookupGoogleList(host: string): ReferrerInfo | undefined {
 export function describeReferrer(host: string): ReferrerInfo {
   return (
     lookupKnown(host) ??
-    (hasSubdomain(host) && SEARCH_LABEL.test(host.slice(0, host.indexOf('.'))) ? info(siteOf(host), 'search') : undefined) ??
+    (hasSubdomain(host) && SEARCH_LABEL.test(host.slice(0, host.indexOf('.')))
+      ? info(siteOf(host), 'search')
+      : undefined) ??
     lookupGoogleList(host) ?? { source: host, medium: 'referral', category: undefined }
   );
 }

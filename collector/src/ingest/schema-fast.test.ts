@@ -27,9 +27,13 @@ const uuid = (r: () => number, upper = false) => {
 const NOW = Date.UTC(2026, 5, 1);
 
 function validBatch(r: () => number): { [k: string]: Json } {
-  const pick = <T,>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
+  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
   const touch = (): { [k: string]: Json } => {
-    const t: { [k: string]: Json } = { ts: NOW - Math.floor(r() * 1e6), referrer: pick(['', 'https://www.google.com/']), landing_url: 'https://shop.test/?utm_source=x' };
+    const t: { [k: string]: Json } = {
+      ts: NOW - Math.floor(r() * 1e6),
+      referrer: pick(['', 'https://www.google.com/']),
+      landing_url: 'https://shop.test/?utm_source=x',
+    };
     if (r() < 0.5) Object.assign(t, { utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'launch' });
     if (r() < 0.2) Object.assign(t, { utm_term: 'shoes', utm_content: '' });
     if (r() < 0.3) t.click_ids = r() < 0.5 ? { gclid: 'abc' } : { fbclid: 'x', twclid: 'y' };
@@ -37,8 +41,13 @@ function validBatch(r: () => number): { [k: string]: Json } {
   };
   const events = Array.from({ length: 1 + Math.floor(r() * 5) }, (_, i) => {
     const e: { [k: string]: Json } = {
-      type: pick(['pageview', 'pageview', 'custom']), id: uuid(r, r() < 0.1), ts: NOW + i, visitor_id: uuid(r), session_id: uuid(r),
-      url: 'https://shop.test/p', touch: touch(),
+      type: pick(['pageview', 'pageview', 'custom']),
+      id: uuid(r, r() < 0.1),
+      ts: NOW + i,
+      visitor_id: uuid(r),
+      session_id: uuid(r),
+      url: 'https://shop.test/p',
+      touch: touch(),
     };
     if (r() < 0.7) e.title = 'Title';
     if (r() < 0.7) e.page_referrer = 'https://shop.test/';
@@ -57,16 +66,53 @@ function validBatch(r: () => number): { [k: string]: Json } {
 }
 
 const ODD_VALUES: Json[] = [
-  null, '', 'x', 'X'.repeat(LIMITS.url + 1), 'y'.repeat(LIMITS.utm + 1), 'z'.repeat(LIMITS.title + 1), 0, -1, 1.5, NOW + 0.5,
-  Date.UTC(2019, 11, 31), Date.UTC(2100, 0, 1), Date.UTC(2100, 0, 1) + 1, 1e300, true, false, [], [1], {}, { a: 1 },
-  '6F1C2A9E-4B1D-4C6E-9A51-0C2D3E4F5A6B', '6f1c2a9e4b1d4c6e9a510c2d3e4f5a6b', '6f1c2a9e-4b1d-4c6e-9a51-0c2d3e4f5a6', 'form', 'identify', 'consent',
+  null,
+  '',
+  'x',
+  'X'.repeat(LIMITS.url + 1),
+  'y'.repeat(LIMITS.utm + 1),
+  'z'.repeat(LIMITS.title + 1),
+  0,
+  -1,
+  1.5,
+  NOW + 0.5,
+  Date.UTC(2019, 11, 31),
+  Date.UTC(2100, 0, 1),
+  Date.UTC(2100, 0, 1) + 1,
+  1e300,
+  true,
+  false,
+  [],
+  [1],
+  {},
+  { a: 1 },
+  '6F1C2A9E-4B1D-4C6E-9A51-0C2D3E4F5A6B',
+  '6f1c2a9e4b1d4c6e9a510c2d3e4f5a6b',
+  '6f1c2a9e-4b1d-4c6e-9a51-0c2d3e4f5a6',
+  'form',
+  'identify',
+  'consent',
 ];
-const ODD_KEYS = ['extra', '__proto__', 'constructor', 'type', 'name', 'props', 'id', 'ts', 'utm_term', 'click_ids', 'gclid', ''];
+const ODD_KEYS = [
+  'extra',
+  '__proto__',
+  'constructor',
+  'type',
+  'name',
+  'props',
+  'id',
+  'ts',
+  'utm_term',
+  'click_ids',
+  'gclid',
+  '',
+];
 
 /** A copy of `v` with one random change somewhere inside it. */
 function mutate(v: Json, r: () => number): Json {
   if (Array.isArray(v)) {
-    if (v.length === 0 || r() < 0.1) return r() < 0.5 ? [] : Array.from({ length: LIMITS.eventsPerBatch + 1 }, () => v[0] ?? null);
+    if (v.length === 0 || r() < 0.1)
+      return r() < 0.5 ? [] : Array.from({ length: LIMITS.eventsPerBatch + 1 }, () => v[0] ?? null);
     const i = Math.floor(r() * v.length);
     return v.map((x, j) => (j === i ? mutate(x, r) : x));
   }
@@ -74,9 +120,11 @@ function mutate(v: Json, r: () => number): Json {
     const keys = Object.keys(v);
     const out: { [k: string]: Json } = JSON.parse(JSON.stringify(v));
     const roll = r();
-    if (roll < 0.1 || keys.length === 0) out[ODD_KEYS[Math.floor(r() * ODD_KEYS.length)]!] = ODD_VALUES[Math.floor(r() * ODD_VALUES.length)]!;
+    if (roll < 0.1 || keys.length === 0)
+      out[ODD_KEYS[Math.floor(r() * ODD_KEYS.length)]!] = ODD_VALUES[Math.floor(r() * ODD_VALUES.length)]!;
     else if (roll < 0.2) delete out[keys[Math.floor(r() * keys.length)]!];
-    else if (roll < 0.25) Object.assign(out, Object.fromEntries(Array.from({ length: LIMITS.propKeys + 1 }, (_, i) => [`k${i}`, 'v'])));
+    else if (roll < 0.25)
+      Object.assign(out, Object.fromEntries(Array.from({ length: LIMITS.propKeys + 1 }, (_, i) => [`k${i}`, 'v'])));
     else {
       const k = keys[Math.floor(r() * keys.length)]!;
       out[k] = r() < 0.4 ? ODD_VALUES[Math.floor(r() * ODD_VALUES.length)]! : mutate(out[k]!, r);
@@ -131,7 +179,12 @@ describe('fastEventBatch', () => {
     expect(fastEventBatch([b])).toBeUndefined();
     const form = { ...(b.events as { [k: string]: Json }[])[0]!, type: 'form', form: { id: 'f', fields: {} } };
     expect(fastEventBatch({ ...b, events: [form] })).toBeUndefined();
-    const custom = { ...(b.events as { [k: string]: Json }[])[0]!, type: 'custom', name: 'n', props: JSON.parse('{"__proto__":"x"}') as Json };
+    const custom = {
+      ...(b.events as { [k: string]: Json }[])[0]!,
+      type: 'custom',
+      name: 'n',
+      props: JSON.parse('{"__proto__":"x"}') as Json,
+    };
     expect(fastEventBatch({ ...b, events: [custom] })).toBeUndefined();
   });
 });

@@ -19,15 +19,23 @@ const CLICK_IDS = ['gclid', 'gbraid', 'wbraid', 'fbclid', 'msclkid', 'ttclid', '
 const UTMS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'] as const;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown, max: number, min = 0): v is string => typeof v === 'string' && v.length <= max && v.length >= min;
+const str = (v: unknown, max: number, min = 0): v is string =>
+  typeof v === 'string' && v.length <= max && v.length >= min;
 const ts = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= MIN_TS && v <= MAX_TS;
-const guid = (v: unknown): string | undefined => (typeof v === 'string' && v.length === 36 && GUID.test(v) ? v.toLowerCase() : undefined);
+const guid = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.length === 36 && GUID.test(v) ? v.toLowerCase() : undefined;
 
 /** The validated batch, or undefined: let the zod schema decide. */
 export function fastEventBatch(body: unknown): ValidEventBatch | undefined {
   if (!isObj(body)) return undefined;
   const { site, sent_at, sdk, events } = body;
-  if (!str(site, LIMITS.siteKey, 1) || !Array.isArray(events) || events.length < 1 || events.length > LIMITS.eventsPerBatch) return undefined;
+  if (
+    !str(site, LIMITS.siteKey, 1) ||
+    !Array.isArray(events) ||
+    events.length < 1 ||
+    events.length > LIMITS.eventsPerBatch
+  )
+    return undefined;
   const out: Obj = { site };
   if (sent_at !== undefined) {
     if (!ts(sent_at)) return undefined;
@@ -118,7 +126,8 @@ function props(p: unknown): Out {
   for (const k in p) {
     if (!Object.hasOwn(p, k) || k === '__proto__' || k.length < 1 || k.length > LIMITS.propKey) return undefined;
     const v = p[k];
-    if (!(str(v, LIMITS.propValue) || (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean')) return undefined;
+    if (!(str(v, LIMITS.propValue) || (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean'))
+      return undefined;
     out[k] = v;
     if (++n > LIMITS.propKeys) return undefined;
   }

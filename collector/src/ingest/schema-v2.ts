@@ -5,7 +5,16 @@
  */
 import { z } from 'zod';
 import type {
-  ClEventV2, ConsentEventV2, CustomEventV2, EngagementEventV2, EventBatchV2, FirstTouchV2, FormEventV2, IdentifyEventV2, PageviewEventV2, TouchV2,
+  ClEventV2,
+  ConsentEventV2,
+  CustomEventV2,
+  EngagementEventV2,
+  EventBatchV2,
+  FirstTouchV2,
+  FormEventV2,
+  IdentifyEventV2,
+  PageviewEventV2,
+  TouchV2,
 } from '../../../sdk/src/protocol.js';
 import { LIMITS, TouchSchema, formFields, id, props, timestamp, url } from './schema.js';
 import { WIRE_ID, expandWireId } from './wire-id.js';
@@ -17,11 +26,18 @@ const TouchV2Schema = z.object({ r: url.optional(), l: url.optional() }) satisfi
 const FirstTouchV2Schema = z.object({ t: timestamp, r: url, l: url }) satisfies z.ZodType<FirstTouchV2>;
 
 /** A visitor or session id: a UUID, or its 22-character compact form (wire-id.ts), expanded to the UUID. */
-const wireUuid = z.union([id, z.string().regex(WIRE_ID, 'must be a UUID or its 22 base64 characters').transform(expandWireId).pipe(id)]);
+const wireUuid = z.union([
+  id,
+  z.string().regex(WIRE_ID, 'must be a UUID or its 22 base64 characters').transform(expandWireId).pipe(id),
+]);
 
 const base = {
   i: z.string().regex(/^[\da-f]{12,32}$/, 'must be 12 to 32 lowercase hex digits'),
-  t: z.number().int('must be whole milliseconds').min(-60_000, 'must not be after the batch').max(MAX_AGE_MS, 'is too old'),
+  t: z
+    .number()
+    .int('must be whole milliseconds')
+    .min(-60_000, 'must not be after the batch')
+    .max(MAX_AGE_MS, 'is too old'),
   v: wireUuid,
   s: wireUuid,
   u: url.min(1),
@@ -45,9 +61,24 @@ export const EventV2Schema = z.discriminatedUnion('y', [
     p: formFields,
     m: z.string().max(254).optional(),
   }) satisfies z.ZodType<FormEventV2>,
-  z.object({ ...base, y: z.literal('i'), m: z.string().max(254).optional(), w: z.string().max(256).optional(), p: props.optional() }) satisfies z.ZodType<IdentifyEventV2>,
-  z.object({ ...base, y: z.literal('k'), n: z.enum(['granted', 'denied']), a: z.string().max(LIMITS.propValue).optional() }) satisfies z.ZodType<ConsentEventV2>,
-  z.object({ ...base, y: z.literal('e'), g: z.number().int('must be whole milliseconds').min(0).max(MAX_AGE_MS, 'is too long') }) satisfies z.ZodType<EngagementEventV2>,
+  z.object({
+    ...base,
+    y: z.literal('i'),
+    m: z.string().max(254).optional(),
+    w: z.string().max(256).optional(),
+    p: props.optional(),
+  }) satisfies z.ZodType<IdentifyEventV2>,
+  z.object({
+    ...base,
+    y: z.literal('k'),
+    n: z.enum(['granted', 'denied']),
+    a: z.string().max(LIMITS.propValue).optional(),
+  }) satisfies z.ZodType<ConsentEventV2>,
+  z.object({
+    ...base,
+    y: z.literal('e'),
+    g: z.number().int('must be whole milliseconds').min(0).max(MAX_AGE_MS, 'is too long'),
+  }) satisfies z.ZodType<EngagementEventV2>,
 ]) satisfies z.ZodType<ClEventV2>;
 
 export const EventBatchV2Schema = z.object({
@@ -55,7 +86,10 @@ export const EventBatchV2Schema = z.object({
   k: z.string().min(1).max(LIMITS.siteKey),
   t: timestamp,
   d: z.string().max(LIMITS.sdkVersion).optional(),
-  e: z.array(EventV2Schema).min(1, 'must hold at least one event').max(LIMITS.eventsPerBatch, `at most ${LIMITS.eventsPerBatch} events per batch`),
+  e: z
+    .array(EventV2Schema)
+    .min(1, 'must hold at least one event')
+    .max(LIMITS.eventsPerBatch, `at most ${LIMITS.eventsPerBatch} events per batch`),
 }) satisfies z.ZodType<EventBatchV2>;
 
 export type ValidEventBatchV2 = z.output<typeof EventBatchV2Schema>;

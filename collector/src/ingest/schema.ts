@@ -4,7 +4,17 @@
  */
 import { z } from 'zod';
 import { CLICK_IDS, type ClickIdName } from '../../../contract/click-ids.js';
-import type { ClEvent, ConsentEvent, CustomEvent, EventBatch, FormEvent, IdentifyEvent, PageviewEvent, PropValue, Touch } from '../../../sdk/src/protocol.js';
+import type {
+  ClEvent,
+  ConsentEvent,
+  CustomEvent,
+  EventBatch,
+  FormEvent,
+  IdentifyEvent,
+  PageviewEvent,
+  PropValue,
+  Touch,
+} from '../../../sdk/src/protocol.js';
 
 export const LIMITS = Object.freeze({
   url: 2048,
@@ -25,15 +35,19 @@ const MIN_TS = Date.UTC(2020, 0, 1);
 const MAX_TS = Date.UTC(2100, 0, 1);
 
 export const id = z.guid('must be a UUID').transform((s) => s.toLowerCase());
-export const timestamp = z.number().int('must be whole milliseconds').min(MIN_TS, 'must be ms since epoch after 2020').max(MAX_TS, 'is too far in the future');
+export const timestamp = z
+  .number()
+  .int('must be whole milliseconds')
+  .min(MIN_TS, 'must be ms since epoch after 2020')
+  .max(MAX_TS, 'is too far in the future');
 export const url = z.string().max(LIMITS.url);
 const utm = z.string().max(LIMITS.utm).optional();
 const clickId = z.string().max(LIMITS.clickId).optional();
 
 /** One optional key per click id of the contract (contract/click-ids.ts). */
-export const clickIds = z.object(Object.fromEntries(CLICK_IDS.map((k) => [k, clickId])) as Record<ClickIdName, typeof clickId>) satisfies z.ZodType<
-  Partial<Record<ClickIdName, string | undefined>>
->;
+export const clickIds = z.object(
+  Object.fromEntries(CLICK_IDS.map((k) => [k, clickId])) as Record<ClickIdName, typeof clickId>,
+) satisfies z.ZodType<Partial<Record<ClickIdName, string | undefined>>>;
 
 export const TouchSchema = z.object({
   ts: timestamp,
@@ -60,7 +74,11 @@ const base = {
   first_touch: TouchSchema.optional(),
 };
 
-export const propValue = z.union([z.string().max(LIMITS.propValue), z.number().finite(), z.boolean()]) satisfies z.ZodType<PropValue>;
+export const propValue = z.union([
+  z.string().max(LIMITS.propValue),
+  z.number().finite(),
+  z.boolean(),
+]) satisfies z.ZodType<PropValue>;
 
 const PageviewSchema = z.object({ ...base, type: z.literal('pageview') }) satisfies z.ZodType<PageviewEvent>;
 const CustomSchema = z.object({
@@ -108,13 +126,22 @@ const ConsentSchema = z.object({
   policy: z.string().max(LIMITS.propValue).optional(),
 }) satisfies z.ZodType<ConsentEvent>;
 
-export const EventSchema = z.discriminatedUnion('type', [PageviewSchema, CustomSchema, FormSchema, IdentifySchema, ConsentSchema]) satisfies z.ZodType<ClEvent>;
+export const EventSchema = z.discriminatedUnion('type', [
+  PageviewSchema,
+  CustomSchema,
+  FormSchema,
+  IdentifySchema,
+  ConsentSchema,
+]) satisfies z.ZodType<ClEvent>;
 
 export const EventBatchSchema = z.object({
   site: z.string().min(1).max(LIMITS.siteKey),
   sent_at: timestamp.optional(),
   sdk: z.string().max(LIMITS.sdkVersion).optional(),
-  events: z.array(EventSchema).min(1, 'must hold at least one event').max(LIMITS.eventsPerBatch, `at most ${LIMITS.eventsPerBatch} events per batch`),
+  events: z
+    .array(EventSchema)
+    .min(1, 'must hold at least one event')
+    .max(LIMITS.eventsPerBatch, `at most ${LIMITS.eventsPerBatch} events per batch`),
 }) satisfies z.ZodType<EventBatch>;
 
 export type ValidEventBatch = z.output<typeof EventBatchSchema>;

@@ -33,6 +33,8 @@ export type SourceCategory = 'SEARCH' | 'SOCIAL' | 'VIDEO' | 'SHOPPING' | 'AI';
 type GoogleCategory = Exclude<SourceCategory, 'AI'>;
 
 // ---- BEGIN GENERATED (Google / Velir dbt-ga4, MIT) ----
+// Generated data keeps the generator's layout (docs/channels.md):
+// prettier-ignore
 const GOOGLE: Readonly<Record<GoogleCategory, readonly string[]>> = {
   // 129 sources
   SEARCH: [
@@ -198,15 +200,44 @@ const GOOGLE: Readonly<Record<GoogleCategory, readonly string[]>> = {
 const CLOSELOOP_ADDITIONS: Readonly<Record<SourceCategory, readonly string[]>> = {
   SEARCH: ['brave', 'startpage', 'kagi', 'mojeek', 'ecosia', 'qwant', 'yahoo japan', 'coccoc'],
   SOCIAL: [
-    'x', 'threads', 'bluesky', 'bsky', 'mastodon', 'discord', 'nextdoor', 'lemmy', 'linktree',
-    'lnk.bio', 'workplace', 'telegram', 'signal', 'truthsocial', 'lnkd',
+    'x',
+    'threads',
+    'bluesky',
+    'bsky',
+    'mastodon',
+    'discord',
+    'nextdoor',
+    'lemmy',
+    'linktree',
+    'lnk.bio',
+    'workplace',
+    'telegram',
+    'signal',
+    'truthsocial',
+    'lnkd',
   ],
   VIDEO: ['youtu.be', 'rumble', 'kick', 'peertube'],
   SHOPPING: ['aliexpress', 'temu', 'shein', 'idealo', 'pricerunner', 'kelkoo', 'google-shopping'],
   AI: [
-    'chatgpt', 'chatgpt.com', 'openai', 'perplexity', 'perplexity.ai', 'gemini', 'bard', 'copilot',
-    'claude', 'claude.ai', 'you.com', 'poe', 'mistral', 'le chat', 'meta.ai', 'meta-ai',
-    'character.ai', 'deepseek', 'grok',
+    'chatgpt',
+    'chatgpt.com',
+    'openai',
+    'perplexity',
+    'perplexity.ai',
+    'gemini',
+    'bard',
+    'copilot',
+    'claude',
+    'claude.ai',
+    'you.com',
+    'poe',
+    'mistral',
+    'le chat',
+    'meta.ai',
+    'meta-ai',
+    'character.ai',
+    'deepseek',
+    'grok',
   ],
 };
 

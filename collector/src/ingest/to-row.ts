@@ -87,7 +87,9 @@ export function toEventRow(e: ValidEvent, ctx: BatchContext): EventRow {
 type TouchColumns = Pick<EventRow, (typeof TOUCH_COLUMNS)[number]>;
 
 /** The touch columns of a row that does not carry its session's touch. */
-const NO_TOUCH_COLUMNS: Readonly<TouchColumns> = Object.freeze(Object.fromEntries(TOUCH_COLUMNS.map((c) => [c, ''])) as TouchColumns);
+const NO_TOUCH_COLUMNS: Readonly<TouchColumns> = Object.freeze(
+  Object.fromEntries(TOUCH_COLUMNS.map((c) => [c, ''])) as TouchColumns,
+);
 
 /** A touch as row columns: its URLs scrubbed, its channel classified. */
 function touchColumns(raw: Touch, ctx: BatchContext): TouchColumns {
@@ -136,7 +138,9 @@ function propsOf(e: ValidEvent, formFields: ReadonlySet<string> | undefined): Re
     case 'consent':
       return e.policy ? { policy: e.policy } : {};
     case 'form':
-      return e.form.action ? { ...e.form.fields, 'form.action': scrubUrl(e.form.action, formFields) } : { ...e.form.fields };
+      return e.form.action
+        ? { ...e.form.fields, 'form.action': scrubUrl(e.form.action, formFields) }
+        : { ...e.form.fields };
     default:
       return {};
   }

@@ -14,10 +14,41 @@ import { CLICK_IDS } from '../../../contract/click-ids.js';
 
 /** Parameter names (lower-case, letters and digits only) that always hold personal data or secrets. */
 export const PERSONAL_NAMES: ReadonlySet<string> = new Set([
-  'email', 'mail', 'emailaddress', 'phone', 'tel', 'telephone', 'mobile', 'phonenumber',
-  'name', 'firstname', 'lastname', 'fullname', 'surname', 'givenname', 'familyname',
-  'password', 'passwd', 'pwd', 'pass', 'token', 'accesstoken', 'idtoken', 'authtoken', 'secret', 'apikey',
-  'address', 'street', 'zip', 'zipcode', 'postcode', 'postalcode', 'birthday', 'birthdate', 'dob', 'ssn',
+  'email',
+  'mail',
+  'emailaddress',
+  'phone',
+  'tel',
+  'telephone',
+  'mobile',
+  'phonenumber',
+  'name',
+  'firstname',
+  'lastname',
+  'fullname',
+  'surname',
+  'givenname',
+  'familyname',
+  'password',
+  'passwd',
+  'pwd',
+  'pass',
+  'token',
+  'accesstoken',
+  'idtoken',
+  'authtoken',
+  'secret',
+  'apikey',
+  'address',
+  'street',
+  'zip',
+  'zipcode',
+  'postcode',
+  'postalcode',
+  'birthday',
+  'birthdate',
+  'dob',
+  'ssn',
 ]);
 /** A name that ends in one of these is personal too (`contact[email]`, `work_phone`, `user_password`). */
 const PERSONAL_SUFFIXES = ['email', 'phone', 'password', 'token'];
@@ -40,13 +71,34 @@ function decode(s: string): string {
  * or suffix, none can be a captured form field (formFieldNames), so a value without `@` and
  * without `%` (which could decode to one) is kept without decoding — the common landing URL's case.
  */
-const PLAIN_ATTRIBUTION = new Set(['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'gclid', 'gbraid', 'wbraid', 'msclkid', 'fbclid', 'ttclid', 'li_fat_id', 'twclid']);
+const PLAIN_ATTRIBUTION = new Set([
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_term',
+  'utm_content',
+  'gclid',
+  'gbraid',
+  'wbraid',
+  'msclkid',
+  'fbclid',
+  'ttclid',
+  'li_fat_id',
+  'twclid',
+]);
 
 function personal(pair: string, formFields: ReadonlySet<string>): boolean {
   const eq = pair.indexOf('=');
-  if (eq !== -1 && PLAIN_ATTRIBUTION.has(pair.slice(0, eq)) && pair.indexOf('@', eq) === -1 && pair.indexOf('%', eq) === -1) return false;
+  if (
+    eq !== -1 &&
+    PLAIN_ATTRIBUTION.has(pair.slice(0, eq)) &&
+    pair.indexOf('@', eq) === -1 &&
+    pair.indexOf('%', eq) === -1
+  )
+    return false;
   const name = normalizeParamName(decode(eq === -1 ? pair : pair.slice(0, eq)));
-  if (name && (PERSONAL_NAMES.has(name) || formFields.has(name) || PERSONAL_SUFFIXES.some((s) => name.endsWith(s)))) return true;
+  if (name && (PERSONAL_NAMES.has(name) || formFields.has(name) || PERSONAL_SUFFIXES.some((s) => name.endsWith(s))))
+    return true;
   return eq !== -1 && EMAIL.test(decode(pair.slice(eq + 1)));
 }
 
@@ -71,7 +123,8 @@ const ATTRIBUTION_PARAM = new RegExp(`^(utm|${CLICK_IDS.map(normalizeParamName).
 /** The normalized names of the fields of every form event in a batch. */
 export function formFieldNames(events: FormEvents): Set<string> {
   const names = new Set<string>();
-  for (const e of events) if (e.type === 'form') for (const k of Object.keys(e.form?.fields ?? {})) names.add(normalizeParamName(k));
+  for (const e of events)
+    if (e.type === 'form') for (const k of Object.keys(e.form?.fields ?? {})) names.add(normalizeParamName(k));
   for (const n of names) if (!n || ATTRIBUTION_PARAM.test(n)) names.delete(n);
   return names;
 }

@@ -4,7 +4,10 @@ import { UAParser } from 'ua-parser-js';
 import type { EventRow } from '../storage/events.js';
 
 /** The `events` columns that come from the User-Agent. device_type: desktop, mobile, tablet, smarttv, wearable, console, embedded, xr or bot. */
-export type UserAgentInfo = Pick<EventRow, 'browser' | 'browser_version' | 'os' | 'os_version' | 'device_type' | 'is_bot'>;
+export type UserAgentInfo = Pick<
+  EventRow,
+  'browser' | 'browser_version' | 'os' | 'os_version' | 'device_type' | 'is_bot'
+>;
 
 const CACHE_LIMIT = 2000;
 const cache = new Map<string, UserAgentInfo>();

@@ -31,7 +31,8 @@ const storedVisitors = async (events: ClEvent[]) => {
 /** A batch from a page on `origin`, posted to the collector at host `localhost`, with these request cookies. */
 const post = (events: ClEvent[], headers: Record<string, string> = {}, origin = 'http://localhost') =>
   app.inject({
-    method: 'POST', url: '/v1/events',
+    method: 'POST',
+    url: '/v1/events',
     headers: { 'content-type': 'text/plain', 'user-agent': CHROME_UA, host: 'localhost', origin, ...headers },
     payload: JSON.stringify(batch(events)),
   });
@@ -47,17 +48,32 @@ describe('visitor cookie set by the collector', () => {
 
   it('is Secure on https; a first-party path behind a proxy counts (the host the browser asked for)', () => {
     // What Fastify makes of a request through a trusted proxy: X-Forwarded-Proto / X-Forwarded-Host.
-    const req = { protocol: 'https', hostname: 'www.shop.test', headers: { origin: 'https://www.shop.test' } } as unknown as FastifyRequest;
+    const req = {
+      protocol: 'https',
+      hostname: 'www.shop.test',
+      headers: { origin: 'https://www.shop.test' },
+    } as unknown as FastifyRequest;
     const site = { domains: ['shop.test'] } as unknown as Site;
     const events = [pageview()];
-    expect(visitorCookie(req, site, events)).toEqual({ events, setCookie: `_cl_sid=${SCRIPT_ID}; Max-Age=34560000; Path=/; HttpOnly; SameSite=Lax; Secure` });
+    expect(visitorCookie(req, site, events)).toEqual({
+      events,
+      setCookie: `_cl_sid=${SCRIPT_ID}; Max-Age=34560000; Path=/; HttpOnly; SameSite=Lax; Secure`,
+    });
     // The collector on a subdomain of the site (c.shop.test) is first-party too; another site's collector is not.
-    expect(visitorCookie({ ...req, hostname: 'c.shop.test' } as FastifyRequest, site, events).setCookie).toMatch(/^_cl_sid=/);
-    expect(visitorCookie({ ...req, hostname: 'collector.example' } as FastifyRequest, site, events)).toEqual({ events });
+    expect(visitorCookie({ ...req, hostname: 'c.shop.test' } as FastifyRequest, site, events).setCookie).toMatch(
+      /^_cl_sid=/,
+    );
+    expect(visitorCookie({ ...req, hostname: 'collector.example' } as FastifyRequest, site, events)).toEqual({
+      events,
+    });
   });
 
   it('moves only the batch visitor id to the id the cookie knows, without touching the events given', () => {
-    const req = { protocol: 'https', hostname: 'www.shop.test', headers: { origin: 'https://www.shop.test', cookie: `_cl_sid=${SERVER_ID}` } } as unknown as FastifyRequest;
+    const req = {
+      protocol: 'https',
+      hostname: 'www.shop.test',
+      headers: { origin: 'https://www.shop.test', cookie: `_cl_sid=${SERVER_ID}` },
+    } as unknown as FastifyRequest;
     const site = { domains: ['shop.test'] } as unknown as Site;
     const earlier = pageview({ visitor_id: '44444444-4444-4444-8444-444444444444' });
     const now = pageview();
@@ -77,7 +93,9 @@ describe('visitor cookie set by the collector', () => {
     expect(String(res.headers['set-cookie'])).toMatch(new RegExp(`^_cl_sid=${SERVER_ID};.*HttpOnly`));
     expect(await storedVisitors([first])).toEqual([SERVER_ID]);
     // Same id on both sides: nothing to adopt.
-    expect((await post([pageview({ visitor_id: SERVER_ID })], { cookie: `_cl_sid=${SERVER_ID}` })).json()).toEqual({ accepted: 1 });
+    expect((await post([pageview({ visitor_id: SERVER_ID })], { cookie: `_cl_sid=${SERVER_ID}` })).json()).toEqual({
+      accepted: 1,
+    });
   });
 
   it('stores only the events of the batch visitor id under the known id; identify then links the known visitor', async () => {
@@ -91,9 +109,18 @@ describe('visitor cookie set by the collector', () => {
     const res = await post([earlier, anonymous, view, identify], { cookie: `_cl_sid=${known}` });
     expect(res.statusCode).toBe(202);
     expect(res.json()).toEqual({ accepted: 4, visitor_id: known });
-    expect(await storedVisitors([earlier, anonymous, view, identify])).toEqual([earlier.visitor_id, NIL_UUID, known, known]);
-    expect(await sql(app, `SELECT count() AS n FROM events FINAL WHERE visitor_id = toUUID('${fresh}')`)).toEqual([{ n: 0 }]);
-    expect(await sql(app, `SELECT toString(visitor_id) AS visitor FROM identities WHERE email = '${email}'`)).toEqual([{ visitor: known }]);
+    expect(await storedVisitors([earlier, anonymous, view, identify])).toEqual([
+      earlier.visitor_id,
+      NIL_UUID,
+      known,
+      known,
+    ]);
+    expect(await sql(app, `SELECT count() AS n FROM events FINAL WHERE visitor_id = toUUID('${fresh}')`)).toEqual([
+      { n: 0 },
+    ]);
+    expect(await sql(app, `SELECT toString(visitor_id) AS visitor FROM identities WHERE email = '${email}'`)).toEqual([
+      { visitor: known },
+    ]);
   });
 
   it('stores the batch as sent without the cookie', async () => {
@@ -111,7 +138,12 @@ describe('visitor cookie set by the collector', () => {
   });
 
   it('sets nothing for requests without Origin (servers) or answered on another site than the page', async () => {
-    const server = await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'text/plain', host: 'localhost' }, payload: JSON.stringify(batch([pageview()])) });
+    const server = await app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: { 'content-type': 'text/plain', host: 'localhost' },
+      payload: JSON.stringify(batch([pageview()])),
+    });
     expect(server.statusCode).toBe(202);
     expect(server.headers['set-cookie']).toBeUndefined();
     // The page on 127.0.0.1 (allowed in demo mode), the collector reached as localhost: third-party.
@@ -126,7 +158,13 @@ describe('visitor cookie set by the collector', () => {
 
   it('clears the cookie when the batch carries a consent denial, and stores the batch as sent', async () => {
     const before = pageview({ visitor_id: randomUUID() }); // what the page sent before the withdrawal
-    const denied = { ...pageview(), type: 'consent', state: 'denied', visitor_id: NIL_UUID, session_id: NIL_UUID } as ClEvent;
+    const denied = {
+      ...pageview(),
+      type: 'consent',
+      state: 'denied',
+      visitor_id: NIL_UUID,
+      session_id: NIL_UUID,
+    } as ClEvent;
     const res = await post([before, denied], { cookie: `_cl_sid=${SERVER_ID}` });
     expect(res.statusCode).toBe(202);
     expect(res.json()).toEqual({ accepted: 2 });

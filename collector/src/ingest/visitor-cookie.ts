@@ -83,5 +83,9 @@ export function visitorCookie<E extends ClEvent>(req: FastifyRequest, site: Site
   const setCookie = `${VISITOR_COOKIE}=${id}; Max-Age=${VISITOR_COOKIE_MAX_AGE_S}${attrs}`;
   if (id === batchId) return { events, setCookie };
   // The cookie knows this browser by another id: the batch's new id is that visitor.
-  return { events: events.map((e) => (e.visitor_id === batchId ? { ...e, visitor_id: id } : e)), setCookie, visitorId: id };
+  return {
+    events: events.map((e) => (e.visitor_id === batchId ? { ...e, visitor_id: id } : e)),
+    setCookie,
+    visitorId: id,
+  };
 }

@@ -7,7 +7,11 @@ import { WIRE_ID, compactWireId, expandWireId } from './wire-id.js';
 
 describe('wire format 2 compact ids', () => {
   it('a UUID goes to 22 characters and back to itself, as the SDK makes them and as the collector does', () => {
-    for (const uuid of [NIL_UUID, 'ffffffff-ffff-4fff-bfff-ffffffffffff', ...Array.from({ length: 200 }, () => randomUUID())]) {
+    for (const uuid of [
+      NIL_UUID,
+      'ffffffff-ffff-4fff-bfff-ffffffffffff',
+      ...Array.from({ length: 200 }, () => randomUUID()),
+    ]) {
       const compact = wireId(uuid);
       expect(compact).toHaveLength(22);
       expect(compact).toMatch(WIRE_ID);
@@ -32,6 +36,7 @@ describe('wire format 2 compact ids', () => {
     expect(EventV2Schema.parse(event(uuid))).toMatchObject({ v: uuid, s: uuid });
     expect(EventV2Schema.parse(event(wireId(uuid)))).toMatchObject({ v: uuid, s: uuid });
     expect(EventV2Schema.parse(event(uuid.toUpperCase()))).toMatchObject({ v: uuid });
-    for (const bad of ['x', 'AAAAAAAAAAAAAAAAAAAAA!', wireId(uuid) + 'A', '']) expect(EventV2Schema.safeParse(event(bad)).success).toBe(false);
+    for (const bad of ['x', 'AAAAAAAAAAAAAAAAAAAAA!', wireId(uuid) + 'A', ''])
+      expect(EventV2Schema.safeParse(event(bad)).success).toBe(false);
   });
 });

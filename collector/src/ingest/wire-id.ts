@@ -18,4 +18,5 @@ export function expandWireId(compact: string): string {
 }
 
 /** The compact form of a UUID (what the SDK sends). */
-export const compactWireId = (uuid: string): string => Buffer.from(uuid.replace(/-/g, ''), 'hex').toString('base64').slice(0, 22);
+export const compactWireId = (uuid: string): string =>
+  Buffer.from(uuid.replace(/-/g, ''), 'hex').toString('base64').slice(0, 22);

@@ -86,7 +86,11 @@ function ownTouches(batch: ValidEventBatchV2): Map<ValidEventV2, Touch> {
  * The batch in v1 terms (synchronous core of {@link decodeV2}): `sessionTouch` answers the touch of
  * a session whose events in this batch do not carry it, or undefined.
  */
-export function toV1(batch: ValidEventBatchV2, sessionTouch: (sessionId: string) => Touch | undefined, own = ownTouches(batch)): ValidEventBatch & { events: DecodedEvent[] } {
+export function toV1(
+  batch: ValidEventBatchV2,
+  sessionTouch: (sessionId: string) => Touch | undefined,
+  own = ownTouches(batch),
+): ValidEventBatch & { events: DecodedEvent[] } {
   const sessions = new Map<string, Touch>();
   for (const [e, t] of own) if (e.s !== NIL_UUID && !sessions.has(e.s)) sessions.set(e.s, t);
   const events = batch.e.map((e): DecodedEvent => {
@@ -113,10 +117,14 @@ export function toV1(batch: ValidEventBatchV2, sessionTouch: (sessionId: string)
 }
 
 /** The batch in v1 terms, every event with its touch when one is known (see the module comment). */
-export async function decodeV2(batch: ValidEventBatchV2, siteId: string, touches: SessionTouches): Promise<ValidEventBatch & { events: DecodedEvent[] }> {
+export async function decodeV2(
+  batch: ValidEventBatchV2,
+  siteId: string,
+  touches: SessionTouches,
+): Promise<ValidEventBatch & { events: DecodedEvent[] }> {
   const own = ownTouches(batch);
   const carried = new Set<string>();
-  for (const [e, t] of own) if (e.s !== NIL_UUID) touches.remember(siteId, e.s, t), carried.add(e.s);
+  for (const [e, t] of own) if (e.s !== NIL_UUID) (touches.remember(siteId, e.s, t), carried.add(e.s));
   const wanting = batch.e.filter((e) => e.s !== NIL_UUID && !carried.has(e.s));
   const oldest = batch.t - Math.max(0, ...wanting.map((e) => e.t));
   const known = await touches.find(siteId, [...new Set(wanting.map((e) => e.s))], oldest);

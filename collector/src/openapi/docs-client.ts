@@ -26,7 +26,11 @@ for (const form of document.querySelectorAll<HTMLFormElement>('form.try')) {
     if (tokenInput?.value) headers.authorization = `Bearer ${tokenInput.value}`;
     if (body) headers['content-type'] = form.dataset.type || 'application/json';
     out.textContent = '…';
-    fetch(`${path}${query.size ? `?${query}` : ''}`, { method: form.dataset.method, headers, ...(body ? { body } : {}) })
+    fetch(`${path}${query.size ? `?${query}` : ''}`, {
+      method: form.dataset.method,
+      headers,
+      ...(body ? { body } : {}),
+    })
       .then(async (res) => {
         const text = await res.text();
         let shown = text;

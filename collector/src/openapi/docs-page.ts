@@ -20,16 +20,24 @@ function operation(method: string, path: string, op: Json): string {
   const id = esc(op.operationId);
   const params = (op.parameters as Json[]) ?? [];
   const body = op.requestBody?.content as Record<string, Json> | undefined;
-  const bodyType = body ? Object.keys(body)[body['application/json'] ? Object.keys(body).indexOf('application/json') : 0]! : '';
+  const bodyType = body
+    ? Object.keys(body)[body['application/json'] ? Object.keys(body).indexOf('application/json') : 0]!
+    : '';
   const example = body?.[bodyType]?.example;
   const rows = params
-    .map((p) => `<tr><td><code>${esc(p.name)}</code>${p.required ? ' <span class="req">required</span>' : ''}</td><td>${esc(p.in)}</td><td>${schemaType(p.schema)}${p.schema?.default !== undefined ? ` · default <code>${esc(p.schema.default)}</code>` : ''}</td></tr>`)
+    .map(
+      (p) =>
+        `<tr><td><code>${esc(p.name)}</code>${p.required ? ' <span class="req">required</span>' : ''}</td><td>${esc(p.in)}</td><td>${schemaType(p.schema)}${p.schema?.default !== undefined ? ` · default <code>${esc(p.schema.default)}</code>` : ''}</td></tr>`,
+    )
     .join('');
   const responses = Object.entries(op.responses as Record<string, Json>)
     .map(([status, r]) => `<li><b>${esc(status)}</b> ${code(esc(r.description))}</li>`)
     .join('');
   const inputs = params
-    .map((p) => `<label>${esc(p.name)} <input name="${esc(p.name)}" data-in="${esc(p.in)}" ${p.required ? 'required' : ''} placeholder="${esc(p.schema?.default ?? '')}"></label>`)
+    .map(
+      (p) =>
+        `<label>${esc(p.name)} <input name="${esc(p.name)}" data-in="${esc(p.in)}" ${p.required ? 'required' : ''} placeholder="${esc(p.schema?.default ?? '')}"></label>`,
+    )
     .join('');
   return `<section class="op" id="${id}">
   <h3><span class="method ${esc(method)}">${esc(method.toUpperCase())}</span> <code>${esc(path)}</code></h3>
@@ -53,10 +61,14 @@ export function docsPage(doc: Json): string {
     for (const [method, op] of Object.entries(methods)) {
       const tag = (op.tags as string[])[0]!;
       byTag.set(tag, [...(byTag.get(tag) ?? []), operation(method, path, op)]);
-      toc.push(`<li><a href="#${esc(op.operationId)}"><span class="method ${esc(method)}">${esc(method.toUpperCase())}</span> ${esc(path)}</a></li>`);
+      toc.push(
+        `<li><a href="#${esc(op.operationId)}"><span class="method ${esc(method)}">${esc(method.toUpperCase())}</span> ${esc(path)}</a></li>`,
+      );
     }
   }
-  const sections = [...byTag].map(([tag, ops]) => `<h2 id="tag-${esc(tag)}">${esc(tag)}</h2>${ops.join('\n')}`).join('\n');
+  const sections = [...byTag]
+    .map(([tag, ops]) => `<h2 id="tag-${esc(tag)}">${esc(tag)}</h2>${ops.join('\n')}`)
+    .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>closeloop API reference</title>

@@ -16,11 +16,20 @@ const jsonSchema = (schema: z.ZodType): Json => {
 
 function parameters(doc: RouteDoc): Json[] {
   const out: Json[] = [];
-  for (const [where, schema] of [['path', doc.params], ['query', doc.query]] as const) {
+  for (const [where, schema] of [
+    ['path', doc.params],
+    ['query', doc.query],
+  ] as const) {
     if (!schema) continue;
     const s = jsonSchema(schema) as { properties?: Record<string, Json>; required?: string[] };
     for (const [name, prop] of Object.entries(s.properties ?? {})) {
-      out.push({ name, in: where, required: where === 'path' || (s.required ?? []).includes(name), schema: prop, ...(prop.description ? { description: prop.description } : {}) });
+      out.push({
+        name,
+        in: where,
+        required: where === 'path' || (s.required ?? []).includes(name),
+        schema: prop,
+        ...(prop.description ? { description: prop.description } : {}),
+      });
     }
   }
   return out;
@@ -51,7 +60,8 @@ const SECURITY: Record<RouteDoc['auth'], Json[] | undefined> = {
 function operation(key: string, doc: RouteDoc): Json {
   const errors: Record<string, Json> = {};
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of doc.errors ?? []) byStatus.set(Errors[code].statusCode, [...(byStatus.get(Errors[code].statusCode) ?? []), code]);
+  for (const code of doc.errors ?? [])
+    byStatus.set(Errors[code].statusCode, [...(byStatus.get(Errors[code].statusCode) ?? []), code]);
   for (const [status, codes] of byStatus) {
     errors[String(status)] = {
       description: codes.map((c) => `\`${c}\`: ${Errors[c].message}`).join(' · '),
@@ -68,10 +78,26 @@ function operation(key: string, doc: RouteDoc): Json {
     ...(SECURITY[doc.auth]!.length ? { security: SECURITY[doc.auth] } : {}),
     parameters: parameters(doc),
     ...(doc.body
-      ? { requestBody: { required: true, content: Object.fromEntries(types.map((t) => [t, { schema: jsonSchema(doc.body!), ...(doc.example?.body !== undefined ? { example: doc.example.body } : {}) }])) } }
+      ? {
+          requestBody: {
+            required: true,
+            content: Object.fromEntries(
+              types.map((t) => [
+                t,
+                {
+                  schema: jsonSchema(doc.body!),
+                  ...(doc.example?.body !== undefined ? { example: doc.example.body } : {}),
+                },
+              ]),
+            ),
+          },
+        }
       : {}),
     responses: {
-      [String(doc.success.status)]: { description: doc.success.description, ...(doc.success.type ? { content: { [doc.success.type]: {} } } : {}) },
+      [String(doc.success.status)]: {
+        description: doc.success.description,
+        ...(doc.success.type ? { content: { [doc.success.type]: {} } } : {}),
+      },
       ...errors,
     },
   };
@@ -89,18 +115,38 @@ export function openApiDocument(serverUrl?: string): Json {
     info: {
       title: 'closeloop collector',
       version: VERSION,
-      description: 'Closed-loop marketing: events from the script tag, leads, CRM deals and costs in; attribution, reports and SQL out. Errors always have the same shape with a stable `code` (see docs/api.md).',
+      description:
+        'Closed-loop marketing: events from the script tag, leads, CRM deals and costs in; attribution, reports and SQL out. Errors always have the same shape with a stable `code` (see docs/api.md).',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
-    tags: ['Ingestion', 'CRM', 'Attribution', 'Reports', 'Analysts', 'Admin', 'Operations', 'Static'].map((name) => ({ name })),
+    tags: ['Ingestion', 'CRM', 'Attribution', 'Reports', 'Analysts', 'Admin', 'Operations', 'Static'].map((name) => ({
+      name,
+    })),
     paths,
     components: {
       securitySchemes: {
-        adminToken: { type: 'http', scheme: 'bearer', description: 'CLOSELOOP_ADMIN_TOKEN: may do everything; server APIs then need `site`.' },
-        siteSecretKey: { type: 'http', scheme: 'bearer', description: "A site's secret key (sk_…): server APIs of that site only." },
-        analystToken: { type: 'http', scheme: 'bearer', description: 'An analyst token (at_…): /v1/query and the GET reports and leads of any site (with `site`); read-only.' },
-        shareToken: { type: 'http', scheme: 'bearer', description: "A share token (sh_…): one site's GET attribution and reports; no leads, no SQL." },
+        adminToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'CLOSELOOP_ADMIN_TOKEN: may do everything; server APIs then need `site`.',
+        },
+        siteSecretKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: "A site's secret key (sk_…): server APIs of that site only.",
+        },
+        analystToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'An analyst token (at_…): /v1/query and the GET reports and leads of any site (with `site`); read-only.',
+        },
+        shareToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: "A share token (sh_…): one site's GET attribution and reports; no leads, no SQL.",
+        },
       },
       schemas: {
         Error: {
@@ -111,8 +157,14 @@ export function openApiDocument(serverUrl?: string): Json {
             code: { type: 'string', enum: Object.keys(Errors) },
             error: { type: 'string' },
             message: { type: 'string' },
-            path: { type: 'string', description: 'Where in the input the (first) problem is, e.g. events.3.visitor_id' },
-            issues: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+            path: {
+              type: 'string',
+              description: 'Where in the input the (first) problem is, e.g. events.3.visitor_id',
+            },
+            issues: {
+              type: 'array',
+              items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
+            },
           },
         },
       },

@@ -59,7 +59,9 @@ function flood(): Promise<{ child: ChildProcess; served: () => number }> {
       socket.on('error', () => process.exit(1));
     }
     setInterval(() => process.stdout.write(served + '\\n'), 100);`;
-  const child = spawn(process.execPath, ['-e', script, new URL(base).port, String(CONCURRENCY), String(PAUSE_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', script, new URL(base).port, String(CONCURRENCY), String(PAUSE_MS)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let served = 0;
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
@@ -83,7 +85,11 @@ async function eventLatencies(): Promise<number[]> {
   for (let i = 0; i < SAMPLES; i++) {
     const body = JSON.stringify(batch([pageview()]));
     const t0 = performance.now();
-    const res = await fetch(`${base}/v1/events`, { method: 'POST', headers: { 'content-type': 'text/plain', 'user-agent': CHROME_UA }, body });
+    const res = await fetch(`${base}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', 'user-agent': CHROME_UA },
+      body,
+    });
     await res.arrayBuffer();
     ms.push(performance.now() - t0);
     expect(res.status).toBe(202);
@@ -95,7 +101,8 @@ const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.ceil(0.99 * xs.
 
 describe('/openapi.json under load', () => {
   it(`${CONCURRENCY} concurrent /openapi.json clients leave the event p99 within 2× of idle`, async () => {
-    for (let i = 0; i < 20; i++) await fetch(`${base}/v1/events`, { method: 'POST', body: JSON.stringify(batch([pageview()])) }); // warm up (JIT, the spool's first segment)
+    for (let i = 0; i < 20; i++)
+      await fetch(`${base}/v1/events`, { method: 'POST', body: JSON.stringify(batch([pageview()])) }); // warm up (JIT, the spool's first segment)
     const idle: number[] = [];
     const loaded: number[] = [];
     let documents = 0;
@@ -111,7 +118,9 @@ describe('/openapi.json under load', () => {
       }
     }
     const ratio = p99(loaded) / p99(idle);
-    console.log(`event p99 idle ${p99(idle).toFixed(1)} ms, with the flood ${p99(loaded).toFixed(1)} ms (${ROUNDS} × ${SAMPLES} posts each): ratio ${ratio.toFixed(2)}; ${documents} documents answered meanwhile`);
+    console.log(
+      `event p99 idle ${p99(idle).toFixed(1)} ms, with the flood ${p99(loaded).toFixed(1)} ms (${ROUNDS} × ${SAMPLES} posts each): ratio ${ratio.toFixed(2)}; ${documents} documents answered meanwhile`,
+    );
     expect(documents).toBeGreaterThanOrEqual(ROUNDS * CONCURRENCY); // the load was real: every client answered each round
     expect(ratio).toBeLessThanOrEqual(2);
   }, 120_000);

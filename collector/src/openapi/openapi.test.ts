@@ -15,10 +15,13 @@ const isStaticFiles = (url: string) => url.endsWith('*') || /^\/(demo|dashboard)
 
 describe('OpenAPI', () => {
   it('documents every registered route, and documents no route that does not exist', () => {
-    const registered = app.registeredRoutes.filter((r) => r.method !== 'HEAD' && !isStaticFiles(r.url)).map((r) => `${r.method} ${r.url}`);
+    const registered = app.registeredRoutes
+      .filter((r) => r.method !== 'HEAD' && !isStaticFiles(r.url))
+      .map((r) => `${r.method} ${r.url}`);
     expect(registered.length).toBeGreaterThan(20);
     for (const key of registered) expect(ROUTE_DOCS, `${key} is not in openapi/route-docs.ts`).toHaveProperty([key]);
-    for (const key of Object.keys(ROUTE_DOCS)) expect(registered, `${key} is documented but not registered`).toContain(key);
+    for (const key of Object.keys(ROUTE_DOCS))
+      expect(registered, `${key} is documented but not registered`).toContain(key);
   });
 
   it('every example validates against the schema that validates the route', () => {
@@ -37,22 +40,54 @@ describe('OpenAPI', () => {
   it('is served at /openapi.json as OpenAPI 3.1 with parameters and bodies from the zod schemas', async () => {
     const res = await app.inject({ method: 'GET', url: '/openapi.json' });
     expect(res.statusCode).toBe(200);
-    const doc = res.json() as { openapi: string; paths: Record<string, Record<string, { parameters: { name: string; in: string; required: boolean; schema: { enum?: string[] } }[]; requestBody?: { content: Record<string, { schema: { properties?: object } }> }; responses: Record<string, unknown> }>> };
+    const doc = res.json() as {
+      openapi: string;
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            parameters: { name: string; in: string; required: boolean; schema: { enum?: string[] } }[];
+            requestBody?: { content: Record<string, { schema: { properties?: object } }> };
+            responses: Record<string, unknown>;
+          }
+        >
+      >;
+    };
     expect(doc.openapi).toBe('3.1.0');
     const attribution = doc.paths['/v1/attribution']!.get!;
     expect(attribution.parameters.find((p) => p.name === 'model')!.schema.enum).toContain('markov');
     expect(Object.keys(attribution.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403']));
-    expect(doc.paths['/v1/leads/{personId}']!.get!.parameters).toContainEqual(expect.objectContaining({ name: 'personId', in: 'path', required: true }));
-    expect(Object.keys(doc.paths['/v1/events']!.post!.requestBody!.content)).toEqual(['text/plain', 'application/json']);
-    expect(doc.paths['/v1/events']!.post!.requestBody!.content['application/json']!.schema.properties).toHaveProperty('events');
+    expect(doc.paths['/v1/leads/{personId}']!.get!.parameters).toContainEqual(
+      expect.objectContaining({ name: 'personId', in: 'path', required: true }),
+    );
+    expect(Object.keys(doc.paths['/v1/events']!.post!.requestBody!.content)).toEqual([
+      'text/plain',
+      'application/json',
+    ]);
+    expect(doc.paths['/v1/events']!.post!.requestBody!.content['application/json']!.schema.properties).toHaveProperty(
+      'events',
+    );
   });
 
   it('the documented examples are accepted by the running app', async () => {
     // Events and admin calls that change state are exercised elsewhere; read-only examples run here.
-    for (const key of ['GET /v1/attribution', 'GET /v1/attribution/compare', 'GET /v1/attribution/roi', 'GET /v1/reports/overview', 'GET /v1/reports/funnel', 'POST /v1/query']) {
+    for (const key of [
+      'GET /v1/attribution',
+      'GET /v1/attribution/compare',
+      'GET /v1/attribution/roi',
+      'GET /v1/reports/overview',
+      'GET /v1/reports/funnel',
+      'POST /v1/query',
+    ]) {
       const doc = ROUTE_DOCS[key]!;
       const [method, url] = key.split(' ') as ['GET' | 'POST', string];
-      const res = await app.inject({ method, url: `${url}?${new URLSearchParams(doc.example?.query ?? {})}`, headers: { authorization: 'Bearer test-admin-token-0123456789' }, ...(doc.example?.body ? { payload: doc.example.body as object } : {}) });
+      const res = await app.inject({
+        method,
+        url: `${url}?${new URLSearchParams(doc.example?.query ?? {})}`,
+        headers: { authorization: 'Bearer test-admin-token-0123456789' },
+        ...(doc.example?.body ? { payload: doc.example.body as object } : {}),
+      });
       expect(res.statusCode, `${key}: ${res.body}`).toBe(200);
     }
   });
@@ -65,7 +100,11 @@ describe('OpenAPI', () => {
     expect((a.json() as { servers: { url: string }[] }).servers).toEqual([{ url: '/' }]);
     expect(a.headers.etag).toMatch(/^"[\w-]+"$/);
     expect(b.headers.etag).toBe(a.headers.etag);
-    const again = await app.inject({ method: 'GET', url: '/openapi.json', headers: { 'if-none-match': a.headers.etag as string } });
+    const again = await app.inject({
+      method: 'GET',
+      url: '/openapi.json',
+      headers: { 'if-none-match': a.headers.etag as string },
+    });
     expect(again.statusCode).toBe(304);
     expect(again.body).toBe('');
   });

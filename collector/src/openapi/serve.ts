@@ -67,7 +67,10 @@ function once<T>(build: () => T): () => T {
 }
 
 function send(req: FastifyRequest, reply: FastifyReply, c: Cached): FastifyReply {
-  reply.header('etag', c.etag).header('cache-control', 'public, max-age=300').header('x-content-type-options', 'nosniff');
+  reply
+    .header('etag', c.etag)
+    .header('cache-control', 'public, max-age=300')
+    .header('x-content-type-options', 'nosniff');
   if (req.headers['if-none-match'] === c.etag) return reply.code(304).send();
   return reply.type(c.type).send(c.body);
 }
@@ -90,7 +93,11 @@ const openApiRoutes: FastifyPluginAsync = async (app) => {
   const page = once(() => cached(docsPage(doc()), 'text/html; charset=utf-8'));
   const css = once(() => cached(DOCS_CSS, 'text/css; charset=utf-8'));
   app.addHook('onSend', async (req, reply, payload) => {
-    if (req.url.startsWith('/docs')) reply.header('content-security-policy', DOCS_CSP).header('x-frame-options', 'DENY').header('referrer-policy', 'no-referrer');
+    if (req.url.startsWith('/docs'))
+      reply
+        .header('content-security-policy', DOCS_CSP)
+        .header('x-frame-options', 'DENY')
+        .header('referrer-policy', 'no-referrer');
     return payload;
   });
   app.get('/openapi.json', limited, async (req, reply) => send(req, reply, json()));

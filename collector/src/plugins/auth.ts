@@ -44,12 +44,23 @@ export default fp<{ adminToken: string | undefined }>(
       const issued = token ? await app.tokens.find(token) : undefined;
       if (issued?.kind === 'analyst') return { kind: 'analyst', tokenId: issued.id };
       if (issued?.kind === 'share') return { kind: 'share', siteId: issued.site_id, tokenId: issued.id };
-      throw new ClError('CL_UNAUTHORIZED', 'A valid admin token, site secret key, analyst or share token is required (Authorization: Bearer <token>).');
+      throw new ClError(
+        'CL_UNAUTHORIZED',
+        'A valid admin token, site secret key, analyst or share token is required (Authorization: Bearer <token>).',
+      );
     };
     const require = (allowed: Principal['kind'][], what: string) => async (req: FastifyRequest) => {
       const who = await principal(req);
-      if (!who) throw new ClError('CL_UNAUTHORIZED', `${what} needs ${allowed.map((k) => CREDENTIAL_NAME[k]).join(' or ')} (Authorization: Bearer <token>).`);
-      if (!allowed.includes(who.kind)) throw new ClError('CL_FORBIDDEN', `${what} needs ${allowed.map((k) => CREDENTIAL_NAME[k]).join(' or ')}; ${CREDENTIAL_NAME[who.kind]} may not call it.`);
+      if (!who)
+        throw new ClError(
+          'CL_UNAUTHORIZED',
+          `${what} needs ${allowed.map((k) => CREDENTIAL_NAME[k]).join(' or ')} (Authorization: Bearer <token>).`,
+        );
+      if (!allowed.includes(who.kind))
+        throw new ClError(
+          'CL_FORBIDDEN',
+          `${what} needs ${allowed.map((k) => CREDENTIAL_NAME[k]).join(' or ')}; ${CREDENTIAL_NAME[who.kind]} may not call it.`,
+        );
     };
     app.decorate('principal', principal);
     app.decorate('requireAdmin', require(['admin'], 'This admin API'));

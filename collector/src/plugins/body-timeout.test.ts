@@ -14,7 +14,9 @@ let app: FastifyInstance;
 let port = 0;
 
 beforeAll(async () => {
-  app = await testApp(testConfig({ CLOSELOOP_REQUEST_TIMEOUT_S: String(TIMEOUT_S), CLOSELOOP_KEEP_ALIVE_TIMEOUT_S: '1' }));
+  app = await testApp(
+    testConfig({ CLOSELOOP_REQUEST_TIMEOUT_S: String(TIMEOUT_S), CLOSELOOP_KEEP_ALIVE_TIMEOUT_S: '1' }),
+  );
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
   port = typeof addr === 'object' && addr ? addr.port : 0;
@@ -47,7 +49,11 @@ function slowClient(head: string, drip: string, limitMs: number): Promise<{ clos
 describe('timeouts', () => {
   it('a body sent one byte a second is cut with 408 CL_REQUEST_TIMEOUT and the connection closed', async () => {
     const head = `POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: 500\r\n\r\n`;
-    const { closed, answer } = await slowClient(head, '{"site":"pk_demo","events":['.padEnd(500, ' '), 3 * TIMEOUT_S * 1000);
+    const { closed, answer } = await slowClient(
+      head,
+      '{"site":"pk_demo","events":['.padEnd(500, ' '),
+      3 * TIMEOUT_S * 1000,
+    );
     expect(closed, 'still connected after 3× the timeout').toBe(true);
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
     expect(answer).toMatch(/connection: close/i);
@@ -55,12 +61,20 @@ describe('timeouts', () => {
   });
 
   it('headers sent one byte a second are cut too', async () => {
-    const { closed } = await slowClient('G', 'ET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaa\r\n\r\n', 3 * TIMEOUT_S * 1000 + 5000);
+    const { closed } = await slowClient(
+      'G',
+      'ET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaa\r\n\r\n',
+      3 * TIMEOUT_S * 1000 + 5000,
+    );
     expect(closed, 'still connected after the timeout and a check interval').toBe(true);
   });
 
   it('an idle keep-alive connection is closed after the keep-alive timeout; others are served meanwhile', async () => {
-    const { closed, answer } = await slowClient('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n', '', 3 * 1000);
+    const { closed, answer } = await slowClient(
+      'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n',
+      '',
+      3 * 1000,
+    );
     expect(answer).toMatch(/^HTTP\/1\.1 200 /);
     expect(closed).toBe(true);
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
@@ -70,7 +84,8 @@ describe('timeouts', () => {
 describe('credential gate', () => {
   it('refuses a server API call without credentials before reading its body', async () => {
     // Headers announce 1 MB, no body byte follows: the answer must not wait for it.
-    const head = 'POST /v1/query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n';
+    const head =
+      'POST /v1/query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n';
     const { answer } = await slowClient(head, '', TIMEOUT_S * 1000 - 500);
     expect(answer).toMatch(/^HTTP\/1\.1 401 /);
     expect(answer).toContain('"code":"CL_UNAUTHORIZED"');

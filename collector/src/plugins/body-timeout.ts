@@ -11,7 +11,8 @@ import fp from 'fastify-plugin';
 import { ClError } from '../base/errors.js';
 
 const hasBody = (headers: Record<string, string | string[] | undefined>) =>
-  headers['transfer-encoding'] !== undefined || (headers['content-length'] !== undefined && headers['content-length'] !== '0');
+  headers['transfer-encoding'] !== undefined ||
+  (headers['content-length'] !== undefined && headers['content-length'] !== '0');
 
 const ignore = () => undefined;
 
@@ -25,7 +26,13 @@ export default fp<{ timeoutMs: number }>(
         // The body parser listens for errors on the payload: it stops reading and the one error
         // handler answers 408. Whatever the stream reports after that (the connection closing) is moot.
         payload.on('error', ignore);
-        payload.emit('error', new ClError('CL_REQUEST_TIMEOUT', `The request body did not arrive within ${timeoutMs / 1000} s; the connection is closed.`));
+        payload.emit(
+          'error',
+          new ClError(
+            'CL_REQUEST_TIMEOUT',
+            `The request body did not arrive within ${timeoutMs / 1000} s; the connection is closed.`,
+          ),
+        );
       }, timeoutMs);
       const done = () => clearTimeout(timer);
       payload.once('end', done);

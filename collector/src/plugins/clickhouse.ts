@@ -34,7 +34,10 @@ export default fp<{ config: Config }>(
       await schema.ensure();
     } catch (err) {
       if (db.kind === 'server' && !(await db.ping())) {
-        app.log.warn({ err, url: config.clickhouse.url }, 'ClickHouse does not answer: accepting events into the spool until it does');
+        app.log.warn(
+          { err, url: config.clickhouse.url },
+          'ClickHouse does not answer: accepting events into the spool until it does',
+        );
       } else {
         await db.close();
         throw err;

@@ -15,7 +15,11 @@ export default fp(
     app.addHook('onRequest', async (req) => {
       if (!WITH_BODY.has(req.method) || req.headers.authorization !== undefined) return;
       const path = req.url.split('?')[0]!;
-      if (path.startsWith('/v1/') && path !== '/v1/events') throw new ClError('CL_UNAUTHORIZED', 'A site secret key (sk_…) or the admin token is required (Authorization: Bearer <key>).');
+      if (path.startsWith('/v1/') && path !== '/v1/events')
+        throw new ClError(
+          'CL_UNAUTHORIZED',
+          'A site secret key (sk_…) or the admin token is required (Authorization: Bearer <key>).',
+        );
     });
   },
   { name: 'credential-gate' },

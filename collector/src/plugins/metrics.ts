@@ -30,22 +30,79 @@ export default fp(
     const registry = new Registry();
     collectDefaultMetrics({ register: registry, prefix: 'closeloop_' });
     let spoolStats: SpoolStats = () => ({ pendingBytes: 0, pendingRows: 0, lagSeconds: 0 });
-    const requests = new Counter({ name: 'closeloop_http_requests_total', help: 'HTTP requests by method, route and status.', labelNames: ['method', 'route', 'status'], registers: [registry] });
+    const requests = new Counter({
+      name: 'closeloop_http_requests_total',
+      help: 'HTTP requests by method, route and status.',
+      labelNames: ['method', 'route', 'status'],
+      registers: [registry],
+    });
     const metrics: Metrics = {
       registry,
-      eventsAccepted: new Counter({ name: 'closeloop_events_accepted_total', help: 'Events acknowledged (202), by site.', labelNames: ['site'], registers: [registry] }),
-      eventsRejected: new Counter({ name: 'closeloop_events_rejected_total', help: 'Event requests refused, by error code.', labelNames: ['code'], registers: [registry] }),
-      insertRows: new Histogram({ name: 'closeloop_insert_batch_rows', help: 'Rows per ClickHouse insert from the spool.', labelNames: ['table'], buckets: [1, 10, 100, 1000, 5000, 10_000, 50_000, 100_000], registers: [registry] }),
-      insertSeconds: new Histogram({ name: 'closeloop_insert_duration_seconds', help: 'Duration of ClickHouse inserts from the spool.', labelNames: ['table'], buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30], registers: [registry] }),
-      insertErrors: new Counter({ name: 'closeloop_insert_errors_total', help: 'Failed ClickHouse inserts (each is retried).', registers: [registry] }),
-      deadLetters: new Counter({ name: 'closeloop_dead_letters_total', help: 'Rows written to dead_letters, by stage.', labelNames: ['stage'], registers: [registry] }),
+      eventsAccepted: new Counter({
+        name: 'closeloop_events_accepted_total',
+        help: 'Events acknowledged (202), by site.',
+        labelNames: ['site'],
+        registers: [registry],
+      }),
+      eventsRejected: new Counter({
+        name: 'closeloop_events_rejected_total',
+        help: 'Event requests refused, by error code.',
+        labelNames: ['code'],
+        registers: [registry],
+      }),
+      insertRows: new Histogram({
+        name: 'closeloop_insert_batch_rows',
+        help: 'Rows per ClickHouse insert from the spool.',
+        labelNames: ['table'],
+        buckets: [1, 10, 100, 1000, 5000, 10_000, 50_000, 100_000],
+        registers: [registry],
+      }),
+      insertSeconds: new Histogram({
+        name: 'closeloop_insert_duration_seconds',
+        help: 'Duration of ClickHouse inserts from the spool.',
+        labelNames: ['table'],
+        buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+        registers: [registry],
+      }),
+      insertErrors: new Counter({
+        name: 'closeloop_insert_errors_total',
+        help: 'Failed ClickHouse inserts (each is retried).',
+        registers: [registry],
+      }),
+      deadLetters: new Counter({
+        name: 'closeloop_dead_letters_total',
+        help: 'Rows written to dead_letters, by stage.',
+        labelNames: ['stage'],
+        registers: [registry],
+      }),
       onCollect: (fn) => {
         spoolStats = fn;
       },
     };
-    new Gauge({ name: 'closeloop_spool_pending_bytes', help: 'Bytes spooled on disk, not yet confirmed by ClickHouse.', registers: [registry], collect() { this.set(spoolStats().pendingBytes); } });
-    new Gauge({ name: 'closeloop_spool_pending_rows', help: 'Rows spooled on disk, not yet confirmed by ClickHouse.', registers: [registry], collect() { this.set(spoolStats().pendingRows); } });
-    new Gauge({ name: 'closeloop_insert_lag_seconds', help: 'Age of the oldest spooled row not yet in ClickHouse.', registers: [registry], collect() { this.set(spoolStats().lagSeconds); } });
+    new Gauge({
+      name: 'closeloop_spool_pending_bytes',
+      help: 'Bytes spooled on disk, not yet confirmed by ClickHouse.',
+      registers: [registry],
+      collect() {
+        this.set(spoolStats().pendingBytes);
+      },
+    });
+    new Gauge({
+      name: 'closeloop_spool_pending_rows',
+      help: 'Rows spooled on disk, not yet confirmed by ClickHouse.',
+      registers: [registry],
+      collect() {
+        this.set(spoolStats().pendingRows);
+      },
+    });
+    new Gauge({
+      name: 'closeloop_insert_lag_seconds',
+      help: 'Age of the oldest spooled row not yet in ClickHouse.',
+      registers: [registry],
+      collect() {
+        this.set(spoolStats().lagSeconds);
+      },
+    });
     app.decorate('metrics', metrics);
 
     app.addHook('onResponse', async (req, reply) => {

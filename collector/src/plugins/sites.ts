@@ -17,7 +17,8 @@ export default fp<{ copyFile?: string }>(
     try {
       await cache.load();
     } catch (err) {
-      if (!cache.loadCopy()) app.log.warn({ err }, 'sites: ClickHouse unreadable and no saved copy: only the demo site is known');
+      if (!cache.loadCopy())
+        app.log.warn({ err }, 'sites: ClickHouse unreadable and no saved copy: only the demo site is known');
       else app.log.warn({ err }, 'sites: ClickHouse unreadable, using the saved copy of the site list');
     }
     app.decorate('sites', cache);

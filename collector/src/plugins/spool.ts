@@ -19,7 +19,13 @@ export interface SpoolApi {
   append(table: 'events' | 'dead_letters', rows: readonly object[]): Promise<void>;
   /** Resolves true once everything spooled so far is in ClickHouse (false on timeout). */
   drained(timeoutMs?: number): Promise<boolean>;
-  stats(): { pendingBytes: number; pendingRows: number; lagSeconds: number; full: boolean; lastError: string | undefined };
+  stats(): {
+    pendingBytes: number;
+    pendingRows: number;
+    lagSeconds: number;
+    full: boolean;
+    lastError: string | undefined;
+  };
   /**
    * For an erasure: make every row spooled so far reach ClickHouse and return a function that
    * deletes the spool files that held them (call it once the rows are deleted from ClickHouse).
@@ -43,14 +49,21 @@ const ownerOfRows = (rows: readonly object[]) => {
 
 export default fp<{ config: Config }>(
   async (app, { config }) => {
-    const spool = await Spool.open({ dir: config.spool.dir, maxBytes: config.spool.maxBytes, siteMaxBytes: config.spool.siteMaxBytes, segmentBytes: config.spool.segmentBytes });
-    if (spool.pending.length) app.log.info({ records: spool.pending.length, rows: spool.pendingRows }, 'spool replayed: writing to ClickHouse');
+    const spool = await Spool.open({
+      dir: config.spool.dir,
+      maxBytes: config.spool.maxBytes,
+      siteMaxBytes: config.spool.siteMaxBytes,
+      segmentBytes: config.spool.segmentBytes,
+    });
+    if (spool.pending.length)
+      app.log.info({ records: spool.pending.length, rows: spool.pendingRows }, 'spool replayed: writing to ClickHouse');
     const m = app.metrics;
     const drainer = new Drainer(spool, {
       maxRows: config.insert.maxRows,
       intervalMs: config.insert.intervalMs,
       insert: (table, body, token) => app.db.insertRaw(table, body, token),
-      deadLetter: (r, reason, token) => app.db.insert('dead_letters', [deadLetter('insert', '', reason, r.body.toString())], token),
+      deadLetter: (r, reason, token) =>
+        app.db.insert('dead_letters', [deadLetter('insert', '', reason, r.body.toString())], token),
       prepare: () => app.schema.ensure(),
       onInserted: (table, rows, seconds) => {
         m.insertRows.observe({ table }, rows);
@@ -58,12 +71,16 @@ export default fp<{ config: Config }>(
       },
       onError: (err, attempt) => {
         m.insertErrors.inc();
-        if (attempt === 1 || attempt % 20 === 0) app.log.warn({ err, attempt }, 'spool: insert into ClickHouse failed; retrying');
+        if (attempt === 1 || attempt % 20 === 0)
+          app.log.warn({ err, attempt }, 'spool: insert into ClickHouse failed; retrying');
       },
       onDeadLetter: (r, reason) => {
         m.deadLetters.inc({ stage: 'insert' }, r.rows);
         // Not the reason itself: ClickHouse quotes the refused data in it (it is kept in dead_letters).
-        app.log.error({ clickhouseCode: /Code: (\d+)/.exec(reason)?.[1] ?? '', rows: r.rows }, 'spool: ClickHouse refused rows as data; kept in dead_letters');
+        app.log.error(
+          { clickhouseCode: /Code: (\d+)/.exec(reason)?.[1] ?? '', rows: r.rows },
+          'spool: ClickHouse refused rows as data; kept in dead_letters',
+        );
       },
     });
     const stats = () => ({
@@ -75,7 +92,8 @@ export default fp<{ config: Config }>(
     });
     m.onCollect(stats);
     app.decorate('spool', {
-      append: (table, rows) => (rows.length ? spool.append(table, Buffer.from(jsonLines(rows)), ownerOfRows(rows)) : Promise.resolve()),
+      append: (table, rows) =>
+        rows.length ? spool.append(table, Buffer.from(jsonLines(rows)), ownerOfRows(rows)) : Promise.resolve(),
       siteBytes: (siteId) => spool.bytesOf(siteId),
       settleForErasure: async (timeoutMs) => {
         const sealed = await spool.seal();

@@ -71,8 +71,13 @@ export class TokenCache {
   async create(input: { kind: TokenKind; name: string; site?: string }): Promise<TokenView & { token: string }> {
     const secret = newSecret(TOKEN_PREFIX[input.kind]);
     const token: ApiToken = {
-      id: randomUUID(), kind: input.kind, name: input.name, site_id: input.kind === 'share' ? (input.site ?? '') : '',
-      token_hash: tokenHash(secret), created_at: '', revoked: false,
+      id: randomUUID(),
+      kind: input.kind,
+      name: input.name,
+      site_id: input.kind === 'share' ? (input.site ?? '') : '',
+      token_hash: tokenHash(secret),
+      created_at: '',
+      revoked: false,
     };
     await saveToken(this.db, token);
     await this.load();
@@ -98,13 +103,23 @@ export class TokenCache {
 }
 
 function view(t: ApiToken): TokenView {
-  return { id: t.id, kind: t.kind, name: t.name, site: t.kind === 'share' ? t.site_id : null, created_at: t.created_at };
+  return {
+    id: t.id,
+    kind: t.kind,
+    name: t.name,
+    site: t.kind === 'share' ? t.site_id : null,
+    created_at: t.created_at,
+  };
 }
 
 export default fp(
   async (app) => {
     const cache = new TokenCache(app.db);
-    await cache.load().catch((err: unknown) => app.log.warn({ err }, 'tokens: ClickHouse unreadable; analyst and share tokens are checked once it answers'));
+    await cache
+      .load()
+      .catch((err: unknown) =>
+        app.log.warn({ err }, 'tokens: ClickHouse unreadable; analyst and share tokens are checked once it answers'),
+      );
     app.decorate('tokens', cache);
   },
   { name: 'tokens', dependencies: ['clickhouse'] },

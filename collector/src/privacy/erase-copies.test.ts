@@ -37,7 +37,11 @@ beforeAll(async () => {
 afterAll(() => app?.close());
 
 const send = (events: ClEvent[]) =>
-  fetch(`${base}/v1/events`, { method: 'POST', headers: { 'content-type': 'text/plain', 'user-agent': CHROME_UA, origin: 'http://localhost' }, body: JSON.stringify(batch(events)) });
+  fetch(`${base}/v1/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain', 'user-agent': CHROME_UA, origin: 'http://localhost' },
+    body: JSON.stringify(batch(events)),
+  });
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
 /** Spool files holding one of the secrets. */
@@ -81,19 +85,36 @@ describe('erasure reaches every copy', () => {
   const other = randomUUID();
   const thanks = `http://localhost/demo/thanks.html?email=${encodeURIComponent(EMAIL)}&company=${TYPED}&utm_source=newsletter`;
 
-  it('stores URLs without the GET form\'s values; the spool holds them until the erase', async () => {
+  it("stores URLs without the GET form's values; the spool holds them until the erase", async () => {
     const session = { visitor_id: visitor, session_id: randomUUID() };
-    const form = { ...pageview(session), type: 'form', form: { id: 'contact', fields: { email: EMAIL, company: TYPED } }, email: EMAIL } as ClEvent;
-    const landing = pageview({ ...session, url: thanks, page_referrer: `http://localhost/demo/contact.html?email=${EMAIL}`, session_start: true, touch: touch({ landing_url: thanks }) });
+    const form = {
+      ...pageview(session),
+      type: 'form',
+      form: { id: 'contact', fields: { email: EMAIL, company: TYPED } },
+      email: EMAIL,
+    } as ClEvent;
+    const landing = pageview({
+      ...session,
+      url: thanks,
+      page_referrer: `http://localhost/demo/contact.html?email=${EMAIL}`,
+      session_start: true,
+      touch: touch({ landing_url: thanks }),
+    });
     expect((await send([form])).status).toBe(202);
     expect((await send([landing])).status).toBe(202); // a later batch: no form field names to go by, only the names and values
     expect((await send([pageview({ visitor_id: other, session_id: randomUUID() })])).status).toBe(202);
-    expect((await fetch(`${base}/v1/leads?site=demo&email=${encodeURIComponent(EMAIL)}`, { headers: admin })).status).toBe(200);
-    expect((await fetch(`${base}/demo/thanks.html?email=${encodeURIComponent(EMAIL)}&company=${TYPED}`)).status).toBe(200);
+    expect(
+      (await fetch(`${base}/v1/leads?site=demo&email=${encodeURIComponent(EMAIL)}`, { headers: admin })).status,
+    ).toBe(200);
+    expect((await fetch(`${base}/demo/thanks.html?email=${encodeURIComponent(EMAIL)}&company=${TYPED}`)).status).toBe(
+      200,
+    );
     expect(await app.spool.drained(30_000)).toBe(true);
 
     const [row] = await app.db.query<{ url: string; landing_url: string; page_referrer: string }>(
-      `SELECT url, landing_url, page_referrer FROM ${app.db.database}.events WHERE visitor_id = {v:UUID} AND type = 'pageview'`, { v: visitor });
+      `SELECT url, landing_url, page_referrer FROM ${app.db.database}.events WHERE visitor_id = {v:UUID} AND type = 'pageview'`,
+      { v: visitor },
+    );
     expect(row).toEqual({
       url: 'http://localhost/demo/thanks.html?utm_source=newsletter',
       landing_url: 'http://localhost/demo/thanks.html?utm_source=newsletter',
@@ -104,15 +125,25 @@ describe('erasure reaches every copy', () => {
   });
 
   it('after the erase: in no table, no spool file, no log line; the other visitor is untouched', async () => {
-    const res = await fetch(`${base}/v1/privacy/erase`, { method: 'POST', headers: { ...admin, 'content-type': 'application/json' }, body: JSON.stringify({ site: 'demo', email: EMAIL }) });
+    const res = await fetch(`${base}/v1/privacy/erase`, {
+      method: 'POST',
+      headers: { ...admin, 'content-type': 'application/json' },
+      body: JSON.stringify({ site: 'demo', email: EMAIL }),
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ deleted: { events: 2 }, spool_files: expect.any(Number) });
 
     const d = app.db.database;
-    const tables = await app.db.query<{ name: string }>("SELECT name FROM system.tables WHERE database = {d:String} AND engine NOT LIKE '%View'", { d });
+    const tables = await app.db.query<{ name: string }>(
+      "SELECT name FROM system.tables WHERE database = {d:String} AND engine NOT LIKE '%View'",
+      { d },
+    );
     expect(tables.length).toBeGreaterThan(5);
     for (const { name } of tables) {
-      const [r] = await app.db.query<{ n: string }>(`SELECT count() AS n FROM ${d}.${name} WHERE position(formatRow('TSV', *), {a:String}) > 0 OR position(formatRow('TSV', *), {b:String}) > 0`, { a: EMAIL, b: TYPED });
+      const [r] = await app.db.query<{ n: string }>(
+        `SELECT count() AS n FROM ${d}.${name} WHERE position(formatRow('TSV', *), {a:String}) > 0 OR position(formatRow('TSV', *), {b:String}) > 0`,
+        { a: EMAIL, b: TYPED },
+      );
       expect(Number(r!.n), name).toBe(0);
     }
     expect(spoolFilesWith(SECRETS)).toEqual([]);
@@ -127,7 +158,10 @@ describe('erasure reaches every copy', () => {
     expect(logged).toContain('/v1/leads?site=demo&email=~');
     for (const s of SECRETS) expect(logged).not.toContain(s);
 
-    const [kept] = await app.db.query<{ n: string }>(`SELECT count() AS n FROM ${d}.events WHERE visitor_id = {v:UUID}`, { v: other });
+    const [kept] = await app.db.query<{ n: string }>(
+      `SELECT count() AS n FROM ${d}.events WHERE visitor_id = {v:UUID}`,
+      { v: other },
+    );
     expect(Number(kept!.n)).toBe(1);
   });
 });

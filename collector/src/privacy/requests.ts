@@ -31,7 +31,10 @@ const NONE = [NIL_UUID];
  * the very address it erases.
  */
 async function scope(db: Db, siteId: string, s: Subject) {
-  const [hashed] = await db.query<{ h: string[] }>('SELECT arrayMap(e -> toString(sipHash64(e)), {emails:Array(String)}) AS h', { emails: s.emails });
+  const [hashed] = await db.query<{ h: string[] }>(
+    'SELECT arrayMap(e -> toString(sipHash64(e)), {emails:Array(String)}) AS h',
+    { emails: s.emails },
+  );
   return {
     site: siteId,
     persons: s.personIds.length ? s.personIds : NONE,
@@ -46,18 +49,23 @@ const EMAIL_IN = 'toString(sipHash64(email)) IN {emailHashes:Array(String)}';
 /** Per table: which rows are the subject's. Parameters: site, persons, visitors, emailHashes, needles. */
 const WHERE: Record<string, string> = {
   events: `site_id = {site:String} AND (visitor_id IN {visitors:Array(UUID)} OR person_id IN {persons:Array(UUID)} OR ${EMAIL_IN})`,
-  identities: 'site_id = {site:String} AND (visitor_id IN {visitors:Array(UUID)} OR person_id IN {persons:Array(UUID)})',
+  identities:
+    'site_id = {site:String} AND (visitor_id IN {visitors:Array(UUID)} OR person_id IN {persons:Array(UUID)})',
   sessions: 'site_id = {site:String} AND visitor_id IN {visitors:Array(UUID)}',
   stages: `site_id = {site:String} AND (person_id IN {persons:Array(UUID)} OR ${EMAIL_IN})`,
   deals: `site_id = {site:String} AND (person_id IN {persons:Array(UUID)} OR ${EMAIL_IN})`,
   stated_sources: 'site_id = {site:String} AND person_id IN {persons:Array(UUID)}',
   // Dead letters keep raw payloads: match the subject's ids and emails anywhere in them.
-  dead_letters: "length({needles:Array(String)}) > 0 AND multiSearchAny(payload, {needles:Array(String)})",
+  dead_letters: 'length({needles:Array(String)}) > 0 AND multiSearchAny(payload, {needles:Array(String)})',
 };
 
 async function settled(app: FastifyInstance): Promise<void> {
   if (!(await app.spool.drained(30_000))) {
-    throw new ClError('CL_STORAGE_UNAVAILABLE', 'Events are still waiting to be written to ClickHouse; retry the request later.', { headers: { 'retry-after': '30' } });
+    throw new ClError(
+      'CL_STORAGE_UNAVAILABLE',
+      'Events are still waiting to be written to ClickHouse; retry the request later.',
+      { headers: { 'retry-after': '30' } },
+    );
   }
 }
 
@@ -68,7 +76,10 @@ export async function exportSubject(app: FastifyInstance, siteId: string, who: W
   const p = await scope(db, siteId, s);
   const d = db.database;
   const [events, identities, stages, deals, statedSources] = await Promise.all([
-    db.query(`SELECT * EXCEPT (props), toJSONString(props) AS props_json FROM ${d}.events FINAL WHERE ${WHERE.events} ORDER BY ts`, p),
+    db.query(
+      `SELECT * EXCEPT (props), toJSONString(props) AS props_json FROM ${d}.events FINAL WHERE ${WHERE.events} ORDER BY ts`,
+      p,
+    ),
     db.query(`SELECT * FROM ${d}.identities FINAL WHERE ${WHERE.identities} ORDER BY ts`, p),
     db.query(`SELECT * FROM ${d}.stages FINAL WHERE ${WHERE.stages} ORDER BY ts`, p),
     db.query<{ amount: string; status: string }>(`SELECT * FROM ${d}.deals FINAL WHERE ${WHERE.deals} ORDER BY ts`, p),
@@ -78,8 +89,21 @@ export async function exportSubject(app: FastifyInstance, siteId: string, who: W
   const result = {
     site: siteId,
     subject: { emails: s.emails, person_ids: s.personIds, visitor_ids: s.visitorIds },
-    touches: rows.filter((e) => e.session_start).map((e) => ({ ts: e.session_ts, visitor_id: e.visitor_id, channel: e.channel, source: e.source, medium: e.medium, campaign: e.utm_campaign, referrer: e.referrer, landing_url: e.landing_url })),
-    forms: rows.filter((e) => e.type === 'form').map((e) => ({ ts: e.ts, form: e.name, url: e.url, fields: JSON.parse(String(e.props_json)) as unknown })),
+    touches: rows
+      .filter((e) => e.session_start)
+      .map((e) => ({
+        ts: e.session_ts,
+        visitor_id: e.visitor_id,
+        channel: e.channel,
+        source: e.source,
+        medium: e.medium,
+        campaign: e.utm_campaign,
+        referrer: e.referrer,
+        landing_url: e.landing_url,
+      })),
+    forms: rows
+      .filter((e) => e.type === 'form')
+      .map((e) => ({ ts: e.ts, form: e.name, url: e.url, fields: JSON.parse(String(e.props_json)) as unknown })),
     stages,
     deals,
     revenue: deals.filter((x) => x.status === 'won').reduce((a, x) => a + Number(x.amount), 0),
@@ -94,7 +118,11 @@ export async function exportSubject(app: FastifyInstance, siteId: string, who: W
 export async function eraseSubject(app: FastifyInstance, siteId: string, who: Who) {
   const dropSpoolCopies = await app.spool.settleForErasure(30_000);
   if (!dropSpoolCopies) {
-    throw new ClError('CL_STORAGE_UNAVAILABLE', 'Events are still waiting to be written to ClickHouse; retry the request later.', { headers: { 'retry-after': '30' } });
+    throw new ClError(
+      'CL_STORAGE_UNAVAILABLE',
+      'Events are still waiting to be written to ClickHouse; retry the request later.',
+      { headers: { 'retry-after': '30' } },
+    );
   }
   const db = app.db;
   const s = await resolveSubject(db, siteId, who);
@@ -109,8 +137,13 @@ export async function eraseSubject(app: FastifyInstance, siteId: string, who: Wh
     const target = deleteTarget(db.database, table, db.cluster);
     if (table === 'dead_letters') {
       // Found by the subject's emails and ids in the payload; deleted by the payloads' hashes.
-      const rows = await db.query<{ h: string }>(`SELECT DISTINCT toString(cityHash64(payload)) AS h FROM ${t} WHERE ${where}`, p);
-      await db.command(`DELETE FROM ${target} WHERE toString(cityHash64(payload)) IN {payloads:Array(String)}`, { payloads: rows.map((r) => r.h) });
+      const rows = await db.query<{ h: string }>(
+        `SELECT DISTINCT toString(cityHash64(payload)) AS h FROM ${t} WHERE ${where}`,
+        p,
+      );
+      await db.command(`DELETE FROM ${target} WHERE toString(cityHash64(payload)) IN {payloads:Array(String)}`, {
+        payloads: rows.map((r) => r.h),
+      });
     } else {
       // Lightweight DELETE: the rows vanish from every query at once.
       await db.command(`DELETE FROM ${target} WHERE ${where}`, p);
@@ -119,6 +152,16 @@ export async function eraseSubject(app: FastifyInstance, siteId: string, who: Wh
     await db.command(`ALTER TABLE ${target} APPLY DELETED MASK SETTINGS mutations_sync = 2`);
   }
   const spoolFiles = await dropSpoolCopies();
-  await recordPrivacyRequest(db, siteId, 'erase', s.key, { deleted, spool_files: spoolFiles, visitors: s.visitorIds.length, persons: s.personIds.length });
-  return { site: siteId, erased: { visitors: s.visitorIds.length, persons: s.personIds.length }, deleted, spool_files: spoolFiles };
+  await recordPrivacyRequest(db, siteId, 'erase', s.key, {
+    deleted,
+    spool_files: spoolFiles,
+    visitors: s.visitorIds.length,
+    persons: s.personIds.length,
+  });
+  return {
+    site: siteId,
+    erased: { visitors: s.visitorIds.length, persons: s.personIds.length },
+    deleted,
+    spool_files: spoolFiles,
+  };
 }

@@ -13,7 +13,11 @@ export interface Subject {
   emails: string[];
 }
 
-export async function resolveSubject(db: Db, siteId: string, who: { email?: string; visitor_id?: string }): Promise<Subject> {
+export async function resolveSubject(
+  db: Db,
+  siteId: string,
+  who: { email?: string; visitor_id?: string },
+): Promise<Subject> {
   const d = db.database;
   const persons = new Set<string>();
   const visitors = new Set<string>();
@@ -46,5 +50,10 @@ export async function resolveSubject(db: Db, siteId: string, who: { email?: stri
     );
     for (const r of rows) emails.add(r.email);
   }
-  return { key: email ?? who.visitor_id ?? '', personIds: [...persons], visitorIds: [...visitors], emails: [...emails] };
+  return {
+    key: email ?? who.visitor_id ?? '',
+    personIds: [...persons],
+    visitorIds: [...visitors],
+    emails: [...emails],
+  };
 }

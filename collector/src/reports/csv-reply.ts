@@ -32,26 +32,61 @@ function table(kind: ReportKind, body: Row): Table {
     case 'attribution':
       return { key: 'key', columns: ['key', 'conversions', 'value'], rows: rowsOf('rows') };
     case 'compare':
-      return { key: 'key', columns: ['key', ...((body.models as string[]) ?? []).flatMap((m) => [`${m}_conversions`, `${m}_value`])], rows: flatCompare };
+      return {
+        key: 'key',
+        columns: ['key', ...((body.models as string[]) ?? []).flatMap((m) => [`${m}_conversions`, `${m}_value`])],
+        rows: flatCompare,
+      };
     case 'roi':
-      return { key: 'key', columns: ['key', 'visitors', 'sessions', 'cost', 'leads', 'customers', 'revenue', 'cost_per_lead', 'cac', 'roas', 'roi'], rows: rowsOf('rows') };
+      return {
+        key: 'key',
+        columns: [
+          'key',
+          'visitors',
+          'sessions',
+          'cost',
+          'leads',
+          'customers',
+          'revenue',
+          'cost_per_lead',
+          'cac',
+          'roas',
+          'roi',
+        ],
+        rows: rowsOf('rows'),
+      };
     case 'overview':
-      return { key: 'day', columns: ['day', 'visitors', 'sessions', 'pageviews', 'leads', 'customers', 'revenue'], rows: rowsOf('series') };
+      return {
+        key: 'day',
+        columns: ['day', 'visitors', 'sessions', 'pageviews', 'leads', 'customers', 'revenue'],
+        rows: rowsOf('series'),
+      };
     case 'funnel':
-      return { key: 'channel', columns: ['channel', 'visitors', 'leads', 'customers', 'lead_rate', 'customer_rate'], rows: rowsOf('rows') };
+      return {
+        key: 'channel',
+        columns: ['channel', 'visitors', 'leads', 'customers', 'lead_rate', 'customer_rate'],
+        rows: rowsOf('rows'),
+      };
     case 'paths':
       return { key: 'path', columns: ['path', 'conversions', 'sessions', 'conversion_rate'], rows: rowsOf('rows') };
     case 'pages':
-      return { key: 'page', columns: ['page', 'entrances', 'leads', 'customers', 'lead_rate', 'assisted_leads', 'assisted_customers'], rows: rowsOf('rows') };
+      return {
+        key: 'page',
+        columns: ['page', 'entrances', 'leads', 'customers', 'lead_rate', 'assisted_leads', 'assisted_customers'],
+        rows: rowsOf('rows'),
+      };
     case 'stated':
       return {
         key: 'key',
         columns: ['key', 'stated', 'channel', 'credit'],
         // One line per (answer, channel the model credits for those conversions).
-        rows: (b) => rowsOf('rows')(b).flatMap((r): Row[] => {
-          const channels = (r.channels as { channel: string; credit: number }[]) ?? [];
-          return channels.length ? channels.map((c) => ({ key: r.key, stated: r.stated, channel: c.channel, credit: c.credit })) : [{ key: r.key, stated: r.stated, channel: null, credit: null }];
-        }),
+        rows: (b) =>
+          rowsOf('rows')(b).flatMap((r): Row[] => {
+            const channels = (r.channels as { channel: string; credit: number }[]) ?? [];
+            return channels.length
+              ? channels.map((c) => ({ key: r.key, stated: r.stated, channel: c.channel, credit: c.credit }))
+              : [{ key: r.key, stated: r.stated, channel: null, credit: null }];
+          }),
       };
   }
 }
@@ -59,7 +94,10 @@ function table(kind: ReportKind, body: Row): Table {
 export function csvOf(kind: ReportKind, body: Row): string {
   const t = table(kind, body);
   const rows = t.rows(body);
-  const previous = body.compare && kind !== 'stated' ? new Map(t.rows(body.compare as Row).map((r) => [String(r[t.key]), r])) : undefined;
+  const previous =
+    body.compare && kind !== 'stated'
+      ? new Map(t.rows(body.compare as Row).map((r) => [String(r[t.key]), r]))
+      : undefined;
   const numeric = t.columns.filter((c) => c !== t.key);
   const header = previous ? [...t.columns, ...numeric.map((c) => `${c}_previous`)] : t.columns;
   const cells = rows.map((r) => {
@@ -77,9 +115,18 @@ function wantsCsv(req: FastifyRequest, format: string | undefined): boolean {
 }
 
 /** The body as JSON, or the report's table as a CSV download. */
-export function sendReport(req: FastifyRequest, reply: FastifyReply, body: object, kind: ReportKind, format?: string): object | string {
+export function sendReport(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  body: object,
+  kind: ReportKind,
+  format?: string,
+): object | string {
   if (!wantsCsv(req, format)) return body;
-  const name = req.url.split('?')[0]!.replace(/^\/v1\//, '').replace(/[^a-z0-9]+/gi, '-');
+  const name = req.url
+    .split('?')[0]!
+    .replace(/^\/v1\//, '')
+    .replace(/[^a-z0-9]+/gi, '-');
   void reply.header('content-disposition', `attachment; filename="${name}.csv"`).type('text/csv; charset=utf-8');
   return csvOf(kind, body as Row);
 }

@@ -13,8 +13,20 @@ describe('CSV export', () => {
   });
 
   it('quotes commas, quotes and line breaks so the file reads back as written', () => {
-    const text = toCsv(['key', 'n'], [['a, "b"\nc', 1], ['(none)', null], ['=1+1', -3]]);
+    const text = toCsv(
+      ['key', 'n'],
+      [
+        ['a, "b"\nc', 1],
+        ['(none)', null],
+        ['=1+1', -3],
+      ],
+    );
     expect(text.endsWith('\r\n')).toBe(true);
-    expect(parseCsv(text).map((r) => r.fields)).toEqual([['key', 'n'], ['a, "b"\nc', '1'], ['(none)', ''], ["'=1+1", '-3']]);
+    expect(parseCsv(text).map((r) => r.fields)).toEqual([
+      ['key', 'n'],
+      ['a, "b"\nc', '1'],
+      ['(none)', ''],
+      ["'=1+1", '-3'],
+    ]);
   });
 });

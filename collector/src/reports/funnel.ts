@@ -41,7 +41,11 @@ export async function funnel(db: Db, r: ReportRange): Promise<Funnel> {
   const rows = new Map<string, FunnelRow>();
   const row = (channel: string) => {
     let x = rows.get(label(channel));
-    if (!x) rows.set(label(channel), (x = { channel: label(channel), visitors: 0, leads: 0, customers: 0, lead_rate: null, customer_rate: null }));
+    if (!x)
+      rows.set(
+        label(channel),
+        (x = { channel: label(channel), visitors: 0, leads: 0, customers: 0, lead_rate: null, customer_rate: null }),
+      );
     return x;
   };
   const apart = { leads: 0, customers: 0 };

@@ -11,7 +11,14 @@ import type { Db } from '../storage/db.js';
 import { NIL_UUID_SQL } from '../storage/identities.js';
 import { toClickHouseTime } from '../storage/time.js';
 import { touchpointsSql } from '../attribution/models.js';
-import { activeFilters, eventFilterSql, filterParams, round, sessionFilterSql, type Filters } from '../scope/filters.js';
+import {
+  activeFilters,
+  eventFilterSql,
+  filterParams,
+  round,
+  sessionFilterSql,
+  type Filters,
+} from '../scope/filters.js';
 import { daysBetween } from '../scope/time-zone.js';
 
 export interface ReportRange {
@@ -23,7 +30,13 @@ export interface ReportRange {
 }
 
 const NIL = NIL_UUID_SQL;
-export const params = (r: ReportRange) => ({ site: r.siteId, from: toClickHouseTime(r.from), to: toClickHouseTime(r.to), tz: r.timeZone, ...filterParams(r.filters) });
+export const params = (r: ReportRange) => ({
+  site: r.siteId,
+  from: toClickHouseTime(r.from),
+  to: toClickHouseTime(r.to),
+  tz: r.timeZone,
+  ...filterParams(r.filters),
+});
 export const IN_RANGE = 'site_id = {site:String} AND ts >= {from:DateTime64(3)} AND ts < {to:DateTime64(3)}';
 /** Conversions are counted for a segment when the person had one of its sessions this many days before. */
 export const SEGMENT_LOOKBACK_DAYS = 90;
@@ -56,9 +69,20 @@ export async function overview(db: Db, r: ReportRange): Promise<Overview> {
     ),
     db.query<{ visitors: string; sessions: string; pageviews: string }>(`SELECT ${traffic} FROM ${events}`, params(r)),
   ]);
-  const days = new Map<string, DayPoint>(daysBetween(r.from, r.to, r.timeZone).map((day) => [day, { day, visitors: 0, sessions: 0, pageviews: 0, leads: 0, customers: 0, revenue: 0 }]));
-  for (const t of byDay) Object.assign(days.get(t.day) ?? {}, { visitors: +t.visitors, sessions: +t.sessions, pageviews: +t.pageviews });
-  for (const c of conversions) Object.assign(days.get(c.day) ?? {}, { leads: +c.leads, customers: +c.customers, revenue: round.money(Number(c.revenue)) });
+  const days = new Map<string, DayPoint>(
+    daysBetween(r.from, r.to, r.timeZone).map((day) => [
+      day,
+      { day, visitors: 0, sessions: 0, pageviews: 0, leads: 0, customers: 0, revenue: 0 },
+    ]),
+  );
+  for (const t of byDay)
+    Object.assign(days.get(t.day) ?? {}, { visitors: +t.visitors, sessions: +t.sessions, pageviews: +t.pageviews });
+  for (const c of conversions)
+    Object.assign(days.get(c.day) ?? {}, {
+      leads: +c.leads,
+      customers: +c.customers,
+      revenue: round.money(Number(c.revenue)),
+    });
   const series = [...days.values()];
   const sum = (f: (p: DayPoint) => number) => series.reduce((a, p) => a + f(p), 0);
   return {

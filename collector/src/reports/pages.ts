@@ -24,12 +24,21 @@ const MAX_PATHS = 20;
 const LANDING = DIMENSIONS.indexOf('landing_page') + 3; // place in a `found` tuple: (ts, session_id, …dimensions)
 
 function params(q: PathsQuery, kinds: string[]) {
-  return { site: q.siteId, from: toClickHouseTime(q.from), to: toClickHouseTime(q.to), kinds, lookback_days: q.lookbackDays, ...filterParams(q.filters) };
+  return {
+    site: q.siteId,
+    from: toClickHouseTime(q.from),
+    to: toClickHouseTime(q.to),
+    kinds,
+    lookback_days: q.lookbackDays,
+    ...filterParams(q.filters),
+  };
 }
 
 /** The segment's condition on an element `x` of `found`. */
 function touchInSegment(q: PathsQuery, d: string): string {
-  return sessionFilterSql(q.filters, d, (name) => (name === 'session_id' ? 'x.2' : `tupleElement(x, ${DIMENSIONS.indexOf(name as Dimension) + 3})`));
+  return sessionFilterSql(q.filters, d, (name) =>
+    name === 'session_id' ? 'x.2' : `tupleElement(x, ${DIMENSIONS.indexOf(name as Dimension) + 3})`,
+  );
 }
 
 export async function pagesReport(db: Db, q: PathsQuery): Promise<{ from: string; to: string; rows: PageRow[] }> {
@@ -58,7 +67,11 @@ export async function pagesReport(db: Db, q: PathsQuery): Promise<{ from: string
   const rows = new Map<string, PageRow>();
   const row = (page: string) => {
     let r = rows.get(page);
-    if (!r) rows.set(page, (r = { page, entrances: 0, leads: 0, customers: 0, lead_rate: null, assisted_leads: 0, assisted_customers: 0 }));
+    if (!r)
+      rows.set(
+        page,
+        (r = { page, entrances: 0, leads: 0, customers: 0, lead_rate: null, assisted_leads: 0, assisted_customers: 0 }),
+      );
     return r;
   };
   for (const e of entrances) row(e.page).entrances = Number(e.entrances);
@@ -68,14 +81,19 @@ export async function pagesReport(db: Db, q: PathsQuery): Promise<{ from: string
     else Object.assign(r, { customers: Number(c.converted), assisted_customers: Number(c.assisted) });
   }
   for (const r of rows.values()) r.lead_rate = r.entrances > 0 ? round.ratio(r.leads / r.entrances) : null;
-  const list = [...rows.values()].sort((a, b) => b.entrances - a.entrances || b.leads - a.leads || a.page.localeCompare(b.page)).slice(0, MAX_PAGES);
+  const list = [...rows.values()]
+    .sort((a, b) => b.entrances - a.entrances || b.leads - a.leads || a.page.localeCompare(b.page))
+    .slice(0, MAX_PAGES);
   return { from: new Date(q.from).toISOString(), to: new Date(q.to).toISOString(), rows: list };
 }
 
 /** Consecutive views of the same page count once (a reload, a form posting to itself). */
 const DEDUP = (a: string) => `arrayFilter((p, i) -> i = 1 OR p != ${a}[i - 1], ${a}, arrayEnumerate(${a}))`;
 
-export async function pathsReport(db: Db, q: PathsQuery & { conversion: 'lead' | 'customer' }): Promise<{ from: string; to: string; conversion: string; rows: PathRow[] }> {
+export async function pathsReport(
+  db: Db,
+  q: PathsQuery & { conversion: 'lead' | 'customer' },
+): Promise<{ from: string; to: string; conversion: string; rows: PathRow[] }> {
   const d = db.database;
   const pageviews = `SELECT session_id, ts, path FROM ${d}.events
     WHERE site_id = {site:String} AND type = 'pageview' AND NOT is_bot AND session_id != ${NIL_UUID_SQL}
@@ -126,7 +144,13 @@ export async function pathsReport(db: Db, q: PathsQuery & { conversion: 'lead' |
     conversion: q.conversion,
     rows: converting.map((c) => {
       const sessions = sessionsOf.get(JSON.stringify(c.pages)) ?? 0;
-      return { path: c.pages.join(' → '), pages: c.pages, conversions: Number(c.conversions), sessions, conversion_rate: sessions > 0 ? round.ratio(Number(c.conversions) / sessions) : null };
+      return {
+        path: c.pages.join(' → '),
+        pages: c.pages,
+        conversions: Number(c.conversions),
+        sessions,
+        conversion_rate: sessions > 0 ? round.ratio(Number(c.conversions) / sessions) : null,
+      };
     }),
   };
 }

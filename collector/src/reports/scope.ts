@@ -16,15 +16,23 @@ const MAX_RANGE = 3 * 366 * DAY;
 const dayOrTime = z
   .union([z.iso.datetime({ offset: true }), z.iso.date()], { message: 'must be an ISO 8601 date or date-time' })
   .describe("A date (`2026-11-01`: the start of that day in the site's time zone) or a date-time with offset.");
-const filter = (name: string) => z.string().max(500).optional().describe(`Only sessions whose ${name} is this value (\`(none)\`: empty).`);
+const filter = (name: string) =>
+  z.string().max(500).optional().describe(`Only sessions whose ${name} is this value (\`(none)\`: empty).`);
 
 export const ReportParams = z.object({
   site: z.string().max(253).optional(),
   from: dayOrTime.optional(),
   to: dayOrTime.optional().describe('End of the range, exclusive (a date: the start of that day). Default: now.'),
-  compare: z.enum(['previous', 'year'], { message: 'must be previous or year' }).optional()
-    .describe('Also answer for the period just before (`previous`, as long) or the same dates a year earlier (`year`), under `compare`.'),
-  format: z.enum(['json', 'csv'], { message: 'must be json or csv' }).optional().describe('`csv` (or `Accept: text/csv`): the table as CSV.'),
+  compare: z
+    .enum(['previous', 'year'], { message: 'must be previous or year' })
+    .optional()
+    .describe(
+      'Also answer for the period just before (`previous`, as long) or the same dates a year earlier (`year`), under `compare`.',
+    ),
+  format: z
+    .enum(['json', 'csv'], { message: 'must be json or csv' })
+    .optional()
+    .describe('`csv` (or `Accept: text/csv`): the table as CSV.'),
   channel: filter('channel'),
   source: filter('source'),
   medium: filter('medium'),
@@ -52,12 +60,21 @@ export interface ReportScope extends Period {
   compare?: Period;
 }
 
-export function rangeOf(q: ReportParamsOut, tz: string, defaultDays: number, now = Date.now()): Period & { days?: number } {
+export function rangeOf(
+  q: ReportParamsOut,
+  tz: string,
+  defaultDays: number,
+  now = Date.now(),
+): Period & { days?: number } {
   const at = (s: string) => (s.length === 10 ? startOfDay(s, tz) : Date.parse(s));
   const to = q.to ? at(q.to) : now;
   const from = q.from ? at(q.from) : to - defaultDays * DAY;
-  if (!(from < to && to - from <= MAX_RANGE)) throw new ClError('CL_INVALID_REQUEST', 'from: from must be before to, at most 3 years apart', { path: 'from' });
-  const days = q.from?.length === 10 && q.to?.length === 10 ? Math.round((Date.parse(q.to) - Date.parse(q.from)) / DAY) : undefined;
+  if (!(from < to && to - from <= MAX_RANGE))
+    throw new ClError('CL_INVALID_REQUEST', 'from: from must be before to, at most 3 years apart', { path: 'from' });
+  const days =
+    q.from?.length === 10 && q.to?.length === 10
+      ? Math.round((Date.parse(q.to) - Date.parse(q.from)) / DAY)
+      : undefined;
   return { from, to, days };
 }
 
@@ -69,7 +86,12 @@ export function comparisonOf(q: ReportParamsOut, range: Period & { days?: number
   return { from: range.from - (range.to - range.from), to: range.from };
 }
 
-export async function reportScope(app: FastifyInstance, req: FastifyRequest, q: ReportParamsOut, defaultDays: number): Promise<ReportScope> {
+export async function reportScope(
+  app: FastifyInstance,
+  req: FastifyRequest,
+  q: ReportParamsOut,
+  defaultDays: number,
+): Promise<ReportScope> {
   const siteId = await siteOfRequest(app, req, q.site, 'report');
   const timeZone = app.sites.timeZone(siteId);
   const range = rangeOf(q, timeZone, defaultDays);
@@ -79,7 +101,10 @@ export async function reportScope(app: FastifyInstance, req: FastifyRequest, q: 
 }
 
 /** The report, and under `compare` the same report for the comparison period. */
-export async function withComparison<T extends object>(scope: ReportScope, run: (p: Period) => Promise<T>): Promise<T & { compare?: T }> {
+export async function withComparison<T extends object>(
+  scope: ReportScope,
+  run: (p: Period) => Promise<T>,
+): Promise<T & { compare?: T }> {
   const [current, previous] = await Promise.all([run(scope), scope.compare ? run(scope.compare) : undefined]);
   return previous ? { ...current, compare: previous } : current;
 }

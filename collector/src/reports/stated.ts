@@ -7,7 +7,12 @@
  * and only the selected touches are credited.
  */
 import type { StatedRow } from '../../../contract/reports.js';
-import { attributedTouchesSql, CONVERSIONS_IN_RANGE, type RuleModel, type WindowSettings } from '../attribution/models.js';
+import {
+  attributedTouchesSql,
+  CONVERSIONS_IN_RANGE,
+  type RuleModel,
+  type WindowSettings,
+} from '../attribution/models.js';
 import type { Db } from '../storage/db.js';
 import { statedSourcesSql } from '../storage/stated-sources.js';
 import { toClickHouseTime } from '../storage/time.js';
@@ -24,8 +29,15 @@ export interface StatedQuery extends ReportRange {
 export async function statedSourceReport(db: Db, q: StatedQuery) {
   const d = db.database;
   const params = {
-    site: q.siteId, kinds: [q.conversion], from: toClickHouseTime(q.from), to: toClickHouseTime(q.to),
-    lookback_days: q.window.lookbackDays, half_life_days: q.window.halfLifeDays, model: q.model, source_fields: q.sourceFields, ...filterParams(q.filters),
+    site: q.siteId,
+    kinds: [q.conversion],
+    from: toClickHouseTime(q.from),
+    to: toClickHouseTime(q.to),
+    lookback_days: q.window.lookbackDays,
+    half_life_days: q.window.halfLifeDays,
+    model: q.model,
+    source_fields: q.sourceFields,
+    ...filterParams(q.filters),
   };
   const [said, credited, all] = await Promise.all([
     db.query<{ k: string; answer: string; conversions: string }>(

@@ -18,10 +18,16 @@ export const SiteChangeBody = z
     name: z.string().min(1).max(200).optional(),
     domains: z.array(z.string().min(1).max(253)).min(1).max(50).optional(),
     retention_days: z.number().int().min(0).max(36_500).optional(),
-    time_zone: z.string().max(64).refine(isTimeZone, { message: 'must be an IANA time zone such as UTC or Europe/Paris' }).optional(),
+    time_zone: z
+      .string()
+      .max(64)
+      .refine(isTimeZone, { message: 'must be an IANA time zone such as UTC or Europe/Paris' })
+      .optional(),
     stated_source_fields: z.array(z.string().trim().min(1).max(128)).max(20).optional(),
   })
-  .refine((b) => Object.keys(b).length > 0, { message: 'name what to change: name, domains, retention_days, time_zone or stated_source_fields' });
+  .refine((b) => Object.keys(b).length > 0, {
+    message: 'name what to change: name, domains, retention_days, time_zone or stated_source_fields',
+  });
 
 const adminSitesRoutes: FastifyPluginAsync = async (app) => {
   app.addHook('preHandler', app.requireAdmin);

@@ -21,11 +21,17 @@ export const CompareParams = ReportParams.extend({
 });
 const model = z.enum(ALL_MODELS, { message: `must be one of ${ALL_MODELS.join(', ')}` }).default('linear');
 export const AttributionParams = CompareParams.extend({ model });
-export const RoiParams = CompareParams.extend({ model, groupBy: z.enum(ROI_DIMENSIONS, { message: `must be one of ${ROI_DIMENSIONS.join(', ')}` }).default('campaign') });
+export const RoiParams = CompareParams.extend({
+  model,
+  groupBy: z.enum(ROI_DIMENSIONS, { message: `must be one of ${ROI_DIMENSIONS.join(', ')}` }).default('campaign'),
+});
 
 const DEFAULT_DAYS = 90;
 
-type Params = Omit<z.output<typeof CompareParams>, 'groupBy'> & { groupBy: (typeof DIMENSIONS)[number]; model?: string };
+type Params = Omit<z.output<typeof CompareParams>, 'groupBy'> & {
+  groupBy: (typeof DIMENSIONS)[number];
+  model?: string;
+};
 
 async function scoped(app: Parameters<FastifyPluginAsync>[0], req: FastifyRequest, schema: z.ZodType) {
   const q = parseOrThrow(schema, req.query) as Params;
@@ -43,7 +49,13 @@ async function scoped(app: Parameters<FastifyPluginAsync>[0], req: FastifyReques
 }
 
 const attributionRoutes: FastifyPluginAsync = async (app) => {
-  const send = (req: FastifyRequest, reply: FastifyReply, kind: Parameters<typeof sendReport>[3], body: object, format?: string) => sendReport(req, reply, body, kind, format);
+  const send = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    kind: Parameters<typeof sendReport>[3],
+    body: object,
+    format?: string,
+  ) => sendReport(req, reply, body, kind, format);
   app.get('/v1/attribution', async (req, reply) => {
     const { q, scope, common } = await scoped(app, req, AttributionParams);
     const body = await withComparison(scope, (p) => attribution(app.db, { ...common(p), model: q.model as Model }));
@@ -57,7 +69,9 @@ const attributionRoutes: FastifyPluginAsync = async (app) => {
   app.get('/v1/attribution/roi', async (req, reply) => {
     const { q, scope, common } = await scoped(app, req, RoiParams);
     const groupBy = q.groupBy as (typeof ROI_DIMENSIONS)[number];
-    const body = await withComparison(scope, (p) => roiReport(app.db, { ...common(p), groupBy, model: q.model as Model, timeZone: scope.timeZone }));
+    const body = await withComparison(scope, (p) =>
+      roiReport(app.db, { ...common(p), groupBy, model: q.model as Model, timeZone: scope.timeZone }),
+    );
     return send(req, reply, 'roi', body, q.format);
   });
 };

@@ -13,7 +13,10 @@ export const MAX_CONVERSIONS_PER_REQUEST = 1000;
 export const ConversionsBody = z.union([
   z.object({
     site: z.string().max(253).optional(),
-    conversions: z.array(ConversionSchema).min(1).max(MAX_CONVERSIONS_PER_REQUEST, `at most ${MAX_CONVERSIONS_PER_REQUEST} per request`),
+    conversions: z
+      .array(ConversionSchema)
+      .min(1)
+      .max(MAX_CONVERSIONS_PER_REQUEST, `at most ${MAX_CONVERSIONS_PER_REQUEST} per request`),
   }),
   ConversionSchema.and(z.object({ site: z.string().max(253).optional() })),
 ]);

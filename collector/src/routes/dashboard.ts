@@ -25,7 +25,12 @@ const PAGE_FILES = /^\/(?:index\.html|[\w-]+\.(?:css|svg|png|ico))?$/;
 
 const dashboardRoutes: FastifyPluginAsync = async (app) => {
   app.addHook('onSend', async (_req, reply, payload) => {
-    reply.headers({ 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-cache' });
+    reply.headers({
+      'content-security-policy': CSP,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-cache',
+    });
     return payload;
   });
   app.get('/dashboard', async (_req, reply) => reply.redirect('/dashboard/', 301));

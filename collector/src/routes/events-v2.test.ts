@@ -22,44 +22,115 @@ afterAll(async () => {
 });
 
 const post = (payload: unknown) =>
-  app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'text/plain', 'user-agent': CHROME_UA }, payload: JSON.stringify(payload) });
+  app.inject({
+    method: 'POST',
+    url: '/v1/events',
+    headers: { 'content-type': 'text/plain', 'user-agent': CHROME_UA },
+    payload: JSON.stringify(payload),
+  });
 
 const T = Date.now();
-const v2 = (e: Partial<ClEventV2>[], t = T): EventBatchV2 => ({ v: 2, k: 'pk_demo', t, d: '0.2.0', e: e as ClEventV2[] });
-const ev = (over: Partial<ClEventV2> = {}) => ({ y: 'p', i: randomUUID().slice(24), t: 0, v: randomUUID(), s: randomUUID(), u: 'http://localhost/demo/', ...over }) as ClEventV2;
+const v2 = (e: Partial<ClEventV2>[], t = T): EventBatchV2 => ({
+  v: 2,
+  k: 'pk_demo',
+  t,
+  d: '0.2.0',
+  e: e as ClEventV2[],
+});
+const ev = (over: Partial<ClEventV2> = {}) =>
+  ({
+    y: 'p',
+    i: randomUUID().slice(24),
+    t: 0,
+    v: randomUUID(),
+    s: randomUUID(),
+    u: 'http://localhost/demo/',
+    ...over,
+  }) as ClEventV2;
 const TOUCH_COLUMNS = `toString(event_id) AS id, type, name, props, path, title, page_referrer, session_start, channel, source, medium, utm_source, utm_campaign, utm_term,
   click_id_type, click_id, referrer_domain, landing_url, first_touch, sdk_version, toFloat64(toUnixTimestamp64Milli(ts)) AS ms, toFloat64(toUnixTimestamp64Milli(session_ts)) AS session_ms`;
 /** The session's rows, each with the session's touch (the view puts the first row's touch on the others). */
-const rowsOf = (visitor: string) => sql(app, `SELECT ${TOUCH_COLUMNS} FROM events_with_touch WHERE visitor_id = '${visitor}' ORDER BY ts, type`);
+const rowsOf = (visitor: string) =>
+  sql(app, `SELECT ${TOUCH_COLUMNS} FROM events_with_touch WHERE visitor_id = '${visitor}' ORDER BY ts, type`);
 /** What `events` stores: the touch on the session's first row only. */
 const storedChannels = async (visitor: string) =>
-  (await sql(app, `SELECT channel, session_start FROM events FINAL WHERE visitor_id = '${visitor}' ORDER BY ts, type`)).map((r) => [r.channel, r.session_start]);
+  (
+    await sql(app, `SELECT channel, session_start FROM events FINAL WHERE visitor_id = '${visitor}' ORDER BY ts, type`)
+  ).map((r) => [r.channel, r.session_start]);
 
 describe('wire format 2', () => {
   it('a landing page view and an event of its session: the touch, sent once and relative, is on both rows', async () => {
     const v = randomUUID();
     const s = randomUUID();
-    const landing = 'http://localhost/demo/?utm_source=newsletter&utm_medium=email&utm_campaign=launch&utm_term=x&gclid=G1';
+    const landing =
+      'http://localhost/demo/?utm_source=newsletter&utm_medium=email&utm_campaign=launch&utm_term=x&gclid=G1';
     const view = ev({ v, s, u: landing, r: 'https://mail.example.com/', h: 'Demo', o: {}, t: 900 });
-    const click = ev({ y: 'c', v, s, u: landing, n: 'signup', p: { plan: 'pro', seats: 2 }, t: 100 } as Partial<ClEventV2>);
+    const click = ev({
+      y: 'c',
+      v,
+      s,
+      u: landing,
+      n: 'signup',
+      p: { plan: 'pro', seats: 2 },
+      t: 100,
+    } as Partial<ClEventV2>);
     const res = await post(v2([view, click]));
     expect(res.statusCode, res.body).toBe(202);
     expect(res.json()).toEqual({ accepted: 2 });
     const rows = await rowsOf(v);
     expect(rows).toHaveLength(2);
     for (const r of rows)
-      expect(r).toMatchObject({ channel: 'Email', utm_source: 'newsletter', utm_campaign: 'launch', utm_term: 'x', click_id_type: 'gclid', click_id: 'G1',
-        referrer_domain: 'mail.example.com', landing_url: landing, sdk_version: '0.2.0', session_ms: T - 900 });
-    expect(rows[0]).toMatchObject({ id: eventUuid(s, view.i), type: 'pageview', session_start: true, title: 'Demo', page_referrer: 'https://mail.example.com/', ms: T - 900 });
-    expect(JSON.parse(rows[0]!.first_touch as string)).toMatchObject({ ts: T - 900, referrer: 'https://mail.example.com/', landing_url: landing, utm_campaign: 'launch', click_ids: { gclid: 'G1' } });
-    expect(rows[1]).toMatchObject({ id: eventUuid(s, click.i), type: 'custom', name: 'signup', props: { plan: 'pro', seats: '2' }, session_start: false, first_touch: '', ms: T - 100 });
-    expect(await storedChannels(v)).toEqual([['Email', true], ['', false]]);
+      expect(r).toMatchObject({
+        channel: 'Email',
+        utm_source: 'newsletter',
+        utm_campaign: 'launch',
+        utm_term: 'x',
+        click_id_type: 'gclid',
+        click_id: 'G1',
+        referrer_domain: 'mail.example.com',
+        landing_url: landing,
+        sdk_version: '0.2.0',
+        session_ms: T - 900,
+      });
+    expect(rows[0]).toMatchObject({
+      id: eventUuid(s, view.i),
+      type: 'pageview',
+      session_start: true,
+      title: 'Demo',
+      page_referrer: 'https://mail.example.com/',
+      ms: T - 900,
+    });
+    expect(JSON.parse(rows[0]!.first_touch as string)).toMatchObject({
+      ts: T - 900,
+      referrer: 'https://mail.example.com/',
+      landing_url: landing,
+      utm_campaign: 'launch',
+      click_ids: { gclid: 'G1' },
+    });
+    expect(rows[1]).toMatchObject({
+      id: eventUuid(s, click.i),
+      type: 'custom',
+      name: 'signup',
+      props: { plan: 'pro', seats: '2' },
+      session_start: false,
+      first_touch: '',
+      ms: T - 100,
+    });
+    expect(await storedChannels(v)).toEqual([
+      ['Email', true],
+      ['', false],
+    ]);
   });
 
   it('visitor and session ids sent compact (22 base64 characters, as the SDK does) are stored as the same UUIDs; a later batch with the 36-character ids finds the session', async () => {
     const v = randomUUID();
     const s = randomUUID();
-    const first = ev({ v: wireId(v), s: wireId(s), u: 'http://localhost/demo/?utm_source=newsletter&utm_medium=email&utm_campaign=short', o: {} });
+    const first = ev({
+      v: wireId(v),
+      s: wireId(s),
+      u: 'http://localhost/demo/?utm_source=newsletter&utm_medium=email&utm_campaign=short',
+      o: {},
+    });
     expect((await post(v2([first]))).statusCode).toBe(202);
     expect((await post(v2([ev({ y: 'e', v, s, g: 1200 } as Partial<ClEventV2>)], T + 1000))).statusCode).toBe(202);
     const rows = await rowsOf(v);
@@ -76,17 +147,41 @@ describe('wire format 2', () => {
   it('a later batch of the session without touch gets it (memory); after a restart it is read from the stored first event', async () => {
     const v = randomUUID();
     const s = randomUUID();
-    expect((await post(v2([ev({ v, s, u: 'http://localhost/demo/?utm_source=google&utm_medium=cpc&utm_campaign=brand', o: { r: 'https://www.google.com/' } })]))).statusCode).toBe(202);
-    expect((await post(v2([ev({ v, s, u: 'http://localhost/demo/pricing.html', r: 'http://localhost/demo/' })], T + 5000))).statusCode).toBe(202);
+    expect(
+      (
+        await post(
+          v2([
+            ev({
+              v,
+              s,
+              u: 'http://localhost/demo/?utm_source=google&utm_medium=cpc&utm_campaign=brand',
+              o: { r: 'https://www.google.com/' },
+            }),
+          ]),
+        )
+      ).statusCode,
+    ).toBe(202);
+    expect(
+      (await post(v2([ev({ v, s, u: 'http://localhost/demo/pricing.html', r: 'http://localhost/demo/' })], T + 5000)))
+        .statusCode,
+    ).toBe(202);
     const rows = await rowsOf(v);
-    expect(rows.map((r) => [r.path, r.channel, r.utm_campaign, r.session_start])).toEqual([['/demo/', 'Paid Search', 'brand', true], ['/demo/pricing.html', 'Paid Search', 'brand', false]]);
+    expect(rows.map((r) => [r.path, r.channel, r.utm_campaign, r.session_start])).toEqual([
+      ['/demo/', 'Paid Search', 'brand', true],
+      ['/demo/pricing.html', 'Paid Search', 'brand', false],
+    ]);
     // The later row knows when its session started (the touch came from memory).
     expect(rows.map((r) => r.session_ms)).toEqual([T, T]);
     // A new instance knows nothing in memory: the stored first event answers.
     const fresh = sessionTouches(app.db, app.log);
     const found = await fresh.find('demo', [s, randomUUID()], T + 5000);
     expect([...found.keys()]).toEqual([s]);
-    expect(found.get(s)).toMatchObject({ referrer: 'https://www.google.com/', utm_source: 'google', utm_campaign: 'brand', ts: T });
+    expect(found.get(s)).toMatchObject({
+      referrer: 'https://www.google.com/',
+      utm_source: 'google',
+      utm_campaign: 'brand',
+      ts: T,
+    });
     // Not looked for further back than two days before the event.
     expect((await sessionTouches(app.db, app.log).find('demo', [s], T + 3 * 86_400_000)).size).toBe(0);
   });
@@ -98,19 +193,47 @@ describe('wire format 2', () => {
     const events = [
       ev({ v, s, o: { l: 'http://localhost/demo/landing' }, f }),
       ev({ y: 'i', v, s, m: 'Ann@Example.com', p: { tier: 'gold' } } as Partial<ClEventV2>),
-      ev({ y: 'f', v, s, n: 'contact', a: '/thanks', p: { company: 'Acme' }, m: 'ann@example.com' } as Partial<ClEventV2>),
+      ev({
+        y: 'f',
+        v,
+        s,
+        n: 'contact',
+        a: '/thanks',
+        p: { company: 'Acme' },
+        m: 'ann@example.com',
+      } as Partial<ClEventV2>),
       ev({ y: 'k', v, s, n: 'granted', a: '2026-05' } as Partial<ClEventV2>),
       ev({ y: 'e', v, s, g: 4200 } as Partial<ClEventV2>),
     ];
     expect((await post(v2(events))).statusCode).toBe(202);
-    const rows = await sql(app, `SELECT type, name, props, email, landing_url, first_touch FROM events_with_touch WHERE visitor_id = '${v}' ORDER BY type`);
-    const engagement = rows.splice(rows.findIndex((r) => r.type == 'custom'), 1)[0];
-    expect(engagement).toMatchObject({ name: 'engagement', props: { ms: '4200' }, landing_url: 'http://localhost/demo/landing' });
-    expect(rows.map((r) => [r.type, r.name, r.email])).toEqual([['consent', 'granted', ''], ['form', 'contact', 'ann@example.com'], ['identify', '', 'ann@example.com'], ['pageview', '', '']]);
+    const rows = await sql(
+      app,
+      `SELECT type, name, props, email, landing_url, first_touch FROM events_with_touch WHERE visitor_id = '${v}' ORDER BY type`,
+    );
+    const engagement = rows.splice(
+      rows.findIndex((r) => r.type == 'custom'),
+      1,
+    )[0];
+    expect(engagement).toMatchObject({
+      name: 'engagement',
+      props: { ms: '4200' },
+      landing_url: 'http://localhost/demo/landing',
+    });
+    expect(rows.map((r) => [r.type, r.name, r.email])).toEqual([
+      ['consent', 'granted', ''],
+      ['form', 'contact', 'ann@example.com'],
+      ['identify', '', 'ann@example.com'],
+      ['pageview', '', ''],
+    ]);
     expect(rows.every((r) => r.landing_url == 'http://localhost/demo/landing')).toBe(true);
     expect(rows[1]!.props).toEqual({ company: 'Acme', 'form.action': '/thanks' });
     expect(rows[0]!.props).toEqual({ policy: '2026-05' });
-    expect(JSON.parse(rows[3]!.first_touch as string)).toEqual({ ts: f.t, referrer: f.r, landing_url: f.l, utm_campaign: 'old' });
+    expect(JSON.parse(rows[3]!.first_touch as string)).toEqual({
+      ts: f.t,
+      referrer: f.r,
+      landing_url: f.l,
+      utm_campaign: 'old',
+    });
   });
 
   it('an event whose session start is unknown is stored with empty touch columns; a repeat folds into one row', async () => {
@@ -128,7 +251,10 @@ describe('wire format 2', () => {
     const nil = '00000000-0000-0000-0000-000000000000';
     const e = ev({ v: nil, s: nil, u: 'http://localhost/demo/?utm_source=newsletter&utm_medium=email', o: {} });
     expect((await post(v2([e]))).statusCode).toBe(202);
-    const [row] = await sql(app, `SELECT channel, session_start, first_touch FROM events FINAL WHERE event_id = '${eventUuid(nil, e.i)}'`);
+    const [row] = await sql(
+      app,
+      `SELECT channel, session_start, first_touch FROM events FINAL WHERE event_id = '${eventUuid(nil, e.i)}'`,
+    );
     expect(row).toEqual({ channel: 'Email', session_start: false, first_touch: '' });
   });
 
@@ -149,13 +275,23 @@ describe('wire format 2', () => {
   it('the old wire format (v1) is still accepted beside it, and its touch serves v2 events of the same session', async () => {
     const visitor_id = randomUUID();
     const session_id = randomUUID();
-    const t = touch({ landing_url: 'http://localhost/demo/?utm_source=newsletter&utm_medium=email&utm_campaign=v1', utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'v1' });
+    const t = touch({
+      landing_url: 'http://localhost/demo/?utm_source=newsletter&utm_medium=email&utm_campaign=v1',
+      utm_source: 'newsletter',
+      utm_medium: 'email',
+      utm_campaign: 'v1',
+    });
     const old = pageview({ visitor_id, session_id, touch: t, session_start: true, first_touch: t });
     const res = await post(batch([old]));
     expect(res.statusCode, res.body).toBe(202);
-    expect((await post(v2([ev({ v: visitor_id, s: session_id, u: 'http://localhost/demo/blog.html' })]))).statusCode).toBe(202);
+    expect(
+      (await post(v2([ev({ v: visitor_id, s: session_id, u: 'http://localhost/demo/blog.html' })]))).statusCode,
+    ).toBe(202);
     const rows = await rowsOf(visitor_id);
-    expect(rows.map((r) => [r.channel, r.utm_campaign])).toEqual([['Email', 'v1'], ['Email', 'v1']]);
+    expect(rows.map((r) => [r.channel, r.utm_campaign])).toEqual([
+      ['Email', 'v1'],
+      ['Email', 'v1'],
+    ]);
     expect(rows.map((r) => r.id)).toContain(old.id);
   });
 });

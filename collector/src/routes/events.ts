@@ -75,7 +75,8 @@ const eventsRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { confi
       batch = fastEventBatch(req.body) ?? parseOrThrow(EventBatchSchema, req.body, 'CL_INVALID_EVENT');
       site = await authorize(req, batch.site);
       // A v1 event carries its session's touch: v2 events of the same session (an upgraded SDK) find it.
-      for (const e of batch.events) if (e.session_id !== NIL_UUID) touches.remember(site.site_id, e.session_id, e.touch);
+      for (const e of batch.events)
+        if (e.session_id !== NIL_UUID) touches.remember(site.site_id, e.session_id, e.touch);
     }
     // Before enrichment, so that rows, touches and identities all name the visitor the cookie knows.
     const cookie = visitorCookie(req, site, batch.events);

@@ -18,7 +18,8 @@ const leadsRoutes: FastifyPluginAsync = async (app) => {
   app.get('/v1/leads', async (req) => {
     const q = parseOrThrow(LeadsQuery, req.query);
     const site = await siteOfRequest(app, req, q.site, 'leads');
-    if (!q.email) throw new ClError('CL_INVALID_REQUEST', 'Give ?email=… or ask for /v1/leads/<person id>.', { path: 'email' });
+    if (!q.email)
+      throw new ClError('CL_INVALID_REQUEST', 'Give ?email=… or ask for /v1/leads/<person id>.', { path: 'email' });
     return answer(site, personIdForEmail(site, q.email), `with the email ${q.email}`);
   });
   app.get('/v1/leads/:personId', async (req) => {

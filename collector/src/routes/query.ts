@@ -7,7 +7,13 @@ import { parseOrThrow } from '../base/validation.js';
 export const QueryBody = z.object({
   sql: z.string().trim().min(1, 'must not be empty').max(100_000),
   params: z
-    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).max(64), z.union([z.string().max(10_000), z.number(), z.boolean()]))
+    .record(
+      z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+        .max(64),
+      z.union([z.string().max(10_000), z.number(), z.boolean()]),
+    )
     .refine((p) => Object.keys(p).length <= 100, 'at most 100 parameters')
     .optional(),
 });

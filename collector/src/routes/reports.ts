@@ -18,13 +18,21 @@ import { parseOrThrow } from '../base/validation.js';
 export { ReportParams as ReportRange };
 const DEFAULT_DAYS = 30;
 export const PagesParams = ReportParams.extend({
-  lookback_days: z.coerce.number().int().min(1).max(3650).default(DEFAULT_WINDOW.lookbackDays).describe('Assisted conversions: sessions this many days before the conversion count.'),
+  lookback_days: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .default(DEFAULT_WINDOW.lookbackDays)
+    .describe('Assisted conversions: sessions this many days before the conversion count.'),
 });
 export const PathsParams = PagesParams.extend({
   conversion: z.enum(['lead', 'customer'], { message: 'must be lead or customer' }).default('lead'),
 });
 export const StatedParams = PathsParams.extend({
-  model: z.enum(MODELS, { message: `must be one of ${MODELS.join(', ')} (per-conversion weights; not markov)` }).default('linear'),
+  model: z
+    .enum(MODELS, { message: `must be one of ${MODELS.join(', ')} (per-conversion weights; not markov)` })
+    .default('linear'),
   half_life_days: z.coerce.number().min(0.01).max(3650).default(DEFAULT_WINDOW.halfLifeDays),
 });
 
@@ -44,22 +52,32 @@ const reportsRoutes: FastifyPluginAsync = async (app) => {
   app.get('/v1/reports/pages', async (req, reply) => {
     const q = parseOrThrow(PagesParams, req.query);
     const scope = await reportScope(app, req, q, DEFAULT_DAYS);
-    const body = await withComparison(scope, (p) => pagesReport(app.db, { ...scope, ...p, lookbackDays: q.lookback_days }));
+    const body = await withComparison(scope, (p) =>
+      pagesReport(app.db, { ...scope, ...p, lookbackDays: q.lookback_days }),
+    );
     return sendReport(req, reply, body, 'pages', q.format);
   });
   app.get('/v1/reports/paths', async (req, reply) => {
     const q = parseOrThrow(PathsParams, req.query);
     const scope = await reportScope(app, req, q, DEFAULT_DAYS);
-    const body = await withComparison(scope, (p) => pathsReport(app.db, { ...scope, ...p, lookbackDays: q.lookback_days, conversion: q.conversion }));
+    const body = await withComparison(scope, (p) =>
+      pathsReport(app.db, { ...scope, ...p, lookbackDays: q.lookback_days, conversion: q.conversion }),
+    );
     return sendReport(req, reply, body, 'paths', q.format);
   });
   app.get('/v1/reports/stated-source', async (req, reply) => {
     const q = parseOrThrow(StatedParams, req.query);
     const scope = await reportScope(app, req, q, DEFAULT_DAYS);
-    const body = await withComparison(scope, (p) => statedSourceReport(app.db, {
-      ...scope, ...p, conversion: q.conversion, model: q.model as RuleModel,
-      window: { lookbackDays: q.lookback_days, halfLifeDays: q.half_life_days }, sourceFields: app.sites.statedSourceFields(scope.siteId),
-    }));
+    const body = await withComparison(scope, (p) =>
+      statedSourceReport(app.db, {
+        ...scope,
+        ...p,
+        conversion: q.conversion,
+        model: q.model as RuleModel,
+        window: { lookbackDays: q.lookback_days, halfLifeDays: q.half_life_days },
+        sourceFields: app.sites.statedSourceFields(scope.siteId),
+      }),
+    );
     return sendReport(req, reply, body, 'stated', q.format);
   });
 };

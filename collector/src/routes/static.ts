@@ -34,7 +34,11 @@ const staticRoutes: FastifyPluginAsync<{ demo: boolean }> = async (app, { demo }
     await app.register(fastifyStatic, { root: DEMO_DIR, prefix: '/demo/', index: 'index.html', cacheControl: false });
     // The demo site's own form handler, as a real site has one: take the POST, redirect to a thank-you page.
     // (It stores nothing: closeloop learns about the submission from the script on the page.)
-    app.addContentTypeParser(['application/x-www-form-urlencoded', 'multipart/form-data'], { parseAs: 'string' }, (_req, _body, done) => done(null, undefined));
+    app.addContentTypeParser(
+      ['application/x-www-form-urlencoded', 'multipart/form-data'],
+      { parseAs: 'string' },
+      (_req, _body, done) => done(null, undefined),
+    );
     app.post('/demo/forms/:form', async (_req, reply) => reply.redirect('/demo/thanks.html', 303));
   }
 

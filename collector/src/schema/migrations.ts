@@ -37,5 +37,8 @@ export const MIGRATIONS: readonly Migration[] = [
 ].sort((a, b) => a.version - b.version);
 
 /** Apply the missing migrations of `migrations` (all by default) in order: see storage/migrations.ts applyMigrations. */
-export const migrate = (db: Db, migrations: readonly Migration[] = MIGRATIONS, topology?: Topology): Promise<number[]> =>
-  topology ? applyMigrations(db, migrations, topology) : applyMigrations(db, migrations);
+export const migrate = (
+  db: Db,
+  migrations: readonly Migration[] = MIGRATIONS,
+  topology?: Topology,
+): Promise<number[]> => (topology ? applyMigrations(db, migrations, topology) : applyMigrations(db, migrations));

@@ -10,7 +10,11 @@ import { CLIENT_FILTERS, FILTERS, TOUCH_FILTERS, type Filter } from '../../../co
 
 export { CLIENT_FILTERS, FILTERS, TOUCH_FILTERS, type Filter };
 /** Filters on the browser of a session's first event: the `events` column each reads. */
-const CLIENT_COLUMNS: Readonly<Record<(typeof CLIENT_FILTERS)[number], string>> = { device: 'device_type', browser: 'browser', os: 'os' };
+const CLIENT_COLUMNS: Readonly<Record<(typeof CLIENT_FILTERS)[number], string>> = {
+  device: 'device_type',
+  browser: 'browser',
+  os: 'os',
+};
 export type Filters = Partial<Record<Filter, string>>;
 
 /** What an empty value (no campaign, no term …) is called in reports, and how to filter for it. */
@@ -40,10 +44,16 @@ const plain: Columns = (name) => name;
  */
 export function sessionFilterSql(f: Filters, database: string, col: Columns = plain): string {
   const active = activeFilters(f);
-  const conds = active.filter(([n]) => (TOUCH_FILTERS as readonly string[]).includes(n)).map(([n]) => `${col(n)} = {f_${n}:String}`);
-  const client = active.filter(([n]) => n in CLIENT_COLUMNS).map(([n]) => `${CLIENT_COLUMNS[n as keyof typeof CLIENT_COLUMNS]} = {f_${n}:String}`);
+  const conds = active
+    .filter(([n]) => (TOUCH_FILTERS as readonly string[]).includes(n))
+    .map(([n]) => `${col(n)} = {f_${n}:String}`);
+  const client = active
+    .filter(([n]) => n in CLIENT_COLUMNS)
+    .map(([n]) => `${CLIENT_COLUMNS[n as keyof typeof CLIENT_COLUMNS]} = {f_${n}:String}`);
   if (client.length) {
-    conds.push(`${col('session_id')} IN (SELECT session_id FROM ${database}.events WHERE site_id = {site:String} AND session_start AND ${client.join(' AND ')})`);
+    conds.push(
+      `${col('session_id')} IN (SELECT session_id FROM ${database}.events WHERE site_id = {site:String} AND session_start AND ${client.join(' AND ')})`,
+    );
   }
   return conds.length ? conds.join(' AND ') : '1';
 }
@@ -52,16 +62,22 @@ export function sessionFilterSql(f: Filters, database: string, col: Columns = pl
 export function eventFilterSql(f: Filters, database: string): string {
   const active = activeFilters(f);
   const touch = active.filter(([n]) => (TOUCH_FILTERS as readonly string[]).includes(n));
-  const conds = active.filter(([n]) => n in CLIENT_COLUMNS).map(([n]) => `${CLIENT_COLUMNS[n as keyof typeof CLIENT_COLUMNS]} = {f_${n}:String}`);
+  const conds = active
+    .filter(([n]) => n in CLIENT_COLUMNS)
+    .map(([n]) => `${CLIENT_COLUMNS[n as keyof typeof CLIENT_COLUMNS]} = {f_${n}:String}`);
   if (touch.length) {
-    conds.push(`session_id IN (SELECT session_id FROM ${database}.sessions WHERE site_id = {site:String} AND ${touch.map(([n]) => `${n} = {f_${n}:String}`).join(' AND ')})`);
+    conds.push(
+      `session_id IN (SELECT session_id FROM ${database}.sessions WHERE site_id = {site:String} AND ${touch.map(([n]) => `${n} = {f_${n}:String}`).join(' AND ')})`,
+    );
   }
   return conds.length ? conds.join(' AND ') : '1';
 }
 
 /** The condition on `costs` rows (spend is known per channel, source, medium and campaign). */
 export function costFilterSql(f: Filters): string {
-  const conds = activeFilters(f).filter(([n]) => (COST_FILTERS as readonly string[]).includes(n)).map(([n]) => `${n} = {f_${n}:String}`);
+  const conds = activeFilters(f)
+    .filter(([n]) => (COST_FILTERS as readonly string[]).includes(n))
+    .map(([n]) => `${n} = {f_${n}:String}`);
   return conds.length ? conds.join(' AND ') : '1';
 }
 

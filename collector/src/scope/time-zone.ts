@@ -8,7 +8,16 @@ const formats = new Map<string, Intl.DateTimeFormat>();
 function format(tz: string): Intl.DateTimeFormat {
   let f = formats.get(tz);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
     formats.set(tz, f);
   }
   return f;
@@ -26,7 +35,11 @@ export function isTimeZone(tz: string): boolean {
 
 /** Local wall-clock time minus UTC at instant `at`, in ms (+3,600,000 for Paris in winter). */
 export function offsetMs(at: number, tz: string): number {
-  const parts = Object.fromEntries(format(tz).formatToParts(new Date(at)).map((p) => [p.type, Number(p.value)]));
+  const parts = Object.fromEntries(
+    format(tz)
+      .formatToParts(new Date(at))
+      .map((p) => [p.type, Number(p.value)]),
+  );
   const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
   return wall - Math.floor(at / 1000) * 1000;
 }
@@ -53,7 +66,15 @@ export function yearEarlier(at: number, tz: string): number {
   const wall = new Date(at + offsetMs(at, tz));
   const y = wall.getUTCFullYear() - 1;
   const lastDay = new Date(Date.UTC(y, wall.getUTCMonth() + 1, 0)).getUTCDate();
-  const shifted = Date.UTC(y, wall.getUTCMonth(), Math.min(wall.getUTCDate(), lastDay), wall.getUTCHours(), wall.getUTCMinutes(), wall.getUTCSeconds(), wall.getUTCMilliseconds());
+  const shifted = Date.UTC(
+    y,
+    wall.getUTCMonth(),
+    Math.min(wall.getUTCDate(), lastDay),
+    wall.getUTCHours(),
+    wall.getUTCMinutes(),
+    wall.getUTCSeconds(),
+    wall.getUTCMilliseconds(),
+  );
   const first = shifted - offsetMs(shifted, tz);
   return shifted - offsetMs(first, tz);
 }

@@ -29,7 +29,12 @@ export const siteKeyOf = (req: FastifyRequest): string => {
   return typeof key === 'string' ? key.slice(0, 128) : '';
 };
 
-export async function authorizeBatch(app: FastifyInstance, req: FastifyRequest, publicKey: string, config: Config): Promise<Site> {
+export async function authorizeBatch(
+  app: FastifyInstance,
+  req: FastifyRequest,
+  publicKey: string,
+  config: Config,
+): Promise<Site> {
   const principal = await app.principal(req);
   const site = await app.sites.byPublicKey(publicKey);
   if (!site) throw new ClError('CL_UNKNOWN_SITE', `No site has the key '${publicKey.slice(0, 64)}'.`, { path: 'site' });
@@ -43,8 +48,15 @@ export async function authorizeBatch(app: FastifyInstance, req: FastifyRequest, 
     return site;
   }
   const origin = req.headers.origin;
-  if (config.originCheck && origin !== undefined && !originAllowed(origin, site.domains, config.demo ? DEV_HOSTS : [])) {
-    throw new ClError('CL_ORIGIN_NOT_ALLOWED', `Origin '${origin.slice(0, 200)}' is not a domain of site '${site.site_id}'.`);
+  if (
+    config.originCheck &&
+    origin !== undefined &&
+    !originAllowed(origin, site.domains, config.demo ? DEV_HOSTS : [])
+  ) {
+    throw new ClError(
+      'CL_ORIGIN_NOT_ALLOWED',
+      `Origin '${origin.slice(0, 200)}' is not a domain of site '${site.site_id}'.`,
+    );
   }
   return site;
 }
@@ -54,20 +66,41 @@ export type Access = 'write' | 'report' | 'leads';
 
 const READS: Record<'analyst' | 'share', readonly Access[]> = { analyst: ['report', 'leads'], share: ['report'] };
 
-export async function siteOfRequest(app: FastifyInstance, req: FastifyRequest, requested: string | undefined, access: Access = 'write'): Promise<string> {
+export async function siteOfRequest(
+  app: FastifyInstance,
+  req: FastifyRequest,
+  requested: string | undefined,
+  access: Access = 'write',
+): Promise<string> {
   const who = await app.principal(req);
-  if (!who) throw new ClError('CL_UNAUTHORIZED', 'A site secret key (sk_…) or the admin token is required (Authorization: Bearer <key>).');
+  if (!who)
+    throw new ClError(
+      'CL_UNAUTHORIZED',
+      'A site secret key (sk_…) or the admin token is required (Authorization: Bearer <key>).',
+    );
   if ((who.kind === 'analyst' || who.kind === 'share') && !READS[who.kind].includes(access)) {
-    throw new ClError('CL_FORBIDDEN', `${CREDENTIAL_NAME[who.kind]} is read-only: it may not call ${req.method} ${req.url.split('?')[0]} (${who.kind === 'share' ? "one site's attribution and reports only" : '/v1/query and the GET reports and leads only'}).`);
+    throw new ClError(
+      'CL_FORBIDDEN',
+      `${CREDENTIAL_NAME[who.kind]} is read-only: it may not call ${req.method} ${req.url.split('?')[0]} (${who.kind === 'share' ? "one site's attribution and reports only" : '/v1/query and the GET reports and leads only'}).`,
+    );
   }
   if (who.kind === 'site' || who.kind === 'share') {
     if (requested !== undefined && requested !== who.siteId) {
-      throw new ClError('CL_FORBIDDEN', `This ${who.kind === 'site' ? 'secret key' : 'share token'} belongs to site '${who.siteId}', not '${requested.slice(0, 100)}'.`);
+      throw new ClError(
+        'CL_FORBIDDEN',
+        `This ${who.kind === 'site' ? 'secret key' : 'share token'} belongs to site '${who.siteId}', not '${requested.slice(0, 100)}'.`,
+      );
     }
     return who.siteId;
   }
-  if (!requested) throw new ClError('CL_INVALID_REQUEST', `With ${CREDENTIAL_NAME[who.kind]}, say which site: 'site' (the site id, e.g. shop.example.com).`, { path: 'site' });
+  if (!requested)
+    throw new ClError(
+      'CL_INVALID_REQUEST',
+      `With ${CREDENTIAL_NAME[who.kind]}, say which site: 'site' (the site id, e.g. shop.example.com).`,
+      { path: 'site' },
+    );
   await app.sites.load().catch(() => undefined);
-  if (!app.sites.list().some((s) => s.site_id === requested)) throw new ClError('CL_UNKNOWN_SITE', `No site has the id '${requested.slice(0, 100)}'.`, { path: 'site' });
+  if (!app.sites.list().some((s) => s.site_id === requested))
+    throw new ClError('CL_UNKNOWN_SITE', `No site has the id '${requested.slice(0, 100)}'.`, { path: 'site' });
   return requested;
 }

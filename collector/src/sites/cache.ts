@@ -120,7 +120,16 @@ export class SiteCache {
   }
 
   /** Change a site's name, domains, retention or time zone. */
-  async update(siteId: string, change: { name?: string; domains?: string[]; retention_days?: number; time_zone?: string; stated_source_fields?: string[] }): Promise<Site> {
+  async update(
+    siteId: string,
+    change: {
+      name?: string;
+      domains?: string[];
+      retention_days?: number;
+      time_zone?: string;
+      stated_source_fields?: string[];
+    },
+  ): Promise<Site> {
     await this.load();
     const site = this.byId.get(siteId);
     if (!site) throw new ClError('CL_UNKNOWN_SITE', `No site has the id '${siteId.slice(0, 100)}'.`);

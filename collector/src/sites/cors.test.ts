@@ -8,18 +8,40 @@ let siteA: { public_key: string };
 
 beforeAll(async () => {
   app = await testApp(testConfig({ CLOSELOOP_DEMO: 'false' }));
-  const res = await app.inject({ method: 'POST', url: '/v1/admin/sites', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: { domain: 'a.example' } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/admin/sites',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    payload: { domain: 'a.example' },
+  });
   siteA = res.json() as { public_key: string };
-  await app.inject({ method: 'POST', url: '/v1/admin/sites', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: { domain: 'b.example' } });
+  await app.inject({
+    method: 'POST',
+    url: '/v1/admin/sites',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    payload: { domain: 'b.example' },
+  });
 });
 afterAll(() => app?.close());
 
 const post = (origin: string, payload: string) =>
-  app.inject({ method: 'POST', url: '/v1/events', headers: { origin, 'content-type': 'text/plain', 'user-agent': CHROME_UA }, payload });
+  app.inject({
+    method: 'POST',
+    url: '/v1/events',
+    headers: { origin, 'content-type': 'text/plain', 'user-agent': CHROME_UA },
+    payload,
+  });
 const preflight = (origin: string) =>
-  app.inject({ method: 'OPTIONS', url: '/v1/events', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+  app.inject({
+    method: 'OPTIONS',
+    url: '/v1/events',
+    headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+  });
 
-const cors = (h: Record<string, unknown>) => ({ origin: h['access-control-allow-origin'], credentials: h['access-control-allow-credentials'] });
+const cors = (h: Record<string, unknown>) => ({
+  origin: h['access-control-allow-origin'],
+  credentials: h['access-control-allow-credentials'],
+});
 const NONE = { origin: undefined, credentials: undefined };
 
 describe('CORS on /v1/events', () => {
@@ -28,7 +50,10 @@ describe('CORS on /v1/events', () => {
     expect(ok.statusCode).toBe(202);
     expect(cors(ok.headers)).toEqual({ origin: 'https://shop.a.example', credentials: 'true' });
     expect(ok.headers.vary).toMatch(/Origin/);
-    const bad = await post('https://a.example', JSON.stringify({ ...batch([pageview()], siteA.public_key), events: 'x' }));
+    const bad = await post(
+      'https://a.example',
+      JSON.stringify({ ...batch([pageview()], siteA.public_key), events: 'x' }),
+    );
     expect(bad.statusCode).toBe(400);
     expect(cors(bad.headers)).toEqual({ origin: 'https://a.example', credentials: 'true' });
   });
@@ -44,7 +69,7 @@ describe('CORS on /v1/events', () => {
     expect(cors((await post('https://b.example', '{not json')).headers).origin).toBe('https://b.example');
   });
 
-  it('preflights: allowed methods for registered sites\' origins, nothing for others', async () => {
+  it("preflights: allowed methods for registered sites' origins, nothing for others", async () => {
     const own = await preflight('https://a.example');
     expect(own.statusCode).toBe(204);
     expect(cors(own.headers)).toEqual({ origin: 'https://a.example', credentials: 'true' });

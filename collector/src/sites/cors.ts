@@ -21,7 +21,12 @@ export function rememberSite(req: FastifyRequest, site: Site): void {
   siteOfRequest.set(req, site);
 }
 
-async function allowedOrigin(app: FastifyInstance, req: FastifyRequest, origin: string, config: Config): Promise<boolean> {
+async function allowedOrigin(
+  app: FastifyInstance,
+  req: FastifyRequest,
+  origin: string,
+  config: Config,
+): Promise<boolean> {
   const extra = config.demo ? DEV_HOSTS : [];
   let site = siteOfRequest.get(req);
   if (!site && req.method === 'POST') {
@@ -33,7 +38,12 @@ async function allowedOrigin(app: FastifyInstance, req: FastifyRequest, origin: 
 }
 
 /** onSend hook: CORS headers for the site's own origins only. */
-export async function corsHeaders(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply, config: Config): Promise<void> {
+export async function corsHeaders(
+  app: FastifyInstance,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  config: Config,
+): Promise<void> {
   const origin = req.headers.origin;
   if (!origin) return;
   reply.header('vary', 'Origin');

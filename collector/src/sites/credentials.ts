@@ -13,7 +13,10 @@ export type Principal =
 
 /** How a credential is named in messages. */
 export const CREDENTIAL_NAME: Record<Principal['kind'], string> = {
-  admin: 'the admin token', site: "a site's secret key", analyst: 'an analyst token', share: 'a share token',
+  admin: 'the admin token',
+  site: "a site's secret key",
+  analyst: 'an analyst token',
+  share: 'a share token',
 };
 
 export function bearerToken(req: FastifyRequest): string | undefined {

@@ -20,9 +20,16 @@ export function originAllowed(origin: string, domains: readonly string[], extraH
 
 /** A domain as sites store it (lower case, no scheme, path or `www.`); CL_INVALID_REQUEST when it is none. */
 export function normalizeDomain(domain: string): string {
-  const d = domain.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/.*$/, '').replace(/^www\./, '');
+  const d = domain
+    .trim()
+    .toLowerCase()
+    .replace(/^https?:\/\//, '')
+    .replace(/\/.*$/, '')
+    .replace(/^www\./, '');
   if (!/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/.test(d)) {
-    throw new ClError('CL_INVALID_REQUEST', `'${domain}' is not a domain name (e.g. shop.example.com).`, { path: 'domain' });
+    throw new ClError('CL_INVALID_REQUEST', `'${domain}' is not a domain name (e.g. shop.example.com).`, {
+      path: 'domain',
+    });
   }
   return d;
 }

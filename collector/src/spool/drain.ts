@@ -26,7 +26,8 @@ export interface DrainOptions {
 }
 
 /** ClickHouse errors that mean "this data is wrong", not "storage is unavailable". */
-const DATA_ERROR = /CANNOT_PARSE|Cannot parse|TYPE_MISMATCH|INCORRECT_DATA|CANNOT_READ_ALL_DATA|INCORRECT_NUMBER_OF_COLUMNS|UNKNOWN_FIELD|Unknown field|ILLEGAL_COLUMN|CANNOT_INSERT_NULL|Incorrect surrogate|bad escape sequence|Code: (?:6|26|27|38|41|53|69|70|72|117|130|131)\./;
+const DATA_ERROR =
+  /CANNOT_PARSE|Cannot parse|TYPE_MISMATCH|INCORRECT_DATA|CANNOT_READ_ALL_DATA|INCORRECT_NUMBER_OF_COLUMNS|UNKNOWN_FIELD|Unknown field|ILLEGAL_COLUMN|CANNOT_INSERT_NULL|Incorrect surrogate|bad escape sequence|Code: (?:6|26|27|38|41|53|69|70|72|117|130|131)\./;
 
 export const isDataError = (err: unknown) => DATA_ERROR.test(err instanceof Error ? err.message : String(err));
 
@@ -137,7 +138,11 @@ export class Drainer {
     this.spool.replayInflight = undefined;
     await this.spool.ack(batch);
     this.lastError = undefined;
-    this.opts.onInserted?.(batch[0]!.table, batch.reduce((n, r) => n + r.rows, 0), (performance.now() - t0) / 1000);
+    this.opts.onInserted?.(
+      batch[0]!.table,
+      batch.reduce((n, r) => n + r.rows, 0),
+      (performance.now() - t0) / 1000,
+    );
   }
 
   private insertGroup(batch: Pending[]): Promise<void> {

@@ -47,7 +47,8 @@ export function countLines(body: Buffer): number {
 export function ownerOf(body: Buffer): string {
   const nl = body.indexOf(10);
   try {
-    const site = (JSON.parse(body.subarray(0, nl === -1 ? body.length : nl).toString()) as { site_id?: unknown }).site_id;
+    const site = (JSON.parse(body.subarray(0, nl === -1 ? body.length : nl).toString()) as { site_id?: unknown })
+      .site_id;
     return typeof site === 'string' ? site : '';
   } catch {
     return '';

@@ -21,8 +21,11 @@ function store() {
   };
   return { s, insert };
 }
-const drainer = (spool: Spool, insert: (t: string, b: Buffer, k: string) => Promise<void>, deadLetter = async (_r: Pending, _reason: string) => {}) =>
-  new Drainer(spool, { maxRows: 1000, intervalMs: 1, insert, deadLetter, maxBackoffMs: 5 });
+const drainer = (
+  spool: Spool,
+  insert: (t: string, b: Buffer, k: string) => Promise<void>,
+  deadLetter = async (_r: Pending, _reason: string) => {},
+) => new Drainer(spool, { maxRows: 1000, intervalMs: 1, insert, deadLetter, maxBackoffMs: 5 });
 
 describe('Spool', () => {
   it('makes appends durable with one write per group, and replays what ClickHouse has not confirmed', async () => {
@@ -34,7 +37,9 @@ describe('Spool', () => {
     await a.ack(a.pending.slice(0, 20));
     await a.close();
     const b = await open(dir);
-    expect(b.pending.map((r) => r.body.toString())).toEqual(Array.from({ length: 30 }, (_, i) => line(i + 20).toString()));
+    expect(b.pending.map((r) => r.body.toString())).toEqual(
+      Array.from({ length: 30 }, (_, i) => line(i + 20).toString()),
+    );
     await b.close();
   });
 
@@ -55,16 +60,19 @@ describe('Spool', () => {
     await c.close();
   });
 
-  it("gives each site its share: a flooding site is refused with CL_SITE_SPOOL_FULL, others still fit; the shares survive a replay", async () => {
+  it('gives each site its share: a flooding site is refused with CL_SITE_SPOOL_FULL, others still fit; the shares survive a replay', async () => {
     const dir = tmp();
     const row = (site: string) => Buffer.from(`{"site_id":"${site}","x":"${'x'.repeat(80)}"}\n`);
     const a = await open(dir, { maxBytes: 4000, siteMaxBytes: 1000 });
     let flooded = 0;
     for (let i = 0; i < 30; i++) {
-      const ok = await a.append('events', row('flood'), 'flood').then(() => true, (e: { code: string; headers: object }) => {
-        expect(e).toMatchObject({ code: 'CL_SITE_SPOOL_FULL', headers: { 'retry-after': '30' } });
-        return false;
-      });
+      const ok = await a.append('events', row('flood'), 'flood').then(
+        () => true,
+        (e: { code: string; headers: object }) => {
+          expect(e).toMatchObject({ code: 'CL_SITE_SPOOL_FULL', headers: { 'retry-after': '30' } });
+          return false;
+        },
+      );
       if (ok) flooded++;
     }
     expect(flooded).toBeGreaterThan(5);
@@ -89,7 +97,10 @@ describe('Spool', () => {
   it('refuses appends beyond the cap with CL_SPOOL_FULL and Retry-After', async () => {
     const a = await open(tmp(), { maxBytes: 200 });
     await a.append('events', Buffer.from(`${'x'.repeat(100)}\n`));
-    await expect(a.append('events', Buffer.from(`${'x'.repeat(100)}\n`))).rejects.toMatchObject({ code: 'CL_SPOOL_FULL', headers: { 'retry-after': '30' } });
+    await expect(a.append('events', Buffer.from(`${'x'.repeat(100)}\n`))).rejects.toMatchObject({
+      code: 'CL_SPOOL_FULL',
+      headers: { 'retry-after': '30' },
+    });
     await a.close();
   });
 
@@ -151,7 +162,8 @@ describe('Drainer', () => {
     const d = drainer(
       a,
       async (_t, body) => {
-        if (body.includes('bad')) throw new Error('Code: 27. DB::Exception: Cannot parse input: CANNOT_PARSE_INPUT_ASSERTION_FAILED');
+        if (body.includes('bad'))
+          throw new Error('Code: 27. DB::Exception: Cannot parse input: CANNOT_PARSE_INPUT_ASSERTION_FAILED');
         stored.push(...body.toString().trim().split('\n'));
       },
       async (r, reason) => {

@@ -21,7 +21,16 @@ import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from '
 import { open, rename, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { ClError } from '../base/errors.js';
-import { countLines, encodeRecord, listSegments, ownerOf, readSegment, recordBytes, segmentName, type SpoolRecord } from './segment.js';
+import {
+  countLines,
+  encodeRecord,
+  listSegments,
+  ownerOf,
+  readSegment,
+  recordBytes,
+  segmentName,
+  type SpoolRecord,
+} from './segment.js';
 
 export interface SpoolOptions {
   dir: string;
@@ -119,7 +128,10 @@ export class Spool {
    * share, CL_SPOOL_FULL when the whole spool is at its cap.
    */
   append(table: string, body: Buffer, owner = ''): Promise<void> {
-    if (this.closed) return Promise.reject(new ClError('CL_STORAGE_UNAVAILABLE', 'The collector is shutting down.', { headers: { 'retry-after': '5' } }));
+    if (this.closed)
+      return Promise.reject(
+        new ClError('CL_STORAGE_UNAVAILABLE', 'The collector is shutting down.', { headers: { 'retry-after': '5' } }),
+      );
     const parts = encodeRecord(table, body);
     const size = recordBytes(parts);
     if (this.bytes + size > this.opts.maxBytes) {
@@ -146,7 +158,8 @@ export class Spool {
     }
     await this.writeCheckpoint({ seq: last.seq, offset: last.end });
     const keepFrom = this.pending[0]?.seq ?? this.activeSeq;
-    for (const seq of listSegments(this.opts.dir)) if (seq < keepFrom) unlinkSync(path.join(this.opts.dir, segmentName(seq)));
+    for (const seq of listSegments(this.opts.dir))
+      if (seq < keepFrom) unlinkSync(path.join(this.opts.dir, segmentName(seq)));
   }
 
   /** Remember the batch about to be inserted, so a restart re-sends exactly it. */
@@ -218,12 +231,20 @@ export class Spool {
     if (this.activeSize >= this.opts.segmentBytes) await this.rotate();
     const start = this.activeSize;
     try {
-      await this.fh.writev(group.flatMap((w) => w.parts), start);
+      await this.fh.writev(
+        group.flatMap((w) => w.parts),
+        start,
+      );
       await this.fh.datasync();
     } catch (err) {
       for (const w of group) {
         this.count(w.owner, -w.size);
-        w.reject(new ClError('CL_STORAGE_UNAVAILABLE', 'The spool could not write to disk.', { headers: { 'retry-after': '5' }, cause: err }));
+        w.reject(
+          new ClError('CL_STORAGE_UNAVAILABLE', 'The spool could not write to disk.', {
+            headers: { 'retry-after': '5' },
+            cause: err,
+          }),
+        );
       }
       await this.rotate().catch(() => undefined); // never append after a possibly torn write
       return;
@@ -232,7 +253,16 @@ export class Spool {
     let off = start;
     for (const w of group) {
       const end = off + w.size;
-      this.pending.push({ seq: this.activeSeq, start: off, end, table: w.table, rows: countLines(w.body), body: w.body, at: now, owner: w.owner });
+      this.pending.push({
+        seq: this.activeSeq,
+        start: off,
+        end,
+        table: w.table,
+        rows: countLines(w.body),
+        body: w.body,
+        at: now,
+        owner: w.owner,
+      });
       off = end;
     }
     this.activeSize = off;
@@ -296,7 +326,9 @@ export class Spool {
     }
     this.id = randomBytes(12).toString('hex');
     this.legacyUntilSeq = listSegments(this.opts.dir).at(-1) ?? 0;
-    writeFileSync(`${file}.tmp`, JSON.stringify({ id: this.id, legacy_until_seq: this.legacyUntilSeq }), { flush: true });
+    writeFileSync(`${file}.tmp`, JSON.stringify({ id: this.id, legacy_until_seq: this.legacyUntilSeq }), {
+      flush: true,
+    });
     renameSync(`${file}.tmp`, file);
   }
 

@@ -22,7 +22,12 @@ const LIMIT_CODES = new Set(['158', '159', '160', '241', '396']); // TOO_MANY_RO
 const READONLY_CODE = '164';
 
 /** `asAnalyst`: an analyst token's query, which may not read credential tables (api_tokens). */
-export async function runAnalystQuery(db: Db, sql: string, params?: AnalystParams, asAnalyst = false): Promise<QueryResult> {
+export async function runAnalystQuery(
+  db: Db,
+  sql: string,
+  params?: AnalystParams,
+  asAnalyst = false,
+): Promise<QueryResult> {
   try {
     return await db.withReadonly(async (client) => {
       const statement = await sandboxed(client, db.database, sql, params, asAnalyst ? CREDENTIAL_TABLES : new Set());
@@ -51,7 +56,12 @@ function denied(client: ClickHouseClient): Promise<Set<string>> {
       format: 'JSONEachRow',
     })
     .then((rs) => rs.json<{ table_functions: string[]; aliases: [string, string][] }>())
-    .then(([r]) => deniedFunctionNames(r!.table_functions, r!.aliases.map(([name, alias_to]) => ({ name, alias_to }))))
+    .then(([r]) =>
+      deniedFunctionNames(
+        r!.table_functions,
+        r!.aliases.map(([name, alias_to]) => ({ name, alias_to })),
+      ),
+    )
     .catch((err: unknown) => {
       deniedFunctions = undefined;
       throw err;
@@ -60,7 +70,13 @@ function denied(client: ClickHouseClient): Promise<Set<string>> {
 }
 
 /** The statement to run: `sql` normalized by ClickHouse's parser, once its parse tree passed the sandbox. */
-async function sandboxed(client: ClickHouseClient, database: string, sql: string, params: AnalystParams | undefined, hiddenTables: ReadonlySet<string>): Promise<string> {
+async function sandboxed(
+  client: ClickHouseClient,
+  database: string,
+  sql: string,
+  params: AnalystParams | undefined,
+  hiddenTables: ReadonlySet<string>,
+): Promise<string> {
   const deniedFunctions = await denied(client);
   const [parsed] = await (
     await client.query({
@@ -70,13 +86,25 @@ async function sandboxed(client: ClickHouseClient, database: string, sql: string
       format: 'JSONEachRow',
     })
   ).json<{ q: string; stable: boolean | number; databases: string[] }>();
-  if (!parsed?.stable) throw new ClError('CL_QUERY_NOT_ALLOWED', 'ClickHouse does not print this query back the same way it parsed it; write it more plainly.');
+  if (!parsed?.stable)
+    throw new ClError(
+      'CL_QUERY_NOT_ALLOWED',
+      'ClickHouse does not print this query back the same way it parsed it; write it more plainly.',
+    );
   // formatQuery printed exactly one statement; EXPLAIN AST of it parses only (nothing runs). Sent
   // as is (a FORMAT clause would belong to the explained query), its rows as JSON: one per node.
-  const res = await client.exec({ query: `EXPLAIN AST ${parsed.q}`, clickhouse_settings: { default_format: 'JSONEachRow' }, ...(params ? { query_params: params } : {}) });
+  const res = await client.exec({
+    query: `EXPLAIN AST ${parsed.q}`,
+    clickhouse_settings: { default_format: 'JSONEachRow' },
+    ...(params ? { query_params: params } : {}),
+  });
   const chunks: Buffer[] = [];
   for await (const chunk of res.stream) chunks.push(Buffer.from(chunk as Buffer));
-  const nodes = Buffer.concat(chunks).toString('utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { explain: string }).explain);
+  const nodes = Buffer.concat(chunks)
+    .toString('utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { explain: string }).explain);
   checkAst(nodes, { database, databases: new Set(parsed.databases), deniedFunctions, hiddenTables });
   return parsed.q;
 }
@@ -84,7 +112,7 @@ async function sandboxed(client: ClickHouseClient, database: string, sql: string
 /** A ClickHouse error from either backend (chDB raises its own copy of the client's error class). */
 function isClickHouseError(err: unknown): err is ClickHouseError {
   const code: unknown = err instanceof Error ? (err as Error & { code?: unknown }).code : undefined;
-  return err instanceof ClickHouseError || (typeof code === "string" && /^\d+$/.test(code));
+  return err instanceof ClickHouseError || (typeof code === 'string' && /^\d+$/.test(code));
 }
 
 /** The sandbox's own wrapper (`In scope SELECT formatQuery(…)`) is no part of the caller's error. */
@@ -100,9 +128,13 @@ export function toQueryError(err: unknown): ClError {
   if (!isClickHouseError(err)) return new ClError('CL_INTERNAL', undefined, { cause: err });
   const message = withoutWrapper(err.message.trim()).slice(0, 2000);
   if (err.code === READONLY_CODE && /Cannot modify '[^']*' setting/.test(message)) {
-    return new ClError('CL_QUERY_NOT_ALLOWED', `SETTINGS are not allowed here: the collector sets the limits of analyst queries. (${message})`);
+    return new ClError(
+      'CL_QUERY_NOT_ALLOWED',
+      `SETTINGS are not allowed here: the collector sets the limits of analyst queries. (${message})`,
+    );
   }
-  if (err.code === READONLY_CODE) return new ClError('CL_QUERY_NOT_READONLY', `${message} Only read-only statements may run here.`);
+  if (err.code === READONLY_CODE)
+    return new ClError('CL_QUERY_NOT_READONLY', `${message} Only read-only statements may run here.`);
   if (LIMIT_CODES.has(err.code)) return new ClError('CL_QUERY_LIMIT', message);
   if (/Multi-statements are not allowed/i.test(message)) return new ClError('CL_QUERY_MULTI_STATEMENT', message);
   return new ClError('CL_QUERY_FAILED', message);

@@ -21,15 +21,45 @@ const snapshot = async () => ({
 
 describe('backup and restore', () => {
   it('round-trips every table: restore gives back exactly what was backed up, and refuses to overwrite data', async () => {
-    await app.inject({ method: 'POST', url: '/v1/admin/sites', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: { domain: 'shop.example.com' } });
-    const events = Array.from({ length: 50 }, (_, i) => pageview({ touch: { ts: Date.now(), referrer: '', landing_url: 'http://localhost/?utm_campaign=c' + (i % 5), utm_campaign: `c${i % 5}` } }));
-    expect((await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'text/plain', 'user-agent': CHROME_UA }, payload: JSON.stringify(batch(events)) })).statusCode).toBe(202);
+    await app.inject({
+      method: 'POST',
+      url: '/v1/admin/sites',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      payload: { domain: 'shop.example.com' },
+    });
+    const events = Array.from({ length: 50 }, (_, i) =>
+      pageview({
+        touch: {
+          ts: Date.now(),
+          referrer: '',
+          landing_url: 'http://localhost/?utm_campaign=c' + (i % 5),
+          utm_campaign: `c${i % 5}`,
+        },
+      }),
+    );
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/v1/events',
+          headers: { 'content-type': 'text/plain', 'user-agent': CHROME_UA },
+          payload: JSON.stringify(batch(events)),
+        })
+      ).statusCode,
+    ).toBe(202);
     const before = await snapshot();
     expect(before.events).toHaveLength(50);
 
-    const res = await app.inject({ method: 'POST', url: '/v1/admin/backup', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: { dir: backupDir } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/admin/backup',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      payload: { dir: backupDir },
+    });
     expect(res.statusCode).toBe(200);
-    const manifest = JSON.parse(readFileSync(path.join(backupDir, 'manifest.json'), 'utf8')) as { tables: { name: string; rows: number }[] };
+    const manifest = JSON.parse(readFileSync(path.join(backupDir, 'manifest.json'), 'utf8')) as {
+      tables: { name: string; rows: number }[];
+    };
     expect(manifest.tables.find((t) => t.name === 'events')?.rows).toBe(50);
 
     // Lose everything: a new, empty data directory.
@@ -46,14 +76,21 @@ describe('backup and restore', () => {
     expect(await snapshot()).toEqual(before);
     await app.close();
 
-    await expect(withDirectDb(fresh, (db) => restore(db, backupDir, MIGRATIONS))).rejects.toThrow(/already holds events/);
+    await expect(withDirectDb(fresh, (db) => restore(db, backupDir, MIGRATIONS))).rejects.toThrow(
+      /already holds events/,
+    );
     await withDirectDb(fresh, (db) => restore(db, backupDir, MIGRATIONS, { force: true }));
     app = await testApp(fresh);
     expect(await snapshot()).toEqual(before);
   });
 
   it('refuses unsafe directory names and a directory that is no backup', async () => {
-    const bad = await app.inject({ method: 'POST', url: '/v1/admin/backup', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: { dir: "/tmp/x'; DROP TABLE events; --" } });
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/v1/admin/backup',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      payload: { dir: "/tmp/x'; DROP TABLE events; --" },
+    });
     expect(bad.json()).toMatchObject({ statusCode: 400, code: 'CL_INVALID_REQUEST' });
     const { restore } = await import('./backup.js');
     await expect(restore(app.db, os.tmpdir(), MIGRATIONS)).rejects.toThrow(/not a closeloop backup/);

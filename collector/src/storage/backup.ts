@@ -26,7 +26,10 @@ const SAFE_PATH = /^\/[A-Za-z0-9._\-/ ]+$/;
 function safeFile(dir: string, name: string): string {
   const file = path.join(path.resolve(dir), `${name}.native`);
   if (!SAFE_PATH.test(file) || file.includes("'")) {
-    throw new ClError('CL_INVALID_REQUEST', `Use a backup directory whose path has only letters, digits, '.', '_', '-', '/' and spaces: ${dir}`);
+    throw new ClError(
+      'CL_INVALID_REQUEST',
+      `Use a backup directory whose path has only letters, digits, '.', '_', '-', '/' and spaces: ${dir}`,
+    );
   }
   return file;
 }
@@ -39,7 +42,10 @@ interface TableInfo {
 
 function embeddedOnly(db: Db): void {
   if (db.kind !== 'embedded') {
-    throw new ClError('CL_INVALID_REQUEST', "closeloop backup/restore work on the embedded store; for a ClickHouse server use its own tools (BACKUP DATABASE … TO Disk/S3, clickhouse-backup).");
+    throw new ClError(
+      'CL_INVALID_REQUEST',
+      'closeloop backup/restore work on the embedded store; for a ClickHouse server use its own tools (BACKUP DATABASE … TO Disk/S3, clickhouse-backup).',
+    );
   }
 }
 
@@ -69,7 +75,13 @@ export async function backup(db: Db, dir: string, progress: (msg: string) => voi
     progress(`backing up ${t.name}…`);
     await db.command(`SELECT * FROM ${db.database}.\`${t.name}\` INTO OUTFILE '${file}' TRUNCATE FORMAT Native`);
     const [count] = await db.query<{ n: string }>(`SELECT count() AS n FROM ${db.database}.\`${t.name}\``);
-    manifest.tables.push({ name: t.name, engine: t.engine, create: t.create_table_query, rows: Number(count?.n ?? 0), file: path.basename(file) });
+    manifest.tables.push({
+      name: t.name,
+      engine: t.engine,
+      create: t.create_table_query,
+      rows: Number(count?.n ?? 0),
+      file: path.basename(file),
+    });
     progress(`  ${t.name}: ${Number(count?.n ?? 0).toLocaleString('en')} rows`);
   }
   writeFileSync(path.join(dir, MANIFEST), JSON.stringify(manifest, null, 2));
@@ -78,16 +90,26 @@ export async function backup(db: Db, dir: string, progress: (msg: string) => voi
 
 /** Restore into a store with no closeloop data (or replace it with `force`), then apply newer migrations. */
 /** `migrations`: the schema (schema/migrations.ts), applied after the tables are back, for a backup of an older version. */
-export async function restore(db: Db, dir: string, migrations: readonly Migration[], opts: { force?: boolean; progress?: (msg: string) => void } = {}): Promise<BackupManifest> {
+export async function restore(
+  db: Db,
+  dir: string,
+  migrations: readonly Migration[],
+  opts: { force?: boolean; progress?: (msg: string) => void } = {},
+): Promise<BackupManifest> {
   embeddedOnly(db);
   const progress = opts.progress ?? (() => {});
   let manifest: BackupManifest;
   try {
     manifest = JSON.parse(readFileSync(path.join(dir, MANIFEST), 'utf8')) as BackupManifest;
   } catch (err) {
-    throw new ClError('CL_INVALID_REQUEST', `${path.join(dir, MANIFEST)} is missing or unreadable: not a closeloop backup.`, { cause: err });
+    throw new ClError(
+      'CL_INVALID_REQUEST',
+      `${path.join(dir, MANIFEST)} is missing or unreadable: not a closeloop backup.`,
+      { cause: err },
+    );
   }
-  if (manifest.format !== 'closeloop-backup/1') throw new ClError('CL_INVALID_REQUEST', `Unknown backup format ${String(manifest.format)}.`);
+  if (manifest.format !== 'closeloop-backup/1')
+    throw new ClError('CL_INVALID_REQUEST', `Unknown backup format ${String(manifest.format)}.`);
   await db.command(`CREATE DATABASE IF NOT EXISTS ${db.database}`);
   const existing = await db.query<{ n: string }>(
     `SELECT count() AS n FROM system.tables WHERE database = {db:String} AND name = 'events'`,
@@ -96,13 +118,22 @@ export async function restore(db: Db, dir: string, migrations: readonly Migratio
   if (Number(existing[0]?.n ?? 0) > 0 && !opts.force) {
     const [rows] = await db.query<{ n: string }>(`SELECT count() AS n FROM ${db.database}.events`);
     if (Number(rows?.n ?? 0) > 0) {
-      throw new ClError('CL_INVALID_REQUEST', 'The store already holds events; restore into an empty data directory, or pass --force to replace it.');
+      throw new ClError(
+        'CL_INVALID_REQUEST',
+        'The store already holds events; restore into an empty data directory, or pass --force to replace it.',
+      );
     }
   }
   // Views first out, tables first in.
-  for (const t of [...manifest.tables].reverse()) await db.command(`DROP ${t.engine.endsWith('View') ? 'VIEW' : 'TABLE'} IF EXISTS ${db.database}.\`${t.name}\``);
+  for (const t of [...manifest.tables].reverse())
+    await db.command(`DROP ${t.engine.endsWith('View') ? 'VIEW' : 'TABLE'} IF EXISTS ${db.database}.\`${t.name}\``);
   for (const t of manifest.tables) {
-    await db.command(t.create.replace(new RegExp(`^CREATE (TABLE|VIEW|MATERIALIZED VIEW) ${manifest.database}\\.`), `CREATE $1 ${db.database}.`));
+    await db.command(
+      t.create.replace(
+        new RegExp(`^CREATE (TABLE|VIEW|MATERIALIZED VIEW) ${manifest.database}\\.`),
+        `CREATE $1 ${db.database}.`,
+      ),
+    );
     if (!t.file) continue;
     progress(`restoring ${t.name} (${t.rows.toLocaleString('en')} rows)…`);
     await db.command(`INSERT INTO ${db.database}.\`${t.name}\` FROM INFILE '${safeFile(dir, t.name)}' FORMAT Native`);

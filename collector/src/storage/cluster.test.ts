@@ -22,7 +22,9 @@ interface Session {
   queryBindAsync(sql: string, params: object, opts?: { format?: string }): Promise<{ text(): string }>;
   close(): void;
 }
-const { Session } = createRequire(import.meta.url)('chdb') as { Session: new (dir: string, opts?: { connectionArgs: string[] }) => Session };
+const { Session } = createRequire(import.meta.url)('chdb') as {
+  Session: new (dir: string, opts?: { connectionArgs: string[] }) => Session;
+};
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'closeloop-cluster-'));
 writeFileSync(
@@ -36,10 +38,16 @@ writeFileSync(
   <macros><shard>01</shard><replica>node-1</replica></macros>
 </clickhouse>`,
 );
-const session = new Session(path.join(dir, 'data'), { connectionArgs: [`--config-file=${path.join(dir, 'config.xml')}`] });
+const session = new Session(path.join(dir, 'data'), {
+  connectionArgs: [`--config-file=${path.join(dir, 'config.xml')}`],
+});
 afterAll(() => session.close());
 
-const rows = <T>(text: string) => text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
+const rows = <T>(text: string) =>
+  text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as T);
 
 /** The Db interface over the chDB session (the test needs the session's config file, which openDb does not take). */
 const db: Db = {
@@ -64,7 +72,9 @@ const db: Db = {
 };
 
 const clusterStatements = (engines: 'replicated' | 'plain') =>
-  MIGRATIONS.flatMap((m) => m.statements('cl').flatMap((sql) => forCluster(sql, 'cl', { cluster: 'two_shards', engines })));
+  MIGRATIONS.flatMap((m) =>
+    m.statements('cl').flatMap((sql) => forCluster(sql, 'cl', { cluster: 'two_shards', engines })),
+  );
 
 describe('CLICKHOUSE_CLUSTER layout', () => {
   it("every generated statement parses with ClickHouse's parser (formatQuery)", async () => {
@@ -79,12 +89,20 @@ describe('CLICKHOUSE_CLUSTER layout', () => {
       expect(r!.q.length, sql).toBeGreaterThan(0);
     }
     const text = statements.join('\n');
-    expect(text).toContain("CREATE TABLE IF NOT EXISTS cl.events_local");
-    expect(text).toMatch(/ENGINE = ReplicatedReplacingMergeTree\('\/clickhouse\/tables\/\{shard\}\/cl\/events_local', '\{replica\}'\)/);
-    expect(text).toContain("CREATE TABLE IF NOT EXISTS cl.events AS cl.events_local ENGINE = Distributed('two_shards', 'cl', 'events_local', sipHash64(site_id, visitor_id))");
-    expect(text).toMatch(/ENGINE = ReplicatedAggregatingMergeTree\('\/clickhouse\/tables\/\{shard\}\/cl\/sessions_local', '\{replica\}'\)/);
+    expect(text).toContain('CREATE TABLE IF NOT EXISTS cl.events_local');
+    expect(text).toMatch(
+      /ENGINE = ReplicatedReplacingMergeTree\('\/clickhouse\/tables\/\{shard\}\/cl\/events_local', '\{replica\}'\)/,
+    );
+    expect(text).toContain(
+      "CREATE TABLE IF NOT EXISTS cl.events AS cl.events_local ENGINE = Distributed('two_shards', 'cl', 'events_local', sipHash64(site_id, visitor_id))",
+    );
+    expect(text).toMatch(
+      /ENGINE = ReplicatedAggregatingMergeTree\('\/clickhouse\/tables\/\{shard\}\/cl\/sessions_local', '\{replica\}'\)/,
+    );
     // Small tables: one replicated table on every node (no {shard} in the path), with the engine's own arguments kept.
-    expect(text).toMatch(/ENGINE = ReplicatedReplacingMergeTree\('\/clickhouse\/tables\/all\/cl\/stages', '\{replica\}', version\)/);
+    expect(text).toMatch(
+      /ENGINE = ReplicatedReplacingMergeTree\('\/clickhouse\/tables\/all\/cl\/stages', '\{replica\}', version\)/,
+    );
     for (const t of REPLICATED_TABLES) expect(text, t).toContain(`/clickhouse/tables/all/cl/${t}'`);
     // Views are fed by the local shard, and sessions stay on it.
     expect(text).toMatch(/sessions_from_events TO cl\.sessions_local AS[\s\S]*FROM cl\.events_local/);
@@ -101,7 +119,9 @@ describe('CLICKHOUSE_CLUSTER layout', () => {
     expect(applied).toEqual(MIGRATIONS.map((m) => m.version));
     expect(await migrate(db, MIGRATIONS, { cluster: 'two_shards', engines: 'plain' })).toEqual([]);
     const engines = new Map(
-      (await db.query<{ name: string; engine: string }>("SELECT name, engine FROM system.tables WHERE database = 'cl'")).map((r) => [r.name, r.engine]),
+      (
+        await db.query<{ name: string; engine: string }>("SELECT name, engine FROM system.tables WHERE database = 'cl'")
+      ).map((r) => [r.name, r.engine]),
     );
     for (const t of SHARDED_TABLES) {
       expect(engines.get(t), t).toBe('Distributed');
@@ -109,7 +129,12 @@ describe('CLICKHOUSE_CLUSTER layout', () => {
     }
     for (const t of REPLICATED_TABLES) expect(engines.get(t), t).toMatch(/MergeTree$/);
     // The Distributed table has every column of its shard table (ALTERs went to both).
-    const columns = async (t: string) => (await db.query<{ name: string }>(`SELECT name FROM system.columns WHERE database = 'cl' AND table = '${t}' ORDER BY name`)).map((r) => r.name);
+    const columns = async (t: string) =>
+      (
+        await db.query<{ name: string }>(
+          `SELECT name FROM system.columns WHERE database = 'cl' AND table = '${t}' ORDER BY name`,
+        )
+      ).map((r) => r.name);
     expect(await columns('events')).toEqual(await columns('events_local'));
     expect(await columns('events')).toContain('retention_days');
   });
@@ -133,7 +158,9 @@ describe('CLICKHOUSE_CLUSTER layout', () => {
     // Every query over visits (events, sessions and the views on them) reads both shards' local tables.
     const overVisits = plans.filter((p) => /cl\.(events|sessions|touchpoints|attributed_touches)\b/.test(p.sql));
     const fannedOut = overVisits.filter((p) => /Union/.test(p.plan) && /(sessions|events)_local/.test(p.plan));
-    console.log(`[cluster] ${plans.length} attribution queries planned, ${overVisits.length} over visits, ${fannedOut.length} of them through both local shards`);
+    console.log(
+      `[cluster] ${plans.length} attribution queries planned, ${overVisits.length} over visits, ${fannedOut.length} of them through both local shards`,
+    );
     expect(overVisits.length).toBeGreaterThanOrEqual(3);
     expect(fannedOut.length, overVisits.map((p) => p.plan).join('\n----\n')).toBe(overVisits.length);
   });

@@ -19,7 +19,15 @@
  */
 
 export const SHARDED_TABLES: readonly string[] = ['events', 'sessions'];
-export const REPLICATED_TABLES: readonly string[] = ['sites', 'identities', 'stages', 'deals', 'costs', 'dead_letters', 'privacy_requests'];
+export const REPLICATED_TABLES: readonly string[] = [
+  'sites',
+  'identities',
+  'stages',
+  'deals',
+  'costs',
+  'dead_letters',
+  'privacy_requests',
+];
 /**
  * Staging tables of a sharded table's rewrite, named by the migration's version (events-layout.ts:
  * `events_v33`): one per shard, swapped with `<table>_local`, whose Keeper path they then keep.
@@ -47,10 +55,15 @@ export function forCluster(sql: string, database: string, topology: Topology): s
     const staging = REWRITE_TABLE.test(table);
     if (!sharded && !staging && !REPLICATED_TABLES.includes(table)) return [sql];
     const local = sharded ? `${table}_local` : table;
-    const path = sharded || staging ? `/clickhouse/tables/{shard}/${d}/${local}` : `/clickhouse/tables/all/${d}/${local}`;
-    const out = sql.replace(`${d}.${table}`, `${d}.${local}`).replace(/ENGINE = (\w*MergeTree)(?:\(([^()]*)\))?/, (_, engine: string, args?: string) =>
-      topology.engines === 'plain' ? `ENGINE = ${engine}${args ? `(${args})` : ''}` : `ENGINE = Replicated${engine}('${path}', '{replica}'${args ? `, ${args}` : ''})`,
-    );
+    const path =
+      sharded || staging ? `/clickhouse/tables/{shard}/${d}/${local}` : `/clickhouse/tables/all/${d}/${local}`;
+    const out = sql
+      .replace(`${d}.${table}`, `${d}.${local}`)
+      .replace(/ENGINE = (\w*MergeTree)(?:\(([^()]*)\))?/, (_, engine: string, args?: string) =>
+        topology.engines === 'plain'
+          ? `ENGINE = ${engine}${args ? `(${args})` : ''}`
+          : `ENGINE = Replicated${engine}('${path}', '{replica}'${args ? `, ${args}` : ''})`,
+      );
     if (!sharded) return [out];
     return [out, distributed(d, table, topology.cluster)];
   }
@@ -79,7 +92,11 @@ export function forCluster(sql: string, database: string, topology: Topology): s
   }
   if (/^\s*CREATE MATERIALIZED VIEW/i.test(sql)) {
     // Fed by the local shard's inserts; a sharded target is the same shard's local table.
-    return [sql.replace(new RegExp(`\\bFROM ${d}\\.events\\b`, 'g'), `FROM ${d}.events_local`).replace(new RegExp(`\\bTO ${d}\\.sessions\\b`), `TO ${d}.sessions_local`)];
+    return [
+      sql
+        .replace(new RegExp(`\\bFROM ${d}\\.events\\b`, 'g'), `FROM ${d}.events_local`)
+        .replace(new RegExp(`\\bTO ${d}\\.sessions\\b`), `TO ${d}.sessions_local`),
+    ];
   }
   if (/^\s*INSERT INTO/i.test(sql)) {
     // A backfill copies each shard's own rows (every host runs it; identical rows merge away).

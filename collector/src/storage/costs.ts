@@ -59,4 +59,5 @@ export async function existingCostKeys(db: Db, siteId: string, rows: readonly Co
   return new Set(found.map((r) => r.k));
 }
 
-export const costKey = (r: Pick<CostRow, 'day' | 'source' | 'medium' | 'campaign'>) => `${r.day}\t${r.source}\t${r.medium}\t${r.campaign}`;
+export const costKey = (r: Pick<CostRow, 'day' | 'source' | 'medium' | 'campaign'>) =>
+  `${r.day}\t${r.source}\t${r.medium}\t${r.campaign}`;

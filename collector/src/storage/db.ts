@@ -60,7 +60,11 @@ export async function openDb(config: Config): Promise<Db> {
     const log = { level: ClickHouseLogLevel.OFF };
     const client = createClient({ url, username: user, password, request_timeout: 60_000, log });
     const readonly = createClient({
-      url, username: user, password, database, log,
+      url,
+      username: user,
+      password,
+      database,
+      log,
       // On a server each request is its own session: these settings are per query.
       clickhouse_settings: readonlySettings(limits),
     });
@@ -151,7 +155,11 @@ class ClientDb implements Db {
   }
 
   async query<T>(sql: string, params?: QueryParams): Promise<T[]> {
-    const rs = await this.client.query({ query: sql, format: 'JSONEachRow', ...(params ? { query_params: params } : {}) });
+    const rs = await this.client.query({
+      query: sql,
+      format: 'JSONEachRow',
+      ...(params ? { query_params: params } : {}),
+    });
     return rs.json<T>();
   }
 

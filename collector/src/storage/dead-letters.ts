@@ -36,6 +36,18 @@ export const deadLettersMigrations: readonly Migration[] = [
   },
 ];
 
-export function deadLetter(stage: string, siteId: string, reason: string, payload: string, at = Date.now()): DeadLetterRow {
-  return { received_at: toClickHouseTime(at), site_id: siteId, stage, reason: reason.slice(0, 2000), payload: payload.slice(0, 1_000_000) };
+export function deadLetter(
+  stage: string,
+  siteId: string,
+  reason: string,
+  payload: string,
+  at = Date.now(),
+): DeadLetterRow {
+  return {
+    received_at: toClickHouseTime(at),
+    site_id: siteId,
+    stage,
+    reason: reason.slice(0, 2000),
+    payload: payload.slice(0, 1_000_000),
+  };
 }

@@ -58,7 +58,13 @@ export interface EventRow {
 }
 
 /** The touch's UTM columns (named as the touch's fields on the wire). */
-export const UTM_COLUMNS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'] as const satisfies readonly (keyof EventRow)[];
+export const UTM_COLUMNS = [
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_term',
+  'utm_content',
+] as const satisfies readonly (keyof EventRow)[];
 
 export { TOUCH_COLUMNS } from './events-layout.js';
 

@@ -24,7 +24,9 @@ export interface IdentityRow {
 }
 
 /** The view that links visitors to people from identifying events (created again when `events` is rebuilt). */
-export const identitiesFromEventsView = (db: string) => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.identities_from_events TO ${db}.identities AS
+export const identitiesFromEventsView = (
+  db: string,
+) => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.identities_from_events TO ${db}.identities AS
       SELECT site_id, visitor_id, person_id, ts, type AS via, email, user_id, event_id
       FROM ${db}.events
       WHERE person_id != ${NIL_UUID_SQL}`;

@@ -23,10 +23,26 @@ afterAll(() => db.close());
 function batchBody(): { body: string; visitor: string } {
   const visitor = randomUUID();
   const session = randomUUID();
-  const common = { site_id: 'dedup', visitor_id: visitor, session_id: session, ts: '2026-01-02 03:04:05.000', session_ts: '2026-01-02 03:04:05.000', url: 'http://shop.test/', channel: 'Email', landing_url: 'http://shop.test/?utm_source=x' };
+  const common = {
+    site_id: 'dedup',
+    visitor_id: visitor,
+    session_id: session,
+    ts: '2026-01-02 03:04:05.000',
+    session_ts: '2026-01-02 03:04:05.000',
+    url: 'http://shop.test/',
+    channel: 'Email',
+    landing_url: 'http://shop.test/?utm_source=x',
+  };
   const rows = [
     { ...common, event_id: randomUUID(), type: 'pageview', session_start: true },
-    { ...common, event_id: randomUUID(), type: 'identify', session_start: false, person_id: randomUUID(), email: 'lead@shop.test' },
+    {
+      ...common,
+      event_id: randomUUID(),
+      type: 'identify',
+      session_start: false,
+      person_id: randomUUID(),
+      email: 'lead@shop.test',
+    },
   ];
   return { body: rows.map((r) => JSON.stringify(r)).join('\n') + '\n', visitor };
 }
@@ -35,7 +51,10 @@ function batchBody(): { body: string; visitor: string } {
 async function counts(visitor: string): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const table of ['events', 'sessions', 'identities']) {
-    const [r] = await db.query<{ n: string }>(`SELECT count() AS n FROM ${db.database}.${table} WHERE visitor_id = {v:UUID}`, { v: visitor });
+    const [r] = await db.query<{ n: string }>(
+      `SELECT count() AS n FROM ${db.database}.${table} WHERE visitor_id = {v:UUID}`,
+      { v: visitor },
+    );
     out[table] = Number(r!.n);
   }
   const [s] = await db.query<{ n: string }>(

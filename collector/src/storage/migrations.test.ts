@@ -8,11 +8,15 @@ import { STORE_MODE, testStoreEnv } from '../app/test-support.js';
 import { openDb } from './db.js';
 import { MIGRATIONS, migrate } from '../schema/migrations.js';
 
-const db = await openDb(loadConfig({ CLOSELOOP_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'closeloop-migrate-')), ...testStoreEnv() }));
+const db = await openDb(
+  loadConfig({ CLOSELOOP_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'closeloop-migrate-')), ...testStoreEnv() }),
+);
 afterAll(() => db.close());
 
 const recorded = async () =>
-  (await db.query<{ version: number }>(`SELECT version FROM ${db.database}.schema_migrations ORDER BY version`)).map((r) => Number(r.version));
+  (await db.query<{ version: number }>(`SELECT version FROM ${db.database}.schema_migrations ORDER BY version`)).map(
+    (r) => Number(r.version),
+  );
 
 describe('migrate', () => {
   it(`runs on the ${STORE_MODE} store`, () => {
@@ -27,14 +31,20 @@ describe('migrate', () => {
     const newer = MIGRATIONS.filter((m) => m.version > 1).map((m) => m.version);
     expect(await migrate(db)).toEqual(newer);
     expect(await recorded()).toEqual(MIGRATIONS.map((m) => m.version));
-    expect(await db.query(`SELECT site_id, channel FROM ${db.database}.events`)).toEqual([{ site_id: 'demo', channel: 'Email' }]);
+    expect(await db.query(`SELECT site_id, channel FROM ${db.database}.events`)).toEqual([
+      { site_id: 'demo', channel: 'Email' },
+    ]);
     // The sessions table (version 19) is filled from the events stored before it, and the views read it.
-    expect(await db.query(`SELECT site_id, channel, landing_page FROM ${db.database}.touchpoints`)).toEqual([{ site_id: 'demo', channel: 'Email', landing_page: '/spring' }]);
+    expect(await db.query(`SELECT site_id, channel, landing_page FROM ${db.database}.touchpoints`)).toEqual([
+      { site_id: 'demo', channel: 'Email', landing_page: '/spring' },
+    ]);
   });
 
   it('is a no-op when everything is applied, and releases its lock', async () => {
     expect(await migrate(db)).toEqual([]);
-    expect(await db.query(`SELECT name FROM system.tables WHERE database = '${db.database}' AND name = 'migration_lock'`)).toEqual([]);
+    expect(
+      await db.query(`SELECT name FROM system.tables WHERE database = '${db.database}' AND name = 'migration_lock'`),
+    ).toEqual([]);
   });
 
   it('lets concurrent starts take turns: each migration is applied and recorded once', async () => {

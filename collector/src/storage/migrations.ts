@@ -27,7 +27,8 @@ export async function applyMigrations(
   topology: Topology | undefined = db.cluster ? { cluster: db.cluster } : undefined,
 ): Promise<number[]> {
   const versions = migrations.map((m) => m.version);
-  if (new Set(versions).size !== versions.length) throw new Error(`duplicate migration versions: ${versions.join(',')}`);
+  if (new Set(versions).size !== versions.length)
+    throw new Error(`duplicate migration versions: ${versions.join(',')}`);
   await db.command(`CREATE DATABASE IF NOT EXISTS ${db.database}`);
   await acquireLock(db);
   try {
@@ -54,20 +55,27 @@ async function acquireLock(db: Db): Promise<void> {
         await db.command(`DROP TABLE IF EXISTS ${db.database}.migration_lock`);
         continue;
       }
-      if (Date.now() > deadline) throw new Error('another process has held the schema migration lock for too long', { cause: err });
+      if (Date.now() > deadline)
+        throw new Error('another process has held the schema migration lock for too long', { cause: err });
       await new Promise((r) => setTimeout(r, wait));
     }
   }
 }
 
-async function applyMissing(db: Db, migrations: readonly Migration[], topology: Topology | undefined): Promise<number[]> {
+async function applyMissing(
+  db: Db,
+  migrations: readonly Migration[],
+  topology: Topology | undefined,
+): Promise<number[]> {
   await db.command(
     `CREATE TABLE IF NOT EXISTS ${db.database}.schema_migrations
      (version UInt32, name String, applied_at DateTime64(3, 'UTC'))
      ENGINE = ReplacingMergeTree ORDER BY version`,
   );
   const done = new Set(
-    (await db.query<{ version: number }>(`SELECT version FROM ${db.database}.schema_migrations`)).map((r) => Number(r.version)),
+    (await db.query<{ version: number }>(`SELECT version FROM ${db.database}.schema_migrations`)).map((r) =>
+      Number(r.version),
+    ),
   );
   const applied: number[] = [];
   for (const m of migrations) {
@@ -76,7 +84,9 @@ async function applyMissing(db: Db, migrations: readonly Migration[], topology: 
     for (const sql of statements) {
       for (const stmt of topology ? forCluster(sql, db.database, topology) : [sql]) await db.command(stmt);
     }
-    await db.insert('schema_migrations', [{ version: m.version, name: m.name, applied_at: toClickHouseTime(Date.now()) }]);
+    await db.insert('schema_migrations', [
+      { version: m.version, name: m.name, applied_at: toClickHouseTime(Date.now()) },
+    ]);
     applied.push(m.version);
   }
   return applied;

@@ -29,6 +29,21 @@ export const privacyRequestsMigrations: readonly Migration[] = [
 
 export const subjectHash = (subject: string) => createHash('sha256').update(subject).digest('hex');
 
-export function recordPrivacyRequest(db: Db, siteId: string, kind: 'export' | 'erase', subject: string, detail: object, at = Date.now()): Promise<void> {
-  return db.insert('privacy_requests', [{ site_id: siteId, kind, subject_hash: subjectHash(subject), ts: toClickHouseTime(at), detail: JSON.stringify(detail) }]);
+export function recordPrivacyRequest(
+  db: Db,
+  siteId: string,
+  kind: 'export' | 'erase',
+  subject: string,
+  detail: object,
+  at = Date.now(),
+): Promise<void> {
+  return db.insert('privacy_requests', [
+    {
+      site_id: siteId,
+      kind,
+      subject_hash: subjectHash(subject),
+      ts: toClickHouseTime(at),
+      detail: JSON.stringify(detail),
+    },
+  ]);
 }

@@ -26,7 +26,13 @@ function documentedQueries(): string[] {
   const out: string[] = [];
   for (const doc of ['analysts.md', 'crm.md', 'attribution.md', 'privacy.md']) {
     const text = readFileSync(path.join(root, 'docs', doc), 'utf8');
-    for (const m of text.matchAll(/```sql\n([\s\S]*?)```/g)) out.push(...m[1]!.split(/\n\s*\n/).map((s) => s.trim()).filter(Boolean));
+    for (const m of text.matchAll(/```sql\n([\s\S]*?)```/g))
+      out.push(
+        ...m[1]!
+          .split(/\n\s*\n/)
+          .map((s) => s.trim())
+          .filter(Boolean),
+      );
   }
   return out;
 }
@@ -59,7 +65,12 @@ describe.each(STORES)('the query sandbox ($name)', ({ config: makeConfig }) => {
   });
 
   const query = async (sql: string, params?: Record<string, string | number>) => {
-    const res = await app.inject({ method: 'POST', url: '/v1/query', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: { sql, ...(params ? { params } : {}) } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/query',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      payload: { sql, ...(params ? { params } : {}) },
+    });
     answers.push(res.body);
     return res;
   };
@@ -112,7 +123,15 @@ describe.each(STORES)('the query sandbox ($name)', ({ config: makeConfig }) => {
   ];
 
   it('refuses every way of reading a file, and no answer holds the canary secret', async () => {
-    for (const p of ['/etc/shadow', '/etc/passwd', '/proc/self/environ', canary, dataCanary, 'canary.txt', `../${path.basename(tmp)}/canary.txt`]) {
+    for (const p of [
+      '/etc/shadow',
+      '/etc/passwd',
+      '/proc/self/environ',
+      canary,
+      dataCanary,
+      'canary.txt',
+      `../${path.basename(tmp)}/canary.txt`,
+    ]) {
       for (const sql of reads(p)) await refused(sql);
     }
     // A parameter names the file: refused by the function, whatever the value.
@@ -150,13 +169,45 @@ describe.each(STORES)('the query sandbox ($name)', ({ config: makeConfig }) => {
   });
 
   it('refuses FORMAT and SETTINGS overrides and anything after the statement', async () => {
-    for (const sql of ['SELECT 1 FORMAT TSV', 'SELECT 1 FORMAT Native', 'SELECT 1 FORMAT JSON', 'select 1 format CSV; --', 'SELECT 1 SETTINGS readonly = 0', 'SELECT 1 SETTINGS max_result_rows = 0', 'SELECT 1 SETTINGS max_execution_time = 0, max_memory_usage = 0', 'SELECT * FROM (SELECT 1 SETTINGS readonly = 0)', 'SELECT 1 FORMAT JSON SETTINGS readonly = 0', 'WITH 1 AS x SELECT x SETTINGS allow_introspection_functions = 1']) {
+    for (const sql of [
+      'SELECT 1 FORMAT TSV',
+      'SELECT 1 FORMAT Native',
+      'SELECT 1 FORMAT JSON',
+      'select 1 format CSV; --',
+      'SELECT 1 SETTINGS readonly = 0',
+      'SELECT 1 SETTINGS max_result_rows = 0',
+      'SELECT 1 SETTINGS max_execution_time = 0, max_memory_usage = 0',
+      'SELECT * FROM (SELECT 1 SETTINGS readonly = 0)',
+      'SELECT 1 FORMAT JSON SETTINGS readonly = 0',
+      'WITH 1 AS x SELECT x SETTINGS allow_introspection_functions = 1',
+    ]) {
       await refused(sql, 'CL_QUERY_NOT_ALLOWED');
     }
-    for (const sql of ['SELECT 1; SELECT 2', 'SELECT 1; DROP TABLE events', 'SELECT 1;; SELECT 2', "SELECT 1; INSERT INTO sites (site_id) VALUES ('x')"]) {
+    for (const sql of [
+      'SELECT 1; SELECT 2',
+      'SELECT 1; DROP TABLE events',
+      'SELECT 1;; SELECT 2',
+      "SELECT 1; INSERT INTO sites (site_id) VALUES ('x')",
+    ]) {
       await refused(sql, 'CL_QUERY_MULTI_STATEMENT');
     }
-    for (const sql of ['SET readonly = 0', 'INSERT INTO sites (site_id) VALUES (\'x\')', 'DROP TABLE events', 'TRUNCATE TABLE events', 'ALTER TABLE events DELETE WHERE 1', 'CREATE TABLE x (a Int) ENGINE = Memory', "CREATE TABLE x (a String) ENGINE = File(LineAsString, '/etc/passwd')", 'SYSTEM SHUTDOWN', 'SHOW TABLES', 'DESCRIBE TABLE events', 'EXPLAIN SELECT 1', 'KILL QUERY WHERE 1', "BACKUP TABLE events TO File('x')", 'OPTIMIZE TABLE events', 'USE system']) {
+    for (const sql of [
+      'SET readonly = 0',
+      "INSERT INTO sites (site_id) VALUES ('x')",
+      'DROP TABLE events',
+      'TRUNCATE TABLE events',
+      'ALTER TABLE events DELETE WHERE 1',
+      'CREATE TABLE x (a Int) ENGINE = Memory',
+      "CREATE TABLE x (a String) ENGINE = File(LineAsString, '/etc/passwd')",
+      'SYSTEM SHUTDOWN',
+      'SHOW TABLES',
+      'DESCRIBE TABLE events',
+      'EXPLAIN SELECT 1',
+      'KILL QUERY WHERE 1',
+      "BACKUP TABLE events TO File('x')",
+      'OPTIMIZE TABLE events',
+      'USE system',
+    ]) {
       await refused(sql, 'CL_QUERY_NOT_ALLOWED');
     }
     // The statement that runs is the one checked: nothing the client appends can follow a comment.
@@ -164,10 +215,38 @@ describe.each(STORES)('the query sandbox ($name)', ({ config: makeConfig }) => {
     expect((await query('SELECT 1 AS one; --')).json()).toMatchObject({ rows: [{ one: 1 }] });
   });
 
-  it('refuses every table function that reads files, URLs, other servers or databases (ClickHouse\'s own list)', async () => {
-    const listed = (await query('SELECT name FROM system.table_functions ORDER BY name')).json() as { rows: { name: string }[] };
+  it("refuses every table function that reads files, URLs, other servers or databases (ClickHouse's own list)", async () => {
+    const listed = (await query('SELECT name FROM system.table_functions ORDER BY name')).json() as {
+      rows: { name: string }[];
+    };
     const names = listed.rows.map((r) => r.name);
-    for (const must of ['file', 'url', 's3', 's3Cluster', 'hdfs', 'azureBlobStorage', 'remote', 'remoteSecure', 'cluster', 'mysql', 'postgresql', 'mongodb', 'redis', 'sqlite', 'odbc', 'jdbc', 'executable', 'input', 'gcs', 'iceberg', 'deltaLake', 'hudi', 'dictionary', 'merge', 'urlCluster']) {
+    for (const must of [
+      'file',
+      'url',
+      's3',
+      's3Cluster',
+      'hdfs',
+      'azureBlobStorage',
+      'remote',
+      'remoteSecure',
+      'cluster',
+      'mysql',
+      'postgresql',
+      'mongodb',
+      'redis',
+      'sqlite',
+      'odbc',
+      'jdbc',
+      'executable',
+      'input',
+      'gcs',
+      'iceberg',
+      'deltaLake',
+      'hudi',
+      'dictionary',
+      'merge',
+      'urlCluster',
+    ]) {
       expect(names).toContain(must);
     }
     const url = 'http://127.0.0.1:9/x';
@@ -175,26 +254,62 @@ describe.each(STORES)('the query sandbox ($name)', ({ config: makeConfig }) => {
       // view(), viewExplain() … take a subquery: a string there is a syntax error, the subquery form is refused.
       const body = await refused(`SELECT * FROM \`${name}\`('${url}', 'LineAsString', 'line String')`);
       const subquery = name === 'viewIfPermitted' ? "SELECT 1 ELSE null('x UInt8')" : 'SELECT 1';
-      if (body.code === 'CL_QUERY_FAILED') await refused(`SELECT * FROM \`${name}\`(${subquery})`, 'CL_QUERY_NOT_ALLOWED');
+      if (body.code === 'CL_QUERY_FAILED')
+        await refused(`SELECT * FROM \`${name}\`(${subquery})`, 'CL_QUERY_NOT_ALLOWED');
       else expect(body).toMatchObject({ code: 'CL_QUERY_NOT_ALLOWED', message: expect.stringContaining(name) });
       const takesSubquery = body.code === 'CL_QUERY_FAILED';
-      await refused(`SELECT count() FROM (SELECT * FROM \`${name}\`('${canary}'))`, takesSubquery ? undefined : 'CL_QUERY_NOT_ALLOWED');
+      await refused(
+        `SELECT count() FROM (SELECT * FROM \`${name}\`('${canary}'))`,
+        takesSubquery ? undefined : 'CL_QUERY_NOT_ALLOWED',
+      );
       if (name !== 'format') await refused(`SELECT \`${name}\`('${canary}')`, 'CL_QUERY_NOT_ALLOWED');
       await refused(`SELECT 1 FROM events WHERE name IN ${name}('${canary}')`); // a syntax error for keywords (null, values)
     }
-    for (const sql of [`SELECT * FROM url('${url}', LineAsString)`, `SELECT * FROM remote('127.0.0.1:9', system.one)`, `SELECT * FROM executable('cat ${canary}', LineAsString, 'x String')`, `SELECT * FROM mysql('127.0.0.1:9', 'db', 't', 'u', 'p')`, `SELECT * FROM s3('${url}')`]) {
+    for (const sql of [
+      `SELECT * FROM url('${url}', LineAsString)`,
+      `SELECT * FROM remote('127.0.0.1:9', system.one)`,
+      `SELECT * FROM executable('cat ${canary}', LineAsString, 'x String')`,
+      `SELECT * FROM mysql('127.0.0.1:9', 'db', 't', 'u', 'p')`,
+      `SELECT * FROM s3('${url}')`,
+    ]) {
       await refused(sql, 'CL_QUERY_NOT_ALLOWED');
     }
   });
 
   it('refuses functions that reach other tables, dictionaries or the server by name', async () => {
-    for (const sql of ["SELECT joinGet('system.users', 'name', 1)", "SELECT dictGet('d', 'a', 1)", "SELECT dictGetString('d', 'a', toUInt64(1))", "SELECT hasColumnInTable('system', 'users', 'name')", "SELECT getServerSetting('user_files_path')", "SELECT addressToSymbol(1)", 'SELECT sleepEachRow(3) FROM numbers(100)', "SELECT filesystemAvailable()", "SELECT __getScalar('x')", "SELECT aiGenerate('say hi')", "SELECT AIEmbed('x')", "SELECT aiClassify('x', ['a'])"]) {
+    for (const sql of [
+      "SELECT joinGet('system.users', 'name', 1)",
+      "SELECT dictGet('d', 'a', 1)",
+      "SELECT dictGetString('d', 'a', toUInt64(1))",
+      "SELECT hasColumnInTable('system', 'users', 'name')",
+      "SELECT getServerSetting('user_files_path')",
+      'SELECT addressToSymbol(1)',
+      'SELECT sleepEachRow(3) FROM numbers(100)',
+      'SELECT filesystemAvailable()',
+      "SELECT __getScalar('x')",
+      "SELECT aiGenerate('say hi')",
+      "SELECT AIEmbed('x')",
+      "SELECT aiClassify('x', ['a'])",
+    ]) {
       await refused(sql, 'CL_QUERY_NOT_ALLOWED');
     }
   });
 
   it('reads closeloop tables and metadata only: other system tables and databases are refused', async () => {
-    for (const sql of ['SELECT * FROM system.query_log', 'SELECT query FROM system.processes', 'SELECT * FROM system.server_settings', 'SELECT * FROM system.named_collections', 'SELECT * FROM system.users', 'SELECT * FROM `system`.`disks`', 'SELECT * FROM system.settings', 'SELECT 1 FROM events WHERE name IN system.users', 'SELECT * FROM default.t', 'SELECT * FROM events AS e JOIN system.processes AS p ON 1 = 1', 'WITH q AS (SELECT * FROM system.text_log) SELECT * FROM q', 'SELECT (SELECT count() FROM system.query_log)']) {
+    for (const sql of [
+      'SELECT * FROM system.query_log',
+      'SELECT query FROM system.processes',
+      'SELECT * FROM system.server_settings',
+      'SELECT * FROM system.named_collections',
+      'SELECT * FROM system.users',
+      'SELECT * FROM `system`.`disks`',
+      'SELECT * FROM system.settings',
+      'SELECT 1 FROM events WHERE name IN system.users',
+      'SELECT * FROM default.t',
+      'SELECT * FROM events AS e JOIN system.processes AS p ON 1 = 1',
+      'WITH q AS (SELECT * FROM system.text_log) SELECT * FROM q',
+      'SELECT (SELECT count() FROM system.query_log)',
+    ]) {
       await refused(sql, 'CL_QUERY_NOT_ALLOWED');
     }
     await refused('SELECT * FROM {t:Identifier}', 'CL_QUERY_NOT_ALLOWED', { t: 'system.query_log' });
@@ -204,7 +319,7 @@ describe.each(STORES)('the query sandbox ($name)', ({ config: makeConfig }) => {
     await refused('SELECT 1 FROM system.query_log AS `x\n      TableIdentifier events`', 'CL_QUERY_NOT_ALLOWED');
   });
 
-  it('shows a syntax error as ClickHouse words it, without the sandbox\'s own wrapper', async () => {
+  it("shows a syntax error as ClickHouse words it, without the sandbox's own wrapper", async () => {
     const body = await refused('SELEC 1', 'CL_QUERY_FAILED');
     expect(body.message).toMatch(/Syntax error/);
     expect(body.message).not.toMatch(/formatQuery|In scope|EXPLAIN/);
@@ -222,11 +337,16 @@ describe.each(STORES)('the query sandbox ($name)', ({ config: makeConfig }) => {
       expect(res.statusCode, `${sql}\n→ ${res.body}`).toBe(200);
     }
     const legit: [string, Record<string, string | number>?][] = [
-      ["WITH s AS (SELECT site_id, count() AS n FROM events GROUP BY site_id) SELECT s.site_id, s.n, si.name FROM s LEFT JOIN sites AS si ON si.site_id = s.site_id ORDER BY s.n DESC"],
+      [
+        'WITH s AS (SELECT site_id, count() AS n FROM events GROUP BY site_id) SELECT s.site_id, s.n, si.name FROM s LEFT JOIN sites AS si ON si.site_id = s.site_id ORDER BY s.n DESC',
+      ],
       ['SELECT arrayJoin([1, 2, 3]) AS x, arrayMap(y -> y * x, [1, 2]) AS m, arrayFilter(z -> z > 1, [1, 2, 3]) AS f'],
-      ['SELECT count() AS n FROM events WHERE site_id = {site:String} AND ts >= now() - INTERVAL {days:UInt32} DAY', { site: 'demo', days: 30 }],
+      [
+        'SELECT count() AS n FROM events WHERE site_id = {site:String} AND ts >= now() - INTERVAL {days:UInt32} DAY',
+        { site: 'demo', days: 30 },
+      ],
       ['SELECT number AS n FROM system.numbers LIMIT 3 UNION ALL SELECT 9 AS n'],
-      ['SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = \'events\' LIMIT 3'],
+      ["SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = 'events' LIMIT 3"],
       ['SELECT table_name FROM information_schema.tables WHERE table_schema = currentDatabase() LIMIT 1'],
       ["SELECT 'file(/etc/passwd) INTO OUTFILE' AS text, lower('FORMAT JSON') AS f, format('{} {}', 'a', 'b') AS fmt"],
       ['SELECT e.site_id, count() OVER (PARTITION BY e.site_id) AS c FROM closeloop.events AS e LIMIT 1'],
@@ -235,17 +355,25 @@ describe.each(STORES)('the query sandbox ($name)', ({ config: makeConfig }) => {
       const res = await query(sql, params);
       expect(res.statusCode, `${sql}\n→ ${res.body}`).toBe(200);
     }
-    expect((await query('SELECT {a:String} AS a, {n:UInt8} + 1 AS n', { a: "it's", n: 1 })).json()).toMatchObject({ rows: [{ a: "it's", n: 2 }] });
+    expect((await query('SELECT {a:String} AS a, {n:UInt8} + 1 AS n', { a: "it's", n: 1 })).json()).toMatchObject({
+      rows: [{ a: "it's", n: 2 }],
+    });
 
     await app.listen({ port: 0, host: '127.0.0.1' });
     const port = (app.server.address() as { port: number }).port;
-    const env = { CLOSELOOP_DATA_DIR: config.dataDir, CLOSELOOP_ADMIN_TOKEN: ADMIN_TOKEN, CLOSELOOP_URL: `http://127.0.0.1:${port}` };
+    const env = {
+      CLOSELOOP_DATA_DIR: config.dataDir,
+      CLOSELOOP_ADMIN_TOKEN: ADMIN_TOKEN,
+      CLOSELOOP_URL: `http://127.0.0.1:${port}`,
+    };
     for (const sql of docs.slice(0, 3)) {
       const out: string[] = [];
       expect(await main(['sql', sql, '--json'], env, (s) => out.push(s) > 0)).toBe(0);
       expect(() => JSON.parse(out.join('\n'))).not.toThrow();
     }
-    await expect(main(['sql', `SELECT file('${canary}')`], env, () => true)).rejects.toMatchObject({ code: 'CL_QUERY_NOT_ALLOWED' });
+    await expect(main(['sql', `SELECT file('${canary}')`], env, () => true)).rejects.toMatchObject({
+      code: 'CL_QUERY_NOT_ALLOWED',
+    });
   });
 
   it('pins why the parse tree is the only wall in embedded mode: chDB itself reads any path (docs/security.md)', async () => {

@@ -20,12 +20,36 @@ import { ClError } from '../base/errors.js';
 
 /** Node types a read-only SELECT is made of. Anything else (SETTINGS' `Set`, `APPLY`, …) is refused. */
 const NODE_TYPES = new Set([
-  'SelectWithUnionQuery', 'SelectIntersectExceptQuery', 'SelectQuery', 'ExpressionList', 'Literal', 'Identifier',
-  'Function', 'TablesInSelectQuery', 'TablesInSelectQueryElement', 'TableExpression', 'TableIdentifier', 'TableJoin',
-  'ArrayJoin', 'Subquery', 'WithElement', 'Asterisk', 'QualifiedAsterisk', 'ColumnsRegexpMatcher', 'ColumnsListMatcher',
-  'QualifiedColumnsRegexpMatcher', 'QualifiedColumnsListMatcher', 'ColumnsTransformerList', 'ColumnsExceptTransformer',
-  'ColumnsReplaceTransformer', 'ColumnsReplaceTransformer::Replacement', 'OrderByElement', 'InterpolateElement',
-  'WindowDefinition', 'WindowListElement', 'SampleRatio',
+  'SelectWithUnionQuery',
+  'SelectIntersectExceptQuery',
+  'SelectQuery',
+  'ExpressionList',
+  'Literal',
+  'Identifier',
+  'Function',
+  'TablesInSelectQuery',
+  'TablesInSelectQueryElement',
+  'TableExpression',
+  'TableIdentifier',
+  'TableJoin',
+  'ArrayJoin',
+  'Subquery',
+  'WithElement',
+  'Asterisk',
+  'QualifiedAsterisk',
+  'ColumnsRegexpMatcher',
+  'ColumnsListMatcher',
+  'QualifiedColumnsRegexpMatcher',
+  'QualifiedColumnsListMatcher',
+  'ColumnsTransformerList',
+  'ColumnsExceptTransformer',
+  'ColumnsReplaceTransformer',
+  'ColumnsReplaceTransformer::Replacement',
+  'OrderByElement',
+  'InterpolateElement',
+  'WindowDefinition',
+  'WindowListElement',
+  'SampleRatio',
 ]);
 
 /**
@@ -36,10 +60,28 @@ const NODE_TYPES = new Set([
  * expression position, e.g. `x IN url(…)`).
  */
 const SCALAR_DENIED = [
-  'file', 'catboostevaluate', 'naivebayesclassifier', 'joinget', 'joingetornull', 'hascolumnintable',
-  'getserversetting', 'getmergetreesetting', 'filesystemavailable', 'filesystemcapacity', 'filesystemunreserved',
-  'addresstoline', 'addresstolinewithinlines', 'addresstosymbol', 'demangle', 'trace', 'sleep', 'sleepeachrow',
-  'getclienthttpheader', 'getosinformation', 'getoskernelversion', 'input',
+  'file',
+  'catboostevaluate',
+  'naivebayesclassifier',
+  'joinget',
+  'joingetornull',
+  'hascolumnintable',
+  'getserversetting',
+  'getmergetreesetting',
+  'filesystemavailable',
+  'filesystemcapacity',
+  'filesystemunreserved',
+  'addresstoline',
+  'addresstolinewithinlines',
+  'addresstosymbol',
+  'demangle',
+  'trace',
+  'sleep',
+  'sleepeachrow',
+  'getclienthttpheader',
+  'getosinformation',
+  'getoskernelversion',
+  'input',
 ];
 /** `dict…` (dictionaries), `__…` (internal), `ai…` (aiGenerate, aiEmbed …: calls to an LLM provider over the network). */
 const DENIED_PREFIXES = ['dict', '__', 'ai'];
@@ -47,7 +89,19 @@ const DENIED_PREFIXES = ['dict', '__', 'ai'];
 const SCALAR_NAMESAKES = new Set(['format']);
 
 /** Metadata tables an analyst may read besides closeloop's own: no host paths, no other queries' text. */
-const SYSTEM_TABLES_ALLOWED = new Set(['one', 'numbers', 'numbers_mt', 'zeros', 'zeros_mt', 'columns', 'tables', 'functions', 'table_functions', 'data_type_families', 'time_zones']);
+const SYSTEM_TABLES_ALLOWED = new Set([
+  'one',
+  'numbers',
+  'numbers_mt',
+  'zeros',
+  'zeros_mt',
+  'columns',
+  'tables',
+  'functions',
+  'table_functions',
+  'data_type_families',
+  'time_zones',
+]);
 const METADATA_DATABASES = ['information_schema']; // views over system.tables / system.columns
 /** closeloop's own tables an analyst token does not read: credential hashes (managed through /v1/admin/tokens). */
 export const CREDENTIAL_TABLES: ReadonlySet<string> = new Set(['api_tokens']);
@@ -64,7 +118,10 @@ export interface SandboxPolicy {
 }
 
 /** The denied function names, given ClickHouse's own lists (`system.table_functions`, `system.functions`). */
-export function deniedFunctionNames(tableFunctions: readonly string[], functionAliases: readonly { name: string; alias_to: string }[]): Set<string> {
+export function deniedFunctionNames(
+  tableFunctions: readonly string[],
+  functionAliases: readonly { name: string; alias_to: string }[],
+): Set<string> {
   const denied = new Set(SCALAR_DENIED);
   for (const t of tableFunctions) if (!SCALAR_NAMESAKES.has(t.toLowerCase())) denied.add(t.toLowerCase());
   for (const f of functionAliases) if (f.alias_to && isDenied(f.alias_to, denied)) denied.add(f.name.toLowerCase());
@@ -86,8 +143,13 @@ const refuse = (message: string) => new ClError('CL_QUERY_NOT_ALLOWED', message)
 export function checkAst(lines: readonly string[], policy: SandboxPolicy): void {
   if (lines[0] !== 'SelectWithUnionQuery (children 1)') {
     const root = lines[0]?.trim().split(' ')[0] ?? '';
-    if (root === 'SelectWithUnionQuery') throw refuse('INTO OUTFILE, FORMAT and SETTINGS are not allowed here: send the SELECT alone (the answer is always JSON, the limits are the collector\'s).');
-    throw refuse(`Only SELECT statements may run here (this is ${root ? `a ${root.replace(/Query$/, '')} statement` : 'empty'}).`);
+    if (root === 'SelectWithUnionQuery')
+      throw refuse(
+        "INTO OUTFILE, FORMAT and SETTINGS are not allowed here: send the SELECT alone (the answer is always JSON, the limits are the collector's).",
+      );
+    throw refuse(
+      `Only SELECT statements may run here (this is ${root ? `a ${root.replace(/Query$/, '')} statement` : 'empty'}).`,
+    );
   }
   lines.forEach((line, at) => {
     const body = line.trimStart();
@@ -96,7 +158,9 @@ export function checkAst(lines: readonly string[], policy: SandboxPolicy): void 
     const name = space < 0 ? '' : (body.slice(space + 1).split(' ')[0] ?? '');
     if (!NODE_TYPES.has(type)) throw refuse(nodeMessage(type));
     if (type === 'Function' && isDenied(name, policy.deniedFunctions)) {
-      throw refuse(`The function ${name}() is not allowed here: it reads files, URLs, other databases or server state (no table function may run).`);
+      throw refuse(
+        `The function ${name}() is not allowed here: it reads files, URLs, other databases or server state (no table function may run).`,
+      );
     }
     if (type === 'TableExpression') checkTableExpression(lines[at + 1] ?? '');
     if (type === 'TableIdentifier') checkTable(name, policy);
@@ -115,14 +179,18 @@ function checkTableExpression(firstChild: string): void {
   const child = firstChild.trimStart();
   if (!child.startsWith('Function ')) return;
   const fn = child.slice('Function '.length).split(' ')[0] ?? '';
-  throw refuse(`The table function ${fn}() is not allowed here: read closeloop's tables (system.numbers and system.one stand in for numbers() and a dummy row).`);
+  throw refuse(
+    `The table function ${fn}() is not allowed here: read closeloop's tables (system.numbers and system.one stand in for numbers() and a dummy row).`,
+  );
 }
 
 function checkTable(name: string, policy: SandboxPolicy): void {
   const parts = name.split('.');
   const table = parts.slice(parts.length === 1 ? 0 : 1).join('.');
   if ((parts.length === 1 || parts[0] === policy.database) && policy.hiddenTables.has(table)) {
-    throw refuse(`The table ${table} is not readable here: it holds credential hashes (list tokens with GET /v1/admin/tokens).`);
+    throw refuse(
+      `The table ${table} is not readable here: it holds credential hashes (list tokens with GET /v1/admin/tokens).`,
+    );
   }
   if (parts.length === 1) return; // closeloop's database (the session's current one) or a WITH name
   const db = parts[0]!;
@@ -130,7 +198,9 @@ function checkTable(name: string, policy: SandboxPolicy): void {
   const lower = db.toLowerCase();
   if (lower === 'system' && SYSTEM_TABLES_ALLOWED.has(table)) return;
   if (METADATA_DATABASES.includes(lower)) return;
-  throw refuse(`The table ${name} is not allowed here: read ${policy.database}'s tables (and, for their description, system.tables, system.columns or information_schema).`);
+  throw refuse(
+    `The table ${name} is not allowed here: read ${policy.database}'s tables (and, for their description, system.tables, system.columns or information_schema).`,
+  );
 }
 
 /** `db.table` also appears as a plain identifier (`x IN system.users`): a first part naming another database is refused. */

@@ -16,7 +16,12 @@ type Row = Pick<EventRow, 'referrer' | 'landing_url' | (typeof UTM_COLUMNS)[numb
 };
 
 /** The touches of `sessionIds` of a site whose stored first event is at or after `since` (ms), by session id. */
-export async function storedSessionTouches(db: Db, siteId: string, sessionIds: readonly string[], since: number): Promise<Map<string, Touch>> {
+export async function storedSessionTouches(
+  db: Db,
+  siteId: string,
+  sessionIds: readonly string[],
+  since: number,
+): Promise<Map<string, Touch>> {
   const out = new Map<string, Touch>();
   if (!sessionIds.length) return out;
   const rows = await db.query<Row>(

@@ -18,7 +18,9 @@ const FROM_EVENTS = `site_id, visitor_id, session_id, session_ts AS ts, channel,
 const SESSION_STARTS = 'session_start AND NOT is_bot';
 
 /** The view that copies each session-start event's touch into `sessions` (created again when `events` is rebuilt). */
-export const sessionsFromEventsView = (db: string) => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.sessions_from_events TO ${db}.sessions AS
+export const sessionsFromEventsView = (
+  db: string,
+) => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.sessions_from_events TO ${db}.sessions AS
       SELECT ${FROM_EVENTS} FROM ${db}.events WHERE ${SESSION_STARTS}`;
 
 export const sessionsMigrations: readonly Migration[] = [

@@ -67,5 +67,16 @@ export async function listSites(db: Db): Promise<Site[]> {
 
 export async function saveSite(db: Db, site: Site): Promise<void> {
   const now = toClickHouseTime(Date.now());
-  await db.insert('sites', [{ ...site, secret_key_hash: site.secret_key_hash ?? '', retention_days: site.retention_days ?? 0, time_zone: site.time_zone || 'UTC', stated_source_fields: site.stated_source_fields ?? [], created_at: site.created_at || now, updated_at: now, deleted: false }]);
+  await db.insert('sites', [
+    {
+      ...site,
+      secret_key_hash: site.secret_key_hash ?? '',
+      retention_days: site.retention_days ?? 0,
+      time_zone: site.time_zone || 'UTC',
+      stated_source_fields: site.stated_source_fields ?? [],
+      created_at: site.created_at || now,
+      updated_at: now,
+      deleted: false,
+    },
+  ]);
 }

@@ -26,7 +26,9 @@ export interface StageRow {
 }
 
 /** The view that makes a person a lead from an identifying event (created again when `events` is rebuilt). */
-export const leadStagesFromEventsView = (db: string) => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.lead_stages_from_events TO ${db}.stages AS
+export const leadStagesFromEventsView = (
+  db: string,
+) => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.lead_stages_from_events TO ${db}.stages AS
       SELECT site_id, person_id, 'lead' AS stage, ts, 'web' AS source, toString(event_id) AS record_id, email, toUInt64(0) AS version
       FROM ${db}.events
       WHERE person_id != ${NIL_UUID_SQL}`;

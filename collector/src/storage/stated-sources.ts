@@ -43,11 +43,22 @@ export function insertStatedSources(db: Db, rows: readonly StatedSourceRow[]): P
 }
 
 /** Form fields read as the stated source when a site names none (compared lower-case, any run of non-letters as `_`). */
-export const DEFAULT_SOURCE_FIELDS = ['how_did_you_hear', 'how_did_you_hear_about_us', 'hdyhau', 'heard_about_us', 'where_did_you_hear_about_us', 'cl_source'];
+export const DEFAULT_SOURCE_FIELDS = [
+  'how_did_you_hear',
+  'how_did_you_hear_about_us',
+  'hdyhau',
+  'heard_about_us',
+  'where_did_you_hear_about_us',
+  'cl_source',
+];
 
 /** A field name as compared: `How did you hear?` → `how_did_you_hear`. */
 export function fieldKey(name: string): string {
-  return name.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
 }
 
 /**

@@ -20,7 +20,9 @@ import { openDb } from './db.js';
 import { TOUCH_COLUMNS } from './events-layout.js';
 import { MIGRATIONS, migrate } from '../schema/migrations.js';
 
-const db = await openDb(loadConfig({ CLOSELOOP_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'closeloop-upgrade-')), ...testStoreEnv() }));
+const db = await openDb(
+  loadConfig({ CLOSELOOP_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'closeloop-upgrade-')), ...testStoreEnv() }),
+);
 afterAll(() => db.close());
 
 const EVENTS = 24_000;
@@ -34,7 +36,8 @@ async function answers() {
       out[`${conversion} by ${groupBy}`] = await compareModels(db, { ...SCOPE, conversion, groupBy });
     }
   }
-  for (const model of ['linear', 'markov'] as const) out[`roi ${model}`] = await roiReport(db, { ...SCOPE, model, groupBy: 'campaign', timeZone: 'UTC' });
+  for (const model of ['linear', 'markov'] as const)
+    out[`roi ${model}`] = await roiReport(db, { ...SCOPE, model, groupBy: 'campaign', timeZone: 'UTC' });
   return out;
 }
 
@@ -71,7 +74,13 @@ describe('upgrade from the release before the events layout of version 33', () =
     expect(await answers()).toEqual(old);
     expect(await eventsWithTouch('events_with_touch')).toEqual(oldEvents);
     // The new layout: touch only on session starts, ids of old rows that identify no one zeroed by the merge.
-    const [layout] = await db.query<{ touched: string; starts: string; ids: string; identifying: string; keys: string }>(
+    const [layout] = await db.query<{
+      touched: string;
+      starts: string;
+      ids: string;
+      identifying: string;
+      keys: string;
+    }>(
       `SELECT countIf(channel != '') AS touched, countIf(session_start) AS starts, countIf(event_id != toUUID('00000000-0000-0000-0000-000000000000')) AS ids,
               countIf(person_id != toUUID('00000000-0000-0000-0000-000000000000')) AS identifying, uniqExact(event_key) AS keys
        FROM ${db.database}.events`,
@@ -83,18 +92,37 @@ describe('upgrade from the release before the events layout of version 33', () =
 
   it('after the upgrade, a retried batch is still stored once, and a repeated event folds', async () => {
     const row = (id: string, ts: string) => ({
-      site_id: 'upgrade', event_id: id, type: 'pageview', ts, session_ts: ts, visitor_id: 'a1111111-1111-4111-8111-111111111111',
-      session_id: 'b1111111-1111-4111-8111-111111111111', session_start: ts.endsWith('.000'), url: 'https://shop.test/', channel: 'Email',
+      site_id: 'upgrade',
+      event_id: id,
+      type: 'pageview',
+      ts,
+      session_ts: ts,
+      visitor_id: 'a1111111-1111-4111-8111-111111111111',
+      session_id: 'b1111111-1111-4111-8111-111111111111',
+      session_start: ts.endsWith('.000'),
+      url: 'https://shop.test/',
+      channel: 'Email',
     });
-    const batch = [row('c1111111-1111-4111-8111-111111111111', '2026-11-30 10:00:00.000'), row('c2222222-2222-4222-8222-222222222222', '2026-11-30 10:00:01.500')];
+    const batch = [
+      row('c1111111-1111-4111-8111-111111111111', '2026-11-30 10:00:00.000'),
+      row('c2222222-2222-4222-8222-222222222222', '2026-11-30 10:00:01.500'),
+    ];
     for (let i = 0; i < 3; i++) await db.insert('events', batch, 'upgrade-retry-1');
     // The browser re-sends the second event in a later batch (another token): folded by its event_key.
     await db.insert('events', [batch[1]!], 'upgrade-retry-2');
     const count = async (final: string) =>
-      Number((await db.query<{ n: string }>(`SELECT count() AS n FROM ${db.database}.events ${final} WHERE site_id = 'upgrade'`))[0]!.n);
+      Number(
+        (
+          await db.query<{ n: string }>(
+            `SELECT count() AS n FROM ${db.database}.events ${final} WHERE site_id = 'upgrade'`,
+          )
+        )[0]!.n,
+      );
     expect(await count('')).toBe(3);
     expect(await count('FINAL')).toBe(2);
-    const [s] = await db.query<{ n: string }>(`SELECT count() AS n FROM ${db.database}.sessions WHERE site_id = 'upgrade'`);
+    const [s] = await db.query<{ n: string }>(
+      `SELECT count() AS n FROM ${db.database}.sessions WHERE site_id = 'upgrade'`,
+    );
     expect(Number(s!.n)).toBe(1);
   });
 });

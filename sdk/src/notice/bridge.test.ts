@@ -9,7 +9,12 @@ const sdk = (state: string) => {
 
 describe('notice ↔ SDK', () => {
   it('asks only while the SDK says pending', () => {
-    expect(['pending', 'granted', 'denied', 'not-required'].map((s) => shouldAsk(sdk(s), ''))).toEqual([true, false, false, false]);
+    expect(['pending', 'granted', 'denied', 'not-required'].map((s) => shouldAsk(sdk(s), ''))).toEqual([
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('before cl.js has run: asks unless the _cl_consent cookie holds a choice', () => {
@@ -30,6 +35,9 @@ describe('notice ↔ SDK', () => {
 
     const stub = { closeloop: { q: [['track', 'x']] as unknown[][] } };
     tell(stub, 'granted');
-    expect(stub.closeloop.q).toEqual([['track', 'x'], ['consent', 'granted']]);
+    expect(stub.closeloop.q).toEqual([
+      ['track', 'x'],
+      ['consent', 'granted'],
+    ]);
   });
 });

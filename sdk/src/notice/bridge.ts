@@ -13,7 +13,8 @@ export interface Closeloop {
 type Host = { closeloop?: Closeloop };
 
 /** The real SDK API, once cl.js has run (the loader's stubs have a `q`). */
-export const core = (w: Host): Closeloop | undefined => (w.closeloop && !w.closeloop.q && w.closeloop.consent ? w.closeloop : undefined);
+export const core = (w: Host): Closeloop | undefined =>
+  w.closeloop && !w.closeloop.q && w.closeloop.consent ? w.closeloop : undefined;
 
 /** Whether to ask: the core's state is `pending`; without the core, no choice is remembered in the cookie. */
 export const shouldAsk = (w: Host, cookie: string): boolean => {

@@ -12,7 +12,19 @@ describe('consent notice dialog', () => {
 
   it('takes texts and the policy link from data-* attributes, English defaults otherwise, nothing else', () => {
     expect(readTexts({})).toEqual(DEFAULT_TEXTS);
-    const t = readTexts({ title: 'Datenschutz', accept: 'Zustimmen', reject: 'Ablehnen', policyUrl: '/datenschutz', site: 'pk' } as Record<string, string>);
-    expect(t).toEqual({ ...DEFAULT_TEXTS, title: 'Datenschutz', accept: 'Zustimmen', reject: 'Ablehnen', policyUrl: '/datenschutz' });
+    const t = readTexts({
+      title: 'Datenschutz',
+      accept: 'Zustimmen',
+      reject: 'Ablehnen',
+      policyUrl: '/datenschutz',
+      site: 'pk',
+    } as Record<string, string>);
+    expect(t).toEqual({
+      ...DEFAULT_TEXTS,
+      title: 'Datenschutz',
+      accept: 'Zustimmen',
+      reject: 'Ablehnen',
+      policyUrl: '/datenschutz',
+    });
   });
 });

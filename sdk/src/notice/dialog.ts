@@ -35,7 +35,8 @@ export const readTexts = (data: Partial<Record<keyof Texts, string>>): Texts => 
 /** The control to focus after Tab (Shift+Tab: `back`) from control `i` of `n`; -1 is the dialog itself. */
 export const cycle = (i: number, n: number, back: boolean): number => (back ? (i > 0 ? i - 1 : n - 1) : (i + 1) % n);
 
-const BUTTON = 'font:inherit;padding:.45rem 1.1rem;border-radius:6px;border:1px solid #2456c8;background:#2456c8;color:#fff;cursor:pointer';
+const BUTTON =
+  'font:inherit;padding:.45rem 1.1rem;border-radius:6px;border:1px solid #2456c8;background:#2456c8;color:#fff;cursor:pointer';
 
 /** Shows the notice; `choose` receives the visitor's choice, after which the notice is gone. */
 export function showDialog(t: Texts, choose: (c: 'granted' | 'denied') => void): HTMLElement {
@@ -48,15 +49,29 @@ export function showDialog(t: Texts, choose: (c: 'granted' | 'denied') => void):
     return e;
   };
   const before = d.activeElement as HTMLElement | null;
-  const box = add('div', d.body, '', 'position:fixed;z-index:2147483647;left:1rem;right:1rem;bottom:1rem;max-width:36rem;margin:auto;padding:1rem 1.25rem;background:#fff;color:#1d2430;border:1px solid #99a;border-radius:8px;box-shadow:0 4px 24px #0003;font:15px/1.5 system-ui,sans-serif');
+  const box = add(
+    'div',
+    d.body,
+    '',
+    'position:fixed;z-index:2147483647;left:1rem;right:1rem;bottom:1rem;max-width:36rem;margin:auto;padding:1rem 1.25rem;background:#fff;color:#1d2430;border:1px solid #99a;border-radius:8px;box-shadow:0 4px 24px #0003;font:15px/1.5 system-ui,sans-serif',
+  );
   box.tabIndex = -1;
-  for (const [k, v] of [['role', 'dialog'], ['aria-modal', 'true'], ['aria-labelledby', 'cl-consent-title'], ['aria-describedby', 'cl-consent-text']]) box.setAttribute(k!, v!);
+  for (const [k, v] of [
+    ['role', 'dialog'],
+    ['aria-modal', 'true'],
+    ['aria-labelledby', 'cl-consent-title'],
+    ['aria-describedby', 'cl-consent-text'],
+  ])
+    box.setAttribute(k!, v!);
   add('h2', box, t.title, 'margin:0 0 .4rem;font-size:1.1em').id = 'cl-consent-title';
   const p = add('p', box, t.text + ' ', 'margin:0 0 .8rem');
   p.id = 'cl-consent-text';
   if (t.policyUrl) add('a', p, t.policyText, 'color:#2456c8').href = t.policyUrl;
   const row = add('div', box, '', 'display:flex;flex-wrap:wrap;gap:.5rem;justify-content:flex-end');
-  for (const [c, label] of [['denied', t.reject], ['granted', t.accept]] as const) {
+  for (const [c, label] of [
+    ['denied', t.reject],
+    ['granted', t.accept],
+  ] as const) {
     const b = add('button', row, label, BUTTON);
     b.type = 'button';
     b.onclick = () => {

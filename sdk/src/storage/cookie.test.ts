@@ -3,7 +3,12 @@ import { coreJar, domainCandidates } from './cookie.js';
 
 describe('domainCandidates', () => {
   it('lists parent domains from the top level down, the host itself last', () => {
-    expect(domainCandidates('a.shop.example.co.uk')).toEqual(['co.uk', 'example.co.uk', 'shop.example.co.uk', 'a.shop.example.co.uk']);
+    expect(domainCandidates('a.shop.example.co.uk')).toEqual([
+      'co.uk',
+      'example.co.uk',
+      'shop.example.co.uk',
+      'a.shop.example.co.uk',
+    ]);
     expect(domainCandidates('example.com')).toEqual(['example.com']);
   });
 
@@ -26,7 +31,9 @@ describe('coreJar (cl.core.js) and js-cookie (cl.js)', () => {
       set cookie(s: string) {
         const [pair, ...attrs] = s.split(/;\s*/);
         const i = pair!.indexOf('=');
-        const gone = attrs.some((a) => /^max-age=-/i.test(a) || (/^expires=/i.test(a) && Date.parse(a.slice(8)) < Date.now()));
+        const gone = attrs.some(
+          (a) => /^max-age=-/i.test(a) || (/^expires=/i.test(a) && Date.parse(a.slice(8)) < Date.now()),
+        );
         if (gone) jar.delete(pair!.slice(0, i));
         else jar.set(pair!.slice(0, i), pair!.slice(i + 1));
       },

@@ -20,7 +20,11 @@ export interface Store {
 /** What the store needs of a cookie library (js-cookie's `get` and `set`). */
 interface Jar {
   get(name: string): string | undefined;
-  set(name: string, value: string, attrs: { domain?: string; expires?: number; sameSite: 'Lax'; secure: boolean }): unknown;
+  set(
+    name: string,
+    value: string,
+    attrs: { domain?: string; expires?: number; sameSite: 'Lax'; secure: boolean },
+  ): unknown;
 }
 
 /**
@@ -29,7 +33,10 @@ interface Jar {
  */
 export const coreJar: Jar = {
   get(name) {
-    const v = document.cookie.split('; ').find((c) => c.startsWith(name + '='))?.slice(name.length + 1);
+    const v = document.cookie
+      .split('; ')
+      .find((c) => c.startsWith(name + '='))
+      ?.slice(name.length + 1);
     return v && decodeURIComponent(v);
   },
   set: (name, value, { domain, expires, secure }) =>
@@ -44,7 +51,7 @@ export function domainCandidates(hostname: string): string[] {
   const labels = hostname.split('.');
   const out: string[] = [];
   // IP addresses and single-label hosts (localhost) only take host-only cookies.
-  if (!/^[\d.]+$|:/.test(hostname)) for (let i = labels.length - 1; i-- > 0; ) out.push(labels.slice(i).join('.'));
+  if (!/^[\d.]+$|:/.test(hostname)) for (let i = labels.length - 1; i-- > 0;) out.push(labels.slice(i).join('.'));
   return out;
 }
 
@@ -61,7 +68,11 @@ export function cookieStore(domain?: string): Store {
         // The domain is found on the first write, so reading sets no cookie (consent pending).
         if (!attrs) {
           attrs = { sameSite: 'Lax', secure: location.protocol == 'https:' };
-          attrs.domain = domain || domainCandidates(location.hostname).find((d) => (jar.set(PROBE, d, { ...attrs!, domain: d }), jar.get(PROBE) == d));
+          attrs.domain =
+            domain ||
+            domainCandidates(location.hostname).find(
+              (d) => (jar.set(PROBE, d, { ...attrs!, domain: d }), jar.get(PROBE) == d),
+            );
           jar.set(PROBE, '', { ...attrs, expires: -1 });
         }
         jar.set(name, value, { ...attrs, expires });

@@ -12,7 +12,8 @@ let on = true;
 export const useStorage = (yes: boolean): void => void (on = yes);
 
 /** The value saved under `key` (in storage, else in memory), or undefined (none, blocked, not JSON). */
-export const load = <T>(key: string): T | undefined => attempt(() => JSON.parse((on && attempt(() => localStorage[key])) || memory[key]));
+export const load = <T>(key: string): T | undefined =>
+  attempt(() => JSON.parse((on && attempt(() => localStorage[key])) || memory[key]));
 
 export function save(key: string, value: unknown): void {
   memory[key] = JSON.stringify(value);

@@ -2,8 +2,13 @@
 import { expect, test } from '@playwright/test';
 import { E2E_ADMIN_TOKEN } from '../../../playwright.config.js';
 
-test('/docs lists every route and its "Try it" form answers from the real collector', async ({ page, request }, testInfo) => {
-  const doc = (await (await request.get('/openapi.json')).json()) as { paths: Record<string, Record<string, { operationId: string }>> };
+test('/docs lists every route and its "Try it" form answers from the real collector', async ({
+  page,
+  request,
+}, testInfo) => {
+  const doc = (await (await request.get('/openapi.json')).json()) as {
+    paths: Record<string, Record<string, { operationId: string }>>;
+  };
   const operations = Object.values(doc.paths).flatMap((methods) => Object.values(methods));
   expect(operations.length).toBeGreaterThan(20);
 

@@ -12,7 +12,9 @@ const path = (r: Record<string, unknown>) => String(r.url).replace(/^https?:\/\/
 test('a page restored from the back/forward cache is counted', async ({ page, request }) => {
   await page.goto('/demo/pricing.html');
   const visitor = await visitorId(page);
-  await page.evaluate(() => addEventListener('pageshow', (e) => ((window as unknown as { restored: boolean }).restored = e.persisted)));
+  await page.evaluate(() =>
+    addEventListener('pageshow', (e) => ((window as unknown as { restored: boolean }).restored = e.persisted)),
+  );
   await page.goto('/demo/blog.html');
   await page.goBack({ waitUntil: 'commit' }); // a restore fires no load event
   // Chromium restored it from the cache (the SDK does nothing that blocks the cache: no unload handler).

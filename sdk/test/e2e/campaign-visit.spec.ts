@@ -5,7 +5,10 @@
  */
 import { expect, PAGEVIEWS_OF_VISITOR, spaNavigated, test, visitorId, waitForRows } from './support.js';
 
-test('a newsletter visitor clicking through is one visitor with the launch campaign on every page', async ({ page, request }) => {
+test('a newsletter visitor clicking through is one visitor with the launch campaign on every page', async ({
+  page,
+  request,
+}) => {
   const pageErrors: Error[] = [];
   page.on('pageerror', (e) => pageErrors.push(e));
   await page.goto('/demo/?utm_source=newsletter&utm_medium=email&utm_campaign=launch');
@@ -23,7 +26,12 @@ test('a newsletter visitor clicking through is one visitor with the launch campa
   expect(rows.map((r) => r.path)).toEqual(['/demo/', '/demo/pricing.html', '/demo/blog.html', '/demo/blog.html']);
   for (const r of rows) {
     expect(r).toMatchObject({
-      visitor: visitor, channel: 'Email', utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'launch', is_bot: false,
+      visitor: visitor,
+      channel: 'Email',
+      utm_source: 'newsletter',
+      utm_medium: 'email',
+      utm_campaign: 'launch',
+      is_bot: false,
     });
   }
   expect(new Set(rows.map((r) => r.session)).size).toBe(1);
@@ -32,7 +40,11 @@ test('a newsletter visitor clicking through is one visitor with the launch campa
   expect(pageErrors).toEqual([]);
 });
 
-test('single-page-app navigations are page views, and the visitor survives a new tab', async ({ page, context, request }) => {
+test('single-page-app navigations are page views, and the visitor survives a new tab', async ({
+  page,
+  context,
+  request,
+}) => {
   await page.goto('/demo/app.html?utm_source=newsletter&utm_medium=email&utm_campaign=launch');
   const visitor = await visitorId(page);
   await page.getByRole('link', { name: 'Sources' }).click();

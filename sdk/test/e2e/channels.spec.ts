@@ -6,7 +6,8 @@ test('a visitor arriving from a Google search is Organic Search', async ({ page,
   const visitor = await visitorId(page);
   await page.getByRole('link', { name: 'Pricing' }).first().click();
   const rows = await waitForRows(request, PAGEVIEWS_OF_VISITOR, { visitor }, 2);
-  for (const r of rows) expect(r).toMatchObject({ channel: 'Organic Search', source: 'google', referrer_domain: 'google.com' });
+  for (const r of rows)
+    expect(r).toMatchObject({ channel: 'Organic Search', source: 'google', referrer_domain: 'google.com' });
 });
 
 test('a visitor arriving with a gclid is Paid Search', async ({ page, request }) => {

@@ -21,7 +21,9 @@ async function strictCsp(page: Page): Promise<void> {
   await page.addInitScript(() => {
     const w = window as unknown as { cspViolations: string[] };
     w.cspViolations = [];
-    document.addEventListener('securitypolicyviolation', (e) => w.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    document.addEventListener('securitypolicyviolation', (e) =>
+      w.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
   });
 }
 
@@ -32,7 +34,11 @@ const focused = (page: Page) =>
     return `${e.getAttribute('role') ?? e.tagName.toLowerCase()}: ${e.getAttribute('aria-labelledby') ? document.getElementById(e.getAttribute('aria-labelledby')!)?.textContent : e.textContent}`;
   });
 
-test('the consent notice by keyboard only: focus inside, Tab cycles, Enter on Accept grants; a screenshot is saved', async ({ page, context, request }, testInfo) => {
+test('the consent notice by keyboard only: focus inside, Tab cycles, Enter on Accept grants; a screenshot is saved', async ({
+  page,
+  context,
+  request,
+}, testInfo) => {
   await strictCsp(page);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -67,8 +73,12 @@ test('the consent notice by keyboard only: focus inside, Tab cycles, Enter on Ac
   await expect(dialog).toHaveCount(0);
   expect(await page.evaluate(() => document.activeElement == document.body)).toBe(true); // back where it was
   await expect(page.locator('#consent-state')).toHaveText('granted');
-  const visitor = (await page.evaluate(() => (window as unknown as { closeloop: Closeloop }).closeloop.getVisitorId()))!;
-  expect((await context.cookies()).map((c) => c.name).sort()).toEqual(expect.arrayContaining(['_cl_consent', '_cl_vid']));
+  const visitor = (await page.evaluate(() =>
+    (window as unknown as { closeloop: Closeloop }).closeloop.getVisitorId(),
+  ))!;
+  expect((await context.cookies()).map((c) => c.name).sort()).toEqual(
+    expect.arrayContaining(['_cl_consent', '_cl_vid']),
+  );
 
   // Remembered: the next page shows no notice.
   await page.reload();
@@ -102,7 +112,9 @@ test('Space on Reject denies; the notice does not come back', async ({ page, con
   await expect(dialog).toHaveCount(0);
 });
 
-test('texts are translatable, and a choice made before cl.js has loaded is handed over when it arrives', async ({ page }) => {
+test('texts are translatable, and a choice made before cl.js has loaded is handed over when it arrives', async ({
+  page,
+}) => {
   await servePage(
     page,
     '**/e2e/consent-late.html',
@@ -117,7 +129,9 @@ test('texts are translatable, and a choice made before cl.js has loaded is hande
   await expect(dialog.getByRole('link', { name: 'Datenschutzerklärung' })).toHaveAttribute('href', '/datenschutz');
   await dialog.getByRole('button', { name: 'Zustimmen' }).press('Enter');
   await expect(dialog).toHaveCount(0);
-  expect(await page.evaluate(() => (window as unknown as { closeloop: { q: unknown[][] } }).closeloop.q)).toEqual([['consent', 'granted']]);
+  expect(await page.evaluate(() => (window as unknown as { closeloop: { q: unknown[][] } }).closeloop.q)).toEqual([
+    ['consent', 'granted'],
+  ]);
 
   // Now the page loads the SDK (as a tag manager would): it replays the queued choice.
   await page.evaluate(() => {
@@ -127,5 +141,7 @@ test('texts are translatable, and a choice made before cl.js has loaded is hande
     document.head.append(s);
   });
   await page.waitForFunction(() => !(window as unknown as { closeloop: { q?: unknown } }).closeloop.q);
-  expect(await page.evaluate(() => (window as unknown as { closeloop: Closeloop }).closeloop.consent())).toBe('granted');
+  expect(await page.evaluate(() => (window as unknown as { closeloop: Closeloop }).closeloop.consent())).toBe(
+    'granted',
+  );
 });

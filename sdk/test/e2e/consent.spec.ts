@@ -13,7 +13,12 @@ import type { ClEvent } from '../../src/protocol.js';
 import { eventsOf, expect, query, test, type Row, waitForRows } from './support.js';
 
 const NIL = '00000000-0000-0000-0000-000000000000';
-type Closeloop = { consent(c?: string): string | undefined; track(n: string): void; page(): void; getVisitorId(): string | undefined };
+type Closeloop = {
+  consent(c?: string): string | undefined;
+  track(n: string): void;
+  page(): void;
+  getVisitorId(): string | undefined;
+};
 
 /** Every batch the page sends to /v1/events, with the cookies the request carried. */
 function wire(page: Page): { events: ClEvent[]; cookies: string[] } {
@@ -26,13 +31,18 @@ function wire(page: Page): { events: ClEvent[]; cookies: string[] } {
   return seen;
 }
 
-const ourCookies = async (context: BrowserContext) => (await context.cookies()).filter((c) => c.name.startsWith('_cl_')).map((c) => `${c.name}=${c.value}`);
+const ourCookies = async (context: BrowserContext) =>
+  (await context.cookies()).filter((c) => c.name.startsWith('_cl_')).map((c) => `${c.name}=${c.value}`);
 const ourStorage = (page: Page) => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('_cl_')));
 const consent = (page: Page, choice?: string) =>
   page.evaluate((c) => (window as unknown as { closeloop: Closeloop }).closeloop.consent(c), choice);
-const sdkReady = (page: Page) => page.waitForFunction(() => typeof (window as unknown as { closeloop?: Partial<Closeloop> }).closeloop?.consent == 'function');
+const sdkReady = (page: Page) =>
+  page.waitForFunction(
+    () => typeof (window as unknown as { closeloop?: Partial<Closeloop> }).closeloop?.consent == 'function',
+  );
 
-const landing = (campaign: string) => `/demo/consent.html?utm_source=newsletter&utm_medium=email&utm_campaign=${campaign}`;
+const landing = (campaign: string) =>
+  `/demo/consent.html?utm_source=newsletter&utm_medium=email&utm_campaign=${campaign}`;
 const EVENTS_OF_CAMPAIGN = `
   SELECT type, name, props, toString(visitor_id) AS visitor, toString(session_id) AS session, session_start,
          channel, utm_campaign, first_touch, path
@@ -40,7 +50,11 @@ const EVENTS_OF_CAMPAIGN = `
   WHERE site_id = 'demo' AND utm_campaign = {campaign:String}
   ORDER BY ts`;
 
-test('consent required: before the choice nothing is kept and no request carries an identifier; page views counted with the zero UUID', async ({ page, context, request }) => {
+test('consent required: before the choice nothing is kept and no request carries an identifier; page views counted with the zero UUID', async ({
+  page,
+  context,
+  request,
+}) => {
   const campaign = `pending-${randomUUID().slice(0, 8)}`;
   const sent = wire(page);
   await page.goto(landing(campaign));
@@ -57,7 +71,9 @@ test('consent required: before the choice nothing is kept and no request carries
   expect(await ourStorage(page)).toEqual([]);
   expect(await page.evaluate(() => [document.cookie, localStorage.length, sessionStorage.length])).toEqual(['', 0, 0]);
   expect(await consent(page)).toBe('pending');
-  expect(await page.evaluate(() => (window as unknown as { closeloop: Closeloop }).closeloop.getVisitorId())).toBeUndefined();
+  expect(
+    await page.evaluate(() => (window as unknown as { closeloop: Closeloop }).closeloop.getVisitorId()),
+  ).toBeUndefined();
   for (const e of sent.events) {
     expect(e).toMatchObject({ type: 'pageview', visitor_id: NIL, session_id: NIL });
     expect(e.first_touch).toBeUndefined();
@@ -72,7 +88,11 @@ test('consent required: before the choice nothing is kept and no request carries
   ]);
 });
 
-test('granting: the visitor cookie exists and the landing campaign is the first touch', async ({ page, context, request }) => {
+test('granting: the visitor cookie exists and the landing campaign is the first touch', async ({
+  page,
+  context,
+  request,
+}) => {
   const campaign = `grant-${randomUUID().slice(0, 8)}`;
   await page.goto(landing(campaign));
   await sdkReady(page);
@@ -81,7 +101,9 @@ test('granting: the visitor cookie exists and the landing campaign is the first 
   await page.getByRole('dialog').getByRole('button', { name: 'Accept' }).click();
   await expect(page.getByRole('dialog')).toHaveCount(0);
   expect(await consent(page)).toBe('granted');
-  const visitor = (await page.evaluate(() => (window as unknown as { closeloop: Closeloop }).closeloop.getVisitorId()))!;
+  const visitor = (await page.evaluate(() =>
+    (window as unknown as { closeloop: Closeloop }).closeloop.getVisitorId(),
+  ))!;
   const cookies = await context.cookies();
   expect(cookies.find((c) => c.name == '_cl_vid')?.value).toBe(visitor);
   const choice = cookies.find((c) => c.name == '_cl_consent')!;
@@ -95,24 +117,56 @@ test('granting: the visitor cookie exists and the landing campaign is the first 
   await expect(page.getByRole('dialog')).toHaveCount(0);
 
   // (Leaving the first page also reported its visible time, a custom event `engagement`.)
-  const rows = await waitForRows(request, EVENTS_OF_CAMPAIGN.replace('ORDER BY', "AND name != 'engagement' ORDER BY"), { campaign }, 3);
+  const rows = await waitForRows(
+    request,
+    EVENTS_OF_CAMPAIGN.replace('ORDER BY', "AND name != 'engagement' ORDER BY"),
+    { campaign },
+    3,
+  );
   expect(rows.map((r) => r.type)).toEqual(['pageview', 'consent', 'pageview']);
   const [pending, grant, next] = rows as [Row, Row, Row];
   expect(pending).toMatchObject({ type: 'pageview', visitor: NIL }); // counted cookieless before the choice
-  expect(grant).toMatchObject({ type: 'consent', name: 'granted', props: { policy: '2026-05' }, visitor, session_start: true, channel: 'Email', utm_campaign: campaign });
-  expect(JSON.parse(String(grant.first_touch))).toMatchObject({ utm_source: 'newsletter', utm_medium: 'email', utm_campaign: campaign });
-  expect(next).toMatchObject({ type: 'pageview', path: '/demo/consent.html', visitor, session: grant.session, session_start: false, channel: 'Email' });
+  expect(grant).toMatchObject({
+    type: 'consent',
+    name: 'granted',
+    props: { policy: '2026-05' },
+    visitor,
+    session_start: true,
+    channel: 'Email',
+    utm_campaign: campaign,
+  });
+  expect(JSON.parse(String(grant.first_touch))).toMatchObject({
+    utm_source: 'newsletter',
+    utm_medium: 'email',
+    utm_campaign: campaign,
+  });
+  expect(next).toMatchObject({
+    type: 'pageview',
+    path: '/demo/consent.html',
+    visitor,
+    session: grant.session,
+    session_start: false,
+    channel: 'Email',
+  });
 });
 
-test('withdrawal: the cookies and storage are gone, one denial without identifier is sent, then nothing', async ({ page, context, request }) => {
+test('withdrawal: the cookies and storage are gone, one denial without identifier is sent, then nothing', async ({
+  page,
+  context,
+  request,
+}) => {
   const campaign = `withdraw-${randomUUID().slice(0, 8)}`;
   await page.goto(landing(campaign));
   await sdkReady(page);
   await consent(page, 'granted');
-  const visitor = (await page.evaluate(() => (window as unknown as { closeloop: Closeloop }).closeloop.getVisitorId()))!;
+  const visitor = (await page.evaluate(() =>
+    (window as unknown as { closeloop: Closeloop }).closeloop.getVisitorId(),
+  ))!;
   await waitForRows(request, EVENTS_OF_CAMPAIGN, { campaign }, 2);
   // Served first-party, the collector keeps the id in its own HttpOnly cookie too.
-  await expect.poll(async () => (await context.cookies()).find((c) => c.name == '_cl_sid')?.value, { timeout: 15_000 }).toBe(visitor);
+  await expect
+    .poll(async () => (await context.cookies()).find((c) => c.name == '_cl_sid')?.value, { timeout: 15_000 })
+    .toBe(visitor);
   expect(await ourStorage(page)).toContain('_cl_ft');
 
   // Withdrawn through the API, as a site's privacy settings or a consent manager do (the demo's
@@ -146,19 +200,40 @@ test('withdrawal: the cookies and storage are gone, one denial without identifie
   expect(await consent(page, 'granted')).toBe('granted');
   const fresh = await page.evaluate(() => (window as unknown as { closeloop: Closeloop }).closeloop.getVisitorId());
   expect(fresh).toBeTruthy();
-  await expect.poll(() => sent.events.some((e) => e.type === 'consent' && e.state === 'granted' && e.visitor_id === fresh), { timeout: 10_000 }).toBe(true);
+  await expect
+    .poll(() => sent.events.some((e) => e.type === 'consent' && e.state === 'granted' && e.visitor_id === fresh), {
+      timeout: 10_000,
+    })
+    .toBe(true);
   expect(sent.events[0]).toMatchObject({ type: 'consent', state: 'denied' });
   expect(sent.events.slice(1).filter((e) => e.visitor_id !== fresh)).toEqual([]);
 
   // Stored: the denial, without identifier; nothing of the visitor after it.
-  const denials = await waitForRows(request, `${EVENTS_OF_CAMPAIGN.replace('ORDER BY', "AND type = 'consent' ORDER BY")}`, { campaign }, 2);
-  expect(denials.map((r) => [r.name, r.visitor])).toEqual([['granted', visitor], ['denied', NIL]]);
-  const after = await query(request, `SELECT count() AS n FROM events FINAL WHERE site_id = 'demo' AND visitor_id = toUUID({visitor:String}) AND name = 'after-withdrawal'`, { visitor });
+  const denials = await waitForRows(
+    request,
+    `${EVENTS_OF_CAMPAIGN.replace('ORDER BY', "AND type = 'consent' ORDER BY")}`,
+    { campaign },
+    2,
+  );
+  expect(denials.map((r) => [r.name, r.visitor])).toEqual([
+    ['granted', visitor],
+    ['denied', NIL],
+  ]);
+  const after = await query(
+    request,
+    `SELECT count() AS n FROM events FINAL WHERE site_id = 'demo' AND visitor_id = toUUID({visitor:String}) AND name = 'after-withdrawal'`,
+    { visitor },
+  );
   expect(Number(after[0]!.n)).toBe(0);
 });
 
-test('Global Privacy Control on: treated as denied where the site opts in (data-respect-gpc), ignored where it does not', async ({ page, context }) => {
-  await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true }));
+test('Global Privacy Control on: treated as denied where the site opts in (data-respect-gpc), ignored where it does not', async ({
+  page,
+  context,
+}) => {
+  await page.addInitScript(() =>
+    Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true }),
+  );
   const sent = wire(page);
   await page.goto(landing('gpc'));
   await sdkReady(page);
@@ -177,5 +252,7 @@ test('Global Privacy Control on: treated as denied where the site opts in (data-
   await sdkReady(page);
   expect(await consent(page)).toBe('not-required');
   await expect.poll(() => sent.events.length, { timeout: 10_000 }).toBeGreaterThan(0);
-  expect(sent.events.map((e) => [e.type, e.visitor_id != NIL, new URL(e.url).pathname])).toEqual([['pageview', true, '/demo/pricing.html']]);
+  expect(sent.events.map((e) => [e.type, e.visitor_id != NIL, new URL(e.url).pathname])).toEqual([
+    ['pageview', true, '/demo/pricing.html'],
+  ]);
 });

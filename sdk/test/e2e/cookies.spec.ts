@@ -7,10 +7,19 @@ import config, { E2E_PORT } from '../../../playwright.config.js';
 import { expect, test } from './support.js';
 
 const launch = config.use!.launchOptions!;
-test.use({ launchOptions: { ...launch, args: [...launch.args!, '--host-resolver-rules=MAP *.shop.test 127.0.0.1, MAP *.shop.co.uk 127.0.0.1'] } });
+test.use({
+  launchOptions: {
+    ...launch,
+    args: [...launch.args!, '--host-resolver-rules=MAP *.shop.test 127.0.0.1, MAP *.shop.co.uk 127.0.0.1'],
+  },
+});
 
 const vid = (page: import('@playwright/test').Page) =>
-  page.waitForFunction(() => (window as unknown as { closeloop?: { getVisitorId?(): string } }).closeloop?.getVisitorId?.()).then((h) => h.jsonValue());
+  page
+    .waitForFunction(() =>
+      (window as unknown as { closeloop?: { getVisitorId?(): string } }).closeloop?.getVisitorId?.(),
+    )
+    .then((h) => h.jsonValue());
 
 test('one visitor cookie across two subdomains of a site', async ({ page, context }) => {
   await page.goto(`http://www.shop.test:${E2E_PORT}/demo/`);

@@ -47,7 +47,10 @@ async function screenshot(page: Page, testInfo: TestInfo, name: string): Promise
 
 /** A customer's email, found through the analyst API as a marketer would. */
 async function customerEmail(page: Page): Promise<string> {
-  const rows = await query(page.request, "SELECT email FROM people WHERE site_id = 'demo' AND stage = 'customer' AND email != '' ORDER BY email LIMIT 1");
+  const rows = await query(
+    page.request,
+    "SELECT email FROM people WHERE site_id = 'demo' AND stage = 'customer' AND email != '' ORDER BY email LIMIT 1",
+  );
   expect(rows.length, 'the demo data has customers').toBe(1);
   return String(rows[0]!.email);
 }
@@ -56,7 +59,10 @@ for (const [name, viewport] of Object.entries(WIDTHS)) {
   test.describe(`at ${name} width (${viewport.width} px)`, () => {
     test.use({ viewport });
 
-    test('signs in and shows totals, the daily chart, campaigns, models and the funnel', async ({ page, request }, testInfo) => {
+    test('signs in and shows totals, the daily chart, campaigns, models and the funnel', async ({
+      page,
+      request,
+    }, testInfo) => {
       const problems = watchProblems(page);
       await page.goto('/dashboard/');
       await expect(page.getByRole('heading', { name: 'Sign in to the dashboard' })).toBeVisible();
@@ -64,11 +70,22 @@ for (const [name, viewport] of Object.entries(WIDTHS)) {
       await signIn(page);
 
       // The totals are the overview report's, for the period the page asked for.
-      const overviewCall = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).find((u) => u.includes('/v1/reports/overview'))!);
-      const overview = (await (await request.get(overviewCall, { headers: AUTH })).json()) as { totals: { visitors: number; leads: number } };
+      const overviewCall = await page.evaluate(() =>
+        performance
+          .getEntriesByType('resource')
+          .map((e) => e.name)
+          .find((u) => u.includes('/v1/reports/overview'))!,
+      );
+      const overview = (await (await request.get(overviewCall, { headers: AUTH })).json()) as {
+        totals: { visitors: number; leads: number };
+      };
       expect(overview.totals.visitors).toBeGreaterThan(100);
-      await expect(page.locator('#overview .card[data-metric=visitors] .card-value')).toHaveText(overview.totals.visitors.toLocaleString('en-US'));
-      await expect(page.locator('#overview .card[data-metric=leads] .card-value')).toHaveText(overview.totals.leads.toLocaleString('en-US'));
+      await expect(page.locator('#overview .card[data-metric=visitors] .card-value')).toHaveText(
+        overview.totals.visitors.toLocaleString('en-US'),
+      );
+      await expect(page.locator('#overview .card[data-metric=leads] .card-value')).toHaveText(
+        overview.totals.leads.toLocaleString('en-US'),
+      );
 
       // Real charts with data in them.
       await expect(page.locator('#overview svg .series path.line').first()).toHaveAttribute('d', /L/);
@@ -92,7 +109,13 @@ for (const [name, viewport] of Object.entries(WIDTHS)) {
       const email = await customerEmail(page);
       const res = await page.request.get(`/v1/leads?site=demo&email=${encodeURIComponent(email)}`, { headers: AUTH });
       expect(res.status()).toBe(200);
-      const lead = (await res.json()) as { touches: unknown[]; forms: unknown[]; stages: unknown[]; deals: unknown[]; visitors: unknown[] };
+      const lead = (await res.json()) as {
+        touches: unknown[];
+        forms: unknown[];
+        stages: unknown[];
+        deals: unknown[];
+        visitors: unknown[];
+      };
 
       await signIn(page);
       await page.getByLabel("Lead's email").fill(email);
@@ -109,7 +132,9 @@ for (const [name, viewport] of Object.entries(WIDTHS)) {
 
       await page.getByLabel("Lead's email").fill('nobody-at-all@example.com');
       await page.getByRole('button', { name: 'Show timeline' }).click();
-      await expect(page.locator('#lead .lead-result')).toContainText('No lead with the email nobody-at-all@example.com');
+      await expect(page.locator('#lead .lead-result')).toContainText(
+        'No lead with the email nobody-at-all@example.com',
+      );
 
       await page.locator('#lead .chip').first().click();
       await expect(timeline.locator('li.event').first()).toBeVisible();
@@ -123,7 +148,10 @@ for (const [name, viewport] of Object.entries(WIDTHS)) {
   });
 }
 
-test('switching the model changes the campaigns table to the numbers GET /v1/attribution/roi answers', async ({ page, request }) => {
+test('switching the model changes the campaigns table to the numbers GET /v1/attribution/roi answers', async ({
+  page,
+  request,
+}) => {
   const problems = watchProblems(page);
   await signIn(page);
   const table = page.locator('#campaigns table.data');
@@ -131,33 +159,53 @@ test('switching the model changes the campaigns table to the numbers GET /v1/att
   const seen: Record<string, RoiRow[]> = {};
 
   for (const model of ['first_touch', 'markov', 'u_shaped']) {
-    const answered = page.waitForResponse((r) => r.url().includes('/v1/attribution/roi') && r.url().includes(`model=${model}`));
+    const answered = page.waitForResponse(
+      (r) => r.url().includes('/v1/attribution/roi') && r.url().includes(`model=${model}`),
+    );
     await page.getByRole('combobox', { name: 'Attribution model' }).selectOption(model);
     const url = (await answered).url();
     expect(new URL(url).searchParams.get('groupBy')).toBe('campaign');
     // The same question, asked by the test itself.
-    const api = (await (await request.get(url, { headers: AUTH })).json()) as { rows: RoiRow[]; total: { cost: number; revenue: number } };
+    const api = (await (await request.get(url, { headers: AUTH })).json()) as {
+      rows: RoiRow[];
+      total: { cost: number; revenue: number };
+    };
     expect(api.rows.length).toBeGreaterThan(3);
     seen[model] = api.rows;
 
     await expect(table.locator('tbody tr')).toHaveCount(api.rows.length);
     for (const row of api.rows.slice(0, 4)) {
       for (const col of ['cost', 'leads', 'customers', 'revenue', 'cac', 'roas', 'roi'] as const) {
-        await expect(cell(row.key, col), `${model} ${row.key} ${col}`).toHaveAttribute('data-value', row[col] === null ? 'null' : String(row[col]));
+        await expect(cell(row.key, col), `${model} ${row.key} ${col}`).toHaveAttribute(
+          'data-value',
+          row[col] === null ? 'null' : String(row[col]),
+        );
       }
-      const eur = (n: number) => n.toLocaleString('en-US', { style: 'currency', currency: 'EUR', minimumFractionDigits: Math.abs(n) >= 100 || n === 0 ? 0 : 2, maximumFractionDigits: Math.abs(n) >= 100 || n === 0 ? 0 : 2 });
+      const eur = (n: number) =>
+        n.toLocaleString('en-US', {
+          style: 'currency',
+          currency: 'EUR',
+          minimumFractionDigits: Math.abs(n) >= 100 || n === 0 ? 0 : 2,
+          maximumFractionDigits: Math.abs(n) >= 100 || n === 0 ? 0 : 2,
+        });
       await expect(cell(row.key, 'revenue')).toHaveText(eur(row.revenue));
       await expect(cell(row.key, 'leads')).toHaveText(row.leads.toLocaleString('en-US', { maximumFractionDigits: 1 }));
     }
-    await expect(table.locator('tfoot [data-col=cost]')).toHaveText(api.total.cost.toLocaleString('en-US', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 }));
-    await expect(page.locator('#campaigns .model-help')).toContainText(model === 'markov' ? 'Data-driven' : model === 'u_shaped' ? 'U-shaped' : 'First touch');
+    await expect(table.locator('tfoot [data-col=cost]')).toHaveText(
+      api.total.cost.toLocaleString('en-US', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 }),
+    );
+    await expect(page.locator('#campaigns .model-help')).toContainText(
+      model === 'markov' ? 'Data-driven' : model === 'u_shaped' ? 'U-shaped' : 'First touch',
+    );
   }
   // The models really disagree, so the table really changed.
   const leadsOf = (model: string) => JSON.stringify(seen[model]!.map((r) => [r.key, r.leads]).sort());
   expect(leadsOf('first_touch')).not.toEqual(leadsOf('markov'));
 
   // Grouping by channel asks for channels, and the view survives a reload (it is in the URL).
-  const answered = page.waitForResponse((r) => r.url().includes('/v1/attribution/roi') && r.url().includes('groupBy=channel'));
+  const answered = page.waitForResponse(
+    (r) => r.url().includes('/v1/attribution/roi') && r.url().includes('groupBy=channel'),
+  );
   await page.getByRole('combobox', { name: 'Group by' }).selectOption('channel');
   const byChannel = (await (await request.get((await answered).url(), { headers: AUTH })).json()) as { rows: RoiRow[] };
   await expect(table.locator('thead th').first()).toContainText('Channel');
@@ -189,7 +237,9 @@ test('a bad token is refused with an error; signing out forgets the token', asyn
   await expect(page.getByLabel('Admin token')).toBeVisible();
 });
 
-test('the dashboard is served with a strict Content-Security-Policy, and the start page links to it', async ({ request }) => {
+test('the dashboard is served with a strict Content-Security-Policy, and the start page links to it', async ({
+  request,
+}) => {
   const page = await request.get('/dashboard/');
   expect(page.status()).toBe(200);
   expect(page.headers()['content-security-policy']).toContain("script-src 'self'");

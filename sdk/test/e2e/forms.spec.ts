@@ -6,9 +6,15 @@
  */
 import { EVENTS_OF_VISITOR, expect, query, servePage, test, visitorId, waitForRows } from './support.js';
 
-const FORMS_OF_VISITOR = EVENTS_OF_VISITOR.replace("visitor_id = toUUID({visitor:String})", "visitor_id = toUUID({visitor:String}) AND type = 'form'");
+const FORMS_OF_VISITOR = EVENTS_OF_VISITOR.replace(
+  'visitor_id = toUUID({visitor:String})',
+  "visitor_id = toUUID({visitor:String}) AND type = 'form'",
+);
 
-test('the demo lead form is stored with its email, without password or hidden values, across the redirect', async ({ page, request }) => {
+test('the demo lead form is stored with its email, without password or hidden values, across the redirect', async ({
+  page,
+  request,
+}) => {
   await page.goto('/demo/contact.html?utm_source=google&utm_medium=cpc&utm_campaign=leads');
   const visitor = await visitorId(page);
   await page.getByLabel('Name').fill('Ann Lead');
@@ -20,7 +26,12 @@ test('the demo lead form is stored with its email, without password or hidden va
   await expect(page).toHaveURL(/thanks\.html$/);
 
   const [form] = await waitForRows(request, FORMS_OF_VISITOR, { visitor }, 1);
-  expect(form).toMatchObject({ type: 'form', name: 'demo-request', path: '/demo/contact.html', email: 'ann.lead@example.com' });
+  expect(form).toMatchObject({
+    type: 'form',
+    name: 'demo-request',
+    path: '/demo/contact.html',
+    email: 'ann.lead@example.com',
+  });
   expect(form!.props).toEqual({
     name: 'Ann Lead',
     email: 'Ann.Lead@Example.com',
@@ -50,8 +61,13 @@ const SPA_PAGE = `<!doctype html><html><head><title>SPA forms</title><script asy
   window.submitByScript = () => { const f = document.getElementById('signup'); f.addEventListener('submit', () => { throw new Error('never fired by submit()'); }); f.submit(); };
 </script></body></html>`;
 
-test('SPA forms that preventDefault and forms submitted by script are captured; ignored fields and forms are not', async ({ page, request }) => {
-  await page.route('**/nowhere', (route) => route.fulfill({ contentType: 'text/html', body: '<title>after</title>ok' }));
+test('SPA forms that preventDefault and forms submitted by script are captured; ignored fields and forms are not', async ({
+  page,
+  request,
+}) => {
+  await page.route('**/nowhere', (route) =>
+    route.fulfill({ contentType: 'text/html', body: '<title>after</title>ok' }),
+  );
   await servePage(page, '**/e2e/forms.html', SPA_PAGE);
   await page.goto('/e2e/forms.html');
   const visitor = await visitorId(page);
@@ -74,7 +90,10 @@ test('SPA forms that preventDefault and forms submitted by script are captured; 
   ]);
 });
 
-test('data-forms="off" captures nothing; data-forms="lead" only forms marked data-cl-lead', async ({ page, request }) => {
+test('data-forms="off" captures nothing; data-forms="lead" only forms marked data-cl-lead', async ({
+  page,
+  request,
+}) => {
   const html = (mode: string) =>
     `<!doctype html><html><head><script async src="/cl.js" data-site="pk_demo" data-forms="${mode}"></script></head><body>
      <form id="plain" onsubmit="event.preventDefault()"><input name="a" value="1"><button id="b1">1</button></form>
@@ -88,6 +107,14 @@ test('data-forms="off" captures nothing; data-forms="lead" only forms marked dat
     await page.evaluate(() => (window as unknown as { closeloop: { track(n: string): void } }).closeloop.track('done'));
   }
   const visitor = await visitorId(page);
-  const rows = await waitForRows(request, EVENTS_OF_VISITOR.replace('ORDER BY', "AND type IN ('form', 'custom') AND name NOT IN ('engagement', 'click') ORDER BY"), { visitor }, 3);
+  const rows = await waitForRows(
+    request,
+    EVENTS_OF_VISITOR.replace(
+      'ORDER BY',
+      "AND type IN ('form', 'custom') AND name NOT IN ('engagement', 'click') ORDER BY",
+    ),
+    { visitor },
+    3,
+  );
   expect(rows.map((r) => `${r.type}:${r.name}`)).toEqual(['custom:done', 'form:lead', 'custom:done']);
 });

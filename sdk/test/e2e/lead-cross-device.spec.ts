@@ -30,7 +30,9 @@ interface Lead {
 }
 
 async function lead(request: APIRequestContext, email: string): Promise<{ status: number; body: Lead }> {
-  const res = await request.get(`/v1/leads?site=demo&email=${encodeURIComponent(email)}`, { headers: { authorization: `Bearer ${E2E_ADMIN_TOKEN}` } });
+  const res = await request.get(`/v1/leads?site=demo&email=${encodeURIComponent(email)}`, {
+    headers: { authorization: `Bearer ${E2E_ADMIN_TOKEN}` },
+  });
   return { status: res.status(), body: (await res.json()) as Lead };
 }
 
@@ -45,12 +47,27 @@ function filesContaining(dir: string, needle: string): string[] {
     let vanished = false;
     const hits: string[] = [];
     const walk = (d: string): void => {
-      for (const name of ignoreVanished(() => readdirSync(d), [] as string[], () => (vanished = true))) {
+      for (const name of ignoreVanished(
+        () => readdirSync(d),
+        [] as string[],
+        () => (vanished = true),
+      )) {
         const p = path.join(d, name);
-        const isDir = ignoreVanished(() => statSync(p).isDirectory(), undefined, () => (vanished = true));
+        const isDir = ignoreVanished(
+          () => statSync(p).isDirectory(),
+          undefined,
+          () => (vanished = true),
+        );
         if (isDir === undefined) continue;
         if (isDir) walk(p);
-        else if (ignoreVanished(() => readFileSync(p).includes(needle), false, () => (vanished = true))) hits.push(p);
+        else if (
+          ignoreVanished(
+            () => readFileSync(p).includes(needle),
+            false,
+            () => (vanished = true),
+          )
+        )
+          hits.push(p);
       }
     };
     walk(dir);
@@ -69,7 +86,10 @@ function ignoreVanished<T>(read: () => T, fallback: T, onVanished: () => void): 
   }
 }
 
-test('two devices, one email: one lead with both touches and both forms; the password is stored nowhere', async ({ browser, request }) => {
+test('two devices, one email: one lead with both touches and both forms; the password is stored nowhere', async ({
+  browser,
+  request,
+}) => {
   const email = `ada.${Date.now()}@example.com`;
 
   // Device A: the spring campaign, then the newsletter form (the page's script calls preventDefault).
@@ -101,10 +121,13 @@ test('two devices, one email: one lead with both touches and both forms; the pas
 
   let l!: Lead;
   await expect
-    .poll(async () => {
-      l = (await lead(request, email)).body;
-      return [l.forms?.length, l.visitors?.length];
-    }, { timeout: 15_000 })
+    .poll(
+      async () => {
+        l = (await lead(request, email)).body;
+        return [l.forms?.length, l.visitors?.length];
+      },
+      { timeout: 15_000 },
+    )
     .toEqual([2, 2]);
 
   expect(l.email).toBe(email); // normalized: trimmed, lower-cased
@@ -114,21 +137,40 @@ test('two devices, one email: one lead with both touches and both forms; the pas
     [visitorA, 'Paid Social', 'spring'],
     [visitorB, 'Organic Search', ''],
   ]);
-  expect(l.forms.map((f) => [f.form, f.visitor_id])).toEqual([['newsletter', visitorA], ['demo-request', visitorB]]);
-  expect(l.forms[1]!.fields).toMatchObject({ name: 'Ada Lovelace', email, company: 'Analytical Engines', team_size: '1-10' });
+  expect(l.forms.map((f) => [f.form, f.visitor_id])).toEqual([
+    ['newsletter', visitorA],
+    ['demo-request', visitorB],
+  ]);
+  expect(l.forms[1]!.fields).toMatchObject({
+    name: 'Ada Lovelace',
+    email,
+    company: 'Analytical Engines',
+    team_size: '1-10',
+  });
   expect(Object.keys(l.forms[1]!.fields)).not.toContain('password');
   expect(Object.keys(l.forms[1]!.fields)).not.toContain('csrf_token');
 
   // The lead was created by the newsletter sign-up on device A.
-  const [signup] = await query(request, `
+  const [signup] = await query(
+    request,
+    `
     SELECT toString(ts) AS ts FROM events FINAL
-    WHERE site_id = 'demo' AND type = 'form' AND visitor_id = toUUID({visitor:String})`, { visitor: visitorA });
+    WHERE site_id = 'demo' AND type = 'form' AND visitor_id = toUUID({visitor:String})`,
+    { visitor: visitorA },
+  );
   expect(l.lead_at).toBe(signup!.ts);
 
   // Nowhere in the store: no row of any table holds the password or the hidden field's value …
-  const tables = await query(request, `SELECT name FROM system.tables WHERE database = currentDatabase() AND engine NOT LIKE '%View'`);
+  const tables = await query(
+    request,
+    `SELECT name FROM system.tables WHERE database = currentDatabase() AND engine NOT LIKE '%View'`,
+  );
   for (const { name } of tables) {
-    const [hit] = await query(request, `SELECT count() AS n FROM {table:Identifier} WHERE position(formatRow('TSV', *), {pw:String}) > 0 OR position(formatRow('TSV', *), {csrf:String}) > 0`, { table: String(name), pw: PASSWORD, csrf: CSRF });
+    const [hit] = await query(
+      request,
+      `SELECT count() AS n FROM {table:Identifier} WHERE position(formatRow('TSV', *), {pw:String}) > 0 OR position(formatRow('TSV', *), {csrf:String}) > 0`,
+      { table: String(name), pw: PASSWORD, csrf: CSRF },
+    );
     expect(Number(hit!.n), `table ${String(name)}`).toBe(0);
   }
   // … and no file of the collector's data directory (the spool keeps JSON as sent) contains it.

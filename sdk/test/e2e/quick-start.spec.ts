@@ -21,7 +21,10 @@ const ORIGIN = `http://localhost:${PORT}`;
 /** The README's "Quick start" section: its demo URL, the email to fill in, and its `npx closeloop` commands. */
 function quickStart() {
   const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('\n## ', readme.indexOf('## Quick start') + 1));
+  const section = readme.slice(
+    readme.indexOf('## Quick start'),
+    readme.indexOf('\n## ', readme.indexOf('## Quick start') + 1),
+  );
   const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
   const commands = blocks.flatMap((b) => b.split('\n')).filter((l) => l.startsWith('npx closeloop '));
   const demoUrl = /<(http:\/\/localhost:8080\/demo\/[^>]*)>/.exec(section)?.[1];
@@ -38,10 +41,19 @@ test.beforeAll(async () => {
   const env: NodeJS.ProcessEnv = { ...process.env, CLOSELOOP_DATA_DIR: dataDir, CLOSELOOP_LOG_LEVEL: 'warn' };
   delete env.CLOSELOOP_ADMIN_TOKEN;
   delete env.CLOSELOOP_DEMO_DATA;
-  collector = spawn(process.execPath, [path.join(ROOT, 'bin/closeloop.js'), 'start', '--demo', '--port', String(PORT), '--host', 'localhost'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  collector = spawn(
+    process.execPath,
+    [path.join(ROOT, 'bin/closeloop.js'), 'start', '--demo', '--port', String(PORT), '--host', 'localhost'],
+    { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   collector.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   // It prints the URLs once the demo data is seeded and it listens.
-  await expect.poll(() => (collector!.exitCode === null ? stdout : `exited ${collector!.exitCode}`), { timeout: 180_000, intervals: [500] }).toContain('admin token:');
+  await expect
+    .poll(() => (collector!.exitCode === null ? stdout : `exited ${collector!.exitCode}`), {
+      timeout: 180_000,
+      intervals: [500],
+    })
+    .toContain('admin token:');
 });
 
 test.afterAll(() => {
@@ -57,7 +69,10 @@ function run(command: string): string {
   return r.stdout;
 }
 
-test('the README quick start tells a true story: the example deal is credited to the campaign of the form fill before it', async ({ page, request }) => {
+test('the README quick start tells a true story: the example deal is credited to the campaign of the form fill before it', async ({
+  page,
+  request,
+}) => {
   test.setTimeout(10 * 60_000); // the first `npx closeloop` of a checkout installs the link in ~/.npm/_npx
   const { commands, demoUrl, email } = quickStart();
   expect(demoUrl, 'README names the demo URL').toBeTruthy();
@@ -80,10 +95,16 @@ test('the README quick start tells a true story: the example deal is credited to
   const token = readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
   const auth = { authorization: `Bearer ${token}` };
   await expect
-    .poll(async () => {
-      const res = await request.post(`${ORIGIN}/v1/query`, { headers: auth, data: { sql: "SELECT count() AS n FROM people WHERE email = {e:String}", params: { e: email! } } });
-      return ((await res.json()) as { rows: { n: number }[] }).rows[0]?.n;
-    }, { timeout: 30_000 })
+    .poll(
+      async () => {
+        const res = await request.post(`${ORIGIN}/v1/query`, {
+          headers: auth,
+          data: { sql: 'SELECT count() AS n FROM people WHERE email = {e:String}', params: { e: email! } },
+        });
+        return ((await res.json()) as { rows: { n: number }[] }).rows[0]?.n;
+      },
+      { timeout: 30_000 },
+    )
     .toBe(1);
 
   // Every command, as written, in order.
@@ -103,12 +124,22 @@ test('the README quick start tells a true story: the example deal is credited to
   // The same story through the API: the timeline reads lead → customer, the touch before both.
   const lead = await request.get(`${ORIGIN}/v1/leads?site=demo&email=${encodeURIComponent(email!)}`, { headers: auth });
   expect(lead.status()).toBe(200);
-  const timeline = (await lead.json()) as { stages: { stage: string; ts: string }[]; touches: { campaign: string; ts: string }[] };
+  const timeline = (await lead.json()) as {
+    stages: { stage: string; ts: string }[];
+    touches: { campaign: string; ts: string }[];
+  };
   expect(timeline.stages.map((s) => s.stage)).toEqual(['lead', 'customer']);
   expect(timeline.touches.map((t) => t.campaign)).toContain('launch');
   const at = (ts: string) => Date.parse(`${ts.replace(' ', 'T')}${ts.endsWith('Z') ? '' : 'Z'}`);
   expect(at(timeline.touches[0]!.ts)).toBeLessThanOrEqual(at(timeline.stages[0]!.ts));
   expect(at(timeline.stages[0]!.ts)).toBeLessThan(at(timeline.stages[1]!.ts));
-  const credit = await request.post(`${ORIGIN}/v1/query`, { headers: auth, data: { sql: "SELECT campaign, last_touch, touch_ts < conv_ts AS before FROM attributed_touches WHERE site_id = 'demo' AND record_id = 'HS-1001' AND kind = 'revenue'" } });
-  expect(((await credit.json()) as { rows: unknown[] }).rows).toEqual([{ campaign: 'launch', last_touch: 1, before: 1 }]);
+  const credit = await request.post(`${ORIGIN}/v1/query`, {
+    headers: auth,
+    data: {
+      sql: "SELECT campaign, last_touch, touch_ts < conv_ts AS before FROM attributed_touches WHERE site_id = 'demo' AND record_id = 'HS-1001' AND kind = 'revenue'",
+    },
+  });
+  expect(((await credit.json()) as { rows: unknown[] }).rows).toEqual([
+    { campaign: 'launch', last_touch: 1, before: 1 },
+  ]);
 });

@@ -35,7 +35,10 @@ const logs: Record<string, unknown>[] = [];
 async function waitFor(url: string, ms = 60_000): Promise<void> {
   const end = Date.now() + ms;
   for (;;) {
-    const ok = await fetch(url).then((r) => r.ok, () => false);
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     if (Date.now() > end) throw new Error(`${url} did not come up`);
     await new Promise((r) => setTimeout(r, 200));
@@ -68,10 +71,21 @@ ${site}
 }
 
 test.beforeAll(async () => {
-  collector = spawn(process.execPath, [path.join(ROOT, 'bin/closeloop.js'), 'start', '--demo', '--port', String(COLLECTOR_PORT), '--host', '127.0.0.1'], {
-    env: { ...process.env, CLOSELOOP_DATA_DIR: path.join(dir, 'data'), CLOSELOOP_ADMIN_TOKEN: TOKEN, CLOSELOOP_DEMO_DATA: 'false', CLOSELOOP_TRUST_PROXY: PROXY_ADDRESS, CLOSELOOP_LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  collector = spawn(
+    process.execPath,
+    [path.join(ROOT, 'bin/closeloop.js'), 'start', '--demo', '--port', String(COLLECTOR_PORT), '--host', '127.0.0.1'],
+    {
+      env: {
+        ...process.env,
+        CLOSELOOP_DATA_DIR: path.join(dir, 'data'),
+        CLOSELOOP_ADMIN_TOKEN: TOKEN,
+        CLOSELOOP_DEMO_DATA: 'false',
+        CLOSELOOP_TRUST_PROXY: PROXY_ADDRESS,
+        CLOSELOOP_LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let buffered = '';
   collector.stdout!.on('data', (chunk: Buffer) => {
     buffered += chunk.toString();
@@ -80,15 +94,25 @@ test.beforeAll(async () => {
     for (const line of lines) if (line.startsWith('{')) logs.push(JSON.parse(line) as Record<string, unknown>);
   });
   await waitFor(`http://127.0.0.1:${COLLECTOR_PORT}/readyz`);
-  api = await http.newContext({ baseURL: `http://127.0.0.1:${COLLECTOR_PORT}`, extraHTTPHeaders: { authorization: `Bearer ${TOKEN}` } });
-  const site = (await (await api.post('/v1/admin/sites', { data: { domain: 'shop.test', name: 'Shop' } })).json()) as { public_key: string };
+  api = await http.newContext({
+    baseURL: `http://127.0.0.1:${COLLECTOR_PORT}`,
+    extraHTTPHeaders: { authorization: `Bearer ${TOKEN}` },
+  });
+  const site = (await (await api.post('/v1/admin/sites', { data: { domain: 'shop.test', name: 'Shop' } })).json()) as {
+    public_key: string;
+  };
 
   mkdirSync(path.join(dir, 'site'), { recursive: true });
-  writeFileSync(path.join(dir, 'site', 'index.html'), `<!doctype html><html><head><meta charset="utf-8"><title>Shop</title>
+  writeFileSync(
+    path.join(dir, 'site', 'index.html'),
+    `<!doctype html><html><head><meta charset="utf-8"><title>Shop</title>
 <script async src="/cl/cl.js" data-site="${site.public_key}"></script></head>
-<body><h1>Shop</h1><a id="next" href="/index.html?page=2">next</a></body></html>`);
+<body><h1>Shop</h1><a id="next" href="/index.html?page=2">next</a></body></html>`,
+  );
   writeFileSync(path.join(dir, 'nginx.conf'), nginxConfig());
-  nginx = spawn(process.env.NGINX_PATH ?? '/usr/sbin/nginx', ['-c', path.join(dir, 'nginx.conf'), '-p', dir], { stdio: 'inherit' });
+  nginx = spawn(process.env.NGINX_PATH ?? '/usr/sbin/nginx', ['-c', path.join(dir, 'nginx.conf'), '-p', dir], {
+    stdio: 'inherit',
+  });
   await waitFor(`http://127.0.0.1:${NGINX_PORT}/index.html`);
 });
 
@@ -100,22 +124,39 @@ test.afterAll(async () => {
 
 test('events, the script and the server-set visitor cookie go through nginx on the site domain; X-Forwarded-For is believed only from the proxy', async () => {
   const launch = config.use!.launchOptions!;
-  const browser = await chromium.launch({ ...launch, args: [...launch.args!, '--host-resolver-rules=MAP www.shop.test 127.0.0.1'] });
+  const browser = await chromium.launch({
+    ...launch,
+    args: [...launch.args!, '--host-resolver-rules=MAP www.shop.test 127.0.0.1'],
+  });
   try {
     const context = await browser.newContext();
     await useVariant(context, test.info());
     const page = await context.newPage();
-    await page.goto(`http://www.shop.test:${NGINX_PORT}/index.html?utm_source=newsletter&utm_medium=email&utm_campaign=proxy`);
-    const visitor = await page.waitForFunction(() => (window as unknown as { closeloop?: { getVisitorId?(): string } }).closeloop?.getVisitorId?.()).then((h) => h.jsonValue());
+    await page.goto(
+      `http://www.shop.test:${NGINX_PORT}/index.html?utm_source=newsletter&utm_medium=email&utm_campaign=proxy`,
+    );
+    const visitor = await page
+      .waitForFunction(() =>
+        (window as unknown as { closeloop?: { getVisitorId?(): string } }).closeloop?.getVisitorId?.(),
+      )
+      .then((h) => h.jsonValue());
     await page.click('#next');
     await page.waitForURL(/page=2/);
 
     // The events arrived through the proxy, with the campaign.
     await expect
-      .poll(async () => {
-        const res = await api.post('/v1/query', { data: { sql: "SELECT path, utm_campaign, hostname FROM events_with_touch WHERE site_id = 'shop.test' AND visitor_id = toUUID({v:String}) AND type = 'pageview' ORDER BY ts", params: { v: visitor } } });
-        return ((await res.json()) as { rows: unknown[] }).rows;
-      }, { timeout: 15_000 })
+      .poll(
+        async () => {
+          const res = await api.post('/v1/query', {
+            data: {
+              sql: "SELECT path, utm_campaign, hostname FROM events_with_touch WHERE site_id = 'shop.test' AND visitor_id = toUUID({v:String}) AND type = 'pageview' ORDER BY ts",
+              params: { v: visitor },
+            },
+          });
+          return ((await res.json()) as { rows: unknown[] }).rows;
+        },
+        { timeout: 15_000 },
+      )
       .toEqual([
         { path: '/index.html', utm_campaign: 'proxy', hostname: 'www.shop.test' },
         { path: '/index.html', utm_campaign: 'proxy', hostname: 'www.shop.test' },
@@ -125,7 +166,11 @@ test('events, the script and the server-set visitor cookie go through nginx on t
     const cookies = await context.cookies(`http://www.shop.test:${NGINX_PORT}/`);
     const serverSet = cookies.filter((c) => c.httpOnly);
     expect(serverSet.length, JSON.stringify(cookies)).toBeGreaterThan(0);
-    expect(serverSet[0]).toMatchObject({ domain: "www.shop.test", value: expect.stringContaining(String(visitor)), sameSite: "Lax" });
+    expect(serverSet[0]).toMatchObject({
+      domain: 'www.shop.test',
+      value: expect.stringContaining(String(visitor)),
+      sameSite: 'Lax',
+    });
 
     // Client IP: the browser's address (from the proxy's X-Forwarded-For), not the proxy's.
     const eventLogs = () => logs.filter((l) => (l.req as { url?: string } | undefined)?.url === '/v1/events');
@@ -137,7 +182,9 @@ test('events, the script and the server-set visitor cookie go through nginx on t
     const before = logs.length;
     await fetch(`http://127.0.0.1:${NGINX_PORT}/cl/healthz`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
     await fetch(`http://127.0.0.1:${COLLECTOR_PORT}/healthz`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
-    await expect.poll(() => logs.slice(before).filter((l) => (l.req as { url?: string } | undefined)?.url === '/healthz').length).toBe(2);
+    await expect
+      .poll(() => logs.slice(before).filter((l) => (l.req as { url?: string } | undefined)?.url === '/healthz').length)
+      .toBe(2);
     const health = logs.slice(before).filter((l) => (l.req as { url?: string } | undefined)?.url === '/healthz');
     expect(health.map((l) => (l.req as { remoteAddress: string }).remoteAddress)).toEqual(['127.0.0.0', '127.0.0.0']);
 

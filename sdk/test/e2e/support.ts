@@ -3,7 +3,14 @@
  * and `test`, which runs each spec against the SDK variant of its Playwright project.
  */
 import { readFileSync } from 'node:fs';
-import { test as base, expect, type APIRequestContext, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
+import {
+  test as base,
+  expect,
+  type APIRequestContext,
+  type BrowserContext,
+  type Page,
+  type TestInfo,
+} from '@playwright/test';
 import { E2E_ADMIN_TOKEN } from '../../../playwright.config.js';
 import type { ClEvent } from '../../src/protocol.js';
 import { EventBatchV2Schema } from '../../../collector/src/ingest/schema-v2.js';
@@ -20,7 +27,9 @@ export { expect };
 export async function useVariant(context: BrowserContext, info: TestInfo): Promise<void> {
   if (info.project.name != 'core') return;
   const body = readFileSync('dist/sdk/cl.core.js', 'utf8');
-  await context.route('**/cl.js', (route) => route.fulfill({ contentType: 'application/javascript; charset=utf-8', body }));
+  await context.route('**/cl.js', (route) =>
+    route.fulfill({ contentType: 'application/javascript; charset=utf-8', body }),
+  );
 }
 
 /**
@@ -30,7 +39,8 @@ export async function useVariant(context: BrowserContext, info: TestInfo): Promi
  */
 export async function spaNavigated(page: Page, url: RegExp): Promise<void> {
   await expect(page).toHaveURL(url);
-  if (test.info().project.name == 'core') await page.evaluate(() => (window as unknown as { closeloop: { page(): void } }).closeloop.page());
+  if (test.info().project.name == 'core')
+    await page.evaluate(() => (window as unknown as { closeloop: { page(): void } }).closeloop.page());
 }
 
 export const test = base.extend({
@@ -42,27 +52,45 @@ export const test = base.extend({
 
 export type Row = Record<string, unknown>;
 
-export async function query(request: APIRequestContext, sql: string, params: Record<string, string> = {}): Promise<Row[]> {
-  const res = await request.post('/v1/query', { headers: { authorization: `Bearer ${E2E_ADMIN_TOKEN}` }, data: { sql, params } });
+export async function query(
+  request: APIRequestContext,
+  sql: string,
+  params: Record<string, string> = {},
+): Promise<Row[]> {
+  const res = await request.post('/v1/query', {
+    headers: { authorization: `Bearer ${E2E_ADMIN_TOKEN}` },
+    data: { sql, params },
+  });
   expect(res.status(), await res.text()).toBe(200);
   return ((await res.json()) as { rows: Row[] }).rows;
 }
 
 /** Poll until the query returns at least `count` rows (the SDK batches and flushes within seconds). */
-export async function waitForRows(request: APIRequestContext, sql: string, params: Record<string, string>, count: number): Promise<Row[]> {
+export async function waitForRows(
+  request: APIRequestContext,
+  sql: string,
+  params: Record<string, string>,
+  count: number,
+): Promise<Row[]> {
   let rows: Row[] = [];
   await expect
-    .poll(async () => {
-      rows = await query(request, sql, params);
-      return rows.length;
-    }, { timeout: 15_000, intervals: [250, 500, 1000] })
+    .poll(
+      async () => {
+        rows = await query(request, sql, params);
+        return rows.length;
+      },
+      { timeout: 15_000, intervals: [250, 500, 1000] },
+    )
     .toBeGreaterThanOrEqual(count);
   return rows;
 }
 
 /** The visitor id the SDK keeps for this browser context. */
 export async function visitorId(page: Page): Promise<string> {
-  await page.waitForFunction(() => typeof (window as unknown as { closeloop?: { getVisitorId?: unknown } }).closeloop?.getVisitorId === 'function');
+  await page.waitForFunction(
+    () =>
+      typeof (window as unknown as { closeloop?: { getVisitorId?: unknown } }).closeloop?.getVisitorId === 'function',
+  );
   return page.evaluate(() => (window as unknown as { closeloop: { getVisitorId(): string } }).closeloop.getVisitorId());
 }
 

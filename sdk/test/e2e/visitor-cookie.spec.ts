@@ -7,11 +7,17 @@
  */
 import { EVENTS_OF_VISITOR, eventsOf, expect, query, test, visitorId, waitForRows } from './support.js';
 
-test('the server-set cookie restores the visitor id after the script cookie is deleted', async ({ page, context, request }) => {
+test('the server-set cookie restores the visitor id after the script cookie is deleted', async ({
+  page,
+  context,
+  request,
+}) => {
   await page.goto('/demo/');
   const visitor = await visitorId(page);
   // The first batch's answer sets the collector's cookie.
-  await expect.poll(async () => (await context.cookies()).find((c) => c.name == '_cl_sid')?.value, { timeout: 15_000 }).toBe(visitor);
+  await expect
+    .poll(async () => (await context.cookies()).find((c) => c.name == '_cl_sid')?.value, { timeout: 15_000 })
+    .toBe(visitor);
   const server = (await context.cookies()).find((c) => c.name == '_cl_sid')!;
   expect(server).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
   expect(server.expires * 1000 - Date.now()).toBeGreaterThan(390 * 86_400_000);
@@ -35,8 +41,15 @@ test('the server-set cookie restores the visitor id after the script cookie is d
   await expect.poll(() => visitorId(page), { timeout: 15_000 }).toBe(visitor);
   expect((await context.cookies()).find((c) => c.name == '_cl_vid')?.value).toBe(visitor);
 
-  await page.evaluate(() => (window as unknown as { closeloop: { track(n: string): void } }).closeloop.track('after-restore'));
-  const rows = await waitForRows(request, EVENTS_OF_VISITOR.replace('ORDER BY', "AND name = 'after-restore' ORDER BY"), { visitor }, 1);
+  await page.evaluate(() =>
+    (window as unknown as { closeloop: { track(n: string): void } }).closeloop.track('after-restore'),
+  );
+  const rows = await waitForRows(
+    request,
+    EVENTS_OF_VISITOR.replace('ORDER BY', "AND name = 'after-restore' ORDER BY"),
+    { visitor },
+    1,
+  );
   expect(rows[0]).toMatchObject({ type: 'custom', visitor });
 
   // The reloaded page's first batch carried the new id; the collector stored it under the known one.
@@ -44,7 +57,12 @@ test('the server-set cookie restores the visitor id after the script cookie is d
   expect(fresh).toHaveLength(1);
   expect(sent.filter((e) => e.visitor_id == fresh[0]).length).toBeGreaterThan(0);
   const ids = sent.map((e) => `'${e.id}'`).join(', ');
-  const stored = await waitForRows(request, `SELECT toString(visitor_id) AS visitor FROM events FINAL WHERE site_id = 'demo' AND event_id IN (${ids})`, {}, sent.length);
+  const stored = await waitForRows(
+    request,
+    `SELECT toString(visitor_id) AS visitor FROM events FINAL WHERE site_id = 'demo' AND event_id IN (${ids})`,
+    {},
+    sent.length,
+  );
   expect(stored.map((r) => r.visitor)).toEqual(sent.map(() => visitor));
   expect(await query(request, EVENTS_OF_VISITOR, { visitor: fresh[0]! })).toEqual([]);
 });

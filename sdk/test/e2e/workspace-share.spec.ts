@@ -10,7 +10,10 @@ import { screenshot, settled } from './dashboard-support.js';
 
 test.use({ locale: 'en-US', timezoneId: 'UTC' });
 
-test('a share link opens a read-only dashboard without sign-in, and stops working once revoked', async ({ page, browser }, testInfo) => {
+test('a share link opens a read-only dashboard without sign-in, and stops working once revoked', async ({
+  page,
+  browser,
+}, testInfo) => {
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto('/dashboard/#range=7d&groupBy=channel');
   await page.getByLabel('Admin token').fill(E2E_ADMIN_TOKEN);
@@ -27,7 +30,10 @@ test('a share link opens a read-only dashboard without sign-in, and stops workin
   await expect(page.locator('#share-box li', { hasText: 'Board report' })).toHaveCount(1);
 
   // Someone else, in a fresh browser with nothing stored.
-  for (const [name, viewport] of [['desktop', { width: 1280, height: 900 }], ['mobile', { width: 390, height: 844 }]] as const) {
+  for (const [name, viewport] of [
+    ['desktop', { width: 1280, height: 900 }],
+    ['mobile', { width: 390, height: 844 }],
+  ] as const) {
     const context = await browser.newContext({ viewport, locale: 'en-US', timezoneId: 'UTC' });
     const viewer = await context.newPage();
     const urls: string[] = [];
@@ -49,7 +55,10 @@ test('a share link opens a read-only dashboard without sign-in, and stops workin
     expect(roi.status()).toBe(200);
     const body = (await roi.json()) as { rows: { key: string; visitors: number }[] };
     await expect(viewer.locator('#campaigns tbody tr')).toHaveCount(body.rows.length);
-    await expect(viewer.locator('#campaigns tbody tr[data-key="Paid Search"] [data-col=visitors]')).toHaveAttribute('data-value', String(body.rows.find((r) => r.key === 'Paid Search')!.visitors));
+    await expect(viewer.locator('#campaigns tbody tr[data-key="Paid Search"] [data-col=visitors]')).toHaveAttribute(
+      'data-value',
+      String(body.rows.find((r) => r.key === 'Paid Search')!.visitors),
+    );
     await expect(viewer.locator('#paths .pages-box table.data')).toBeVisible();
     expect([...auth]).toEqual([`Bearer ${token}`]);
     expect(urls.filter((u) => u.includes(token) && !u.includes('#'))).toEqual([]); // never in a request URL

@@ -31,9 +31,12 @@ function watchReports(page: Page): Map<string, URL> {
   return seen;
 }
 
-const api = async <T = Record<string, any>>(page: Page, url: URL | string): Promise<T> => (await (await page.request.get(url.toString(), { headers: AUTH })).json()) as T;
+const api = async <T = Record<string, any>>(page: Page, url: URL | string): Promise<T> =>
+  (await (await page.request.get(url.toString(), { headers: AUTH })).json()) as T;
 
-test('a date range compared with the previous period: every card and table row shows the change the API implies', async ({ page }, testInfo) => {
+test('a date range compared with the previous period: every card and table row shows the change the API implies', async ({
+  page,
+}, testInfo) => {
   await signIn(page);
   const seen = watchReports(page);
   await page.getByRole('combobox', { name: 'Dates' }).selectOption('7d');
@@ -54,10 +57,15 @@ test('a date range compared with the previous period: every card and table row s
   await expect(page.locator('#period-label')).toContainText('compared with the period before');
 
   const roi = await api(page, seen.get('/v1/attribution/roi')!);
-  const row = roi.rows.find((r: { key: string }) => roi.compare.rows.some((p: { key: string; visitors: number }) => p.key === r.key && p.visitors > 0));
+  const row = roi.rows.find((r: { key: string }) =>
+    roi.compare.rows.some((p: { key: string; visitors: number }) => p.key === r.key && p.visitors > 0),
+  );
   const before = roi.compare.rows.find((p: { key: string }) => p.key === row.key);
   const visitorsChange = Math.round(((row.visitors - before.visitors) / before.visitors) * 10_000) / 10_000;
-  await expect(page.locator(`#campaigns tbody tr[data-key="${row.key}"] [data-col=visitors] .delta`)).toHaveAttribute('data-change', String(visitorsChange));
+  await expect(page.locator(`#campaigns tbody tr[data-key="${row.key}"] [data-col=visitors] .delta`)).toHaveAttribute(
+    'data-change',
+    String(visitorsChange),
+  );
 
   // A custom range: the dates go to the API as days of the site's time zone, the last day included.
   await page.getByRole('combobox', { name: 'Dates' }).selectOption('custom');
@@ -72,7 +80,9 @@ test('a date range compared with the previous period: every card and table row s
   await screenshot(page, testInfo, 'desktop-range-compare');
 });
 
-test('filter chips change every panel to what the API answers for the same filter, and come off again', async ({ page }) => {
+test('filter chips change every panel to what the API answers for the same filter, and come off again', async ({
+  page,
+}) => {
   await signIn(page, '#groupBy=channel');
   const seen = watchReports(page);
   await page.locator('#campaigns tbody tr[data-key="Paid Search"] button.drill').click();
@@ -82,9 +92,14 @@ test('filter chips change every panel to what the API answers for the same filte
     await expect.poll(() => seen.get(path)?.searchParams.get('channel'), path).toBe('Paid Search');
   }
   const o = await api(page, seen.get('/v1/reports/overview')!);
-  const all = await api(page, `/v1/reports/overview?site=demo&from=${seen.get('/v1/reports/overview')!.searchParams.get('from')}&to=${seen.get('/v1/reports/overview')!.searchParams.get('to')}`);
+  const all = await api(
+    page,
+    `/v1/reports/overview?site=demo&from=${seen.get('/v1/reports/overview')!.searchParams.get('from')}&to=${seen.get('/v1/reports/overview')!.searchParams.get('to')}`,
+  );
   expect(o.totals.visitors).toBeLessThan(all.totals.visitors);
-  await expect(page.locator('#overview .card[data-metric=visitors] .card-value')).toHaveText(o.totals.visitors.toLocaleString('en-US'));
+  await expect(page.locator('#overview .card[data-metric=visitors] .card-value')).toHaveText(
+    o.totals.visitors.toLocaleString('en-US'),
+  );
   // Drilled into Paid Search: the table lists its sources (google only in the demo).
   const roi = await api(page, seen.get('/v1/attribution/roi')!);
   expect(seen.get('/v1/attribution/roi')!.searchParams.get('groupBy')).toBe('source');
@@ -107,10 +122,14 @@ test('filter chips change every panel to what the API answers for the same filte
   await expect(page.locator('#filter-bar .filter-chip')).toHaveCount(0);
   await expect.poll(() => seen.get('/v1/reports/overview')?.searchParams.has('channel')).toBe(false);
   await settled(page);
-  await expect(page.locator('#overview .card[data-metric=visitors] .card-value')).toHaveText(all.totals.visitors.toLocaleString('en-US'));
+  await expect(page.locator('#overview .card[data-metric=visitors] .card-value')).toHaveText(
+    all.totals.visitors.toLocaleString('en-US'),
+  );
 });
 
-test('drill-down: channel → source → campaign → the campaign\'s leads → a lead\'s timeline', async ({ page }, testInfo) => {
+test("drill-down: channel → source → campaign → the campaign's leads → a lead's timeline", async ({
+  page,
+}, testInfo) => {
   await signIn(page, '#groupBy=channel&range=90d');
   await page.locator('#campaigns tbody tr[data-key="Paid Search"] button.drill').click();
   await expect(page.locator('#campaigns tbody tr[data-key="google"]')).toBeVisible();
@@ -134,19 +153,41 @@ test('drill-down: channel → source → campaign → the campaign\'s leads → 
 
 test('Download CSV gives the rows the API answers', async ({ page }) => {
   await signIn(page);
-  const answered = page.waitForResponse((r) => r.url().includes('/v1/attribution/roi') && r.url().includes('groupBy=channel'));
+  const answered = page.waitForResponse(
+    (r) => r.url().includes('/v1/attribution/roi') && r.url().includes('groupBy=channel'),
+  );
   await page.getByRole('combobox', { name: 'Group by' }).selectOption('channel');
   const json = await api(page, (await answered).url());
   await settled(page);
   const download = page.waitForEvent('download');
   await page.locator('#campaigns button[data-csv]').click();
   const file = await download;
-  expect(file.suggestedFilename()).toMatch(/^closeloop-attribution-roi-demo-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);
+  expect(file.suggestedFilename()).toMatch(
+    /^closeloop-attribution-roi-demo-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/,
+  );
   const [header, ...rows] = parseCsv(readFileSync((await file.path())!, 'utf8')).map((r) => r.fields);
-  expect(header).toEqual(['key', 'visitors', 'sessions', 'cost', 'leads', 'customers', 'revenue', 'cost_per_lead', 'cac', 'roas', 'roi']);
-  expect(rows).toEqual(json.rows.map((r: Record<string, unknown>) => header!.map((c) => (r[c] === null ? '' : String(r[c])))));
+  expect(header).toEqual([
+    'key',
+    'visitors',
+    'sessions',
+    'cost',
+    'leads',
+    'customers',
+    'revenue',
+    'cost_per_lead',
+    'cac',
+    'roas',
+    'roi',
+  ]);
+  expect(rows).toEqual(
+    json.rows.map((r: Record<string, unknown>) => header!.map((c) => (r[c] === null ? '' : String(r[c])))),
+  );
 
-  for (const [section, path] of [['overview', 'reports/overview'], ['funnel', 'reports/funnel'], ['models', 'attribution/compare']]) {
+  for (const [section, path] of [
+    ['overview', 'reports/overview'],
+    ['funnel', 'reports/funnel'],
+    ['models', 'attribution/compare'],
+  ]) {
     const d = page.waitForEvent('download');
     await page.locator(`#${section} button[data-csv="${path}"]`).click();
     const text = readFileSync((await (await d).path())!, 'utf8');
@@ -170,7 +211,9 @@ test('a range the API refuses: every panel shows the error and no figures of the
   await expect(page.locator('.section-error:visible')).toHaveCount(0);
 });
 
-test('pages and paths: the landing pages and the entry → conversion paths the API answers', async ({ page }, testInfo) => {
+test('pages and paths: the landing pages and the entry → conversion paths the API answers', async ({
+  page,
+}, testInfo) => {
   const seen = watchReports(page);
   await signIn(page);
   const pages = await api(page, seen.get('/v1/reports/pages')!);
@@ -179,7 +222,10 @@ test('pages and paths: the landing pages and the entry → conversion paths the 
   await expect(table.locator('tbody tr')).toHaveCount(pages.rows.length);
   for (const r of pages.rows.slice(0, 3)) {
     for (const col of ['entrances', 'leads', 'customers', 'assisted_leads', 'assisted_customers']) {
-      await expect(table.locator(`tbody tr[data-key="${r.page}"] [data-col=${col}]`)).toHaveAttribute('data-value', String(r[col]));
+      await expect(table.locator(`tbody tr[data-key="${r.page}"] [data-col=${col}]`)).toHaveAttribute(
+        'data-value',
+        String(r[col]),
+      );
     }
   }
   expect(pages.rows.some((r: { assisted_leads: number }) => r.assisted_leads > 0)).toBe(true);
@@ -191,7 +237,10 @@ test('pages and paths: the landing pages and the entry → conversion paths the 
   const top = paths.rows[0];
   expect(top.path).toMatch(/^\/.* → /);
   await expect(pathTable.locator('tbody tr').first().locator('[data-col=path]')).toHaveText(top.path);
-  await expect(pathTable.locator('tbody tr').first().locator('[data-col=conversions]')).toHaveAttribute('data-value', String(top.conversions));
+  await expect(pathTable.locator('tbody tr').first().locator('[data-col=conversions]')).toHaveAttribute(
+    'data-value',
+    String(top.conversions),
+  );
 
   // Customers' paths are asked for when chosen.
   await page.getByRole('combobox', { name: 'Paths of' }).selectOption('customer');
@@ -203,14 +252,18 @@ test('pages and paths: the landing pages and the entry → conversion paths the 
   await screenshot(page, testInfo, 'desktop-paths');
 });
 
-test('stated source beside the model: what leads said, next to the channels the model credits for them', async ({ page }, testInfo) => {
+test('stated source beside the model: what leads said, next to the channels the model credits for them', async ({
+  page,
+}, testInfo) => {
   const seen = watchReports(page);
   await signIn(page, '#model=first_touch');
   const url = seen.get('/v1/reports/stated-source')!;
   expect(url.searchParams.get('model')).toBe('first_touch');
   const body = await api(page, url);
   expect(body.total.stated).toBeGreaterThan(10);
-  expect(body.rows.map((r: { key: string }) => r.key)).toEqual(expect.arrayContaining(['Podcast', 'A friend or colleague', 'Google']));
+  expect(body.rows.map((r: { key: string }) => r.key)).toEqual(
+    expect.arrayContaining(['Podcast', 'A friend or colleague', 'Google']),
+  );
   const table = page.locator('#stated table.data');
   await expect(table.locator('tbody tr')).toHaveCount(body.rows.length);
   for (const r of body.rows) {
@@ -221,17 +274,23 @@ test('stated source beside the model: what leads said, next to the channels the 
   // "Said Podcast, data says …": a channel the data can see, never "Podcast".
   const podcast = body.rows.find((r: { key: string }) => r.key === 'Podcast');
   expect(podcast.channels.length).toBeGreaterThan(0);
-  await expect(page.locator('#stated .stated-total')).toContainText(`${body.total.stated} of ${body.total.conversions} leads`);
+  await expect(page.locator('#stated .stated-total')).toContainText(
+    `${body.total.stated} of ${body.total.conversions} leads`,
+  );
   await page.locator('#stated').scrollIntoViewIfNeeded();
   await screenshot(page, testInfo, 'desktop-stated-source');
   // The model follows the campaigns table's.
   await page.getByRole('combobox', { name: 'Attribution model' }).selectOption('last_touch');
   await expect.poll(() => seen.get('/v1/reports/stated-source')?.searchParams.get('model')).toBe('last_touch');
   await settled(page);
-  await expect(table.locator('tbody tr')).toHaveCount((await api(page, seen.get('/v1/reports/stated-source')!)).rows.length);
+  await expect(table.locator('tbody tr')).toHaveCount(
+    (await api(page, seen.get('/v1/reports/stated-source')!)).rows.length,
+  );
 });
 
-test('the workspace at desktop and phone width: comparison, a filter chip, deltas (screenshots for docs/dashboard.md)', async ({ page }, testInfo) => {
+test('the workspace at desktop and phone width: comparison, a filter chip, deltas (screenshots for docs/dashboard.md)', async ({
+  page,
+}, testInfo) => {
   await signIn(page, '#range=30d&compare=previous&groupBy=campaign&f.channel=Paid%20Search');
   await expect(page.locator('#filter-bar .filter-chip')).toHaveText(/Channel:\s*Paid Search/);
   await expect(page.locator('#overview .card .delta')).toHaveCount(4);

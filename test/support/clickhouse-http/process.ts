@@ -19,7 +19,12 @@ export interface ClickHouseServerProcess {
   kill(): Promise<void>;
 }
 
-export async function startClickHouseServer(opts: { dataDir: string; port?: number; user?: string; password?: string }): Promise<ClickHouseServerProcess> {
+export async function startClickHouseServer(opts: {
+  dataDir: string;
+  port?: number;
+  user?: string;
+  password?: string;
+}): Promise<ClickHouseServerProcess> {
   const args = ['--import', 'tsx', MAIN, '--data-dir', opts.dataDir, '--port', String(opts.port ?? 0)];
   if (opts.user !== undefined) args.push('--user', opts.user);
   if (opts.password !== undefined) args.push('--password', opts.password);
@@ -38,11 +43,20 @@ export async function startClickHouseServer(opts: { dataDir: string; port?: numb
         reject(err);
       }
     });
-    child.once('exit', (code) => reject(new Error(`ClickHouse test server exited (${code}) before listening: ${stderr}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`ClickHouse test server exited (${code}) before listening: ${stderr}`)),
+    );
   });
   const end = async (signal: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     await exited;
   };
-  return { url: `http://127.0.0.1:${port}`, port, dataDir: opts.dataDir, child, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    dataDir: opts.dataDir,
+    child,
+    stop: () => end('SIGTERM'),
+    kill: () => end('SIGKILL'),
+  };
 }

@@ -30,9 +30,34 @@ export interface ClickHouseHttpServerOptions {
 }
 
 /** URL parameters that are not settings (clickhouse-server's HTTPHandler reserved names). */
-const RESERVED = new Set(['query', 'database', 'default_format', 'query_id', 'user', 'password', 'quota_key', 'session_id', 'session_timeout', 'session_check', 'compress', 'decompress', 'buffer_size', 'role', 'stacktrace']);
+const RESERVED = new Set([
+  'query',
+  'database',
+  'default_format',
+  'query_id',
+  'user',
+  'password',
+  'quota_key',
+  'session_id',
+  'session_timeout',
+  'session_check',
+  'compress',
+  'decompress',
+  'buffer_size',
+  'role',
+  'stacktrace',
+]);
 /** Settings of the HTTP layer itself: honoured here (compression) or meaningless, never SET in the engine. */
-const HTTP_ONLY = new Set(['enable_http_compression', 'http_zlib_compression_level', 'wait_end_of_query', 'send_progress_in_http_headers', 'http_headers_progress_interval_ms', 'http_response_buffer_size', 'http_wait_end_of_query', 'cancel_http_readonly_queries_on_client_close']);
+const HTTP_ONLY = new Set([
+  'enable_http_compression',
+  'http_zlib_compression_level',
+  'wait_end_of_query',
+  'send_progress_in_http_headers',
+  'http_headers_progress_interval_ms',
+  'http_response_buffer_size',
+  'http_wait_end_of_query',
+  'cancel_http_readonly_queries_on_client_close',
+]);
 
 const decoders: Record<string, (b: Buffer) => Promise<Buffer>> = {
   gzip: promisify(zlib.gunzip),
@@ -88,7 +113,8 @@ export class ClickHouseHttpServer {
     const encoding = req.headers['content-encoding'];
     if (encoding) {
       const decode = decoders[encoding];
-      if (!decode) throw new ClickHouseHttpError(638, 'UNKNOWN_COMPRESSION_METHOD', `Unknown compression method ${encoding}`);
+      if (!decode)
+        throw new ClickHouseHttpError(638, 'UNKNOWN_COMPRESSION_METHOD', `Unknown compression method ${encoding}`);
       body = await decode(body);
     }
     // SQL in `query=` (the body, if any, is data), or the whole body.
@@ -106,7 +132,11 @@ export class ClickHouseHttpServer {
 
     const queryId = p.get('query_id') || randomUUID();
     if (this.running.has(queryId)) {
-      throw new ClickHouseHttpError(216, 'QUERY_WITH_SAME_ID_IS_ALREADY_RUNNING', `Query with id = ${queryId} is already running`);
+      throw new ClickHouseHttpError(
+        216,
+        'QUERY_WITH_SAME_ID_IS_ALREADY_RUNNING',
+        `Query with id = ${queryId} is already running`,
+      );
     }
     this.running.add(queryId);
     const started = process.hrtime.bigint();
@@ -120,7 +150,8 @@ export class ClickHouseHttpServer {
         const opts = { format: p.get('default_format') || 'TabSeparated' };
         try {
           // A server runs one statement per request; chDB would run them all. ClickHouse's parser decides.
-          if (inUrl === null && sql.includes(';')) await session.queryAsync(`SELECT formatQuery('${sql.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}')`);
+          if (inUrl === null && sql.includes(';'))
+            await session.queryAsync(`SELECT formatQuery('${sql.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}')`);
           result = await (bound ? session.queryBindAsync(sql, bound, opts) : session.queryAsync(sql, opts));
           release(false);
         } catch (err) {
@@ -172,7 +203,11 @@ export class ClickHouseHttpServer {
     if (typeof headerUser === 'string') methods.push([headerUser, String(req.headers['x-clickhouse-key'] ?? '')]);
     if (p.has('user')) methods.push([p.get('user')!, p.get('password') ?? '']);
     if (methods.length > 1) {
-      throw new ClickHouseHttpError(516, 'AUTHENTICATION_FAILED', 'Invalid authentication: it is not allowed to use several authentication methods simultaneously');
+      throw new ClickHouseHttpError(
+        516,
+        'AUTHENTICATION_FAILED',
+        'Invalid authentication: it is not allowed to use several authentication methods simultaneously',
+      );
     }
     const [user, password] = methods[0] ?? ['default', ''];
     const ok = user === (this.opts.user ?? 'default') && safeEqual(password, this.opts.password ?? '');
@@ -186,7 +221,10 @@ export class ClickHouseHttpServer {
   private fail(res: http.ServerResponse, err: ClickHouseHttpError): void {
     if (res.headersSent) return void res.destroy();
     res
-      .writeHead(err.status, { 'X-ClickHouse-Exception-Code': String(err.code), 'Content-Type': 'text/plain; charset=UTF-8' })
+      .writeHead(err.status, {
+        'X-ClickHouse-Exception-Code': String(err.code),
+        'Content-Type': 'text/plain; charset=UTF-8',
+      })
       .end(err.body());
   }
 }

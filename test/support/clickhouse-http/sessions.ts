@@ -45,7 +45,9 @@ export class SessionPool {
 
   /** A session using `database`, with `settings` applied in order (`readonly` last: it freezes the rest). */
   async lease(database: string, settings: ReadonlyMap<string, string>): Promise<Lease> {
-    const ordered = [...settings].sort(([a], [b]) => (a === 'readonly' ? 1 : b === 'readonly' ? -1 : a.localeCompare(b)));
+    const ordered = [...settings].sort(([a], [b]) =>
+      a === 'readonly' ? 1 : b === 'readonly' ? -1 : a.localeCompare(b),
+    );
     const key = JSON.stringify([database, ordered]);
     let entry = this.entries.get(key);
     if (!entry) {
@@ -87,7 +89,8 @@ export class SessionPool {
   private async open(database: string, settings: readonly (readonly [string, string])[]): Promise<ChdbSession> {
     const session = new Session(this.dataDir);
     try {
-      if (!NAME.test(database)) throw new Error(`Code: 81. DB::Exception: Database ${database} does not exist. (UNKNOWN_DATABASE)`);
+      if (!NAME.test(database))
+        throw new Error(`Code: 81. DB::Exception: Database ${database} does not exist. (UNKNOWN_DATABASE)`);
       // chDB changes a few defaults for embedded use; a server has ClickHouse's own.
       for (const sql of SERVER_DEFAULTS) await session.queryAsync(sql);
       await session.queryAsync(`USE ${database}`);

@@ -13,7 +13,9 @@ describe('bindParams', () => {
 
   it('parses array literals back into values (strings with quotes and escapes, numbers, NULL, nesting)', () => {
     const value = ["x'y", 'back\\slash', 'tab\t', ''];
-    expect(bindParams('SELECT {a:Array(String)}', { a: "['x\\'y', 'back\\\\slash', 'tab\\t', '']" })).toEqual({ a: value });
+    expect(bindParams('SELECT {a:Array(String)}', { a: "['x\\'y', 'back\\\\slash', 'tab\\t', '']" })).toEqual({
+      a: value,
+    });
     expect(parseArrayLiteral('[1, -2.5, NULL]')).toEqual([1, -2.5, null]);
     expect(parseArrayLiteral("[['a'], []]")).toEqual([['a'], []]);
     expect(parseArrayLiteral("['unterminated")).toBe("['unterminated"); // left to the engine to refuse

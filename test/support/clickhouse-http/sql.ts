@@ -1,6 +1,16 @@
 /** Small text helpers of the test ClickHouse HTTP server (no SQL parsing beyond what HTTP needs). */
 
-const ESCAPES: Record<string, string> = { t: '\t', n: '\n', r: '\r', b: '\b', f: '\f', '0': '\0', '\\': '\\', "'": "'", '"': '"' };
+const ESCAPES: Record<string, string> = {
+  t: '\t',
+  n: '\n',
+  r: '\r',
+  b: '\b',
+  f: '\f',
+  '0': '\0',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+};
 
 const PLACEHOLDER = /\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([^{}]+?)\s*\}/g;
 
@@ -36,14 +46,14 @@ export function parseArrayLiteral(text: string): unknown {
       i++;
       const items: unknown[] = [];
       while (text[i] === ' ') i++;
-      if (text[i] === ']') return i++, items;
+      if (text[i] === ']') return (i++, items);
       for (;;) {
         const item = value();
         if (item === fail) return fail;
         items.push(item);
         while (text[i] === ' ') i++;
         if (text[i] === ',') i++;
-        else if (text[i] === ']') return i++, items;
+        else if (text[i] === ']') return (i++, items);
         else return fail;
       }
     }
@@ -52,7 +62,7 @@ export function parseArrayLiteral(text: string): unknown {
       for (i++; i < text.length; i++) {
         const c = text[i]!;
         if (c === '\\') out += ESCAPES[text[++i]!] ?? `\\${text[i]}`;
-        else if (c === "'") return i++, out;
+        else if (c === "'") return (i++, out);
         else out += c;
       }
       return fail;

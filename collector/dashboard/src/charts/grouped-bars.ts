@@ -29,7 +29,16 @@ let ids = 0;
 
 function frame(width: number, height: number, o: GroupedBarsOptions, desc: string): SVGSVGElement {
   const id = `gb${++ids}`;
-  return svg('svg', { class: 'chart', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': `${id}t ${id}d` },
+  return svg(
+    'svg',
+    {
+      class: 'chart',
+      width,
+      height,
+      viewBox: `0 0 ${width} ${height}`,
+      role: 'img',
+      'aria-labelledby': `${id}t ${id}d`,
+    },
     svg('title', { id: `${id}t` }, o.title),
     svg('desc', { id: `${id}d` }, desc),
   );
@@ -37,8 +46,11 @@ function frame(width: number, height: number, o: GroupedBarsOptions, desc: strin
 
 export function groupedBars(groups: Group[], series: Series[], o: GroupedBarsOptions): Draw {
   const max = Math.max(0, ...groups.flatMap((g) => g.values));
-  const desc = groups.map((g) => `${g.label}: ${g.values.map((v, i) => `${series[i]?.label} ${o.format(v)}`).join(', ')}`).join('. ');
-  const tip = (g: Group, i: number) => svg('title', {}, `${g.label} · ${series[i]?.label}: ${o.format(g.values[i] ?? 0)}`);
+  const desc = groups
+    .map((g) => `${g.label}: ${g.values.map((v, i) => `${series[i]?.label} ${o.format(v)}`).join(', ')}`)
+    .join('. ');
+  const tip = (g: Group, i: number) =>
+    svg('title', {}, `${g.label} · ${series[i]?.label}: ${o.format(g.values[i] ?? 0)}`);
 
   const vertical = (width: number) => {
     const height = 320;
@@ -56,7 +68,11 @@ export function groupedBars(groups: Group[], series: Series[], o: GroupedBarsOpt
     for (const t of y.ticks) {
       grid.append(
         svg('line', { x1: left, x2: right, y1: y(t), y2: y(t), class: t === 0 ? 'baseline' : '' }),
-        svg('text', { x: left - 6, y: y(t), class: 'tick', 'text-anchor': 'end', 'dominant-baseline': 'middle' }, o.tick(t)),
+        svg(
+          'text',
+          { x: left - 6, y: y(t), class: 'tick', 'text-anchor': 'end', 'dominant-baseline': 'middle' },
+          o.tick(t),
+        ),
       );
     }
     root.append(grid);
@@ -65,9 +81,28 @@ export function groupedBars(groups: Group[], series: Series[], o: GroupedBarsOpt
       const cell = svg('g', { class: 'group' });
       g.values.forEach((v, i) => {
         const h = Math.max(v > 0 ? 1 : 0, bottom - y(v));
-        cell.append(svg('rect', { class: `bar ${series[i]?.cls ?? ''}`, x: x0 + bar * i + 0.5, y: bottom - h, width: Math.max(1, bar - 1), height: h }, tip(g, i)));
+        cell.append(
+          svg(
+            'rect',
+            {
+              class: `bar ${series[i]?.cls ?? ''}`,
+              x: x0 + bar * i + 0.5,
+              y: bottom - h,
+              width: Math.max(1, bar - 1),
+              height: h,
+            },
+            tip(g, i),
+          ),
+        );
       });
-      cell.append(svg('text', { class: 'label', x: left + band * (gi + 0.5), y: bottom + 18, 'text-anchor': 'middle' }, fit(g.label, band - 6), svg('title', {}, g.label)));
+      cell.append(
+        svg(
+          'text',
+          { class: 'label', x: left + band * (gi + 0.5), y: bottom + 18, 'text-anchor': 'middle' },
+          fit(g.label, band - 6),
+          svg('title', {}, g.label),
+        ),
+      );
       root.append(cell);
     });
     return root;
@@ -94,14 +129,34 @@ export function groupedBars(groups: Group[], series: Series[], o: GroupedBarsOpt
     groups.forEach((g, gi) => {
       const y0 = top + gi * (groupH + gap) + gap / 2;
       const cell = svg('g', { class: 'group' });
-      cell.append(svg('text', { class: 'label', x: labelW - 8, y: y0 + groupH / 2, 'text-anchor': 'end', 'dominant-baseline': 'middle' }, fit(g.label, labelW - 10), svg('title', {}, g.label)));
+      cell.append(
+        svg(
+          'text',
+          { class: 'label', x: labelW - 8, y: y0 + groupH / 2, 'text-anchor': 'end', 'dominant-baseline': 'middle' },
+          fit(g.label, labelW - 10),
+          svg('title', {}, g.label),
+        ),
+      );
       g.values.forEach((v, i) => {
-        cell.append(svg('rect', { class: `bar ${series[i]?.cls ?? ''}`, x: labelW, y: y0 + barH * i, width: Math.max(v > 0 ? 1 : 0, x(v) - labelW), height: barH - 1 }, tip(g, i)));
+        cell.append(
+          svg(
+            'rect',
+            {
+              class: `bar ${series[i]?.cls ?? ''}`,
+              x: labelW,
+              y: y0 + barH * i,
+              width: Math.max(v > 0 ? 1 : 0, x(v) - labelW),
+              height: barH - 1,
+            },
+            tip(g, i),
+          ),
+        );
       });
       root.append(cell);
     });
     return root;
   };
 
-  return (width) => (width >= 640 && width / Math.max(1, groups.length * series.length) >= 4 ? vertical(width) : horizontal(width));
+  return (width) =>
+    width >= 640 && width / Math.max(1, groups.length * series.length) >= 4 ? vertical(width) : horizontal(width);
 }

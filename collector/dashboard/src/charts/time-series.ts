@@ -48,7 +48,16 @@ export function timeSeries(points: Point[], o: TimeSeriesOptions): Draw {
         (peak && peak.value > 0 ? `, most on ${day(peak.day, true)} (${o.format(peak.value)}).` : '.')
       : 'No data in this period.';
 
-    const root = svg('svg', { class: 'chart', width, height: o.height, viewBox: `0 0 ${width} ${o.height}`, role: 'img', 'aria-labelledby': `${id}t ${id}d` },
+    const root = svg(
+      'svg',
+      {
+        class: 'chart',
+        width,
+        height: o.height,
+        viewBox: `0 0 ${width} ${o.height}`,
+        role: 'img',
+        'aria-labelledby': `${id}t ${id}d`,
+      },
       svg('title', { id: `${id}t` }, `Daily ${o.label}`),
       svg('desc', { id: `${id}d` }, summary),
     );
@@ -57,7 +66,11 @@ export function timeSeries(points: Point[], o: TimeSeriesOptions): Draw {
     for (const t of y.ticks) {
       grid.append(
         svg('line', { x1: left, x2: right, y1: y(t), y2: y(t), class: t === 0 ? 'baseline' : '' }),
-        svg('text', { x: left - 6, y: y(t), class: 'tick', 'text-anchor': 'end', 'dominant-baseline': 'middle' }, o.tick(t)),
+        svg(
+          'text',
+          { x: left - 6, y: y(t), class: 'tick', 'text-anchor': 'end', 'dominant-baseline': 'middle' },
+          o.tick(t),
+        ),
       );
     }
     for (const i of spreadIndexes(points.length, Math.floor((right - left) / 64))) {
@@ -72,26 +85,53 @@ export function timeSeries(points: Point[], o: TimeSeriesOptions): Draw {
       const w = Math.max(1, band * 0.7);
       points.forEach((p, i) => {
         const partial = o.partial && i === points.length - 1;
-        if (p.value > 0) data.append(svg('rect', { class: partial ? 'bar partial' : 'bar', x: cx(i) - w / 2, y: y(p.value), width: w, height: Math.max(1, bottom - y(p.value)), rx: Math.min(2, w / 4) }));
+        if (p.value > 0)
+          data.append(
+            svg('rect', {
+              class: partial ? 'bar partial' : 'bar',
+              x: cx(i) - w / 2,
+              y: y(p.value),
+              width: w,
+              height: Math.max(1, bottom - y(p.value)),
+              rx: Math.min(2, w / 4),
+            }),
+          );
       });
     } else if (points.length) {
       const at = (i: number) => `${cx(i).toFixed(1)},${y(points[i]!.value).toFixed(1)}`;
       const line = points.map((_, i) => `${i ? 'L' : 'M'}${at(i)}`).join('');
       const last = points.length - 1;
-      const solid = o.partial && last > 0 ? points.slice(0, last).map((_, i) => `${i ? 'L' : 'M'}${at(i)}`).join('') : line;
+      const solid =
+        o.partial && last > 0
+          ? points
+              .slice(0, last)
+              .map((_, i) => `${i ? 'L' : 'M'}${at(i)}`)
+              .join('')
+          : line;
       data.append(
         svg('path', { class: 'area', d: `${line}L${cx(last).toFixed(1)},${bottom}L${cx(0).toFixed(1)},${bottom}Z` }),
         svg('path', { class: 'line', d: solid }),
       );
       if (solid !== line) data.append(svg('path', { class: 'line partial', d: `M${at(last - 1)}L${at(last)}` }));
-      if (band >= 10) points.forEach((p, i) => data.append(svg('circle', { class: 'dot', cx: cx(i), cy: y(p.value), r: 2.5 })));
+      if (band >= 10)
+        points.forEach((p, i) => data.append(svg('circle', { class: 'dot', cx: cx(i), cy: y(p.value), r: 2.5 })));
     }
     root.append(data);
 
     // One hover target per day, full height, so the tooltip is easy to hit.
     const hits = svg('g', { class: 'hits' });
     points.forEach((p, i) => {
-      hits.append(svg('rect', { x: left + band * i, y: top, width: band, height: bottom - top }, svg('title', {}, `${day(p.day, true)}: ${o.format(p.value)} ${o.label}${o.partial && i === points.length - 1 ? ' (today, so far)' : ''}`)));
+      hits.append(
+        svg(
+          'rect',
+          { x: left + band * i, y: top, width: band, height: bottom - top },
+          svg(
+            'title',
+            {},
+            `${day(p.day, true)}: ${o.format(p.value)} ${o.label}${o.partial && i === points.length - 1 ? ' (today, so far)' : ''}`,
+          ),
+        ),
+      );
     });
     root.append(hits);
     return root;
