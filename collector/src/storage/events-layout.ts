@@ -4,7 +4,7 @@
  *
  * - sorted by `(site_id, visitor_id, ts, event_key)`: one browser's rows sit together, so its
  *   visitor and session ids repeat and compress (ZSTD) instead of being scattered by day;
- * - a repeat of an event (the browser re-sent it) folds by `event_key`, a 32-bit hash of its
+ * - a repeat of an event (the browser re-sent it) folds by `event_key`, a 64-bit hash of its
  *   `event_id` in the sort key (ReplacingMergeTree), instead of the 16 random bytes of the UUID;
  *   `event_id` itself is kept while repeats can still arrive (7 days after `ts`), and for good on
  *   identifying rows (those with a `person_id`, which `identities` and `stages` name); after that,
@@ -157,7 +157,7 @@ function layoutColumns(): (readonly [string, string])[] {
     ...FIRST_COLUMNS.flatMap(([name, type]) => {
       const column = [name, changed[name] ?? type] as const;
       return name === 'event_id'
-        ? [column, ['event_key', 'UInt32 MATERIALIZED toUInt32(cityHash64(event_id))'] as const]
+        ? [column, ['event_key', 'UInt64 MATERIALIZED cityHash64(event_id)'] as const]
         : [column];
     }),
     ['person_id', `UUID DEFAULT ${NIL_UUID_SQL} CODEC(ZSTD(1))`],

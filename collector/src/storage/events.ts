@@ -5,7 +5,7 @@
  * Layout (version 33, events-layout.ts): sorted by visitor and time, so one browser's rows sit
  * together and its ids compress; the session's touch (source, campaign, channel …) is stored on the
  * session's first event only (the `sessions` table and the `events_with_touch` view carry it to
- * the others); a retried event folds by `event_key`, a 32-bit hash of its `event_id` in the sort
+ * the others); a retried event folds by `event_key`, a 64-bit hash of its `event_id` in the sort
  * key, and `event_id` itself is kept only while repeats can arrive (7 days) and on identifying rows.
  */
 import type { Migration } from './migration.js';
