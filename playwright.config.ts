@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/support/chromium.js';
 
 export const E2E_PORT = Number(process.env.CL_E2E_PORT ?? 18_480);
 export const E2E_ADMIN_TOKEN = 'e2e-admin-token-0123456789';
@@ -45,15 +46,9 @@ export default defineConfig({
   use: {
     baseURL: `http://localhost:${E2E_PORT}`,
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      executablePath: CHROMIUM_PATH,
       args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
+        ...CHROMIUM_ARGS,
         // A desktop Chrome UA for every request the browser makes (beacons sent while a page unloads
         // ignore Playwright's per-page override), so page views are not flagged as bots (HeadlessChrome is).
         `--user-agent=${DESKTOP_CHROME_UA}`,

@@ -9,18 +9,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import path from 'node:path';
 import { chromium } from '@playwright/test';
 import { fmt, log, median, repoRoot, runIfMain, table, type BenchOptions, type Section } from './lib.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/support/chromium.js';
 import { bundle, SDKS, slug, tmpDir } from './sdk-size.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+const CHROMIUM = CHROMIUM_PATH;
 const PEERS = ['Plausible', 'Mixpanel', 'PostHog'];
 
 interface Variant {
@@ -106,7 +98,7 @@ export async function sdkPageCost(o: BenchOptions): Promise<Section> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
   const samples = new Map<string, Sample[]>(variants.map((v) => [v.name, []]));
   try {
     for (let i = o.quick ? 1 : 0; i < n + 1; i++) {

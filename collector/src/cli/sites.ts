@@ -1,6 +1,6 @@
 /** `closeloop sites add <domain> [--name N]`, `closeloop sites set <site> …` and `closeloop sites list`. */
 import type { Config } from '../base/config.js';
-import { SiteCache } from '../sites/cache.js';
+import { SiteCache, type SiteChange } from '../sites/cache.js';
 import type { Site } from '../storage/sites.js';
 import { httpAdminClient, viaCollectorOrStore as viaCollectorOrDb } from './admin-client.js';
 
@@ -51,13 +51,7 @@ export async function sitesListCommand(config: Config, out: (s: string) => void)
 export async function sitesSetCommand(
   config: Config,
   siteId: string,
-  change: {
-    name?: string;
-    domains?: string[];
-    retention_days?: number;
-    time_zone?: string;
-    stated_source_fields?: string[];
-  },
+  change: SiteChange,
   out: (s: string) => void,
 ): Promise<void> {
   const site = await viaCollectorOrStore(

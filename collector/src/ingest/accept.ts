@@ -8,7 +8,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { deadLetter, type DeadLetterRow } from '../storage/dead-letters.js';
-import { UTM_COLUMNS, type EventRow } from '../storage/events.js';
+import { TOUCH_COLUMNS, type EventRow } from '../storage/events.js';
 import type { Site } from '../storage/sites.js';
 import { toClickHouseTime } from '../storage/time.js';
 import type { BotSessions } from './bot-sessions.js';
@@ -73,15 +73,3 @@ function withoutTouch(row: EventRow): EventRow {
     ...Object.fromEntries(TOUCH_COLUMNS.map((c) => [c, ''])),
   };
 }
-
-const TOUCH_COLUMNS = [
-  'referrer',
-  'referrer_domain',
-  'landing_url',
-  'channel',
-  'source',
-  'medium',
-  ...UTM_COLUMNS,
-  'click_id_type',
-  'click_id',
-] as const satisfies readonly (keyof EventRow)[];

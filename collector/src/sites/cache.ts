@@ -15,6 +15,15 @@ import { digestMatches, hashSecret, newPublicKey, newSecret, sha256 } from './se
 const RELOAD_EVERY_MS = 30_000;
 const RELOAD_ON_MISS_MS = 1_000;
 
+/** What an admin may change on a site (PATCH /v1/admin/sites/:site, `closeloop sites set`). */
+export interface SiteChange {
+  name?: string;
+  domains?: string[];
+  retention_days?: number;
+  time_zone?: string;
+  stated_source_fields?: string[];
+}
+
 export class SiteCache {
   private byKey = new Map<string, Site>();
   private byId = new Map<string, Site>();
@@ -120,16 +129,7 @@ export class SiteCache {
   }
 
   /** Change a site's name, domains, retention or time zone. */
-  async update(
-    siteId: string,
-    change: {
-      name?: string;
-      domains?: string[];
-      retention_days?: number;
-      time_zone?: string;
-      stated_source_fields?: string[];
-    },
-  ): Promise<Site> {
+  async update(siteId: string, change: SiteChange): Promise<Site> {
     await this.load();
     const site = this.byId.get(siteId);
     if (!site) throw new ClError('CL_UNKNOWN_SITE', `No site has the id '${siteId.slice(0, 100)}'.`);
