@@ -13,17 +13,12 @@
  * acknowledged (202) event must then be stored exactly once, or the benchmark fails.
  */
 import { rmSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import {
-  cpuSeconds,
   fmt,
   freePort,
   log,
   median,
-  memory,
   pct,
-  resetPeak,
-  run,
   runIfMain,
   start,
   stop,
@@ -34,212 +29,19 @@ import {
   type BenchOptions,
   type Section,
 } from './lib.js';
-import { loadConfig } from '../collector/src/base/config.js';
-import { openDb } from '../collector/src/storage/db.js';
-import { migrate } from '../collector/src/schema/migrations.js';
+import {
+  collectorEnv,
+  once,
+  query,
+  verify,
+  type Inserts,
+  type Measured,
+  type Run,
+  type Target,
+} from './support/collector-runs.js';
+import { insertCeiling } from './support/insert-ceiling.js';
 import { lineChart } from './support/svg.js';
 import { startClickHouseServer } from '../test/support/clickhouse-http/process.js';
-
-/** What support/load-worker.ts prints. */
-interface Load {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  timeouts: number;
-  non202: number;
-  sent: number;
-  acked: number;
-  ranges: [number, number][];
-  seconds: number;
-  cpu: number;
-  /** Non-202 answers by status code. */
-  statuses: Record<string, number>;
-}
-interface Inserts {
-  count: number;
-  rows: number;
-  seconds: number;
-}
-interface Run {
-  id: string;
-  load: Load;
-  cpu: number;
-  peak: number;
-  drainSeconds: number;
-  inserts: Inserts;
-  storeCpu: number;
-}
-interface Measured {
-  target: Target['name'];
-  batch: number;
-  runs: Run[];
-}
-
-const TOKEN = 'bench-admin-token-0123456789';
-
-/** 'collector-server': the collector writing to a ClickHouse server process (`storePid`). */
-interface Target {
-  name: 'baseline' | 'baseline-fsync' | 'collector' | 'collector-server';
-  url: string;
-  pid: number;
-  storePid?: number;
-}
-
-async function once(t: Target, batch: number, o: { seconds: number; connections: number }): Promise<Run> {
-  const id = randomBytes(4).toString('hex');
-  const collects = t.name === 'collector' || t.name === 'collector-server';
-  const i0 = collects ? await inserts(t.url) : undefined;
-  resetPeak(t.pid);
-  const s0 = t.storePid ? cpuSeconds(t.storePid) : 0;
-  const c0 = cpuSeconds(t.pid),
-    t0 = performance.now();
-  const out = await run(
-    process.execPath,
-    tsArgs(
-      'benchmarks/support/load-worker.ts',
-      JSON.stringify({ url: t.url, connections: o.connections, seconds: o.seconds, batch, run: id }),
-    ),
-    { timeoutMs: (o.seconds + 60) * 1000 },
-  );
-  const wall = (performance.now() - t0) / 1000;
-  const cpu = (cpuSeconds(t.pid) - c0) / wall;
-  const load = JSON.parse(out.trim().split('\n').pop()!) as Load;
-  const drainSeconds = collects ? await drained(t.url) : 0;
-  // The store works mostly after the 202s (the spool drains into it): its CPU counts the drain too.
-  const storeCpu = t.storePid ? (cpuSeconds(t.storePid) - s0) / ((performance.now() - t0) / 1000) : 0;
-  const i1 = i0 && (await inserts(t.url));
-  const ins =
-    i0 && i1
-      ? { count: i1.count - i0.count, rows: i1.rows - i0.rows, seconds: i1.seconds - i0.seconds }
-      : { count: 0, rows: 0, seconds: 0 };
-  return { id, load, cpu, peak: memory(t.pid).peak, drainSeconds, inserts: ins, storeCpu };
-}
-
-/** The collector's own counters of ClickHouse inserts into `events` (GET /metrics). */
-async function inserts(url: string): Promise<Inserts> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const get = (name: string) => Number(new RegExp(`^${name}\\{table="events"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
-  return {
-    count: get('closeloop_insert_batch_rows_count'),
-    rows: get('closeloop_insert_batch_rows_sum'),
-    seconds: get('closeloop_insert_duration_seconds_sum'),
-  };
-}
-
-/** Wait until the collector's spool is empty (every acknowledged row is in ClickHouse); seconds waited. */
-async function drained(url: string, ms = 300_000): Promise<number> {
-  const t0 = performance.now();
-  for (;;) {
-    const r = await fetch(`${url}/readyz`).catch(() => undefined);
-    const body = r ? ((await r.json()) as { spool?: { pending_rows: number; last_error?: string } }) : undefined;
-    if (body?.spool?.pending_rows === 0) return (performance.now() - t0) / 1000;
-    if (performance.now() - t0 > ms)
-      throw new Error(`the spool did not drain within ${ms / 1000} s: ${JSON.stringify(body)}`);
-    await new Promise((res) => setTimeout(res, 50));
-  }
-}
-
-async function query<T>(url: string, sql: string): Promise<T[]> {
-  const r = await fetch(`${url}/v1/query`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ sql }),
-  });
-  if (!r.ok) throw new Error(`query failed: ${r.status} ${await r.text()}`);
-  return ((await r.json()) as { rows: T[] }).rows;
-}
-
-/**
- * Every acknowledged event of every run is stored, once: for each request (its events share
- * the id prefix RUN-…-SEQ), all `batch` ids are there, no id has two rows (even before merges),
- * and nothing was stored that was never sent. Returns failure messages and a summary.
- */
-async function verify(
-  url: string,
-  m: Measured,
-): Promise<{ failures: string[]; acked: number; stored: number; rows: number }> {
-  const failures: string[] = [];
-  let acked = 0,
-    stored = 0,
-    rows = 0;
-  for (const { id, load } of m.runs) {
-    const [row] = await query<{ rows: string; ids: string; complete: string[] }>(
-      url,
-      `SELECT sum(c) AS rows, sum(n) AS ids, groupArrayIf(seq, n = ${m.batch}) AS complete
-       FROM (SELECT substring(toString(event_id), 25, 8) AS seq, count() AS c, uniqExact(event_id) AS n
-             FROM events WHERE startsWith(toString(event_id), '${id}') GROUP BY seq)`,
-    );
-    const complete = new Set(row!.complete.map((s) => parseInt(s, 16)));
-    let missing = 0;
-    for (const [a, b] of load.ranges) for (let s = a; s <= b; s++) if (!complete.has(s)) missing++;
-    acked += load.acked * m.batch;
-    stored += Number(row!.ids);
-    rows += Number(row!.rows);
-    const where = `batch ${m.batch} run ${id}`;
-    if (missing)
-      failures.push(`${where}: ${missing} acknowledged requests (${fmt(missing * m.batch)} events) not fully stored`);
-    if (Number(row!.rows) > Number(row!.ids))
-      failures.push(`${where}: ${Number(row!.rows) - Number(row!.ids)} events stored twice`);
-    if (Number(row!.ids) > load.sent * m.batch) failures.push(`${where}: more events stored than sent`);
-  }
-  return { failures, acked, stored, rows };
-}
-
-/**
- * What embedded ClickHouse alone takes: the collector's own rows (10,000 from the run) inserted
- * into a fresh data directory with the collector's schema, in this process, nothing else running,
- * one deduplication token per insert. (1) As the writer sends them: JSONEachRow through
- * `Db.insertRaw` (embedded: staged file, INSERT … SELECT FROM file()). (2) chDB's best format:
- * the same rows as one Native block in a file (written by chDB itself from the stored rows),
- * INSERT … SELECT FROM file(…, Native). Rows/s of wall time, median; CPU-s per 1M rows of this process.
- */
-interface Ceiling {
-  rows: number;
-  json: number;
-  native: number;
-  jsonCpu: number;
-  nativeCpu: number;
-}
-async function insertCeiling(body: string, reps: number): Promise<Ceiling> {
-  const rows = body.split('\n').length - 1;
-  const dir = tempDir('closeloop-ceiling-');
-  const db = await openDb(loadConfig({ CLOSELOOP_DATA_DIR: dir }));
-  try {
-    await migrate(db);
-    const timed = async (insert: (i: number) => Promise<void>) => {
-      const rates: number[] = [];
-      const cpus: number[] = [];
-      for (let i = 0; i < reps + 1; i++) {
-        const c0 = process.cpuUsage(),
-          t0 = performance.now();
-        await insert(i);
-        const c = process.cpuUsage(c0);
-        if (i > 0) {
-          // the first insert warms up
-          rates.push(rows / ((performance.now() - t0) / 1000));
-          cpus.push(((c.user + c.system) / 1e6) * (1e6 / rows));
-        }
-      }
-      return { rate: median(rates), cpu: median(cpus) };
-    };
-    const json = await timed((i) => db.insertRaw('events', body, `ceiling-json-${i}`));
-    const native = `${dir}/rows.native`;
-    await db.command(
-      `INSERT INTO FUNCTION file('${native}', 'Native') SELECT * FROM ${db.database}.events LIMIT ${rows}`,
-    );
-    const settings = 'async_insert = 0, deduplicate_blocks_in_dependent_materialized_views = 1';
-    const best = await timed((i) =>
-      db.command(
-        `INSERT INTO ${db.database}.events SETTINGS ${settings}, insert_deduplication_token = 'ceiling-native-${i}' SELECT * FROM file('${native}', 'Native')`,
-      ),
-    );
-    return { rows, json: json.rate, native: best.rate, jsonCpu: json.cpu, nativeCpu: best.cpu };
-  } finally {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 export async function collectorThroughput(o: BenchOptions): Promise<Section> {
   const opts = o.quick ? { reps: 1, seconds: 1, connections: 50 } : { reps: 3, seconds: 10, connections: 100 };
@@ -264,20 +66,8 @@ export async function collectorThroughput(o: BenchOptions): Promise<Section> {
     await waitForHttp(`${fsyncBase.url}/healthz`, 30_000, fsyncProc);
     const cport = await freePort();
     const collectorProc = start(process.execPath, ['bin/closeloop.js', 'start', '--demo'], {
-      env: {
-        ...process.env,
-        PORT: String(cport),
-        HOST: '127.0.0.1',
-        CLOSELOOP_DATA_DIR: dataDir,
-        CLOSELOOP_ADMIN_TOKEN: TOKEN,
-        CLOSELOOP_LOG_LEVEL: 'warn',
-        CLOSELOOP_RATE_LIMIT: '0',
-        CLOSELOOP_DEMO: 'true',
-        CLOSELOOP_DEMO_DATA: 'false',
-        // One site takes all the load here: no per-site request budget, the whole spool is its share.
-        CLOSELOOP_SITE_RATE_LIMIT: '0',
-        CLOSELOOP_SPOOL_SITE_SHARE: '100',
-      },
+      // One site takes all the load here: no per-site request budget, the whole spool is its share.
+      env: collectorEnv(cport, dataDir, { CLOSELOOP_SITE_RATE_LIMIT: '0', CLOSELOOP_SPOOL_SITE_SHARE: '100' }),
     });
     const collector: Target = { name: 'collector', url: `http://127.0.0.1:${cport}`, pid: collectorProc.pid! };
     await waitForHttp(`${collector.url}/readyz`, 60_000, collectorProc);
@@ -532,18 +322,7 @@ async function againstServer(
   const store = await startClickHouseServer({ dataDir: `${dir}/store` });
   const port = await freePort();
   const proc = start(process.execPath, ['bin/closeloop.js', 'start', '--demo'], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      CLOSELOOP_DATA_DIR: `${dir}/collector`,
-      CLOSELOOP_ADMIN_TOKEN: TOKEN,
-      CLOSELOOP_LOG_LEVEL: 'warn',
-      CLOSELOOP_RATE_LIMIT: '0',
-      CLOSELOOP_DEMO: 'true',
-      CLOSELOOP_DEMO_DATA: 'false',
-      CLICKHOUSE_URL: store.url,
-    },
+    env: collectorEnv(port, `${dir}/collector`, { CLICKHOUSE_URL: store.url }),
   });
   const t: Target = {
     name: 'collector-server',
