@@ -103,13 +103,14 @@ describe('erasure reaches every copy', () => {
     expect((await send([form])).status).toBe(202);
     expect((await send([landing])).status).toBe(202); // a later batch: no form field names to go by, only the names and values
     expect((await send([pageview({ visitor_id: other, session_id: randomUUID() })])).status).toBe(202);
+    // 202 means spooled; the lead exists once the spool has reached ClickHouse.
+    expect(await app.spool.drained(30_000)).toBe(true);
     expect(
       (await fetch(`${base}/v1/leads?site=demo&email=${encodeURIComponent(EMAIL)}`, { headers: admin })).status,
     ).toBe(200);
     expect((await fetch(`${base}/demo/thanks.html?email=${encodeURIComponent(EMAIL)}&company=${TYPED}`)).status).toBe(
       200,
     );
-    expect(await app.spool.drained(30_000)).toBe(true);
 
     const [row] = await app.db.query<{ url: string; landing_url: string; page_referrer: string }>(
       `SELECT url, landing_url, page_referrer FROM ${app.db.database}.events WHERE visitor_id = {v:UUID} AND type = 'pageview'`,
