@@ -1,12 +1,19 @@
 // `npm test`: formatting check, build, type-check, unit + integration tests (vitest, real embedded ClickHouse),
 // browser specs (Playwright, real Chromium, real collector), then one summary line.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ensureSystemDep } from './system-deps.mjs';
 
 const chromium = ensureSystemDep('chromium');
 const nginx = ensureSystemDep('nginx');
 mkdirSync('test-results', { recursive: true });
+// Every temporary directory of the run (data directories, spools, stores, nginx prefixes) goes under one
+// scratch directory, removed at the end whatever the outcome: repeated runs do not fill /tmp.
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'closeloop-npm-test-'));
+process.env.TMPDIR = scratch;
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
 function step(name, cmd, args, env = {}) {
   console.log(`\n[test] ${name}: ${cmd} ${args.join(' ')}`);

@@ -116,6 +116,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   });
 
   trackRoutes(app);
+  closeConnectionsWhenShuttingDown(app, config.shutdownGraceMs);
   await app.register(bodyTimeout, { timeoutMs: config.timeouts.requestMs });
   await app.register(credentialGate);
   await app.register(metrics);
@@ -160,4 +161,30 @@ function toClError(err: FastifyError | ClError): ClError {
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
     return new ClError('CL_INVALID_REQUEST', err.message);
   return new ClError('CL_INTERNAL', undefined, { cause: err });
+}
+
+/**
+ * On close, Fastify closes the connections idle at that moment; one busy then (an answer being
+ * computed, a request still arriving) would stay open until the keep-alive timeout (72 s by
+ * default) and hold the shutdown. So, once closing: every answer says `Connection: close`,
+ * connections that become idle are closed as they do, and after the shutdown grace period
+ * whatever is still open is cut.
+ */
+function closeConnectionsWhenShuttingDown(app: FastifyInstance, graceMs: number): void {
+  let idle: NodeJS.Timeout | undefined;
+  let grace: NodeJS.Timeout | undefined;
+  app.addHook('preClose', (done) => {
+    idle = setInterval(() => app.server.closeIdleConnections(), 100).unref();
+    grace = setTimeout(() => app.server.closeAllConnections(), graceMs).unref();
+    done();
+  });
+  app.addHook('onSend', (_req, reply, payload, done) => {
+    if (idle) reply.header('connection', 'close');
+    done(null, payload);
+  });
+  app.addHook('onClose', (_app, done) => {
+    clearInterval(idle);
+    clearTimeout(grace);
+    done();
+  });
 }

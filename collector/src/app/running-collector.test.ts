@@ -58,6 +58,8 @@ describe('a CLI command and the running collector', () => {
         CLOSELOOP_LOG_LEVEL: 'warn',
         CLOSELOOP_ADMIN_TOKEN: '',
         CLOSELOOP_SHUTDOWN_GRACE_S: '5',
+        // The CLI's connections stay open in this process: the shutdown must not wait for them to time out.
+        CLOSELOOP_KEEP_ALIVE_TIMEOUT_S: '3600',
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

@@ -80,7 +80,7 @@ export const CONFIG_REFERENCE = [
   [
     'CLOSELOOP_SHUTDOWN_GRACE_S',
     '10',
-    'On SIGTERM/SIGINT: how long to keep writing the spool to ClickHouse before exiting (what is left is replayed at the next start).',
+    'On SIGTERM/SIGINT: how long to keep writing the spool to ClickHouse before exiting (what is left is replayed at the next start), and to let open connections finish their answers before they are cut.',
   ],
   [
     'CLOSELOOP_RATE_LIMIT',

@@ -1,5 +1,5 @@
 /** The chDB-backed ClickHouse HTTP test server, driven by @clickhouse/client and raw HTTP from another process. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -10,11 +10,12 @@ import { startClickHouseServer, type ClickHouseServerProcess } from './process.j
 
 let server: ClickHouseServerProcess;
 let writer: ClickHouseClient;
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ch-http-test-'));
 const auth = { username: 'closeloop', password: 's3cret' };
 
 beforeAll(async () => {
   server = await startClickHouseServer({
-    dataDir: mkdtempSync(path.join(os.tmpdir(), 'ch-http-test-')),
+    dataDir,
     user: auth.username,
     password: auth.password,
   });
@@ -28,6 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await writer?.close();
   await server?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 const raw = (query: string, init: RequestInit & { user?: string; password?: string } = {}) =>
