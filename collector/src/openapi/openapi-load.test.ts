@@ -1,20 +1,32 @@
 /**
- * A flood of unauthenticated document requests does not slow down ingestion: the latency of
- * `POST /v1/events` while 50 concurrent clients fetch `/openapi.json` over and over (no ETag;
- * ≈ 100 a second, most answered by the per-IP limit with a short 429 — the document used to cost
- * ~30 ms of CPU each, which made this load take seconds per event) stays within 2× of its
- * latency with no such load — p99 against p99, measured in this
- * run, idle and loaded phases interleaved over several rounds and pooled (240 posts each), so one
- * disturbed moment on a shared machine does not decide. The flood runs in its own process, so
- * only the collector's side of it competes with the events.
+ * A flood of unauthenticated document requests does not cost ingestion: while 50 concurrent clients
+ * fetch `/openapi.json` over and over (no ETag; ≈ 100 a second, most answered by the per-IP limit
+ * with a short 429), every `POST /v1/events` is acknowledged and the document is built once for the
+ * whole run — it used to be rebuilt per request (~30 ms of CPU each, which made this load take
+ * seconds per event). The event latency, idle and with the flood (interleaved rounds, p99 against
+ * p99), is printed for the reader, not asserted: timings on a shared machine belong to benchmarks.
+ * The flood runs in its own process, so only the collector's side of it competes with the events.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CHROME_UA, batch, pageview, testApp, testConfig } from '../app/test-support.js';
 
-const ROUNDS = 6;
-const SAMPLES = 40;
+/** How often the document was built (the real builder, counted). */
+const builds = vi.hoisted(() => ({ count: 0 }));
+vi.mock('./document.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('./document.js')>();
+  return {
+    ...real,
+    openApiDocument: (...args: Parameters<typeof real.openApiDocument>) => {
+      builds.count++;
+      return real.openApiDocument(...args);
+    },
+  };
+});
+
+const ROUNDS = 2;
+const SAMPLES = 20;
 const CONCURRENCY = 50;
 /** Each client's pause between an answer and its next request: 50 requests at once, ≈ 100 a second. */
 const PAUSE_MS = 500;
@@ -100,7 +112,7 @@ async function eventLatencies(): Promise<number[]> {
 const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.ceil(0.99 * xs.length) - 1]!;
 
 describe('/openapi.json under load', () => {
-  it(`${CONCURRENCY} concurrent /openapi.json clients leave the event p99 within 2× of idle`, async () => {
+  it(`${CONCURRENCY} concurrent /openapi.json clients: every event acknowledged, the document built once`, async () => {
     for (let i = 0; i < 20; i++)
       await fetch(`${base}/v1/events`, { method: 'POST', body: JSON.stringify(batch([pageview()])) }); // warm up (JIT, the spool's first segment)
     const idle: number[] = [];
@@ -122,6 +134,6 @@ describe('/openapi.json under load', () => {
       `event p99 idle ${p99(idle).toFixed(1)} ms, with the flood ${p99(loaded).toFixed(1)} ms (${ROUNDS} × ${SAMPLES} posts each): ratio ${ratio.toFixed(2)}; ${documents} documents answered meanwhile`,
     );
     expect(documents).toBeGreaterThanOrEqual(ROUNDS * CONCURRENCY); // the load was real: every client answered each round
-    expect(ratio).toBeLessThanOrEqual(2);
+    expect(builds.count).toBe(1);
   }, 120_000);
 });
