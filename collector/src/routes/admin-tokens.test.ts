@@ -286,14 +286,14 @@ describe('analyst and share tokens', () => {
       return out.join('\n');
     };
     const added = await run('tokens', 'add', '--analyst', '--name', 'cli analyst');
-    const token = /\b(at_[A-Za-z0-9_-]{32})\b/.exec(added)?.[1];
+    const token = /\b(at_[\w-]{32})(?![\w-])/.exec(added)?.[1];
     const id = /token ([0-9a-f-]{36})/.exec(added)?.[1];
     expect(token && id).toBeTruthy();
     issued.push(token!);
     expect((await call('POST', '/v1/query', token, { sql: 'SELECT 1' })).statusCode).toBe(200);
     expect(await run('sql', 'SELECT 40 + 2 AS answer', '--key', token!)).toContain('42');
     const share = await run('tokens', 'add', '--share', '--site', 'b.example', '--name', 'cli share');
-    issued.push(/\b(sh_[A-Za-z0-9_-]{32})\b/.exec(share)![1]!);
+    issued.push(/\b(sh_[\w-]{32})(?![\w-])/.exec(share)![1]!);
     const listed = await run('tokens', 'list');
     expect(listed).toContain(id);
     expect(listed).toContain('cli share');
