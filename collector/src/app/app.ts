@@ -91,6 +91,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     trustProxy: config.trustProxy.length ? [...config.trustProxy] : false,
     requestIdHeader: 'x-request-id',
     return503OnClosing: true,
+    // No limit on a plugin's start (Fastify's default is 10 s): the store plugin applies migrations,
+    // and one that rewrites `events` takes minutes on a large store (or seconds on a busy machine).
+    pluginTimeout: 0,
   });
 
   app.setErrorHandler((err: FastifyError | ClError, req, reply) => {
