@@ -140,7 +140,9 @@ test("drill-down: channel → source → campaign → the campaign's leads → a
   await settled(page);
   await page.locator('#campaigns tbody tr[data-key="brand"] button.drill').click();
   await expect(page.locator('#filter-bar .filter-chip')).toHaveCount(3);
-  await expect(page.locator('#lead .recent-label')).toHaveText('Leads of this period and filter:');
+  await settled(page);
+  // The lead panel's list comes after every report of the new filter (one embedded ClickHouse answers them in turn).
+  await expect(page.locator('#lead .recent-label')).toHaveText('Leads of this period and filter:', { timeout: 30_000 });
   const first = page.locator('#lead .recent .chip').first();
   const email = (await first.textContent())!;
   await first.click();
