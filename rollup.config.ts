@@ -46,8 +46,8 @@ export const BUDGETS: Readonly<Record<string, number>> = {
  * budget is met. Lower a ceiling with every saving; never raise one without saying why in the commit.
  */
 export const CEILINGS: Readonly<Record<string, number>> = {
-  'cl.js': 4473,
-  'cl.core.js': 3016,
+  'cl.js': 4470,
+  'cl.core.js': 3007,
   'loader.js': 400,
   'consent.js': 1536,
 };
@@ -68,6 +68,10 @@ const minify = () =>
       unsafe_comps: true,
       pure_getters: true,
     },
+    // Internal property names only (the tracker's visitor id getter, the outbox's `leave`): never a
+    // wire field, a public API or init option name, a data-* attribute or js-cookie's API (−3 B gzip
+    // in cl.js, −9 B in cl.core.js).
+    mangle: { properties: { regex: /^(leave|visitorId)$/ } },
     format: { comments: false },
   });
 
