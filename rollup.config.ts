@@ -46,8 +46,8 @@ export const BUDGETS: Readonly<Record<string, number>> = {
  * budget is met. Lower a ceiling with every saving; never raise one without saying why in the commit.
  */
 export const CEILINGS: Readonly<Record<string, number>> = {
-  'cl.js': 4627,
-  'cl.core.js': 3061,
+  'cl.js': 4470,
+  'cl.core.js': 3007,
   'loader.js': 400,
   'consent.js': 1536,
 };
@@ -59,12 +59,19 @@ const minify = () =>
     ecma: 2020,
     compress: {
       passes: 2,
+      // Inline only functions that are simple (saves 19 B gzip in cl.js against the default, which
+      // also inlines one-use functions whose bodies then repeat less well).
+      inline: 1,
       unsafe_arrows: true,
       unsafe: true,
       unsafe_methods: true,
       unsafe_comps: true,
       pure_getters: true,
     },
+    // Internal property names only (the tracker's visitor id getter, the outbox's `leave`): never a
+    // wire field, a public API or init option name, a data-* attribute or js-cookie's API (−3 B gzip
+    // in cl.js, −9 B in cl.core.js).
+    mangle: { properties: { regex: /^(leave|visitorId)$/ } },
     format: { comments: false },
   });
 
@@ -78,9 +85,52 @@ const noJsCookie = (): Plugin => ({
   load: (id) => (id == '\0js-cookie' ? 'export default {}' : null),
 });
 
+/**
+ * js-cookie's default export also carries `remove`, `withAttributes` and `withConverter`, built with
+ * `Object.create` and frozen attributes: the SDK calls only `get` and `set` (storage/cookie.ts), so
+ * the bundle keeps js-cookie's own `get` and `set` (the same closures, the same cookie format) and
+ * leaves the rest out (115 B gzip). Fails the build when a js-cookie release changes that shape.
+ */
+const jsCookieGetSet = (): Plugin => ({
+  name: 'closeloop-js-cookie-get-set',
+  transform(code, id) {
+    if (!/[\\/]js-cookie[\\/]dist[\\/]js\.cookie\.mjs$/.test(id)) return null;
+    const api = /return Object\.create\(\s*\{\s*set: set,\s*get: get,[\s\S]*?\n {2}\)\n/;
+    if (!api.test(code)) this.error('js-cookie: its api object changed shape; update jsCookieGetSet');
+    return { code: code.replace(api, 'return { set: set, get: get }\n'), map: null };
+  },
+});
+
+/**
+ * Output plugin, before terser: `const` declarations become `let` (the code never assigns a constant,
+ * so nothing changes but the bytes: one keyword instead of two compresses better, and terser then
+ * joins neighbouring declarations — 30 B gzip in cl.js). Rewritten by position from the parsed
+ * program, never inside a string, a comment or a regular expression.
+ */
+const constToLet = (): Plugin => ({
+  name: 'closeloop-const-to-let',
+  renderChunk(code) {
+    const starts: number[] = [];
+    const walk = (node: unknown): void => {
+      if (!node || typeof node != 'object') return;
+      if (Array.isArray(node)) return node.forEach(walk);
+      const n = node as { type?: string; kind?: string; start: number };
+      if (n.type == 'VariableDeclaration' && n.kind == 'const') starts.push(n.start);
+      for (const v of Object.values(n)) if (v && typeof v == 'object') walk(v);
+    };
+    walk(this.parse(code));
+    let out = code;
+    for (const at of starts.sort((a, b) => b - a)) {
+      if (out.slice(at, at + 5) != 'const') this.error(`const-to-let: no const at ${at}`);
+      out = out.slice(0, at) + 'let' + out.slice(at + 5);
+    }
+    return { code: out, map: null };
+  },
+});
+
 /** `core`: build the core variant (see CORE in sdk/src/config.ts). */
 const plugins = (core = false) => [
-  ...(core ? [noJsCookie()] : []),
+  core ? noJsCookie() : jsCookieGetSet(),
   replace({
     preventAssignment: true,
     values: { __CL_VERSION__: JSON.stringify(pkg.version), __CL_CORE__: String(core) },
@@ -135,22 +185,22 @@ const config: RollupOptions[] = [
       format: 'iife',
       // No "use strict" prologue (11 bytes): the bundle relies on no strict-mode-only behaviour.
       strict: false,
-      plugins: [minify(), size()],
+      plugins: [constToLet(), minify(), size()],
     },
     plugins: plugins(),
   },
   {
     input: 'sdk/src/browser.ts',
-    output: { file: 'dist/sdk/cl.core.js', format: 'iife', strict: false, plugins: [minify(), size()] },
+    output: { file: 'dist/sdk/cl.core.js', format: 'iife', strict: false, plugins: [constToLet(), minify(), size()] },
     plugins: plugins(true),
   },
   {
     input: 'sdk/src/loader.js',
-    output: { file: 'dist/sdk/loader.js', format: 'es', plugins: [minify(), size()] },
+    output: { file: 'dist/sdk/loader.js', format: 'es', plugins: [constToLet(), minify(), size()] },
   },
   {
     input: 'sdk/src/notice/notice.ts',
-    output: { file: 'dist/sdk/consent.js', format: 'iife', strict: false, plugins: [minify(), size()] },
+    output: { file: 'dist/sdk/consent.js', format: 'iife', strict: false, plugins: [constToLet(), minify(), size()] },
     plugins: plugins(),
   },
   {

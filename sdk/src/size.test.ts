@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { rollup, type OutputOptions } from 'rollup';
 import config, { BUDGETS, CEILINGS, gzipSize } from '../../rollup.config.js';
 
-const build = async (file: string): Promise<string> => {
+const buildNow = async (file: string): Promise<string> => {
   const cfg = config.find((c) => (c.output as OutputOptions).file?.endsWith('/' + file))!;
   const bundle = await rollup({ ...cfg, onwarn: () => {} });
   // Without the printing plugin, so the test output stays quiet.
@@ -21,6 +21,12 @@ const build = async (file: string): Promise<string> => {
   });
   await bundle.close();
   return output[0].code;
+};
+/** Each bundle built once for all the tests below. */
+const builds = new Map<string, Promise<string>>();
+const build = (file: string): Promise<string> => {
+  if (!builds.has(file)) builds.set(file, buildNow(file));
+  return builds.get(file)!;
 };
 
 describe('size budget', () => {
@@ -41,5 +47,15 @@ describe('size budget', () => {
       expect(full).toContain(marker);
       expect(core).not.toContain(marker);
     }
+  });
+  it("cl.js bundles js-cookie's own get and set, without its unused API; no bundle declares a const", async () => {
+    const [full, core] = await Promise.all([build('cl.js'), build('cl.core.js')]);
+    // js-cookie's writer (days → expires date) and reader (its cookie-name decoding) are there …
+    expect(full).toContain('toUTCString');
+    expect(full).toContain('%(2[346B]|5E|60|7C)');
+    // … its remove / withAttributes / withConverter are not (rollup.config.ts jsCookieGetSet)
+    for (const unused of ['withConverter', 'withAttributes', 'Object.freeze']) expect(full).not.toContain(unused);
+    expect(core).not.toContain('toUTCString');
+    for (const code of [full, core]) expect(code).not.toMatch(/\bconst\b/);
   });
 });
