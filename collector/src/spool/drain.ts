@@ -1,6 +1,6 @@
 /**
  * The spool's drain side: moves pending records into ClickHouse in large batches, one insert at
- * a time, oldest first. A batch is contiguous records of one segment and one table; its
+ * a time, oldest first. A batch is contiguous records of one segment, one table and one format; its
  * deduplication token is derived from where it lives (`<segment>-<start>-<end>`), and the spool
  * checkpoints it before the insert, so a retry or a replay after a crash re-sends the same rows
  * with the same token and ClickHouse stores them once. Failed inserts are retried with backoff
@@ -14,7 +14,8 @@ export interface DrainOptions {
   maxRows: number;
   /** How long to let rows gather when fewer than maxRows are pending. */
   intervalMs: number;
-  insert: (table: string, body: Buffer, token: string) => Promise<void>;
+  /** `format`: '' for JSONEachRow lines, else the records' binary format (spool/segment.ts). */
+  insert: (table: string, body: Buffer, token: string, format: string) => Promise<void>;
   /** Store a record ClickHouse refused as data, with the reason. */
   deadLetter: (record: Pending, reason: string, token: string) => Promise<void>;
   /** Runs before the first insert until it succeeds (e.g. schema migrations). */
@@ -105,7 +106,8 @@ export class Drainer {
     let rows = head.rows;
     for (let i = 1; i < p.length; i++) {
       const r = p[i]!;
-      if (r.seq !== head.seq || r.table !== head.table || rows + r.rows > this.opts.maxRows) break;
+      if (r.seq !== head.seq || r.table !== head.table || r.format !== head.format || rows + r.rows > this.opts.maxRows)
+        break;
       batch.push(r);
       rows += r.rows;
     }
@@ -147,7 +149,7 @@ export class Drainer {
 
   private insertGroup(batch: Pending[]): Promise<void> {
     const body = batch.length === 1 ? batch[0]!.body : Buffer.concat(batch.map((r) => r.body));
-    return this.opts.insert(batch[0]!.table, body, this.spool.tokenOf(batch));
+    return this.opts.insert(batch[0]!.table, body, this.spool.tokenOf(batch), batch[0]!.format);
   }
 
   private async withRetry(fn: () => Promise<void>): Promise<void> {
