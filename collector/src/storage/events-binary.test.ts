@@ -18,6 +18,7 @@ import { openDb } from './db.js';
 import { EVENTS_BINARY } from './events-binary.js';
 import type { EventRow } from './events.js';
 import { NIL_UUID } from './identities.js';
+import { toNativeBlock } from './native-block.js';
 import { RowBinaryCodec } from './row-binary.js';
 
 const db = await openDb(
@@ -121,6 +122,17 @@ describe('events in RowBinary', () => {
     );
     expect(ids.map((r) => r.event_id)).toEqual(sent.map((r) => r.event_id));
     expect(stored[1]).toMatchObject({ title: 'lone \ufffd surrogate', props: { plan: 'pro', leer: '' }, is_bot: true });
+  });
+
+  it('inserts a column list the Native block does not cover (Nullable) as RowBinary', async () => {
+    const withNullable = new RowBinaryCodec(
+      EVENTS_BINARY.columns.map((c) => (c.name === 'title' ? { ...c, type: 'Nullable(String)' } : c)),
+    );
+    expect(toNativeBlock(withNullable.columns, withNullable.encode(rows(randomUUID())))).toBeUndefined();
+    const [visitor, viaJson] = [randomUUID(), randomUUID()];
+    await db.insertRowBinary('events', withNullable, withNullable.encode(rows(visitor)), `rb-nullable-${visitor}`);
+    await db.insertRaw('events', jsonLines(rows(viaJson)), `rb-json-${viaJson}`);
+    expect(await select(visitor)).toEqual(await select(viaJson));
   });
 
   it('decodes what it encodes (UTF-8 of a lone surrogate as U+FFFD, as JSONEachRow stores it)', () => {

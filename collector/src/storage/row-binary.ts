@@ -113,22 +113,13 @@ export class RowBinaryCodec {
       }
     });
     this.names = columns.map((c) => c.name);
+    this.write = compileWriter(this.names, this.codecs);
     this.structure = columns.map((c) => `${c.name} ${c.type}`).join(', ');
     this.formatId = `RowBinary.${createHash('sha256').update(this.structure).digest('hex').slice(0, 16)}`;
   }
 
   /** Appends the rows to `w` (a row object keyed by column name; every column must be present). */
-  write(w: RowWriter, rows: readonly object[]): void {
-    const { codecs, names } = this;
-    for (const row of rows) {
-      const r = row as Record<string, unknown>;
-      for (let i = 0; i < codecs.length; i++) {
-        const v = r[names[i]!];
-        if (v === undefined) throw new Error(`RowBinary: row has no ${names[i]}`);
-        codecs[i]!.write(w, v);
-      }
-    }
-  }
+  readonly write: (w: RowWriter, rows: readonly object[]) => void;
 
   encode(rows: readonly object[]): Buffer {
     const w = new RowWriter(rows.length * 512);
@@ -149,6 +140,28 @@ export class RowBinaryCodec {
   }
 }
 
+/**
+ * The row loop as straight-line code, one call site per column: each site sees one codec (V8
+ * inlines it), where a loop over the columns would make one call site see every codec (~2× slower,
+ * slower than JSON.stringify for a 1-event request). Names are looked up by index, never spliced into the code.
+ */
+function compileWriter(names: readonly string[], codecs: readonly Codec[]): RowBinaryCodec['write'] {
+  const body = names
+    .map((_, i) => `v = r[n[${i}]]; if (v === undefined) missing(${i}); c[${i}].write(w, v);`)
+    .join('\n');
+  const missing = (i: number) => {
+    throw new Error(`RowBinary: row has no ${names[i]}`);
+  };
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from the column count only
+  const make = new Function(
+    'n',
+    'c',
+    'missing',
+    `return function write(w, rows) { let v; for (const r of rows) {\n${body}\n} };`,
+  );
+  return make(names, codecs, missing) as RowBinaryCodec['write'];
+}
+
 /** The type expression at the start of a column definition (without CODEC, DEFAULT, TTL …). */
 export function baseType(definition: string): string {
   const s = definition.trim();
@@ -167,7 +180,7 @@ export function baseType(definition: string): string {
 }
 
 /** Top-level comma-separated arguments of `Name(a, b(c, d), 'e,f')`. */
-function args(type: string): string[] {
+export function args(type: string): string[] {
   const inner = type.slice(type.indexOf('(') + 1, -1);
   const out: string[] = [];
   let depth = 0;
