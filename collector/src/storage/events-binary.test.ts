@@ -144,6 +144,12 @@ describe('events in RowBinary', () => {
   it('refuses a value its column type cannot hold, and a type it has no codec for', () => {
     const [row] = rows(randomUUID());
     expect(() => EVENTS_BINARY.encode([{ ...row, visitor_id: 'not-a-uuid' }])).toThrow(/UUID/);
+    for (const bad of [
+      '0b1c2d3e-4f50-4a61-8b72-93a4b5c6d7eg',
+      '0b1c2d3e-4f50-4a61-8b72-93a4b5c6d7é8',
+      '0b1c2d3e04f50-4a61-8b72-93a4b5c6d7e8',
+    ])
+      expect(() => EVENTS_BINARY.encode([{ ...row, session_id: bad }])).toThrow(/UUID/);
     expect(() => EVENTS_BINARY.encode([{ ...row, retention_days: 70_000 }])).toThrow(/integer/);
     const { ts: _ts, ...noTs } = row!;
     expect(() => EVENTS_BINARY.encode([noTs])).toThrow(/no ts/);

@@ -44,7 +44,24 @@ export class RowWriter {
   }
   string(s: string): void {
     // UTF-8 is at most 3 bytes per UTF-16 unit; a lone surrogate is written as U+FFFD (as jsonLines does).
-    const max = s.length * 3;
+    const len = s.length;
+    if (len < 128) {
+      // Short ASCII (most values) is copied here: a call into Buffer#write costs more than the loop.
+      this.ensure(len + 1);
+      const { buf, off } = this;
+      let i = 0;
+      for (; i < len; i++) {
+        const c = s.charCodeAt(i);
+        if (c > 127) break;
+        buf[off + 1 + i] = c;
+      }
+      if (i === len) {
+        buf[off] = len;
+        this.off = off + 1 + len;
+        return;
+      }
+    }
+    const max = len * 3;
     if (max < 128) {
       this.ensure(max + 1);
       const n = this.buf.write(s, this.off + 1);
@@ -245,21 +262,31 @@ for (let i = 0; i < 16; i++) HEX['0123456789abcdef'.charCodeAt(i)] = HEX['012345
 /** Where each of a UUID's 16 bytes goes: ClickHouse writes it as two little-endian UInt64 halves. */
 const UUID_PLACE = [7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8];
 
+/** Where the hex pairs of byte 0…15 of a UUID's text start. */
+const UUID_HEX_AT = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+
 const UUID: Codec = {
   write(w, v) {
-    if (typeof v !== 'string' || v.length !== 36) throw new Error('not a UUID');
+    if (
+      typeof v !== 'string' ||
+      v.length !== 36 ||
+      v.charCodeAt(8) !== 45 ||
+      v.charCodeAt(13) !== 45 ||
+      v.charCodeAt(18) !== 45 ||
+      v.charCodeAt(23) !== 45
+    )
+      throw new Error('not a UUID');
     w.ensure(16);
     const { buf, off } = w;
-    let b = 0;
-    for (let i = 0; i < 36; i++) {
-      if (i === 8 || i === 13 || i === 18 || i === 23) {
-        if (v.charCodeAt(i) !== 45) throw new Error('not a UUID');
-        continue;
-      }
-      const hi = HEX[v.charCodeAt(i)] ?? -1;
-      const lo = HEX[v.charCodeAt(++i)] ?? -1;
-      if (hi < 0 || lo < 0) throw new Error('not a UUID');
-      buf[off + UUID_PLACE[b++]!] = (hi << 4) | lo;
+    for (let b = 0; b < 16; b++) {
+      const at = UUID_HEX_AT[b]!;
+      const c1 = v.charCodeAt(at);
+      const c2 = v.charCodeAt(at + 1);
+      if ((c1 | c2) > 127) throw new Error('not a UUID');
+      const hi = HEX[c1]!;
+      const lo = HEX[c2]!;
+      if ((hi | lo) < 0) throw new Error('not a UUID');
+      buf[off + UUID_PLACE[b]!] = (hi << 4) | lo;
     }
     w.off += 16;
   },
