@@ -47,6 +47,9 @@ const row = (n: number) => ({
   const id = new SpoolFormats(config.spool.dir).register(older);
   await spool.append('events', older.encode([row(1), row(2)]), 'demo', { id, rows: 2 });
   await spool.append('events', older.encode([row(3)]), 'demo', { id, rows: 1 });
+  // A record whose rows ClickHouse cannot read (cut short): kept in dead_letters, the others still land.
+  const torn = older.encode([row(4)]);
+  await spool.append('events', torn.subarray(0, torn.length - 5), 'demo', { id, rows: 1 });
   await spool.close();
 }
 const app = await testApp(config);
@@ -66,4 +69,6 @@ it('replays RowBinary records written with an older column list, once, with thei
       retention_days: 0,
     })),
   );
+  const dead = await sql<{ stage: string; payload: string }>(app, `SELECT stage, payload FROM dead_letters`);
+  expect(dead).toEqual([{ stage: 'insert', payload: expect.stringMatching(/^RowBinary\.[0-9a-f]{16} base64:/) }]);
 });

@@ -28,9 +28,11 @@ export interface DrainOptions {
 
 /** ClickHouse errors that mean "this data is wrong", not "storage is unavailable". */
 const DATA_ERROR =
-  /CANNOT_PARSE|Cannot parse|TYPE_MISMATCH|INCORRECT_DATA|CANNOT_READ_ALL_DATA|INCORRECT_NUMBER_OF_COLUMNS|UNKNOWN_FIELD|Unknown field|ILLEGAL_COLUMN|CANNOT_INSERT_NULL|Incorrect surrogate|bad escape sequence|Code: (?:6|26|27|38|41|53|69|70|72|117|130|131)\./;
+  /CANNOT_PARSE|Cannot parse|TYPE_MISMATCH|INCORRECT_DATA|CANNOT_READ_ALL_DATA|Cannot read all data|RowBinary: |INCORRECT_NUMBER_OF_COLUMNS|UNKNOWN_FIELD|Unknown field|ILLEGAL_COLUMN|CANNOT_INSERT_NULL|Incorrect surrogate|bad escape sequence|Code: (?:6|26|27|38|41|53|69|70|72|117|130|131)\./;
 
-export const isDataError = (err: unknown) => DATA_ERROR.test(err instanceof Error ? err.message : String(err));
+export const isDataError = (err: unknown) =>
+  DATA_ERROR.test(err instanceof Error ? err.message : String(err)) ||
+  DATA_ERROR.test(String((err as { type?: unknown } | undefined)?.type ?? '')); // @clickhouse/client's error name, e.g. CANNOT_READ_ALL_DATA
 
 export class Drainer {
   private stopping = false;
