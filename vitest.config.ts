@@ -13,6 +13,7 @@ export const STORE_SUITE = [
   'collector/src/crm/crm.test.ts',
   'collector/src/storage/migrations.test.ts',
   'collector/src/storage/insert-dedup.test.ts',
+  'collector/src/storage/events-binary.test.ts',
   'collector/src/storage/upgrade.test.ts',
 ];
 

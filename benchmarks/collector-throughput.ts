@@ -125,7 +125,7 @@ export async function collectorThroughput(o: BenchOptions): Promise<Section> {
   }
   const ceiling = await insertCeiling(sample, o.quick ? 1 : 5);
   log(
-    `throughput: ClickHouse alone: ${fmt(ceiling.json)} rows/s as JSONEachRow, ${fmt(ceiling.native)} rows/s as Native (${fmt(ceiling.rows)}-row inserts)`,
+    `throughput: ClickHouse alone: ${fmt(ceiling.json)} rows/s as JSONEachRow, ${fmt(ceiling.writer)} rows/s as the writer inserts (RowBinary records → Native), ${fmt(ceiling.native)} rows/s as Native (${fmt(ceiling.rows)}-row inserts)`,
   );
 
   /** Non-202 answers by status, and connection errors/timeouts, over all runs: e.g. "1,200 × 503". */
@@ -258,7 +258,8 @@ export async function collectorThroughput(o: BenchOptions): Promise<Section> {
       "Its CPU is not the collector's: events/s per collector core = events/s ÷ collector cores (docs/scaling.md uses these figures).",
     '',
     `For comparison, embedded ClickHouse alone (same schema, ${fmt(ceiling.rows)} of the run's own rows per insert, nothing else running): ` +
-      `${fmt(ceiling.json)} rows/s as JSONEachRow the way the collector's writer inserts (a staged file, INSERT … SELECT FROM file()), ` +
+      `${fmt(ceiling.writer)} rows/s the way the collector's writer inserts (the spool's RowBinary records as one Native block from a staged file), ` +
+      `${fmt(ceiling.writerCpu, 1)} CPU-s per 1M rows; ${fmt(ceiling.json)} rows/s as JSONEachRow (a staged file, INSERT … SELECT FROM file()), ` +
       `${fmt(ceiling.jsonCpu, 1)} CPU-s per 1M rows; ${fmt(ceiling.native)} rows/s in chDB's best format (one Native block from a file), ` +
       `${fmt(ceiling.nativeCpu, 1)} CPU-s per 1M rows — the ceiling for what the collector can sustain into storage on this machine.`,
     '',

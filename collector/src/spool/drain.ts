@@ -1,6 +1,6 @@
 /**
  * The spool's drain side: moves pending records into ClickHouse in large batches, one insert at
- * a time, oldest first. A batch is contiguous records of one segment and one table; its
+ * a time, oldest first. A batch is contiguous records of one segment, one table and one format; its
  * deduplication token is derived from where it lives (`<segment>-<start>-<end>`), and the spool
  * checkpoints it before the insert, so a retry or a replay after a crash re-sends the same rows
  * with the same token and ClickHouse stores them once. Failed inserts are retried with backoff
@@ -14,7 +14,8 @@ export interface DrainOptions {
   maxRows: number;
   /** How long to let rows gather when fewer than maxRows are pending. */
   intervalMs: number;
-  insert: (table: string, body: Buffer, token: string) => Promise<void>;
+  /** `format`: '' for JSONEachRow lines, else the records' binary format (spool/segment.ts). */
+  insert: (table: string, body: Buffer, token: string, format: string) => Promise<void>;
   /** Store a record ClickHouse refused as data, with the reason. */
   deadLetter: (record: Pending, reason: string, token: string) => Promise<void>;
   /** Runs before the first insert until it succeeds (e.g. schema migrations). */
@@ -27,9 +28,11 @@ export interface DrainOptions {
 
 /** ClickHouse errors that mean "this data is wrong", not "storage is unavailable". */
 const DATA_ERROR =
-  /CANNOT_PARSE|Cannot parse|TYPE_MISMATCH|INCORRECT_DATA|CANNOT_READ_ALL_DATA|INCORRECT_NUMBER_OF_COLUMNS|UNKNOWN_FIELD|Unknown field|ILLEGAL_COLUMN|CANNOT_INSERT_NULL|Incorrect surrogate|bad escape sequence|Code: (?:6|26|27|38|41|53|69|70|72|117|130|131)\./;
+  /CANNOT_PARSE|Cannot parse|TYPE_MISMATCH|INCORRECT_DATA|CANNOT_READ_ALL_DATA|Cannot read all data|RowBinary: |INCORRECT_NUMBER_OF_COLUMNS|UNKNOWN_FIELD|Unknown field|ILLEGAL_COLUMN|CANNOT_INSERT_NULL|Incorrect surrogate|bad escape sequence|Code: (?:6|26|27|38|41|53|69|70|72|117|130|131)\./;
 
-export const isDataError = (err: unknown) => DATA_ERROR.test(err instanceof Error ? err.message : String(err));
+export const isDataError = (err: unknown) =>
+  DATA_ERROR.test(err instanceof Error ? err.message : String(err)) ||
+  DATA_ERROR.test(String((err as { type?: unknown } | undefined)?.type ?? '')); // @clickhouse/client's error name, e.g. CANNOT_READ_ALL_DATA
 
 export class Drainer {
   private stopping = false;
@@ -105,7 +108,8 @@ export class Drainer {
     let rows = head.rows;
     for (let i = 1; i < p.length; i++) {
       const r = p[i]!;
-      if (r.seq !== head.seq || r.table !== head.table || rows + r.rows > this.opts.maxRows) break;
+      if (r.seq !== head.seq || r.table !== head.table || r.format !== head.format || rows + r.rows > this.opts.maxRows)
+        break;
       batch.push(r);
       rows += r.rows;
     }
@@ -147,7 +151,7 @@ export class Drainer {
 
   private insertGroup(batch: Pending[]): Promise<void> {
     const body = batch.length === 1 ? batch[0]!.body : Buffer.concat(batch.map((r) => r.body));
-    return this.opts.insert(batch[0]!.table, body, this.spool.tokenOf(batch));
+    return this.opts.insert(batch[0]!.table, body, this.spool.tokenOf(batch), batch[0]!.format);
   }
 
   private async withRetry(fn: () => Promise<void>): Promise<void> {

@@ -1,7 +1,10 @@
 /**
  * The spool's on-disk format. A segment is a file `<seq>.seg` (seq zero-padded, so names sort in
  * order) of records, each `u32 length | u32 crc32(payload) | payload` (little-endian). A payload
- * is `<table>\n` followed by the rows as JSONEachRow lines — the exact body of the later insert.
+ * is a head line and the rows — the exact body of the later insert. The head is `<table>` for rows
+ * as JSONEachRow lines (the only form of earlier releases, and still the form of every table but
+ * embedded `events`), or `<table>\t<format>\t<rows>\t<owner>` for rows in a binary format
+ * (`format` names it and its column list: plugins/spool-formats.ts).
  * A crash can leave a torn last record; reading stops at the first record whose length or
  * checksum does not hold, and everything before it is intact.
  */
@@ -19,16 +22,23 @@ export interface SpoolRecord {
   readonly end: number;
   readonly table: string;
   readonly rows: number;
-  /** JSONEachRow lines, newline-terminated. */
+  /** '' for JSONEachRow lines (newline-terminated), else the binary format's id. */
+  readonly format: string;
   readonly body: Buffer;
+}
+
+/** A binary record's format id, row count and owner, written in its head line. */
+export interface RecordFormat {
+  readonly id: string;
+  readonly rows: number;
 }
 
 /**
  * A record as the buffers one `writev` writes — header, `<table>\n`, body — without copying the
  * body; the checksum runs over the table line and the body (node:zlib's crc32, the same CRC-32).
  */
-export function encodeRecord(table: string, body: Buffer): Buffer[] {
-  const head = Buffer.from(`${table}\n`);
+export function encodeRecord(table: string, body: Buffer, format?: RecordFormat, owner = ''): Buffer[] {
+  const head = Buffer.from(format ? `${table}\t${format.id}\t${format.rows}\t${owner}\n` : `${table}\n`);
   const header = Buffer.allocUnsafe(HEADER_BYTES);
   header.writeUInt32LE(head.length + body.length, 0);
   header.writeUInt32LE(crc32(body, crc32(head)), 4);
@@ -66,9 +76,13 @@ export function listSegments(dir: string): number[] {
 }
 
 /** The intact records of a segment from byte `from` on; `torn` says whether garbage followed them. */
-export function readSegment(dir: string, seq: number, from = 0): { records: SpoolRecord[]; torn: boolean } {
+export function readSegment(
+  dir: string,
+  seq: number,
+  from = 0,
+): { records: (SpoolRecord & { owner: string })[]; torn: boolean } {
   const buf = readFileSync(path.join(dir, segmentName(seq)));
-  const records: SpoolRecord[] = [];
+  const records: (SpoolRecord & { owner: string })[] = [];
   let off = from;
   while (off + HEADER_BYTES <= buf.length) {
     const len = buf.readUInt32LE(off);
@@ -79,7 +93,12 @@ export function readSegment(dir: string, seq: number, from = 0): { records: Spoo
     const nl = payload.indexOf(10);
     if (nl <= 0) break;
     const body = Buffer.from(payload.subarray(nl + 1));
-    records.push({ seq, start: off, end, table: payload.subarray(0, nl).toString(), rows: countLines(body), body });
+    const [table = '', format, rows, owner] = payload.subarray(0, nl).toString().split('\t');
+    records.push(
+      format === undefined
+        ? { seq, start: off, end, table, format: '', rows: countLines(body), body, owner: ownerOf(body) }
+        : { seq, start: off, end, table, format, rows: Number(rows), body, owner: owner ?? '' },
+    );
     off = end;
   }
   return { records, torn: off !== buf.length };

@@ -25,10 +25,10 @@ import {
   countLines,
   encodeRecord,
   listSegments,
-  ownerOf,
   readSegment,
   recordBytes,
   segmentName,
+  type RecordFormat,
   type SpoolRecord,
 } from './segment.js';
 
@@ -62,6 +62,7 @@ interface Waiter {
   owner: string;
   table: string;
   body: Buffer;
+  format: RecordFormat | undefined;
   resolve: () => void;
   reject: (e: unknown) => void;
 }
@@ -125,14 +126,15 @@ export class Spool {
 
   /**
    * Resolves once the rows are durable on disk. Throws CL_SITE_SPOOL_FULL when `owner` holds its
-   * share, CL_SPOOL_FULL when the whole spool is at its cap.
+   * share, CL_SPOOL_FULL when the whole spool is at its cap. Without `format` the body is JSONEachRow
+   * lines; with it, `format.rows` rows in that binary format.
    */
-  append(table: string, body: Buffer, owner = ''): Promise<void> {
+  append(table: string, body: Buffer, owner = '', format?: RecordFormat): Promise<void> {
     if (this.closed)
       return Promise.reject(
         new ClError('CL_STORAGE_UNAVAILABLE', 'The collector is shutting down.', { headers: { 'retry-after': '5' } }),
       );
-    const parts = encodeRecord(table, body);
+    const parts = encodeRecord(table, body, format, owner);
     const size = recordBytes(parts);
     if (this.bytes + size > this.opts.maxBytes) {
       return Promise.reject(new ClError('CL_SPOOL_FULL', undefined, { headers: { 'retry-after': '30' } }));
@@ -142,7 +144,7 @@ export class Spool {
     }
     this.count(owner, size);
     return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ parts, size, owner, table, body, resolve, reject });
+      this.waiting.push({ parts, size, owner, table, body, format, resolve, reject });
       this.kick();
     });
   }
@@ -258,7 +260,8 @@ export class Spool {
         start: off,
         end,
         table: w.table,
-        rows: countLines(w.body),
+        format: w.format?.id ?? '',
+        rows: w.format ? w.format.rows : countLines(w.body),
         body: w.body,
         at: now,
         owner: w.owner,
@@ -297,9 +300,8 @@ export class Spool {
       }
       const { records } = readSegment(this.opts.dir, seq, seq === this.checkpoint.seq ? this.checkpoint.offset : 0);
       for (const r of records) {
-        const owner = ownerOf(r.body);
-        this.pending.push({ ...r, at: now, owner });
-        this.count(owner, r.end - r.start);
+        this.pending.push({ ...r, at: now });
+        this.count(r.owner, r.end - r.start);
       }
     }
     this.activeSeq = Math.max(last, this.checkpoint.seq);

@@ -132,7 +132,7 @@ export function columnList(columns: readonly (readonly [string, string])[]): str
 }
 
 /** The columns of this layout: version 1's with new codecs, `event_key` and `path` an alias, then the later additions. */
-function layoutColumns(): (readonly [string, string])[] {
+export function layoutColumns(): (readonly [string, string])[] {
   const changed: Record<string, string> = {
     event_id: `UUID CODEC(ZSTD(1))
                         TTL if(person_id = ${NIL_UUID_SQL}, toDateTime(ts) + toIntervalDay(${EVENT_ID_DAYS}), toDateTime('2105-12-31 00:00:00', 'UTC'))`,
