@@ -109,6 +109,8 @@ export interface AttributedTouchesOptions {
    * the view). A request names only those it groups or filters by: fewer columns read and sorted.
    */
   dimensions?: readonly Dimension[];
+  /** The rule-based models weighed (every one without: the view; one for a single model's report). */
+  models?: readonly RuleModel[];
 }
 
 /** The dimensions a request's touches need: `channel` (last non-direct reads it), the grouped one and the filtered ones. */
@@ -161,20 +163,20 @@ export function conversionPathsSql({
  * the touch (time, session, every dimension) and one weight column per rule-based model.
  */
 export function attributedTouchesSql(options: AttributedTouchesOptions): string {
-  const { database: d, filtered, window, dimensions = DIMENSIONS } = options;
+  const { database: d, filtered, window, dimensions = DIMENSIONS, models = MODELS } = options;
   const halfLife = window ? String(window.halfLifeDays) : '{half_life_days:Float64}';
   const site = filtered ? 'site_id = {site:String}' : '1';
   const none = dimensions.map(() => `'${NO_TOUCH}'`).join(', ');
   return `
 SELECT site_id, person_id, kind, conv_ts, value, record_id,
        touch.1 AS touch_ts, touch.2 AS session_id, ${dimensions.map((c, i) => `touch.${i + 3} AS ${c}`).join(', ')},
-       ${MODELS.map((m) => `w_${m} AS ${m}`).join(', ')}
+       ${models.map((m) => `w_${m} AS ${m}`).join(', ')}
 FROM
 (
-  SELECT *, ${MODELS.map((m) => `arrayMap(x -> x / arraySum(raw_${m}), raw_${m}) AS w_${m}`).join(', ')}
+  SELECT *, ${models.map((m) => `arrayMap(x -> x / arraySum(raw_${m}), raw_${m}) AS w_${m}`).join(', ')}
   FROM
   (
-    SELECT *, ${MODELS.map((m) => `${RAW[m]} AS raw_${m}`).join(',\n           ')}
+    SELECT *, ${models.map((m) => `${RAW[m]} AS raw_${m}`).join(',\n           ')}
     FROM
     (
       SELECT *,
@@ -204,5 +206,5 @@ FROM
     )
   )
 )
-ARRAY JOIN path AS touch, ${MODELS.map((m) => `w_${m}`).join(', ')}`;
+ARRAY JOIN path AS touch, ${models.map((m) => `w_${m}`).join(', ')}`;
 }

@@ -95,15 +95,16 @@ async function totals(
   );
 }
 
-/** Credit per kind and key under every rule-based model, from one pass over the attributed touches. */
+/** Credit per kind and key under the rule-based `models` (default every one), from one pass over the attributed touches. */
 async function ruleBased(
   db: Db,
   q: Scope,
   kinds: readonly ConversionKind[],
+  models: readonly RuleModel[] = MODELS,
 ): Promise<Map<ConversionKind, Map<RuleModel, CreditRow[]>>> {
   const rows = await db.query<Record<string, string | number>>(
-    `SELECT kind, {dim:Identifier} AS key, ${MODELS.map((m) => `sum(${m}) AS c_${m}, sum(${m} * value) AS v_${m}`).join(', ')}
-     FROM (${attributedTouchesSql({ database: db.database, filtered: true, dimensions: dimensionsOf(q) })})
+    `SELECT kind, {dim:Identifier} AS key, ${models.map((m) => `sum(${m}) AS c_${m}, sum(${m} * value) AS v_${m}`).join(', ')}
+     FROM (${attributedTouchesSql({ database: db.database, filtered: true, dimensions: dimensionsOf(q), models })})
      WHERE ${sessionFilterSql(q.filters ?? {}, db.database)}
      GROUP BY kind, key`,
     params(q, kinds),
@@ -114,7 +115,7 @@ async function ruleBased(
       return [
         k,
         new Map(
-          MODELS.map((m) => [
+          models.map((m) => [
             m,
             ofKind.map((r) => ({ key: String(r.key), conversions: num(r[`c_${m}`]), value: num(r[`v_${m}`]) })),
           ]),
@@ -272,7 +273,9 @@ export async function attributions(
     totals(db, q, kinds),
     q.model === 'markov'
       ? Promise.all(kinds.map((k) => markov(db, q, k))).then((all) => new Map(kinds.map((k, i) => [k, all[i]!])))
-      : ruleBased(db, q, kinds).then((all) => new Map(kinds.map((k) => [k, all.get(k)!.get(q.model as RuleModel)!]))),
+      : ruleBased(db, q, kinds, [q.model as RuleModel]).then(
+          (all) => new Map(kinds.map((k) => [k, all.get(k)!.get(q.model as RuleModel)!])),
+        ),
   ]);
   return new Map(kinds.map((k) => [k, report(q, q.model, k, total.get(k)!, credits.get(k)!)]));
 }
