@@ -9,7 +9,7 @@ import type { Db } from '../storage/db.js';
 import { activeFilters, filterParams, label, round, sessionFilterSql, type Filters } from '../scope/filters.js';
 import { NIL_UUID_SQL } from '../storage/identities.js';
 import { toClickHouseTime } from '../storage/time.js';
-import { CONVERSION, creditByEffects, NULL, removalEffects, START, type Transition } from './markov.js';
+import { CONVERSION, creditByEffects, removalEffects, START, type Transition } from './markov.js';
 import {
   ALL_MODELS,
   attributedTouchesSql,
@@ -126,16 +126,12 @@ async function ruleBased(
 }
 
 /**
- * The transitions between consecutive touch values counted over every journey: every conversion
- * of the query (its touches in the lookback window, ending in `(conversion)`), and every journey
- * that did not convert in the period — an anonymous visitor's sessions, or an identified person's
- * on all their devices — ending in `(null)`. A conversion without touches is the single transition
- * `(start)` → `(conversion)`: counted apart (credited to `(no touch)`) and left out of the chain.
- *
- * Converting journeys are few: their paths are arrays (conversionPathsSql). Journeys that did not
- * convert are most sessions of the site: no path is built for them — a window over each journey's
- * sessions in time order gives every session its predecessor (`(start)` for the first), and
- * `ends` counts the journeys a value ends (its transitions to `(null)`, added here).
+ * Journeys as paths of touch values, and the transitions between consecutive values counted over
+ * all of them, in one query: every conversion of the query (its touches in the lookback window,
+ * ending in `(conversion)`), and every journey that did not convert in the period — an anonymous
+ * visitor's sessions, or an identified person's on all their devices — ending in `(null)`. A
+ * conversion without touches is the single transition `(start)` → `(conversion)`: counted apart
+ * (credited to `(no touch)`) and left out of the chain.
  */
 async function markov(db: Db, q: Scope, kind: ConversionKind): Promise<CreditRow[]> {
   const d = db.database;
@@ -144,80 +140,57 @@ async function markov(db: Db, q: Scope, kind: ConversionKind): Promise<CreditRow
   const converted = `SELECT person_id FROM ${d}.conversions WHERE ${CONVERSIONS_IN_RANGE}`;
   const inWindow =
     'touch_ts >= {from:DateTime64(3)} - toIntervalDay({lookback_days:UInt32}) AND touch_ts < {to:DateTime64(3)}';
+  const path = 'arrayMap(x -> x.2, arraySort(groupArray((touch_ts, value_of_dim))))';
   // With filters, touches outside the segment are one state, '(other)', left out of the credit.
   const f = q.filters ?? {};
   const inTuple = sessionFilterSql(f, d, (name) =>
     name === 'session_id' ? 'x.2' : `tupleElement(x, ${dimensions.indexOf(name as Dimension) + 3})`,
   );
   const valueOf = `if(${sessionFilterSql(f, d)}, {dim:Identifier}, '${OTHER}')`;
-  const rows = await db.query<{
-    src: string;
-    dst: string;
-    n: string;
-    conversions: string;
-    value: number;
-    ends: string;
-  }>(
-    `SELECT pair.1 AS src, pair.2 AS dst, count() AS n, count() AS conversions, sum(conv_value) AS value, toUInt64(0) AS ends
+  const rows = await db.query<{ src: string; dst: string; n: string; conversions: string; value: number }>(
+    `SELECT pair.1 AS src, pair.2 AS dst, count() AS n, countIf(converted) AS conversions, sumIf(conv_value, converted) AS value
      FROM
      (
-       SELECT arrayMap(x -> if(${inTuple}, toString(tupleElement(x, ${dimension})), '${OTHER}'), found) AS path, value AS conv_value
+       SELECT arrayMap(x -> if(${inTuple}, toString(tupleElement(x, ${dimension})), '${OTHER}'), found) AS path, true AS converted, value AS conv_value
        FROM (${conversionPathsSql({ database: d, filtered: true, dimensions })})
-     )
-     ARRAY JOIN arrayZip(arrayPushFront(path, '${START}'), arrayPushBack(path, '${CONVERSION}')) AS pair
-     GROUP BY src, dst
-     UNION ALL
-     SELECT src, dst, count() AS n, toUInt64(0) AS conversions, toFloat64(0) AS value, countIf(last) AS ends
-     FROM
-     (
-       SELECT lagInFrame(value_of_dim, 1, '${START}') OVER journey_sessions AS src, value_of_dim AS dst,
-              leadInFrame(toUInt8(1), 1, toUInt8(0)) OVER journey_sessions = 0 AS last
+       UNION ALL
+       SELECT ${path} AS path, false AS converted, toFloat64(0) AS conv_value
        FROM
        (
          -- One pass over the site's sessions for both kinds of journey that did not convert: an
          -- anonymous visitor's (no person) and an identified person's on all their devices. FINAL
          -- merges copies of a session first (the window then applies to the merged row).
          SELECT if(p.person_id = ${NIL_UUID_SQL}, s.visitor_id, p.person_id) AS journey, s.touch_ts AS touch_ts, s.value_of_dim AS value_of_dim
-         FROM (SELECT visitor_id, ts AS touch_ts, toString(${valueOf}) AS value_of_dim FROM ${d}.sessions FINAL WHERE site_id = {site:String}) AS s
+         FROM (SELECT visitor_id, ts AS touch_ts, ${valueOf} AS value_of_dim FROM ${d}.sessions FINAL WHERE site_id = {site:String}) AS s
          LEFT JOIN
          (
            SELECT visitor_id, argMax(person_id, ts) AS person_id FROM ${d}.identities WHERE site_id = {site:String} GROUP BY visitor_id
          ) AS p ON p.visitor_id = s.visitor_id
          WHERE ${inWindow} AND p.person_id NOT IN (${converted})
        )
-       -- the order a path has (time, then value for touches at the same moment)
-       WINDOW journey_sessions AS (PARTITION BY journey ORDER BY touch_ts, value_of_dim ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING)
+       GROUP BY journey
      )
+     ARRAY JOIN arrayZip(arrayPushFront(path, '(start)'), arrayPushBack(path, if(converted, '(conversion)', '(null)'))) AS pair
      GROUP BY src, dst`,
     params(q, [kind]),
   );
-  const counted = new Map<string, { from: string; to: string; n: number; conversions: number; value: number }>();
-  const add = (from: string, to: string, n: number, conversions = 0, value = 0) => {
-    const key = `${from}\u0000${to}`;
-    const had = counted.get(key) ?? { from, to, n: 0, conversions: 0, value: 0 };
-    counted.set(key, { from, to, n: had.n + n, conversions: had.conversions + conversions, value: had.value + value });
-  };
-  for (const r of rows) {
-    add(r.src, r.dst, num(r.n), num(r.conversions), num(r.value));
-    if (num(r.ends) > 0) add(r.dst, NULL, num(r.ends));
-  }
-  const untouched = counted.get(`${START}\u0000${CONVERSION}`);
-  const chain = [...counted.values()].filter((r) => r !== untouched);
-  const startsOfConversions = chain.filter((r) => r.from === START);
-  const effects = removalEffects(chain.map((t): Transition => ({ from: t.from, to: t.to, count: t.n })));
+  const untouched = rows.find((r) => r.src === START && r.dst === CONVERSION);
+  const chain = rows.filter((r) => r !== untouched);
+  const startsOfConversions = chain.filter((r) => r.src === START);
+  const effects = removalEffects(chain.map((t): Transition => ({ from: t.src, to: t.dst, count: num(t.n) })));
   const credited = creditByEffects(
     effects,
-    startsOfConversions.reduce((sum, r) => sum + r.conversions, 0),
+    startsOfConversions.reduce((sum, r) => sum + num(r.conversions), 0),
   );
   const value = creditByEffects(
     effects,
-    startsOfConversions.reduce((sum, r) => sum + r.value, 0),
+    startsOfConversions.reduce((sum, r) => sum + num(r.value), 0),
   );
   const result: CreditRow[] = [...credited]
     .filter(([key]) => key !== OTHER)
     .map(([key, c]) => ({ key, conversions: c, value: value.get(key) ?? 0 }));
   if (untouched && !filtered(q))
-    result.push({ key: NO_TOUCH, conversions: untouched.conversions, value: untouched.value });
+    result.push({ key: NO_TOUCH, conversions: num(untouched.conversions), value: num(untouched.value) });
   return result;
 }
 
