@@ -14,7 +14,7 @@
  * that every model's credits add up to the total of conversions and revenue.
  */
 
-import { DIMENSIONS, RULE_MODELS as MODELS, type RuleModel } from '../../../contract/attribution.js';
+import { DIMENSIONS, RULE_MODELS as MODELS, type Dimension, type RuleModel } from '../../../contract/attribution.js';
 import { NIL_UUID_SQL } from '../storage/identities.js';
 
 // The vocabulary (model, conversion and dimension names) is the contract's, shared with the dashboard.
@@ -84,13 +84,13 @@ const RAW: Record<RuleModel, string> = {
  * converting people's visitors, by the table's sort key). Copies of one session not merged yet are
  * grouped here.
  */
-export function touchpointsSql(d: string, sessionsFilter = '1'): string {
+export function touchpointsSql(d: string, sessionsFilter = '1', dimensions: readonly Dimension[] = DIMENSIONS): string {
   return `
       SELECT s.site_id AS site_id, vp.person_id AS person_id, s.visitor_id AS visitor_id, s.session_id AS session_id, s.first_ts AS ts,
-             ${DIMENSIONS.map((c) => `s.s_${c} AS ${c}`).join(', ')}
+             ${dimensions.map((c) => `s.s_${c} AS ${c}`).join(', ')}
       FROM
       (
-        SELECT site_id, visitor_id, session_id, min(ts) AS first_ts, ${DIMENSIONS.map((c) => `any(${c}) AS s_${c}`).join(', ')}
+        SELECT site_id, visitor_id, session_id, min(ts) AS first_ts, ${dimensions.map((c) => `any(${c}) AS s_${c}`).join(', ')}
         FROM ${d}.sessions
         WHERE ${sessionsFilter}
         GROUP BY site_id, visitor_id, session_id
@@ -104,6 +104,18 @@ export interface AttributedTouchesOptions {
   filtered: boolean;
   /** Literal window settings (the view), or bound `{lookback_days:UInt32}` / `{half_life_days:Float64}` (the API). */
   window?: WindowSettings;
+  /**
+   * The dimensions a touch carries, in DIMENSIONS order, `channel` first (every dimension without:
+   * the view). A request names only those it groups or filters by: fewer columns read and sorted.
+   */
+  dimensions?: readonly Dimension[];
+  /** The rule-based models weighed (every one without: the view; one for a single model's report). */
+  models?: readonly RuleModel[];
+}
+
+/** The dimensions a request's touches need: `channel` (last non-direct reads it), the grouped one and the filtered ones. */
+export function touchDimensions(needed: readonly string[]): Dimension[] {
+  return DIMENSIONS.filter((c) => c === 'channel' || needed.includes(c));
 }
 
 /** The API's conversions: of a site, of some kinds, in a time range (bound `{site}`, `{kinds}`, `{from}`, `{to}`). */
@@ -116,16 +128,21 @@ function conversionsFilter(filtered: boolean): string {
 
 /**
  * One row per conversion (site, person, kind, `conv_ts`, value, record id) with `found`: its
- * touches in the lookback window, sorted by time, each `(ts, session_id, …every dimension)`.
+ * touches in the lookback window, sorted by time, each `(ts, session_id, …dimensions)`.
  */
-export function conversionPathsSql({ database: d, filtered, window }: AttributedTouchesOptions): string {
+export function conversionPathsSql({
+  database: d,
+  filtered,
+  window,
+  dimensions = DIMENSIONS,
+}: AttributedTouchesOptions): string {
   const lookback = window ? String(window.lookbackDays) : '{lookback_days:UInt32}';
   const conv = conversionsFilter(filtered);
   // Only the sessions of the visitors of the people who converted (the API's filters), read by the sessions' sorting key.
   const sessionsFilter = filtered
     ? `site_id = {site:String} AND visitor_id IN (SELECT visitor_id FROM ${d}.identities WHERE site_id = {site:String} AND person_id IN (SELECT person_id FROM ${d}.conversions WHERE ${conv}))`
     : '1';
-  const dims = DIMENSIONS.join(', ');
+  const dims = dimensions.join(', ');
   // Each converting person's touches are collected and sorted once, then every conversion of theirs
   // keeps those in its window (conversions are one row each: a person's lead, customer, each deal).
   return `
@@ -135,7 +152,7 @@ export function conversionPathsSql({ database: d, filtered, window }: Attributed
         LEFT JOIN
         (
           SELECT site_id, person_id, arraySort(groupArray((ts, session_id, ${dims}))) AS touches
-          FROM (${touchpointsSql(d, sessionsFilter)})
+          FROM (${touchpointsSql(d, sessionsFilter, dimensions)})
           WHERE person_id != ${NIL}
           GROUP BY site_id, person_id
         ) AS t ON t.site_id = c.site_id AND t.person_id = c.person_id`;
@@ -146,20 +163,20 @@ export function conversionPathsSql({ database: d, filtered, window }: Attributed
  * the touch (time, session, every dimension) and one weight column per rule-based model.
  */
 export function attributedTouchesSql(options: AttributedTouchesOptions): string {
-  const { database: d, filtered, window } = options;
+  const { database: d, filtered, window, dimensions = DIMENSIONS, models = MODELS } = options;
   const halfLife = window ? String(window.halfLifeDays) : '{half_life_days:Float64}';
   const site = filtered ? 'site_id = {site:String}' : '1';
-  const none = DIMENSIONS.map(() => `'${NO_TOUCH}'`).join(', ');
+  const none = dimensions.map(() => `'${NO_TOUCH}'`).join(', ');
   return `
 SELECT site_id, person_id, kind, conv_ts, value, record_id,
-       touch.1 AS touch_ts, touch.2 AS session_id, ${DIMENSIONS.map((c, i) => `touch.${i + 3} AS ${c}`).join(', ')},
-       ${MODELS.map((m) => `w_${m} AS ${m}`).join(', ')}
+       touch.1 AS touch_ts, touch.2 AS session_id, ${dimensions.map((c, i) => `touch.${i + 3} AS ${c}`).join(', ')},
+       ${models.map((m) => `w_${m} AS ${m}`).join(', ')}
 FROM
 (
-  SELECT *, ${MODELS.map((m) => `arrayMap(x -> x / arraySum(raw_${m}), raw_${m}) AS w_${m}`).join(', ')}
+  SELECT *, ${models.map((m) => `arrayMap(x -> x / arraySum(raw_${m}), raw_${m}) AS w_${m}`).join(', ')}
   FROM
   (
-    SELECT *, ${MODELS.map((m) => `${RAW[m]} AS raw_${m}`).join(',\n           ')}
+    SELECT *, ${models.map((m) => `${RAW[m]} AS raw_${m}`).join(',\n           ')}
     FROM
     (
       SELECT *,
@@ -189,5 +206,5 @@ FROM
     )
   )
 )
-ARRAY JOIN path AS touch, ${MODELS.map((m) => `w_${m}`).join(', ')}`;
+ARRAY JOIN path AS touch, ${models.map((m) => `w_${m}`).join(', ')}`;
 }

@@ -9,7 +9,7 @@ import type { Db } from '../storage/db.js';
 import { activeFilters, filterParams, label, round, sessionFilterSql, type Filters } from '../scope/filters.js';
 import { NIL_UUID_SQL } from '../storage/identities.js';
 import { toClickHouseTime } from '../storage/time.js';
-import { CONVERSION, markovCredit, START, type Transition } from './markov.js';
+import { CONVERSION, creditByEffects, removalEffects, START, type Transition } from './markov.js';
 import {
   ALL_MODELS,
   attributedTouchesSql,
@@ -18,6 +18,7 @@ import {
   DIMENSIONS,
   MODELS,
   NO_TOUCH,
+  touchDimensions,
   type ConversionKind,
   type Dimension,
   type Model,
@@ -71,6 +72,9 @@ function params(q: Scope, kinds: readonly ConversionKind[]) {
 
 const OTHER = '(other)';
 const filtered = (q: Scope) => activeFilters(q.filters ?? {}).length > 0;
+/** The dimensions the touches of a request carry: the grouped one and the filtered ones (and `channel`). */
+const dimensionsOf = (q: Scope) =>
+  touchDimensions([q.groupBy, ...activeFilters(q.filters ?? {}).map(([name]) => name)]);
 
 const num = (v: unknown) => Number(v ?? 0);
 
@@ -91,15 +95,16 @@ async function totals(
   );
 }
 
-/** Credit per kind and key under every rule-based model, from one pass over the attributed touches. */
+/** Credit per kind and key under the rule-based `models` (default every one), from one pass over the attributed touches. */
 async function ruleBased(
   db: Db,
   q: Scope,
   kinds: readonly ConversionKind[],
+  models: readonly RuleModel[] = MODELS,
 ): Promise<Map<ConversionKind, Map<RuleModel, CreditRow[]>>> {
   const rows = await db.query<Record<string, string | number>>(
-    `SELECT kind, {dim:Identifier} AS key, ${MODELS.map((m) => `sum(${m}) AS c_${m}, sum(${m} * value) AS v_${m}`).join(', ')}
-     FROM (${attributedTouchesSql({ database: db.database, filtered: true })})
+    `SELECT kind, {dim:Identifier} AS key, ${models.map((m) => `sum(${m}) AS c_${m}, sum(${m} * value) AS v_${m}`).join(', ')}
+     FROM (${attributedTouchesSql({ database: db.database, filtered: true, dimensions: dimensionsOf(q), models })})
      WHERE ${sessionFilterSql(q.filters ?? {}, db.database)}
      GROUP BY kind, key`,
     params(q, kinds),
@@ -110,7 +115,7 @@ async function ruleBased(
       return [
         k,
         new Map(
-          MODELS.map((m) => [
+          models.map((m) => [
             m,
             ofKind.map((r) => ({ key: String(r.key), conversions: num(r[`c_${m}`]), value: num(r[`v_${m}`]) })),
           ]),
@@ -130,7 +135,8 @@ async function ruleBased(
  */
 async function markov(db: Db, q: Scope, kind: ConversionKind): Promise<CreditRow[]> {
   const d = db.database;
-  const dimension = DIMENSIONS.indexOf(q.groupBy) + 3; // its place in a `found` tuple: (ts, session_id, …dimensions)
+  const dimensions = dimensionsOf(q);
+  const dimension = dimensions.indexOf(q.groupBy) + 3; // its place in a `found` tuple: (ts, session_id, …dimensions)
   const converted = `SELECT person_id FROM ${d}.conversions WHERE ${CONVERSIONS_IN_RANGE}`;
   const inWindow =
     'touch_ts >= {from:DateTime64(3)} - toIntervalDay({lookback_days:UInt32}) AND touch_ts < {to:DateTime64(3)}';
@@ -138,7 +144,7 @@ async function markov(db: Db, q: Scope, kind: ConversionKind): Promise<CreditRow
   // With filters, touches outside the segment are one state, '(other)', left out of the credit.
   const f = q.filters ?? {};
   const inTuple = sessionFilterSql(f, d, (name) =>
-    name === 'session_id' ? 'x.2' : `tupleElement(x, ${DIMENSIONS.indexOf(name as Dimension) + 3})`,
+    name === 'session_id' ? 'x.2' : `tupleElement(x, ${dimensions.indexOf(name as Dimension) + 3})`,
   );
   const valueOf = `if(${sessionFilterSql(f, d)}, {dim:Identifier}, '${OTHER}')`;
   const rows = await db.query<{ src: string; dst: string; n: string; conversions: string; value: number }>(
@@ -146,7 +152,7 @@ async function markov(db: Db, q: Scope, kind: ConversionKind): Promise<CreditRow
      FROM
      (
        SELECT arrayMap(x -> if(${inTuple}, toString(tupleElement(x, ${dimension})), '${OTHER}'), found) AS path, true AS converted, value AS conv_value
-       FROM (${conversionPathsSql({ database: d, filtered: true })})
+       FROM (${conversionPathsSql({ database: d, filtered: true, dimensions })})
        UNION ALL
        SELECT ${path} AS path, false AS converted, toFloat64(0) AS conv_value
        FROM
@@ -171,13 +177,13 @@ async function markov(db: Db, q: Scope, kind: ConversionKind): Promise<CreditRow
   const untouched = rows.find((r) => r.src === START && r.dst === CONVERSION);
   const chain = rows.filter((r) => r !== untouched);
   const startsOfConversions = chain.filter((r) => r.src === START);
-  const list: Transition[] = chain.map((t) => ({ from: t.src, to: t.dst, count: num(t.n) }));
-  const credited = markovCredit(
-    list,
+  const effects = removalEffects(chain.map((t): Transition => ({ from: t.src, to: t.dst, count: num(t.n) })));
+  const credited = creditByEffects(
+    effects,
     startsOfConversions.reduce((sum, r) => sum + num(r.conversions), 0),
   );
-  const value = markovCredit(
-    list,
+  const value = creditByEffects(
+    effects,
     startsOfConversions.reduce((sum, r) => sum + num(r.value), 0),
   );
   const result: CreditRow[] = [...credited]
@@ -240,7 +246,9 @@ export async function attributions(
     totals(db, q, kinds),
     q.model === 'markov'
       ? Promise.all(kinds.map((k) => markov(db, q, k))).then((all) => new Map(kinds.map((k, i) => [k, all[i]!])))
-      : ruleBased(db, q, kinds).then((all) => new Map(kinds.map((k) => [k, all.get(k)!.get(q.model as RuleModel)!]))),
+      : ruleBased(db, q, kinds, [q.model as RuleModel]).then(
+          (all) => new Map(kinds.map((k) => [k, all.get(k)!.get(q.model as RuleModel)!])),
+        ),
   ]);
   return new Map(kinds.map((k) => [k, report(q, q.model, k, total.get(k)!, credits.get(k)!)]));
 }

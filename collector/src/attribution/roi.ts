@@ -25,12 +25,17 @@ export type RoiQuery = Omit<AttributionQuery, 'conversion' | 'groupBy'> & {
   timeZone: string;
 };
 
-/** Visitors and sessions per key, and in all (`is_total`: a visitor may come through several keys). */
+/**
+ * Visitors and sessions per key, and in all (`is_total`: a visitor may come through several keys).
+ * FINAL merges copies of a session not merged yet (the period then applies to the merged row, as
+ * in the Markov model): one row is one session, counted instead of hashing every session id.
+ */
 function traffic(db: Db, q: RoiQuery) {
   return db.query<{ key: string; is_total: number; visitors: string; sessions: string }>(
-    `SELECT if(grouping(k) = 1, '', k) AS key, grouping(k) AS is_total, uniqExact(visitor_id) AS visitors, uniqExact(session_id) AS sessions
-     FROM (SELECT {dim:Identifier} AS k, visitor_id, session_id FROM ${db.database}.sessions
-           WHERE site_id = {site:String} AND ts >= {from:DateTime64(3)} AND ts < {to:DateTime64(3)} AND visitor_id != ${NIL_UUID_SQL}
+    `SELECT if(grouping(k) = 1, '', k) AS key, grouping(k) AS is_total, uniqExact(visitor_id) AS visitors, count() AS sessions
+     FROM (SELECT {dim:Identifier} AS k, visitor_id
+           FROM (SELECT * FROM ${db.database}.sessions FINAL WHERE site_id = {site:String})
+           WHERE ts >= {from:DateTime64(3)} AND ts < {to:DateTime64(3)} AND visitor_id != ${NIL_UUID_SQL}
              AND ${sessionFilterSql(q.filters ?? {}, db.database)})
      GROUP BY GROUPING SETS ((k), ())`,
     {
