@@ -7,7 +7,7 @@
 export const isV2 = (body: unknown): boolean => (body as { v?: unknown } | null | undefined)?.v === 2;
 
 /**
- * A v3 batch `[3, k, t, d, [[y, i, t, v, s, u, h, {…}], …]]` as the v2 object `{ v: 2, k, t, d, e:
+ * A v3 batch `[3, k, t, d, [[y, i, t, v, s, u, h, {…}], …]]` (the batch's `t` in base 36) as the v2 object `{ v: 2, k, t, d, e:
  * [{ …, y, i, t, v, s, u, h }] }`: an event's 7th position is its title `h` (an engagement's `g`,
  * engagement having no title), its 8th the object of its other v2 fields; `null` is left out.
  * Anything else is returned unchanged. Never throws: what is not well-formed stays so for the v2
@@ -24,5 +24,7 @@ export function fromV3(body: unknown): unknown {
     [...names, a[0] == 'e' ? 'g' : 'h'].forEach((n, i) => (a[i] == null ? delete out[n] : (out[n] = a[i])));
     return out;
   };
-  return { v: 2, k, t, d: d ?? undefined, e: Array.isArray(e) ? e.map(event) : e };
+  // The sent time: ms since the epoch in base 36 (as the SDK sends it), or a number.
+  const ms = typeof t == 'string' && /^[\da-z]{1,11}$/.test(t) ? parseInt(t, 36) : t;
+  return { v: 2, k, t: ms, d: d ?? undefined, e: Array.isArray(e) ? e.map(event) : e };
 }

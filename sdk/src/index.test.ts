@@ -164,7 +164,7 @@ describe('closeloop SDK', () => {
     // As sent: the fields every event has by position, the title next, the others by name.
     const v = wireId(cl.getVisitorId()!);
     const [, , , , [view3, signup3]] = b.raw[0] as [3, string, number, string, unknown[][]];
-    expect(b.raw.splice(0)).toEqual([[3, 'pk', Date.now(), 'dev', [view3, signup3]]]);
+    expect(b.raw.splice(0)).toEqual([[3, 'pk', Date.now().toString(36), 'dev', [view3, signup3]]]);
     const r = 'https://mail.example.com/inbox';
     expect(view3).toEqual([
       'p',

@@ -250,7 +250,7 @@ export interface EventBatchV2 {
 
 // ---------------------------------------------------------------------------------------------
 // Version 3: version 2 with the fields every event has by position, not by name. The batch is an
-// array `[3, k, t, d, events]`, each event `[y, i, t, v, s, u, h, rest]`: type, id, time, visitor,
+// array `[3, k, t, d, events]` (`t` in base 36), each event `[y, i, t, v, s, u, h, rest]`: type, id, time, visitor,
 // session, URL, title — for an engagement (`y: 'e'`, which has no title) its `g` — and `rest`, the
 // object of the event's other v2 fields by name (`r`, `o`, `f`, `n`, `a`, `p`, `m`, `w`). `null`
 // stands for an empty position. A landing page view is `["p", i, t, v, s, u, "Title", {"o": {}}]`,
@@ -270,8 +270,11 @@ export type ClEventV3 = [
   rest: Partial<Record<'r' | 'o' | 'f' | 'n' | 'a' | 'p' | 'm' | 'w', unknown>>,
 ];
 
-/** The body of `POST /v1/events`, version 3: format version, site key, sent ms, SDK version, events. */
-export type EventBatchV3 = [v: 3, k: string, t: number, d: string | null, e: ClEventV3[]];
+/**
+ * The body of `POST /v1/events`, version 3: format version, site key, sent time (ms since the epoch in
+ * base 36, e.g. `"mipuzsh5"`, or a number), SDK version, events.
+ */
+export type EventBatchV3 = [v: 3, k: string, t: string | number, d: string | null, e: ClEventV3[]];
 
 /** Every 4xx/5xx answer of the collector. `code` is stable (see collector/src/base/errors.ts). */
 export interface ErrorBody {

@@ -57,13 +57,13 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
   const queue = createQueue(
     cfg.endpoint + '/v1/events',
     // Wire format 3 (contract/wire.ts): the fields every event has by position, the title (an
-    // engagement's ms) next, then the other fields by name; event times relative to the batch's (ms
-    // before it): fewer digits; ids as 22 base64 characters.
+    // engagement's ms) next, then the other fields by name; the batch's time in base 36 and event times
+    // relative to it (ms before it): fewer digits; ids as 22 base64 characters.
     (events, t = Date.now()) =>
       JSON.stringify([
         3,
         cfg.site,
-        t,
+        t.toString(36),
         VERSION,
         events.map(({ y, i, t: at, v, s, u, h, g, ...o }: ClEventV2 & { h?: string; g?: number }) => [
           y,

@@ -326,7 +326,8 @@ describe('wire format 3', () => {
   it('stores the same rows as the same batch in wire format 2', async () => {
     const [v2v, v3v] = [randomUUID(), randomUUID()];
     const two = { v: 2, k: 'pk_demo', t: T, d: '0.3.0', e: sessionV2(v2v, randomUUID()) };
-    const three: EventBatchV3 = [3, 'pk_demo', T, '0.3.0', sessionV2(v3v, randomUUID()).map(toV3)];
+    // The sent time in base 36, as the SDK sends it (a number is read too: the other cases).
+    const three: EventBatchV3 = [3, 'pk_demo', T.toString(36), '0.3.0', sessionV2(v3v, randomUUID()).map(toV3)];
     for (const body of [two, three]) {
       const res = await post(body);
       expect(res.statusCode, res.body).toBe(202);
@@ -355,6 +356,8 @@ describe('wire format 3', () => {
       [[3, 'pk_demo', T, null, [['x', ...e!.slice(1)]]], 'e.0.y'],
       [[3, 'pk_demo', 'soon', null, [e]], 't'],
       [[3, 'pk_demo', T, null, []], 'e'],
+      [[3, 'pk_demo', '1y2p0ij32e8e8', null, [e]], 't'], // 13 base-36 digits: not a time
+      [[3, 'pk_demo', 'mipu-zsh5', null, [e]], 't'],
     ] as const) {
       const res = await post(body);
       expect(res.statusCode, JSON.stringify(body)).toBe(400);
