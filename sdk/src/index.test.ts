@@ -1,7 +1,7 @@
 /** The SDK end to end in a fake browser (../test/fake-browser.ts): each "page load" re-imports the modules. */
 import { describe, expect, it, vi } from 'vitest';
 import type { CustomEvent, PageviewEvent } from './protocol.js';
-import { isUuid } from './ids.js';
+import { isUuid, wireId } from './ids.js';
 import { type FakeBrowser, LANDING, freshBrowserPerTest } from '../test/fake-browser.js';
 
 let b: FakeBrowser;
@@ -156,11 +156,27 @@ describe('closeloop SDK', () => {
     expect(events.every((e) => e.visitor_id == cl.getVisitorId() && e.session_id == events[0]!.session_id)).toBe(true);
   });
 
-  it('wire format 2: the touch goes once per session, relative to its event; a new visitor sends no first touch; engagement rides with what is unsent', async () => {
+  it('wire format 3 (2 by position): the touch goes once per session, relative to its event; a new visitor sends no first touch; engagement rides with what is unsent', async () => {
     let cl = await b.load(LANDING, 'https://mail.example.com/inbox');
     cl.init({ site: 'pk' });
     cl.track('signup');
     await b.flush();
+    // As sent: the fields every event has by position, the title next, the others by name.
+    const v = wireId(cl.getVisitorId()!);
+    const [, , , , [view3, signup3]] = b.raw[0] as [3, string, number, string, unknown[][]];
+    expect(b.raw.splice(0)).toEqual([[3, 'pk', Date.now().toString(36), 'dev', [view3, signup3]]]);
+    const r = 'https://mail.example.com/inbox';
+    expect(view3).toEqual([
+      'p',
+      expect.any(String),
+      1000,
+      v,
+      expect.any(String),
+      LANDING,
+      expect.any(String),
+      { r, o: {} },
+    ]);
+    expect(signup3).toEqual(['c', expect.any(String), 1000, v, view3![4], LANDING, view3![6], { r, n: 'signup' }]);
     type Wire = { v: number; k: string; t: number; e: Record<string, unknown>[] };
     const [first] = b.wire.splice(0) as Wire[];
     expect(first).toMatchObject({ v: 2, k: 'pk', t: Date.now() });

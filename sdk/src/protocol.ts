@@ -1,6 +1,7 @@
 /**
- * The closeloop wire contract: version 2 (compact, what the SDK sends since 0.2, {@link EventBatchV2})
- * and version 1 (the first one, still accepted: {@link EventBatch}). Plain types only — no runtime code.
+ * The closeloop wire contract: version 3 (what the SDK sends: version 2 by position, {@link EventBatchV3}),
+ * version 2 (compact, named fields, {@link EventBatchV2}) and version 1 (the first one: {@link EventBatch});
+ * the collector accepts all three. Plain types only — no runtime code (the v3 field order is contract/wire.ts).
  *
  * The SDK builds these objects; the collector validates them with zod schemas declared
  * `satisfies z.ZodType<…>` against these very types (collector/src/ingest/schema.ts),
@@ -246,6 +247,34 @@ export interface EventBatchV2 {
   d?: string;
   e: ClEventV2[];
 }
+
+// ---------------------------------------------------------------------------------------------
+// Version 3: version 2 with the fields every event has by position, not by name. The batch is an
+// array `[3, k, t, d, events]` (`t` in base 36), each event `[y, i, t, v, s, u, h, rest]`: type, id, time, visitor,
+// session, URL, title — for an engagement (`y: 'e'`, which has no title) its `g` — and `rest`, the
+// object of the event's other v2 fields by name (`r`, `o`, `f`, `n`, `a`, `p`, `m`, `w`). `null`
+// stands for an empty position. A landing page view is `["p", i, t, v, s, u, "Title", {"o": {}}]`,
+// an engagement `["e", i, t, v, s, u, 1585, {}]`. The collector reads it as the v2 batch it stands
+// for (contract/wire.ts `fromV3`), a positional field winning over a named one in `rest`.
+// ---------------------------------------------------------------------------------------------
+
+/** A v3 event (see above). */
+export type ClEventV3 = [
+  y: ClEventV2['y'],
+  i: string,
+  t: number,
+  v: string,
+  s: string,
+  u: string,
+  h: string | number | null,
+  rest: Partial<Record<'r' | 'o' | 'f' | 'n' | 'a' | 'p' | 'm' | 'w', unknown>>,
+];
+
+/**
+ * The body of `POST /v1/events`, version 3: format version, site key, sent time (ms since the epoch in
+ * base 36, e.g. `"mipuzsh5"`, or a number), SDK version, events.
+ */
+export type EventBatchV3 = [v: 3, k: string, t: string | number, d: string | null, e: ClEventV3[]];
 
 /** Every 4xx/5xx answer of the collector. `code` is stable (see collector/src/base/errors.ts). */
 export interface ErrorBody {

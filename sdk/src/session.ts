@@ -34,7 +34,8 @@ export type Session = [id: string, start?: true, first?: FirstTouchV2];
 
 /** Records activity at `now` and returns the session; `candidate` is the touch of the current page, used should a session start. */
 export function touchSession(store: Store, visitorId: string, now: number, candidate: Landing): Session {
-  let s = attempt<[string, number, string]>(() => JSON.parse(store.get(SESSION_COOKIE)!));
+  // '0' when there is none: JSON.parse(undefined) would throw, and a throw costs the page time.
+  let s = attempt<[string, number, string]>(() => JSON.parse(store.get(SESSION_COOKIE) || '0'));
   const key = campaignKey(candidate.l);
   // None, not ours, expired or another campaign: a new session.
   const start = !(isUuid(s?.[0]) && now - s![1] < SESSION_TIMEOUT && (!key || key == s![2])) || undefined;

@@ -2,11 +2,11 @@
  * The tracker behind the public API: builds events from the page and the session, puts them in the
  * outbox, and follows the page's life — prerendering (counted once shown), SPA navigations,
  * back/forward-cache restores, clicks, and engagement: the time the page was visible, sent as an
- * engagement event (`y: 'e'`, no title; stored as custom event `engagement` with prop `ms`) when the
+ * engagement event (`y: 'e'`, no title nor page referrer; stored as custom event `engagement` with prop `ms`) when the
  * page is hidden or left, or navigated away from
  * in an SPA (each report covers the time since the last one; their sum is the page's engaged time;
  * it goes in the same request as what is still unsent, e.g. the next page view of an SPA).
- * Events are built in wire format 2 (protocol.ts).
+ * Events are built in wire format 2 (protocol.ts) and sent as wire format 3 (its common fields by position).
  * Consent (consent.ts) gates all of it: without it, no cookie, no storage and no identifier.
  */
 import type { ClEventV2 } from './protocol.js';
@@ -56,15 +56,26 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
 
   const queue = createQueue(
     cfg.endpoint + '/v1/events',
-    // Event times go relative to the batch's (ms before it): fewer digits; ids as 22 base64url characters.
+    // Wire format 3 (contract/wire.ts): the fields every event has by position, the title (an
+    // engagement's ms) next, then the other fields by name; the batch's time in base 36 and event times
+    // relative to it (ms before it): fewer digits; ids as 22 base64 characters.
     (events, t = Date.now()) =>
-      JSON.stringify({
-        v: 2,
-        k: cfg.site,
-        t,
-        d: VERSION,
-        e: events.map((e) => ({ ...e, t: t - e.t, v: wireId(e.v), s: wireId(e.s) })),
-      }),
+      JSON.stringify([
+        3,
+        cfg.site,
+        t.toString(36),
+        VERSION,
+        events.map(({ y, i, t: at, v, s, u, h, g, ...o }: ClEventV2 & { h?: string; g?: number }) => [
+          y,
+          i,
+          t - at,
+          wireId(v),
+          wireId(s),
+          u,
+          g ?? h,
+          o,
+        ]),
+      ]),
     // The collector's own cookie knew this browser (Safari caps script-set cookies at 7 days).
     (a) => adopt(a.visitor_id),
   );
@@ -101,7 +112,7 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
       // Only what differs from the event: on a landing page, `{}`.
       o: start && { r: c.r != r ? c.r : undefined, l: c.l != u ? c.l : undefined },
       f: first,
-      // Last: an event may leave a field out (engagement: no title).
+      // Last: an event may leave a field out (engagement: no title, no page referrer; its page view has them).
       ...e,
     } as ClEventV2);
     return true;
@@ -125,7 +136,7 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
     const now = Date.now();
     const ms = shownAt && now - shownAt;
     shownAt = !leaving && visible() ? now : 0;
-    if (ms > 0 && pageUrl) push({ y: 'e', g: ms, h: undefined }, pageUrl);
+    if (ms > 0 && pageUrl) push({ y: 'e', g: ms, r: undefined }, pageUrl);
   };
 
   const page = () => {

@@ -16,8 +16,9 @@ export function take<T>(events: T[]): T[] {
   let size = 0;
   // `size` only grows: once over, every later event is left out too, without serializing it (the
   // page-exit loop in queue.ts calls this again on what is left of an outbox of up to 200 events).
+  // Bytes by TextEncoder: a Blob per event costs the page several times more.
   return events.filter(
-    (e, i) => size <= MAX_BYTES && ((size += new Blob([JSON.stringify(e)]).size) <= MAX_BYTES || !i),
+    (e, i) => size <= MAX_BYTES && ((size += new TextEncoder().encode(JSON.stringify(e)).length) <= MAX_BYTES || !i),
   );
 }
 

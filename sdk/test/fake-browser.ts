@@ -7,6 +7,7 @@ import type { Touch } from '../src/protocol.js';
 import type { ValidEventBatch } from '../../collector/src/ingest/schema.js';
 import { EventBatchV2Schema } from '../../collector/src/ingest/schema-v2.js';
 import { toV1 } from '../../collector/src/ingest/wire-v2.js';
+import { fromV3 } from '../../contract/wire.js';
 
 /** A batch as the collector reads it: the SDK's wire format 2, validated and decoded to v1 terms. */
 export type EventBatch = ValidEventBatch;
@@ -36,8 +37,10 @@ export class FakeBrowser {
   storage: Record<string, string> = {};
   /** Batches the collector received (keepalive fetch or beacon), in order, decoded as the collector does (wire-v2.ts). */
   sent: EventBatch[] = [];
-  /** The same batches as sent (wire format 2). */
+  /** The same batches as sent, wire format 3 read as the v2 object it stands for (contract/wire.ts). */
   wire: unknown[] = [];
+  /** The same batches exactly as sent (wire format 3). */
+  raw: unknown[] = [];
   /** Request bodies in bytes, in order. */
   bytes: number[] = [];
   /** What the collector remembers of sessions' touches. */
@@ -122,7 +125,8 @@ export class FakeBrowser {
 
   /** What the collector does with a request body: validate (wire format 2), decode, remember sessions' touches. */
   private receive(body: string): EventBatch {
-    const raw = JSON.parse(body) as unknown;
+    this.raw.push(JSON.parse(body));
+    const raw = fromV3(JSON.parse(body));
     this.wire.push(raw);
     this.bytes.push(Buffer.byteLength(body));
     const batch = toV1(EventBatchV2Schema.parse(raw), (s) => this.touches.get(s));

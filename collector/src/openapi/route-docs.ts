@@ -45,7 +45,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'POST /v1/events': {
     summary: 'Send a batch of events (what the SDK does)',
     description:
-      'All or nothing: one invalid event rejects the batch. `202` once the batch is fsync\'d in the spool. Sent as `text/plain` by browsers (no CORS preflight). The schema below is wire format 1; the script sends the compact wire format 2 (`{"v": 2, "k": key, "t": ms, "e": [...]}`, sdk/src/protocol.ts `EventBatchV2`), accepted beside it.',
+      'All or nothing: one invalid event rejects the batch. `202` once the batch is fsync\'d in the spool. Sent as `text/plain` by browsers (no CORS preflight). The schema below is wire format 1; the script sends wire format 3 (`[3, key, ms in base 36, sdk, [[y, i, t, v, s, u, h, {...}], ...]]`, sdk/src/protocol.ts `EventBatchV3`: wire format 2 by position), and wire format 2 (`{"v": 2, "k": key, "t": ms, "e": [...]}`, `EventBatchV2`) is accepted too.',
     tag: 'Ingestion',
     auth: 'public-key',
     body: EventBatchSchema,

@@ -1,5 +1,6 @@
 /**
- * `POST /v1/events`: the SDK's batches, in wire format 2 (`v: 2`, ingest/schema-v2.ts, decoded into
+ * `POST /v1/events`: the SDK's batches, in wire format 3 (positional, read as the v2 object it stands
+ * for: contract/wire.ts), 2 (`v: 2`, ingest/schema-v2.ts, decoded into
  * v1 events with their sessions' touches by ingest/wire-v2.ts) or 1. Validate the whole batch (all or nothing), check the
  * site, key and Origin (sites/authorize.ts), enrich every event into a row (ingest/accept.ts), and
  * answer 202 once the rows are durable in the spool (fsync'd on disk); the spool writer moves
@@ -19,6 +20,7 @@ import { corsHeaders, rememberSite } from '../sites/cors.js';
 import { authorizeBatch, siteKeyOf } from '../sites/authorize.js';
 import { SiteRate } from '../ingest/site-rate.js';
 import { CapturedFields } from '../ingest/url-scrub.js';
+import { fromV3 } from '../../../contract/wire.js';
 import { EventBatchSchema } from '../ingest/schema.js';
 import { fastEventBatch } from '../ingest/schema-fast.js';
 import { EventBatchV2Schema, isV2 } from '../ingest/schema-v2.js';
@@ -39,6 +41,11 @@ const eventsRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { confi
     return payload;
   });
   app.options('/v1/events', async (_req, reply) => reply.code(204).send());
+  // Wire format 3 is format 2 by position: read as the v2 object it stands for, before the rate limit
+  // (which keys on the site) and validation see the body.
+  app.addHook('preValidation', async (req) => {
+    req.body = fromV3(req.body);
+  });
 
   const rateLimit =
     config.rateLimitPerMinute > 0

@@ -11,9 +11,10 @@ let on = true;
 /** Whether values may go to localStorage (else: memory only). */
 export const useStorage = (yes: boolean): void => void (on = yes);
 
-/** The value saved under `key` (in storage, else in memory), or undefined (none, blocked, not JSON). */
+/** The value saved under `key` (in storage, else in memory), or a falsy value (none, blocked, not JSON). */
 export const load = <T>(key: string): T | undefined =>
-  attempt(() => JSON.parse((on && attempt(() => localStorage[key])) || memory[key]));
+  // '0' when there is none: parsing nothing would throw, and a throw costs the page time.
+  attempt(() => JSON.parse((on && attempt(() => localStorage[key])) || memory[key] || '0'));
 
 export function save(key: string, value: unknown): void {
   memory[key] = JSON.stringify(value);

@@ -15,6 +15,7 @@ import { E2E_ADMIN_TOKEN } from '../../../playwright.config.js';
 import type { ClEvent } from '../../src/protocol.js';
 import { EventBatchV2Schema } from '../../../collector/src/ingest/schema-v2.js';
 import { toV1 } from '../../../collector/src/ingest/wire-v2.js';
+import { fromV3 } from '../../../contract/wire.js';
 
 export { expect };
 
@@ -114,12 +115,12 @@ export async function servePage(page: Page, url: string, html: string): Promise<
 }
 
 /**
- * The events of a request body to `/v1/events` in v1 terms, as the collector reads them (wire format 2
- * decoded by collector/src/ingest/wire-v2.ts: ids are the stored `event_id`s; the touch only where
+ * The events of a request body to `/v1/events` in v1 terms, as the collector reads them (wire format 3
+ * read as 2 by contract/wire.ts, decoded by collector/src/ingest/wire-v2.ts: ids are the stored `event_id`s; the touch only where
  * the batch carries it).
  */
 export function eventsOf(body: string | null): ClEvent[] {
-  const raw = JSON.parse(body ?? '{}') as { v?: number; events?: ClEvent[] };
+  const raw = fromV3(JSON.parse(body ?? '{}')) as { v?: number; events?: ClEvent[] };
   return raw.v === 2 ? toV1(EventBatchV2Schema.parse(raw), () => undefined).events : (raw.events ?? []);
 }
 
