@@ -180,7 +180,9 @@ export async function attributionScale(o: BenchOptions): Promise<Section> {
       ['events', columns],
       ['sessions', sessionColumns],
     ] as const)
-      log(`attribution: ${t} columns (bytes/event): ${cs.map((c) => `${c.name} ${fmt(c.bpe, 3)}`).join(', ')}`);
+      log(
+        `attribution: ${t} columns (bytes/event): ${cs.some((c) => c.bpe > 0) ? cs.map((c) => `${c.name} ${fmt(c.bpe, 3)}`).join(', ') : 'not known (compact parts: small tables keep no per-column sizes)'}`,
+      );
   } finally {
     await db.close();
     rmSync(dir, { recursive: true, force: true });
@@ -231,12 +233,14 @@ export async function attributionScale(o: BenchOptions): Promise<Section> {
       ]),
     ),
     '',
-    `Columns of \`events\` at ${fmt(last.events)} events, merged (compressed bytes per event; the rest < 0.05): ` +
-      columns
-        .filter((c) => c.bpe >= 0.05)
-        .map((c) => `\`${c.name}\` ${fmt(c.bpe, 2)}`)
-        .join(', ') +
-      '.',
+    columns.some((c) => c.bpe > 0)
+      ? `Columns of \`events\` at ${fmt(last.events)} events, merged (compressed bytes per event; the rest < 0.05): ` +
+        columns
+          .filter((c) => c.bpe >= 0.05)
+          .map((c) => `\`${c.name}\` ${fmt(c.bpe, 2)}`)
+          .join(', ') +
+        '.'
+      : `Columns of \`events\`: not known at ${fmt(last.events)} events (compact parts keep no per-column sizes).`,
     '',
     `Goals: every model < 1 s at 10M events and < 2 GB RSS — at ${fmt(last.events)} events the slowest model takes ` +
       `${fmt(slowest)} ms (${slowest < 1000 ? 'met' : 'missed'}), peak RSS ${fmt(peak / 1024 ** 2)} MiB (${peak < 2 * 1024 ** 3 ? 'met' : 'missed'}); ` +
