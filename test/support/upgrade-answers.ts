@@ -1,13 +1,13 @@
 /**
- * What the upgrade tests (upgrade*.test.ts) compare before and after a rewrite of `events`: every
+ * What the upgrade tests (collector/src/storage/upgrade*.test.ts) compare before and after a rewrite of `events`: every
  * attribution answer and each event with its touch, on the seeded traffic of benchmarks/support/traffic.ts.
  */
-import { SITE } from '../../../benchmarks/support/traffic.js';
-import { compareModels } from '../attribution/report.js';
-import { roiReport } from '../attribution/roi.js';
-import { CONVERSIONS, DEFAULT_WINDOW } from '../attribution/models.js';
-import type { Db } from './db.js';
-import { TOUCH_COLUMNS } from './events-layout.js';
+import { SITE } from '../../benchmarks/support/traffic.js';
+import { compareModels } from '../../collector/src/attribution/report.js';
+import { roiReport } from '../../collector/src/attribution/roi.js';
+import { CONVERSIONS, DEFAULT_WINDOW } from '../../collector/src/attribution/models.js';
+import type { Db } from '../../collector/src/storage/db.js';
+import { TOUCH_COLUMNS } from '../../collector/src/storage/events-layout.js';
 
 /** Events of the seeded store: enough leads and customers to tell answers apart. */
 export const UPGRADE_EVENTS = 24_000;
