@@ -38,17 +38,25 @@ const isCustomer = (p: string) => `cityHash64(${p}, 13) % 4 = 0`;
 
 /**
  * Events [from, from + count), with the columns the generator fills (the rest take defaults).
- * `layout`: rows as the collector stores them since version 33 (storage/events-layout.ts: the
- * session's touch on its first event only, `path` computed from `url`), or as releases before it
- * did (the touch on every event, `path` stored: the upgrade test's old store).
+ * `layout`: rows as the collector stores them since version 35 (storage/events-layout.ts: the
+ * session's touch on its first event only, `path` computed from `url`, event ids that number the
+ * session's events as the SDK's do); as version 33 stored them (random event ids, as the SDK sent
+ * before version 35); or as releases before 33 did (the touch on every event, `path` stored). The
+ * upgrade test's old stores.
  */
 export function eventsInsert(
   db: string,
   from: number,
   count: number,
-  layout: 'current' | 'before-33' = 'current',
+  layout: 'current' | 'v33' | 'before-33' = 'current',
 ): string {
   const old = layout === 'before-33';
+  // As collector/src/ingest/wire-v2.ts eventUuid makes them: the session's hash, 8000, the event's number.
+  const h = `lower(hex(reinterpretAsFixedString(cityHash64(v, s, 8)) || reinterpretAsFixedString(cityHash64(v, s, 8, 99))))`;
+  const eventId =
+    layout === 'current'
+      ? `toUUID(substring(${h}, 1, 8) || '-' || substring(${h}, 9, 4) || '-8' || substring(${h}, 14, 3) || '-8000-' || substring(${h}, 17, 4) || leftPad(lower(hex(toUInt32(n))), 8, '0'))`
+      : uuid('number', '16');
   const carries = old ? 'true' : 'first';
   return `INSERT INTO ${db}.events (site_id, event_id, type, name, ts, received_at, visitor_id, session_id, session_start,
       url, hostname, ${old ? 'path, ' : ''}title, page_referrer, session_ts, referrer, referrer_domain, landing_url, channel, source, medium,
@@ -60,14 +68,14 @@ export function eventsInsert(
       cityHash64(v, s, 2) % 70 AS c, c < 50 AS paid, c % 7 AS ch, (c - 50) % 3 AS fr,
       toDateTime64('2026-01-01 00:00:00', 3, 'UTC') + toIntervalSecond(cityHash64(v, 3) % (80 * 86400))
         + toIntervalSecond(s * (43200 + cityHash64(v, s, 4) % 259200)) AS sts,
-      sts + toIntervalSecond((k - intDiv(s * 8 + spv - 1, spv)) * 40) AS ets,
+      k - intDiv(s * 8 + spv - 1, spv) AS n, sts + toIntervalSecond(n * 40) AS ets,
       ${arr(PAGES)}[1 + cityHash64(number, 5) % ${PAGES.length}] AS p,
       if(paid, 'cmp_' || toString(c), '') AS campaign,
       if(paid, 'https://shop.example.com/?utm_source=' || ${arr(SOURCES)}[1 + ch] || '&utm_medium=' || ${arr(MEDIA)}[1 + ch]
         || '&utm_campaign=' || campaign, 'https://shop.example.com/') AS landing,
       paid AND ch = 0 AS gclid,
       multiIf(identifies, if(v = pidx, 'form', 'identify'), k = 7 AND cityHash64(v, 6) % 3 = 0, 'custom', 'pageview') AS etype
-    SELECT '${SITE}', ${uuid('number', '16')}, etype, if(etype = 'custom', 'add_to_cart', ''), ets, ets,
+    SELECT '${SITE}', ${eventId}, etype, if(etype = 'custom', 'add_to_cart', ''), ets, ets,
       ${uuid('v', '7')}, ${uuid('v', 's', '8')},
       first, 'https://shop.example.com' || p, 'shop.example.com', ${old ? 'p, ' : ''}'Shop — ' || p,
       if(first, '', 'https://shop.example.com/'), sts,

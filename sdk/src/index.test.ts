@@ -183,7 +183,8 @@ describe('closeloop SDK', () => {
     const [view, signup] = first!.e;
     // The landing page: the touch is the event's own URL and referrer, so `o` is empty; no `f`.
     expect(view).toMatchObject({ y: 'p', t: 1000, u: LANDING, r: 'https://mail.example.com/inbox', o: {} });
-    expect(view!.i).toMatch(/^[\da-f]{12}$/);
+    // Numbered in the session (session.ts): the collector keys repeats by the number.
+    expect([view!.i, signup!.i]).toEqual([1, 2]);
     expect('f' in view!).toBe(false);
     expect(signup).toMatchObject({ y: 'c', n: 'signup' });
     expect('o' in signup!).toBe(false);

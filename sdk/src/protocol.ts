@@ -160,10 +160,12 @@ export interface FirstTouchV2 {
 /** Fields every v2 event carries. */
 export interface EventBaseV2 {
   /**
-   * Event id: 12 random lowercase hex digits, unique within the session. The collector derives the
-   * stored UUID `event_id` from the session id and this, so repeats of an event fold as in v1.
+   * Event id, unique within the session: the event's number in it (0, 1, …; below 2³²), or 12 to 32
+   * random lowercase hex digits (events without a session: the zero session id). The collector
+   * derives the stored UUID `event_id` from the session id and this, so repeats of an event fold as
+   * in v1; a number becomes the row's compact `event_key`.
    */
-  i: string;
+  i: number | string;
   /** Milliseconds before the batch's `t` the event happened. */
   t: number;
   /**

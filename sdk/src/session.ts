@@ -14,7 +14,7 @@ import { campaignKey } from './touch.js';
 import { load, save } from './storage/local.js';
 
 export const SESSION_TIMEOUT = 30 * 60 * 1000;
-/** Cookie: JSON `[session id, last activity ms, campaign key]`. */
+/** Cookie: JSON `[session id, last activity ms, campaign key, number of the session's last event]`. */
 export const SESSION_COOKIE = '_cl_ses';
 /** localStorage: `{"i": visitor_id, "t": FirstTouchV2}`, the visitor's first touch. */
 export const FIRST_TOUCH_KEY = '_cl_ft';
@@ -26,27 +26,32 @@ export interface Landing {
 }
 
 /**
- * `[id, start, first]`: the session id; `start` set when the session starts now; `first` when it starts
- * now and the visitor's first touch is another (an earlier session's). A tuple: no property names in
- * the bundle.
+ * `[id, n, start, first]`: the session id; `n` the event's number in the session (1, 2, …: wire field
+ * `i`; the cookie counts, so every tab and page of the session numbers on); `start` set when the session
+ * starts now; `first` when it starts now and the visitor's first touch is another (an earlier
+ * session's). A tuple: no property names in the bundle.
  */
-export type Session = [id: string, start?: true, first?: FirstTouchV2];
+export type Session = [id: string, n: number, start?: true, first?: FirstTouchV2];
 
 /** Records activity at `now` and returns the session; `candidate` is the touch of the current page, used should a session start. */
 export function touchSession(store: Store, visitorId: string, now: number, candidate: Landing): Session {
   // '0' when there is none: JSON.parse(undefined) would throw, and a throw costs the page time.
-  let s = attempt<[string, number, string]>(() => JSON.parse(store.get(SESSION_COOKIE) || '0'));
+  let s = attempt<[string, number, string, number?]>(() => JSON.parse(store.get(SESSION_COOKIE) || '0'));
   const key = campaignKey(candidate.l);
   // None, not ours, expired or another campaign: a new session.
   const start = !(isUuid(s?.[0]) && now - s![1] < SESSION_TIMEOUT && (!key || key == s![2])) || undefined;
   if (start) s = [uuid(), now, key];
-  const [id, , k] = s!;
-  store.set(SESSION_COOKIE, JSON.stringify([id, now, k]), SESSION_TIMEOUT / 864e5);
-  if (!start) return [id];
+  const [id, , k, n] = s!;
+  // The next number: 1 in a new session; `-~` makes any cookie content a whole number (the collector takes it modulo 2³²)
+  const i = -~n!;
+  // The cookie outlives the session by a few seconds (0.021 days: 30.24 minutes), a shorter literal than 1/48
+  store.set(SESSION_COOKIE, JSON.stringify([id, now, k, i]), 0.021);
+  if (!start) return [id, i];
   // The first touch is kept per visitor: a visitor id adopted from the collector's cookie gets its own.
   const kept = load<{ i: string; t: FirstTouchV2 }>(FIRST_TOUCH_KEY);
   return [
     id,
+    i,
     start,
     kept?.i == visitorId ? kept.t : void save(FIRST_TOUCH_KEY, { i: visitorId, t: { t: now, ...candidate } }),
   ];

@@ -99,10 +99,11 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
     const u = clip(url, MAX_URL);
     const r = clip(pageReferrer, MAX_URL);
     const c = (!anon && landing) || { r, l: u };
-    const [id, start, first] = anon ? [NIL, true] : touchSession(store, visitorId, t, c);
+    // Anonymous events share the zero ids: a random `i` keeps them apart (a number would repeat).
+    const [id, i, start, first] = anon ? [NIL, uuid().slice(24), true] : touchSession(store, visitorId, t, c);
     if (!anon) landing = undefined;
     queue.push({
-      i: uuid().slice(24),
+      i,
       t,
       v: anon ? NIL : visitorId,
       s: id,

@@ -214,6 +214,8 @@ function badRequest(a: NewSite): fc.Arbitrary<{ body: string; headers?: Record<s
   const fieldV2 = fc.constantFrom('i', 't', 'v', 's', 'u', 'y', 'o', 'f');
   const refusedV2 = ([f, v]: [string, unknown]) =>
     !(f === 't' && typeof v === 'number') &&
+    // an event's number in its session (ingest/schema-v2.ts)
+    !(f === 'i' && Number.isInteger(v) && Math.abs(v as number) <= 2 ** 53) &&
     !(f === 'y' && ['p', 'c', 'f', 'i', 'k'].includes(v as string)) &&
     !(f === 'u' && typeof v === 'string' && v.length > 0) &&
     !(f === 'o' && typeof v === 'object' && v !== null && !Array.isArray(v));

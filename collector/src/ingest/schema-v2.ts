@@ -32,7 +32,15 @@ const wireUuid = z.union([
 ]);
 
 const base = {
-  i: z.string().regex(/^[\da-f]{12,32}$/, 'must be 12 to 32 lowercase hex digits'),
+  // The event's number in its session (sdk/src/session.ts; taken modulo 2³²), or a random id.
+  i: z.union([
+    z
+      .number()
+      .int('must be a whole number')
+      .min(-(2 ** 53), 'is too small')
+      .max(2 ** 53, 'is too large'),
+    z.string().regex(/^[\da-f]{12,32}$/, 'must be 12 to 32 lowercase hex digits'),
+  ]),
   t: z
     .number()
     .int('must be whole milliseconds')

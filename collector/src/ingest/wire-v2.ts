@@ -4,7 +4,9 @@
  *
  * - Time: the batch's `t` minus the event's `t`.
  * - Event id: a UUID derived from the session id and the event's short id (SHA-256, version 8), so a
- *   repeat of an event gets the same `event_id` and folds as in v1.
+ *   repeat of an event gets the same `event_id` and folds as in v1. A numeric short id is the event's
+ *   number in its session (sdk/src/session.ts): the UUID then carries the number
+ *   (storage/events-layout.ts SEQUENCE_ID), which becomes the row's compact `event_key`.
  * - Touch: an event with `o` carries it (fields left out are the event's own: referrer `r`, landing
  *   URL `u`, time `t`); UTM tags and click ids are read from the landing URL here, bounded as the v1
  *   SDK bounded them. It starts the session (unless anonymous: the zero session id), and its first
@@ -48,9 +50,21 @@ export function touchOf(ts: number, referrer: string, landing: string): Touch {
   return t;
 }
 
-/** The UUID `event_id` of the v2 event with short id `i` in session `session` (version 8, RFC 9562). */
-export function eventUuid(session: string, i: string): string {
-  const h = createHash('sha256').update(`${session}/${i}`).digest('hex');
+/**
+ * The UUID `event_id` of the v2 event with short id `i` in session `session` (version 8, RFC 9562):
+ * for a numbered event (`i` a number, not in the zero session, whose events share ids and send random
+ * ones), 76 bits of the session's hash, `8000` and the number modulo 2³² in the last 8 hex digits
+ * (storage/events-layout.ts SEQUENCE_ID); otherwise 122 bits of the hash of both.
+ */
+export function eventUuid(session: string, i: number | string): string {
+  const numbered = typeof i === 'number' && session !== NIL_UUID;
+  const h = createHash('sha256')
+    .update(numbered ? session : `${session}/${i}`)
+    .digest('hex');
+  if (numbered) {
+    const n = (i >>> 0).toString(16).padStart(8, '0');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-8000-${h.slice(16, 20)}${n}`;
+  }
   const variant = ((parseInt(h[16]!, 16) & 3) | 8).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

@@ -1,27 +1,37 @@
 /**
- * The `events` layout of version 33, and the migration that rewrites a store's existing events
- * into it (issue 16: ≤ 25 bytes per event after merges, measured by benchmarks/attribution-scale.ts):
+ * The `events` layout (issue 16: ≤ 25 bytes per event after merges, measured by
+ * benchmarks/attribution-scale.ts), and the migrations that rewrite a store's existing events into it.
  *
- * - sorted by `(site_id, visitor_id, ts, event_key)`: one browser's rows sit together, so its
- *   visitor and session ids repeat and compress (ZSTD) instead of being scattered by day;
- * - a repeat of an event (the browser re-sent it) folds by `event_key`, a 64-bit hash of its
- *   `event_id` in the sort key (ReplacingMergeTree), instead of the 16 random bytes of the UUID;
- *   `event_id` itself is kept while repeats can still arrive (7 days after `ts`), and for good on
- *   identifying rows (those with a `person_id`, which `identities` and `stages` name); after that,
- *   merges zero it (a column TTL);
+ * Version 33:
+ * - sorted by visitor and time: one browser's rows sit together, so its visitor and session ids
+ *   repeat and compress (ZSTD) instead of being scattered by day;
+ * - a repeat of an event (the browser re-sent it) folds by `event_key` in the sort key
+ *   (ReplacingMergeTree), instead of the 16 random bytes of the UUID; `event_id` itself is kept while
+ *   repeats can still arrive (7 days after `ts`), and for good on identifying rows (those with a
+ *   `person_id`, which `identities` and `stages` name); after that, merges zero it (a column TTL);
  * - `path` is an ALIAS of `url` (its path), not a stored copy;
  * - the session's touch is stored on the session's first event (and on anonymous events, each its
  *   own touch) and left empty on its later rows — attribution reads `sessions`, analysts the view
  *   `events_with_touch`, which puts each session's touch back on every row.
  *
+ * Version 35 (this layout):
+ * - `event_key` compresses: an event of the SDK (wire format 2) is numbered within its session
+ *   (sdk/src/session.ts), and its `event_id` carries that number ({@link SEQUENCE_ID}); its key is
+ *   the number (0, 1, 2 … — a few bits per row under T64) instead of a 64-bit hash. Any other
+ *   `event_id` (v1 clients, server-side API events, the SDK's anonymous events) keeps the 64-bit
+ *   hash. The sort key is `(site_id, visitor_id, ts, session_id, event_key)`: two events fold only
+ *   when visitor, time, session and key are all equal, so numbers need only be unique per session;
+ * - codecs measured per column: ZSTD on the LowCardinality and Bool columns (they had LZ4, the
+ *   default), higher ZSTD levels on the long strings.
+ *
  * Exactly-once is unchanged: a retried spool batch is dropped by its insert_deduplication_token
  * (the table keeps `non_replicated_deduplication_window`), in the views' targets too.
  *
- * The rewrite copies the old table into `events_v33` (named by its version, so that a later rewrite's
- * staging table never meets this one's Keeper path on a replicated cluster), swaps the two (EXCHANGE TABLES, atomic)
- * and drops the old one; the materialized views on `events` are dropped before the copy and created
- * again on the new table (version 34). Its guard (`done`) makes a start that died after the swap skip
- * the copy: copying the new layout again would recompute `event_key` from ids a merge had zeroed.
+ * A rewrite copies the old table into `events_v<version>` (named by its version, so that a later
+ * rewrite's staging table never meets this one's Keeper path on a replicated cluster), swaps the two
+ * (EXCHANGE TABLES, atomic) and drops the old one; the materialized views on `events` are dropped
+ * before the copy and created again on the new table. Version 35 copies `event_key` as stored (old
+ * rows keep their hash: their `event_id` may have been zeroed), so running it again is harmless.
  */
 import type { Db } from './db.js';
 import type { EventRow } from './events.js';
@@ -131,8 +141,33 @@ export function columnList(columns: readonly (readonly [string, string])[]): str
   return columns.map(([name, type]) => `        ${name.padEnd(15)} ${type}`).join(',\n');
 }
 
-/** The columns of this layout: version 1's with new codecs, `event_key` and `path` an alias, then the later additions. */
-export function layoutColumns(): (readonly [string, string])[] {
+/**
+ * A v2 event's `event_id` that carries the event's number in its session (collector/src/ingest/wire-v2.ts
+ * eventUuid): version 8, `8000` as the fourth group, the number in the last 8 hex digits; the rest is
+ * a hash of the session id. Its `event_key` is the number.
+ */
+export const SEQUENCE_ID = /^[\da-f]{8}-[\da-f]{4}-8[\da-f]{3}-8000-[\da-f]{12}$/;
+
+/** `event_key` of version 35: the number of a {@link SEQUENCE_ID}, else a 64-bit hash of `event_id`. */
+const EVENT_KEY_SQL = `if(substring(toString(event_id), 15, 1) = '8' AND substring(toString(event_id), 20, 4) = '8000',
+                          toUInt64(reinterpretAsUInt32(reverse(unhex(substring(toString(event_id), 29, 8))))),
+                          cityHash64(event_id))`;
+
+/** Codecs of version 35 over version 33's columns, each measured (docs/analysts.md, benchmarks/RESULTS.md). */
+const V35_CODECS: Record<string, string> = {
+  session_start: 'ZSTD(1)',
+  // constant through a session: ZSTD finds the repeats, Delta's zeros and jumps compressed worse
+  session_ts: 'ZSTD(3)',
+  url: 'ZSTD(9)',
+  title: 'ZSTD(9)',
+  landing_url: 'ZSTD(9)',
+  first_touch: 'ZSTD(9)',
+  referrer: 'ZSTD(9)',
+  page_referrer: 'ZSTD(9)',
+};
+
+/** The columns of a layout: version 1's with new codecs, `event_key` and `path` an alias, then the later additions. */
+function layoutColumns(version: 33 | 35): (readonly [string, string])[] {
   const changed: Record<string, string> = {
     event_id: `UUID CODEC(ZSTD(1))
                         TTL if(person_id = ${NIL_UUID_SQL}, toDateTime(ts) + toIntervalDay(${EVENT_ID_DAYS}), toDateTime('2105-12-31 00:00:00', 'UTC'))`,
@@ -141,12 +176,21 @@ export function layoutColumns(): (readonly [string, string])[] {
     // as ingest/to-row.ts splitUrl() took it: a URL's path, '/' when empty; an unparsable URL's text
     path: "String ALIAS if(hostname = '', substringUTF8(url, 1, 512), if(path(url) = '', '/', path(url)))",
   };
+  const key =
+    version === 33
+      ? 'UInt64 MATERIALIZED cityHash64(event_id)'
+      : `UInt64 MATERIALIZED ${EVENT_KEY_SQL} CODEC(T64, ZSTD(1))`;
+  /** Version 35: ZSTD on LowCardinality columns (LZ4 before), the measured codec where one is named. */
+  const codec = (name: string, type: string): string => {
+    if (version === 33) return type;
+    const bare = type.replace(/\s+CODEC\(.*\)$/, '');
+    const c = V35_CODECS[name] ?? (bare.startsWith('LowCardinality') ? 'ZSTD(3)' : undefined);
+    return c ? `${bare} CODEC(${c})` : type;
+  };
   return [
     ...FIRST_COLUMNS.flatMap(([name, type]) => {
-      const column = [name, changed[name] ?? type] as const;
-      return name === 'event_id'
-        ? [column, ['event_key', 'UInt64 MATERIALIZED cityHash64(event_id)'] as const]
-        : [column];
+      const column = [name, codec(name, changed[name] ?? type)] as const;
+      return name === 'event_id' ? [column, ['event_key', key] as const] : [column];
     }),
     ['person_id', `UUID DEFAULT ${NIL_UUID_SQL} CODEC(ZSTD(1))`],
     ['email', "String DEFAULT '' CODEC(ZSTD(3))"],
@@ -155,17 +199,23 @@ export function layoutColumns(): (readonly [string, string])[] {
   ];
 }
 
+/** The stored columns of the current layout (version 35) with their types, in table order (`event_key` computed, `path` an alias). */
+export const EVENT_COLUMN_TYPES: readonly (readonly [string, string])[] = layoutColumns(35);
+
 /** A row that carries its session's touch: the session's first, or an anonymous one (its own touch). */
 export const CARRIES_TOUCH = `session_start OR session_id = ${NIL_UUID_SQL}`;
 
-function createEvents(db: string, table: string): string {
+/** The sort key of each layout: the columns by which repeats of an event fold. */
+const SORT_KEY = { 33: 'site_id, visitor_id, ts, event_key', 35: 'site_id, visitor_id, ts, session_id, event_key' };
+
+function createEvents(db: string, table: string, version: 33 | 35): string {
   return `CREATE TABLE IF NOT EXISTS ${db}.${table}
       (
-${columnList(layoutColumns())}
+${columnList(layoutColumns(version))}
       )
       ENGINE = ReplacingMergeTree
       PARTITION BY toYYYYMM(ts)
-      ORDER BY (site_id, visitor_id, ts, event_key)
+      ORDER BY (${SORT_KEY[version]})
       TTL toDateTime(ts) + toIntervalDay(retention_days) WHERE retention_days > 0
       SETTINGS non_replicated_deduplication_window = 1000`;
 }
@@ -178,6 +228,7 @@ function copyColumns(): string {
 
 /** The rewrite's staging table: the new layout filled from the old one, then swapped in (storage/cluster.ts REWRITE_TABLE). */
 const STAGING = 'events_v33';
+const STAGING_35 = 'events_v35';
 
 const VIEWS_ON_EVENTS = ['sessions_from_events', 'identities_from_events', 'lead_stages_from_events'];
 
@@ -207,6 +258,14 @@ export function eventsWithTouchView(db: string): string {
       ) AS t ON t.site_id = e.site_id AND t.session_id = e.session_id`;
 }
 
+/** The views fed by or reading `events`, created again after each rewrite. */
+const viewsOnEvents = (db: string): string[] => [
+  sessionsFromEventsView(db),
+  identitiesFromEventsView(db),
+  leadStagesFromEventsView(db),
+  eventsWithTouchView(db),
+];
+
 export const eventsLayoutMigrations: readonly Migration[] = [
   {
     version: 33,
@@ -216,7 +275,7 @@ export const eventsLayoutMigrations: readonly Migration[] = [
       ...VIEWS_ON_EVENTS.map((v) => `DROP VIEW IF EXISTS ${db}.${v}`),
       // Left by a start that died before the swap (the old table still holds every row).
       `DROP TABLE IF EXISTS ${db}.${STAGING}`,
-      createEvents(db, STAGING),
+      createEvents(db, STAGING, 33),
       `INSERT INTO ${db}.${STAGING} (${EVENT_COLUMNS.join(', ')}) SELECT ${copyColumns()} FROM ${db}.events`,
       `EXCHANGE TABLES ${db}.events AND ${db}.${STAGING}`,
     ],
@@ -224,12 +283,21 @@ export const eventsLayoutMigrations: readonly Migration[] = [
   {
     version: 34,
     name: 'events: views over the rewritten table',
+    statements: (db) => [`DROP TABLE IF EXISTS ${db}.${STAGING}`, ...viewsOnEvents(db)],
+  },
+  {
+    version: 35,
+    name: "events: event_key from the session's event numbers, session_id in the sort key, codecs (rewrite)",
     statements: (db) => [
-      `DROP TABLE IF EXISTS ${db}.${STAGING}`,
-      sessionsFromEventsView(db),
-      identitiesFromEventsView(db),
-      leadStagesFromEventsView(db),
-      eventsWithTouchView(db),
+      ...VIEWS_ON_EVENTS.map((v) => `DROP VIEW IF EXISTS ${db}.${v}`),
+      // Left by a start that died before (the old table still holds every row) or after the swap (it holds the old layout).
+      `DROP TABLE IF EXISTS ${db}.${STAGING_35}`,
+      createEvents(db, STAGING_35, 35),
+      // event_key as stored: an old row's event_id may be zeroed (its TTL), its key must not be computed again.
+      `INSERT INTO ${db}.${STAGING_35} (${EVENT_COLUMNS.join(', ')}, event_key) SELECT ${EVENT_COLUMNS.join(', ')}, event_key FROM ${db}.events SETTINGS insert_allow_materialized_columns = 1`,
+      `EXCHANGE TABLES ${db}.events AND ${db}.${STAGING_35}`,
+      `DROP TABLE IF EXISTS ${db}.${STAGING_35}`,
+      ...viewsOnEvents(db),
     ],
   },
 ];

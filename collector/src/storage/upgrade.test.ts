@@ -10,14 +10,11 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { costsInsert, crmInserts, eventsInsert, SITE } from '../../../benchmarks/support/traffic.js';
-import { compareModels } from '../attribution/report.js';
-import { roiReport } from '../attribution/roi.js';
-import { CONVERSIONS, DEFAULT_WINDOW } from '../attribution/models.js';
+import { costsInsert, crmInserts, eventsInsert } from '../../../benchmarks/support/traffic.js';
 import { loadConfig } from '../base/config.js';
 import { testStoreEnv } from '../app/test-support.js';
 import { openDb } from './db.js';
-import { TOUCH_COLUMNS } from './events-layout.js';
+import { answers, eventsWithTouch, UPGRADE_EVENTS } from '../../../test/support/upgrade-answers.js';
 import { MIGRATIONS, migrate } from '../schema/migrations.js';
 
 const db = await openDb(
@@ -25,29 +22,7 @@ const db = await openDb(
 );
 afterAll(() => db.close());
 
-const EVENTS = 24_000;
-const SCOPE = { siteId: SITE, from: Date.UTC(2026, 0, 1), to: Date.UTC(2026, 6, 1), window: DEFAULT_WINDOW };
-
-/** Every model's credit for every conversion kind by two dimensions, and the ROI report under two models. */
-async function answers() {
-  const out: Record<string, unknown> = {};
-  for (const conversion of CONVERSIONS) {
-    for (const groupBy of ['campaign', 'landing_page'] as const) {
-      out[`${conversion} by ${groupBy}`] = await compareModels(db, { ...SCOPE, conversion, groupBy });
-    }
-  }
-  for (const model of ['linear', 'markov'] as const)
-    out[`roi ${model}`] = await roiReport(db, { ...SCOPE, model, groupBy: 'campaign', timeZone: 'UTC' });
-  return out;
-}
-
-/** Each event with its touch, in a fixed order (the old table has it on the row, the new one through the view). */
-async function eventsWithTouch(table: string) {
-  return db.query<Record<string, string>>(
-    `SELECT toString(visitor_id) AS v, toString(session_id) AS s, toString(ts) AS t, type, url, path, ${TOUCH_COLUMNS.join(', ')}
-     FROM ${db.database}.${table} FINAL ORDER BY v, t, type, url`,
-  );
-}
+const EVENTS = UPGRADE_EVENTS;
 
 describe('upgrade from the release before the events layout of version 33', () => {
   it('rewrites events and gives identical attribution and ROI answers, every event kept with its touch', async () => {
@@ -57,8 +32,8 @@ describe('upgrade from the release before the events layout of version 33', () =
     await db.command(costsInsert(db.database));
     await db.command(eventsInsert(db.database, 0, EVENTS, 'before-33'));
     for (const sql of crmInserts(db.database, 0, EVENTS)) await db.command(sql);
-    const old = await answers();
-    const oldEvents = await eventsWithTouch('events');
+    const old = await answers(db);
+    const oldEvents = await eventsWithTouch(db, 'events');
     const [c] = await db.query<{ leads: string; customers: string }>(
       `SELECT countIf(kind = 'lead') AS leads, countIf(kind = 'customer') AS customers FROM ${db.database}.conversions`,
     );
@@ -71,8 +46,8 @@ describe('upgrade from the release before the events layout of version 33', () =
     expect(applied).toEqual(MIGRATIONS.filter((m) => m.version > 32).map((m) => m.version));
     await db.command(`OPTIMIZE TABLE ${db.database}.events FINAL`);
 
-    expect(await answers()).toEqual(old);
-    expect(await eventsWithTouch('events_with_touch')).toEqual(oldEvents);
+    expect(await answers(db)).toEqual(old);
+    expect(await eventsWithTouch(db, 'events_with_touch')).toEqual(oldEvents);
     // The new layout: touch only on session starts, ids of old rows that identify no one zeroed by the merge.
     const [layout] = await db.query<{
       touched: string;
@@ -88,7 +63,8 @@ describe('upgrade from the release before the events layout of version 33', () =
     expect(Number(layout!.touched)).toBe(Number(layout!.starts));
     expect(Number(layout!.ids)).toBe(Number(layout!.identifying));
     expect(Number(layout!.keys)).toBeGreaterThan(EVENTS * 0.99);
-  });
+    // Two rewrites (versions 33 and 35) and two full rounds of every model: more than the default minute under load.
+  }, 180_000);
 
   it('after the upgrade, a retried batch is still stored once, and a repeated event folds', async () => {
     const row = (id: string, ts: string) => ({
