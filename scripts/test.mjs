@@ -1,7 +1,7 @@
 // `npm test`: formatting check, build, type-check, unit + integration tests (vitest, real embedded ClickHouse),
 // browser specs (Playwright, real Chromium, real collector), then one summary line.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureSystemDep } from './system-deps.mjs';
@@ -12,6 +12,7 @@ mkdirSync('test-results', { recursive: true });
 // Every temporary directory of the run (data directories, spools, stores, nginx prefixes) goes under one
 // scratch directory, removed at the end whatever the outcome: repeated runs do not fill /tmp.
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'closeloop-npm-test-'));
+chmodSync(scratch, 0o755); // nginx's unprivileged workers read a test's site root under it
 process.env.TMPDIR = scratch;
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
