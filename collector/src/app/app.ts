@@ -169,9 +169,9 @@ function toClError(err: FastifyError | ClError): ClError {
 /**
  * On close, Fastify closes the connections idle at that moment; one busy then (an answer being
  * computed, a request still arriving) would stay open until the keep-alive timeout (72 s by
- * default) and hold the shutdown. So, once closing: every answer says `Connection: close`,
- * connections that become idle are closed as they do, and after the shutdown grace period
- * whatever is still open is cut.
+ * default) and hold the shutdown. So, once closing: connections that become idle are closed as
+ * they do (checked every 100 ms; nothing is added to the request path), and after the shutdown
+ * grace period whatever is still open is cut.
  */
 function closeConnectionsWhenShuttingDown(app: FastifyInstance, graceMs: number): void {
   let idle: NodeJS.Timeout | undefined;
@@ -180,10 +180,6 @@ function closeConnectionsWhenShuttingDown(app: FastifyInstance, graceMs: number)
     idle = setInterval(() => app.server.closeIdleConnections(), 100).unref();
     grace = setTimeout(() => app.server.closeAllConnections(), graceMs).unref();
     done();
-  });
-  app.addHook('onSend', (_req, reply, payload, done) => {
-    if (idle) reply.header('connection', 'close');
-    done(null, payload);
   });
   app.addHook('onClose', (_app, done) => {
     clearInterval(idle);
