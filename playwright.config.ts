@@ -21,7 +21,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  timeout: 60_000,
+  // A guard against hangs, not a timing: npm test runs the vitest suite beside these specs on 2 cores.
+  timeout: 120_000,
   reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
   // Each SDK spec runs against both script variants (sdk/test/e2e/support.ts): `full` (cl.js) and
   // `core` (cl.core.js), except what the core variant has not: form and click capture (forms,

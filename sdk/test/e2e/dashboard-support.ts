@@ -3,9 +3,10 @@ import { expect, type Page, type TestInfo } from '@playwright/test';
 
 /** Every section loaded (none busy), the campaigns table drawn. */
 export async function settled(page: Page): Promise<void> {
-  // Generous: one embedded ClickHouse answers every panel's reports (and their comparison periods) in turn.
-  await expect(page.locator('#campaigns table.data tbody tr').first()).toBeVisible({ timeout: 30_000 });
-  await expect(page.locator('section[aria-busy=true]')).toHaveCount(0, { timeout: 30_000 });
+  // Generous: one embedded ClickHouse answers every panel's reports (and their comparison periods) in turn,
+  // while npm test runs the vitest suite beside the browser specs.
+  await expect(page.locator('#campaigns table.data tbody tr').first()).toBeVisible({ timeout: 60_000 });
+  await expect(page.locator('section[aria-busy=true]')).toHaveCount(0, { timeout: 60_000 });
 }
 
 /** A full-page screenshot attached to the test results (no hover highlight in the picture). */
