@@ -46,8 +46,8 @@ export const BUDGETS: Readonly<Record<string, number>> = {
  * budget is met. Lower a ceiling with every saving; never raise one without saying why in the commit.
  */
 export const CEILINGS: Readonly<Record<string, number>> = {
-  'cl.js': 4435,
-  'cl.core.js': 3054,
+  'cl.js': 4423,
+  'cl.core.js': 3049,
   'loader.js': 400,
   'consent.js': 1536,
 };
@@ -58,7 +58,9 @@ const minify = () =>
   terser({
     ecma: 2020,
     compress: {
-      passes: 2,
+      // 3 passes and hoisted `var`s (js-cookie's: one declaration per function): −12 B gzip in cl.js, −5 B in cl.core.js
+      passes: 3,
+      hoist_vars: true,
       // Inline only functions that are simple (saves 19 B gzip in cl.js against the default, which
       // also inlines one-use functions whose bodies then repeat less well).
       inline: 1,
