@@ -78,7 +78,8 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
   let pageReferrer = document.referrer;
   let shownAt = 0; // since when the page is visible (0: hidden)
   let unsent = false; // the current page's view waits for consent
-  const visible = () => document.visibilityState != 'hidden';
+  // `hidden` is true exactly when `visibilityState` is 'hidden' (prerendering included)
+  const visible = () => !document.hidden;
 
   /**
    * Queues `e` with visitor, session and, on a session's first event, its touch; `anon`: with the zero
