@@ -46,8 +46,8 @@ export const BUDGETS: Readonly<Record<string, number>> = {
  * budget is met. Lower a ceiling with every saving; never raise one without saying why in the commit.
  */
 export const CEILINGS: Readonly<Record<string, number>> = {
-  'cl.js': 4514,
-  'cl.core.js': 3054,
+  'cl.js': 4396,
+  'cl.core.js': 3024,
   'loader.js': 400,
   'consent.js': 1536,
 };
@@ -58,7 +58,9 @@ const minify = () =>
   terser({
     ecma: 2020,
     compress: {
-      passes: 2,
+      // 3 passes and hoisted `var`s (js-cookie's: one declaration per function): −12 B gzip in cl.js, −5 B in cl.core.js
+      passes: 3,
+      hoist_vars: true,
       // Inline only functions that are simple (saves 19 B gzip in cl.js against the default, which
       // also inlines one-use functions whose bodies then repeat less well).
       inline: 1,
@@ -87,17 +89,34 @@ const noJsCookie = (): Plugin => ({
 
 /**
  * js-cookie's default export also carries `remove`, `withAttributes` and `withConverter`, built with
- * `Object.create` and frozen attributes: the SDK calls only `get` and `set` (storage/cookie.ts), so
- * the bundle keeps js-cookie's own `get` and `set` (the same closures, the same cookie format) and
- * leaves the rest out (115 B gzip). Fails the build when a js-cookie release changes that shape.
+ * `Object.create` and frozen attributes: the SDK calls only `get(name)` and `set(name, value, attrs)`
+ * (storage/cookie.ts), so the bundle keeps js-cookie's own `get` and `set` (the same closures, the same
+ * cookie format) and leaves the rest out (115 B gzip), and within them what the SDK never reaches (79 B
+ * gzip in cl.js): the guards for a server without `document` (the bundles run in a browser, and every
+ * cookie call of the SDK is guarded), the read-them-all path of `get()` without a name, and the `assign`
+ * helper, replaced by an object spread (the same own attributes; the SDK's are plain objects).
+ * Each rewrite must match exactly once: the build fails when a js-cookie release changes that shape.
  */
+const JS_COOKIE_REWRITES: [RegExp, string][] = [
+  [/return Object\.create\(\s*\{\s*set: set,\s*get: get,[\s\S]*?\n {2}\)\n/, 'return { set: set, get: get }\n'],
+  [/ {4}if \(typeof document === 'undefined'\) \{\s*return\s*\}\n/, ''],
+  [/if \(typeof document === 'undefined' \|\| \(arguments\.length && !name\)\) \{\s*return\s*\}\n/, ''],
+  [
+    /attributes = assign\(\{\}, defaultAttributes, attributes\);/,
+    'attributes = { ...defaultAttributes, ...attributes };',
+  ],
+  [/return name \? jar\[name\] : jar\n/, 'return jar[name]\n'],
+];
 const jsCookieGetSet = (): Plugin => ({
   name: 'closeloop-js-cookie-get-set',
   transform(code, id) {
     if (!/[\\/]js-cookie[\\/]dist[\\/]js\.cookie\.mjs$/.test(id)) return null;
-    const api = /return Object\.create\(\s*\{\s*set: set,\s*get: get,[\s\S]*?\n {2}\)\n/;
-    if (!api.test(code)) this.error('js-cookie: its api object changed shape; update jsCookieGetSet');
-    return { code: code.replace(api, 'return { set: set, get: get }\n'), map: null };
+    for (const [from, to] of JS_COOKIE_REWRITES) {
+      if (code.match(new RegExp(from, 'g'))?.length != 1)
+        this.error(`js-cookie changed shape (${from}); update jsCookieGetSet`);
+      code = code.replace(from, to);
+    }
+    return { code, map: null };
   },
 });
 

@@ -1,5 +1,5 @@
 /**
- * The outbox: every event is kept (localStorage `_cl_o`, bounded, guarded) until the collector
+ * The outbox: every event is kept (localStorage `_cl_b`, bounded, guarded) until the collector
  * has answered it, so events survive bad networks and page exits and go out with the next page.
  *
  * - Batches go out ~1 s after the last event, at once at 20 events, with `fetch` keepalive: a 2xx
@@ -12,37 +12,38 @@
  * Tabs of one site share the stored outbox (last writer wins): an event kept by a tab that is
  * still open may be sent by another tab too, never lost while the tab that made it lives.
  */
-import type { ClEventV2 } from './protocol.js';
 import { load, save } from './storage/local.js';
 import { backoff, beacon, post, retryable, take } from './transport.js';
 
-/** Was `_cl_q` before wire format 2: what an older SDK left there (v1 events) is not sent again. */
-export const QUEUE_KEY = '_cl_o';
+/**
+ * Was `_cl_q` before wire format 2 and `_cl_o` before the outbox kept wire format 3 arrays: what an
+ * older SDK left there is not sent again.
+ */
+export const QUEUE_KEY = '_cl_b';
 export const FLUSH_DELAY = 1000;
 export const FLUSH_SIZE = 20;
 /** Most events kept; the oldest go first. */
 export const MAX_KEPT = 200;
 
-export interface Queue {
-  push(e: ClEventV2): void;
+export interface Queue<E> {
+  push(e: E): void;
   /** The page is being hidden or left: send what is not in flight by beacon. */
   leave(): void;
 }
 
 /** `wrap` turns events into a request body; `answer` receives the collector's 2xx answer. */
-export function createQueue(
+export function createQueue<E>(
   url: string,
-  wrap: (events: ClEventV2[]) => string,
+  wrap: (events: E[]) => string,
   answer: (body: { visitor_id?: string }) => void,
-): Queue {
-  let box: ClEventV2[] = [].concat(load(QUEUE_KEY) || []);
-  let busy: ClEventV2[] = [];
+): Queue<E> {
+  let box: E[] = [].concat(load(QUEUE_KEY) || []);
+  let busy: E[] = [];
   let tries = 0;
   let timer: ReturnType<typeof setTimeout>;
 
   /** Forgets `sent` and stores what is left. */
-  const keep = (sent: ClEventV2[] = []) =>
-    save(QUEUE_KEY, (box = box.filter((e) => !sent.includes(e)).slice(-MAX_KEPT)));
+  const keep = (sent: E[] = []) => save(QUEUE_KEY, (box = box.filter((e) => !sent.includes(e)).slice(-MAX_KEPT)));
   const later = (ms: number) => {
     clearTimeout(timer);
     timer = setTimeout(flush, ms);

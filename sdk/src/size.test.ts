@@ -55,6 +55,9 @@ describe('size budget', () => {
     expect(full).toContain('%(2[346B]|5E|60|7C)');
     // … its remove / withAttributes / withConverter are not (rollup.config.ts jsCookieGetSet)
     for (const unused of ['withConverter', 'withAttributes', 'Object.freeze']) expect(full).not.toContain(unused);
+    // … nor what the SDK never reaches in get and set: the no-document guards, get() without a name
+    expect(full).not.toContain('typeof document');
+    expect(full).not.toMatch(/arguments\.length/);
     expect(core).not.toContain('toUTCString');
     for (const code of [full, core]) expect(code).not.toMatch(/\bconst\b/);
   });

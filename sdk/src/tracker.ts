@@ -6,7 +6,7 @@
  * page is hidden or left, or navigated away from
  * in an SPA (each report covers the time since the last one; their sum is the page's engaged time;
  * it goes in the same request as what is still unsent, e.g. the next page view of an SPA).
- * Events are built in wire format 2 (protocol.ts) and sent as wire format 3 (its common fields by position).
+ * Events are built as wire format 3 arrays (protocol.ts: wire format 2's fields, the common ones by position).
  * Consent (consent.ts) gates all of it: without it, no cookie, no storage and no identifier.
  */
 import type { ClEventV2 } from './protocol.js';
@@ -36,6 +36,13 @@ export interface Tracker {
   consent(choice?: unknown): ConsentState;
 }
 
+/**
+ * An event as the outbox keeps it: its wire format 3 array (protocol.ts `ClEventV3`: type, number in
+ * the session (an anonymous event: a random string), time, visitor, session, URL, title or an
+ * engagement's ms, the other fields by name), with its own time, made relative when sent.
+ */
+type Kept = [y: string, i: string | number, t: number, v: string, s: string, u: string, h: unknown, rest: object];
+
 export function createTracker(cfg: Config, choice?: unknown): Tracker {
   const store = cookieStore(cfg.cookieDomain);
   const signal = cfg.respectGpc && privacySignal(navigator);
@@ -54,28 +61,13 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
   useStorage(tracks(state));
   adopt(store.get(cfg.cookieName));
 
-  const queue = createQueue(
+  const queue = createQueue<Kept>(
     cfg.endpoint + '/v1/events',
-    // Wire format 3 (contract/wire.ts): the fields every event has by position, the title (an
-    // engagement's ms) next, then the other fields by name; the batch's time in base 36 and event times
-    // relative to it (ms before it): fewer digits; ids as 22 base64 characters.
+    // Wire format 3 (contract/wire.ts): the outbox keeps each event as its v3 array already (see push),
+    // with its own time; here that time becomes relative to the batch's (ms before it, fewer digits),
+    // and the batch's time goes in base 36.
     (events, t = Date.now()) =>
-      JSON.stringify([
-        3,
-        cfg.site,
-        t.toString(36),
-        VERSION,
-        events.map(({ y, i, t: at, v, s, u, h, g, ...o }: ClEventV2 & { h?: string; g?: number }) => [
-          y,
-          i,
-          t - at,
-          wireId(v),
-          wireId(s),
-          u,
-          g ?? h,
-          o,
-        ]),
-      ]),
+      JSON.stringify([3, cfg.site, t.toString(36), VERSION, events.map(([y, i, at, ...o]) => [y, i, t - at, ...o])]),
     // The collector's own cookie knew this browser (Safari caps script-set cookies at 7 days).
     (a) => adopt(a.visitor_id),
   );
@@ -86,7 +78,8 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
   let pageReferrer = document.referrer;
   let shownAt = 0; // since when the page is visible (0: hidden)
   let unsent = false; // the current page's view waits for consent
-  const visible = () => document.visibilityState != 'hidden';
+  // `hidden` is true exactly when `visibilityState` is 'hidden' (prerendering included)
+  const visible = () => !document.hidden;
 
   /**
    * Queues `e` with visitor, session and, on a session's first event, its touch; `anon`: with the zero
@@ -102,20 +95,29 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
     // Anonymous events share the zero ids: a random `i` keeps them apart (a number would repeat).
     const [id, i, start, first] = anon ? [NIL, uuid().slice(24), true] : touchSession(store, visitorId, t, c);
     if (!anon) landing = undefined;
-    queue.push({
+    // Wire format 3's array: the fields every event has by position, the title (an engagement's ms)
+    // next, then the other fields by name; ids as 22 base64 characters.
+    queue.push([
+      e.y!,
       i,
       t,
-      v: anon ? NIL : visitorId,
-      s: id,
+      wireId(anon ? NIL : visitorId),
+      wireId(id),
       u,
-      r: r || undefined,
-      h: clip(document.title, MAX_TITLE) || undefined,
-      // Only what differs from the event: on a landing page, `{}`.
-      o: start && { r: c.r != r ? c.r : undefined, l: c.l != u ? c.l : undefined },
-      f: first,
-      // Last: an event may leave a field out (engagement: no title, no page referrer; its page view has them).
-      ...e,
-    } as ClEventV2);
+      // (an engagement's ms: more than 0)
+      (e as { g?: number }).g || clip(document.title, MAX_TITLE) || undefined,
+      {
+        r: r || undefined,
+        // Only what differs from the event: on a landing page, `{}`.
+        o: start && { r: c.r != r ? c.r : undefined, l: c.l != u ? c.l : undefined },
+        f: first,
+        // Then the event's own fields: an event may leave one out (engagement: no page referrer; its
+        // page view has it); its type and an engagement's ms are positions.
+        ...e,
+        y: undefined,
+        g: undefined,
+      },
+    ]);
     return true;
   };
 

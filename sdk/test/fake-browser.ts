@@ -60,6 +60,12 @@ export class FakeBrowser {
     this.loc = new URL(href);
     this.win = new EventTarget();
     this.doc = Object.defineProperties(new EventTarget(), {
+      // As in a browser: true exactly when visibilityState is 'hidden'.
+      hidden: {
+        get(this: { visibilityState?: string }) {
+          return this.visibilityState == 'hidden';
+        },
+      },
       cookie: {
         get: () => (this.cookiesEnabled ? [...this.jar].map(([k, v]) => `${k}=${v.value}`).join('; ') : ''),
         set: (s: string) => this.setCookie(s),

@@ -49,7 +49,7 @@ test('events made offline are kept and arrive once when back online', async ({ p
     (window as unknown as { closeloop: { track(n: string): void } }).closeloop.track('offline-action'),
   );
   // The outbox keeps them in localStorage while the network is down.
-  await expect.poll(() => page.evaluate(() => JSON.parse(localStorage._cl_o || '[]').length)).toBeGreaterThanOrEqual(3);
+  await expect.poll(() => page.evaluate(() => JSON.parse(localStorage._cl_b || '[]').length)).toBeGreaterThanOrEqual(3);
   await context.setOffline(false);
   const rows = await waitForRows(
     request,
@@ -65,7 +65,7 @@ test('events made offline are kept and arrive once when back online', async ({ p
   ]);
   const ids = accepted.flat();
   expect(new Set(ids).size).toBe(ids.length); // none sent (and accepted) twice
-  await expect.poll(() => page.evaluate(() => JSON.parse(localStorage._cl_o || '[]').length)).toBe(0);
+  await expect.poll(() => page.evaluate(() => JSON.parse(localStorage._cl_b || '[]').length)).toBe(0);
 });
 
 test('the collector failing twice with 500, then recovering: events arrive once', async ({ page, request }) => {
@@ -124,5 +124,5 @@ test('the collector answering 400 is not retried', async ({ page, request }) => 
       .flatMap((b) => b.events.map((e) => e.id))
       .filter((id) => rejected.includes(id)),
   ).toEqual([]);
-  expect(await page.evaluate(() => JSON.parse(localStorage._cl_o || '[]').length)).toBe(0);
+  expect(await page.evaluate(() => JSON.parse(localStorage._cl_b || '[]').length)).toBe(0);
 });
