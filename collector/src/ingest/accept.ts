@@ -38,12 +38,13 @@ export function enrichBatch(
     formFields: fields.learn(site.site_id, batch.events),
   };
   // The same request from a session a bot already showed itself in is that bot's (bot-sessions.ts).
-  const botCtx: BatchContext = { ...ctx, userAgent: { ...ctx.userAgent, device_type: 'bot', is_bot: true } };
+  let botCtx: BatchContext | undefined;
+  const asBot = () => (botCtx ??= { ...ctx, userAgent: { ...ctx.userAgent, device_type: 'bot', is_bot: true } });
   const rows: EventRow[] = [];
   const dead: DeadLetterRow[] = [];
   for (const e of batch.events) {
     try {
-      const row = toEventRow(e, bots.check(e.session_id, ctx.userAgent.is_bot) ? botCtx : ctx);
+      const row = toEventRow(e, bots.check(e.session_id, ctx.userAgent.is_bot) ? asBot() : ctx);
       rows.push((e as DecodedEvent)[NO_TOUCH] ? withoutTouch(row) : row);
     } catch (err) {
       req.log.error({ err, event_id: e.id }, 'enrichment failed; event kept in dead_letters');

@@ -135,19 +135,23 @@ export function formFieldNames(events: FormEvents): Set<string> {
  * names per site (the most recently seen).
  */
 export class CapturedFields {
-  private readonly bySite = new Map<string, Map<string, true>>();
+  /** Per site: the names, least recently seen first, and the set handed out (made anew only when they change). */
+  private readonly bySite = new Map<string, { names: Map<string, true>; view: ReadonlySet<string> }>();
 
   constructor(private readonly perSite = 200) {}
 
-  /** Learns the batch's form field names; answers every name known for the site. */
+  /** Learns the batch's form field names; answers every name known for the site (a set not to be kept: a later batch may replace it). */
   learn(siteId: string, events: FormEvents): ReadonlySet<string> {
     let known = this.bySite.get(siteId);
-    if (!known) this.bySite.set(siteId, (known = new Map()));
+    if (!known) this.bySite.set(siteId, (known = { names: new Map(), view: new Set() }));
+    if (!events.some((e) => e.type === 'form')) return known.view;
+    const { names } = known;
     for (const n of formFieldNames(events)) {
-      known.delete(n);
-      known.set(n, true);
-      if (known.size > this.perSite) known.delete(known.keys().next().value!);
+      names.delete(n);
+      names.set(n, true);
+      if (names.size > this.perSite) names.delete(names.keys().next().value!);
     }
-    return new Set(known.keys());
+    known.view = new Set(names.keys());
+    return known.view;
   }
 }

@@ -18,8 +18,9 @@ const ignore = () => undefined;
 
 export default fp<{ timeoutMs: number }>(
   async (app, { timeoutMs }) => {
-    app.addHook('preParsing', async (req, reply, payload: Readable) => {
-      if (!hasBody(req.headers)) return payload;
+    // A plain callback hook (no promise per request: it runs on every event request).
+    app.addHook('preParsing', (req, reply, payload: Readable, next) => {
+      if (!hasBody(req.headers)) return next(null, payload);
       const timer = setTimeout(() => {
         reply.header('connection', 'close');
         req.log.info('request body too slow: cut');
@@ -37,7 +38,7 @@ export default fp<{ timeoutMs: number }>(
       const done = () => clearTimeout(timer);
       payload.once('end', done);
       payload.once('close', done);
-      return payload;
+      next(null, payload);
     });
   },
   { name: 'body-timeout' },

@@ -12,14 +12,18 @@ const WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export default fp(
   async (app) => {
-    app.addHook('onRequest', async (req) => {
-      if (!WITH_BODY.has(req.method) || req.headers.authorization !== undefined) return;
+    // A plain callback hook (no promise per request: it runs on every event request too).
+    app.addHook('onRequest', (req, _reply, done) => {
+      if (!WITH_BODY.has(req.method) || req.headers.authorization !== undefined) return done();
       const path = req.url.split('?')[0]!;
       if (path.startsWith('/v1/') && path !== '/v1/events')
-        throw new ClError(
-          'CL_UNAUTHORIZED',
-          'A site secret key (sk_…) or the admin token is required (Authorization: Bearer <key>).',
+        return done(
+          new ClError(
+            'CL_UNAUTHORIZED',
+            'A site secret key (sk_…) or the admin token is required (Authorization: Bearer <key>).',
+          ),
         );
+      done();
     });
   },
   { name: 'credential-gate' },

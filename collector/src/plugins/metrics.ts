@@ -105,8 +105,9 @@ export default fp(
     });
     app.decorate('metrics', metrics);
 
-    app.addHook('onResponse', async (req, reply) => {
+    app.addHook('onResponse', (req, reply, done) => {
       requests.inc({ method: req.method, route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) });
+      done();
     });
     app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
   },

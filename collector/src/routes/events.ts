@@ -21,31 +21,34 @@ import { authorizeBatch, siteKeyOf } from '../sites/authorize.js';
 import { SiteRate } from '../ingest/site-rate.js';
 import { CapturedFields } from '../ingest/url-scrub.js';
 import { fromV3 } from '../../../contract/wire.js';
-import { EventBatchSchema } from '../ingest/schema.js';
+import { EventBatchSchema, type ValidEventBatch } from '../ingest/schema.js';
 import { fastEventBatch } from '../ingest/schema-fast.js';
 import { EventBatchV2Schema, isV2 } from '../ingest/schema-v2.js';
 import { sessionTouches } from '../ingest/session-touches.js';
 import { decodeV2 } from '../ingest/wire-v2.js';
 import { NIL_UUID } from '../storage/identities.js';
+import type { Site } from '../storage/sites.js';
 import { parseOrThrow } from '../base/validation.js';
 import { visitorCookie } from '../ingest/visitor-cookie.js';
 
 const eventsRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
   const bots = new BotSessions();
-  // Browsers send text/plain to avoid a CORS preflight; parse it as JSON like application/json.
-  app.addContentTypeParser('text/plain', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  // Browsers send text/plain to avoid a CORS preflight; parse it as JSON like application/json. Wire
+  // format 3 is format 2 by position: the parser hands on the v2 object it stands for, so the rate
+  // limit (which keys on the site), CORS and validation see that (no hook of its own per request).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  for (const type of ['text/plain', 'application/json'])
+    app.addContentTypeParser(type, { parseAs: 'string' }, (req, text, done) =>
+      parseJson(req, text as string, (err, body) => (err ? done(err) : done(null, fromV3(body)))),
+    );
 
   // The site's own origins may read the answer (with the visitor cookie); no other origin (sites/cors.ts).
-  app.addHook('onSend', async (req, reply, payload) => {
-    await corsHeaders(app, req, reply, config);
-    return payload;
+  // A plain callback hook: most requests (servers, same-origin pages) have no Origin and cost nothing here.
+  app.addHook('onSend', (req, reply, payload, done) => {
+    if (req.headers.origin === undefined) return done(null, payload);
+    corsHeaders(app, req, reply, config).then(() => done(null, payload), done);
   });
   app.options('/v1/events', async (_req, reply) => reply.code(204).send());
-  // Wire format 3 is format 2 by position: read as the v2 object it stands for, before the rate limit
-  // (which keys on the site) and validation see the body.
-  app.addHook('preValidation', async (req) => {
-    req.body = fromV3(req.body);
-  });
 
   const rateLimit =
     config.rateLimitPerMinute > 0
@@ -63,11 +66,38 @@ const eventsRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { confi
   const capturedFields = new CapturedFields();
 
   /** The batch's site, once its key, Origin and the site's request budget allow it; CORS then follows its origins. */
-  const authorize = async (req: FastifyRequest, key: string) => {
-    const site = await authorizeBatch(app, req, key, config);
-    rememberSite(req, site);
+  const admit = (req: FastifyRequest, site: Site) => {
+    if (req.headers.origin !== undefined) rememberSite(req, site); // CORS reads it only for a request with an Origin
     siteRate.take(site.site_id);
     return site;
+  };
+  /** Without a promise when the site cache knows the key (sites/authorize.ts). */
+  const authorize = (req: FastifyRequest, key: string): Site | Promise<Site> => {
+    const found = authorizeBatch(app, req, key, config);
+    return found instanceof Promise ? found.then((site) => admit(req, site)) : admit(req, found);
+  };
+
+  /**
+   * The batch's rows into the spool: `durable` resolves once they are fsync'd. Synchronous up to
+   * there, so that while a request waits for the disk it holds only its answer (the rows, their
+   * encoding and the cookie's work are garbage by then: less for the GC to copy per request in flight).
+   */
+  const spoolBatch = (req: FastifyRequest, site: Site, batch: ValidEventBatch) => {
+    // Before enrichment, so that rows, touches and identities all name the visitor the cookie knows.
+    const cookie = visitorCookie(req, site, batch.events);
+    const { rows, dead } = enrichBatch(
+      cookie.events === batch.events ? batch : { ...batch, events: cookie.events },
+      req,
+      site,
+      bots,
+      capturedFields,
+    );
+    const durable: Promise<unknown> = dead.length
+      ? Promise.all([app.spool.append('events', rows), app.spool.append('dead_letters', dead)])
+      : app.spool.append('events', rows);
+    const body: EventBatchAccepted = { accepted: batch.events.length };
+    if (cookie.visitorId) body.visitor_id = cookie.visitorId;
+    return { durable, body, setCookie: cookie.setCookie };
   };
 
   app.post('/v1/events', { config: { rateLimit } }, async (req, reply) => {
@@ -80,20 +110,19 @@ const eventsRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { confi
     } else {
       // The common batch is checked by a plain function equal to the zod schema; anything else, and every refusal, by zod.
       batch = fastEventBatch(req.body) ?? parseOrThrow(EventBatchSchema, req.body, 'CL_INVALID_EVENT');
-      site = await authorize(req, batch.site);
+      const admitted = authorize(req, batch.site);
+      site = admitted instanceof Promise ? await admitted : admitted;
       // A v1 event carries its session's touch: v2 events of the same session (an upgraded SDK) find it.
       for (const e of batch.events)
         if (e.session_id !== NIL_UUID) touches.remember(site.site_id, e.session_id, e.touch);
     }
-    // Before enrichment, so that rows, touches and identities all name the visitor the cookie knows.
-    const cookie = visitorCookie(req, site, batch.events);
-    const { rows, dead } = enrichBatch({ ...batch, events: cookie.events }, req, site, bots, capturedFields);
-    await Promise.all([app.spool.append('events', rows), app.spool.append('dead_letters', dead)]);
-    app.metrics.eventsAccepted.inc({ site: site.site_id }, batch.events.length);
-    const body: EventBatchAccepted = { accepted: batch.events.length };
-    if (cookie.setCookie) reply.header('set-cookie', cookie.setCookie);
-    if (cookie.visitorId) body.visitor_id = cookie.visitorId;
-    return reply.code(202).send(body);
+    const accepted = spoolBatch(req, site, batch);
+    await accepted.durable;
+    app.metrics.eventsAccepted.inc({ site: site.site_id }, accepted.body.accepted);
+    if (accepted.setCookie) reply.header('set-cookie', accepted.setCookie);
+    // The body, not `reply.send()`'s reply: a returned reply is a thenable Fastify waits on (a stream listener per request).
+    reply.code(202);
+    return accepted.body;
   });
 };
 

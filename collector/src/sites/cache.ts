@@ -83,6 +83,11 @@ export class SiteCache {
     return found;
   }
 
+  /** The site of a public key as this cache knows it now — undefined when it does not, or is due to reload (then: byPublicKey). */
+  freshByPublicKey(key: string): Site | undefined {
+    return Date.now() - this.loadedAt > RELOAD_EVERY_MS ? undefined : this.byKey.get(key);
+  }
+
   /** The site a public key belongs to, or undefined. */
   async byPublicKey(key: string): Promise<Site | undefined> {
     const age = Date.now() - this.loadedAt;
