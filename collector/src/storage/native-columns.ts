@@ -39,7 +39,6 @@ export class NativeColumnsCodec {
   /** Per column: its name and Native type as a block's column header. */
   private readonly heads: Buffer[];
   private readonly scratch = new RowWriter(1 << 16);
-  private readonly headScratch = new RowWriter(256);
   private readonly lengths: Uint32Array;
   /** Appends the parts of `rows` to `w`, their byte lengths to `lengths`. */
   private readonly writeParts: (w: RowWriter, rows: readonly object[], lengths: Uint32Array) => void;
@@ -77,14 +76,14 @@ export class NativeColumnsCodec {
   encode(rows: readonly object[]): Buffer {
     const w = this.scratch;
     w.off = 0;
-    this.writeParts(w, rows, this.lengths);
-    const head = this.headScratch;
-    head.off = 0;
-    head.varint(rows.length);
-    for (const n of this.lengths) head.varint(n);
-    const out = Buffer.allocUnsafe(head.off + w.off);
-    head.buf.copy(out, 0, 0, head.off);
-    w.buf.copy(out, head.off, 0, w.off);
+    const L = this.lengths;
+    this.writeParts(w, rows, L);
+    let head = varintLength(rows.length);
+    for (let p = 0; p < L.length; p++) head += varintLength(L[p]!);
+    const out = Buffer.allocUnsafe(head + w.off);
+    let o = putVarint(out, 0, rows.length);
+    for (let p = 0; p < L.length; p++) o = putVarint(out, o, L[p]!);
+    w.buf.copy(out, o, 0, w.off);
     return out;
   }
 
@@ -202,6 +201,16 @@ export class NativeColumnsCodec {
   }
 }
 
+const varintLength = (n: number) => (n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5);
+/** Writes `n` as a varint at `at`; returns the offset after it. */
+function putVarint(b: Buffer, at: number, n: number): number {
+  while (n >= 0x80) {
+    b[at++] = (n & 0x7f) | 0x80;
+    n >>>= 7;
+  }
+  b[at++] = n;
+  return at;
+}
 const widthOf = (kind: number) => (kind > 0 ? kind : 0);
 const innerType = (type: string): string => (type.startsWith('LowCardinality(') ? args(type)[0]! : type);
 const readU64 = (b: Buffer, at: number) => b.readUInt32LE(at) + b.readUInt32LE(at + 4) * 2 ** 32;
