@@ -14,6 +14,7 @@ export const STORE_SUITE = [
   'collector/src/storage/migrations.test.ts',
   'collector/src/storage/insert-dedup.test.ts',
   'collector/src/storage/events-binary.test.ts',
+  'collector/src/storage/native-columns.test.ts',
   'collector/src/storage/upgrade.test.ts',
 ];
 

@@ -67,6 +67,7 @@ const db: Db = {
     await session.queryAsync(`INSERT INTO cl.${table} FORMAT JSONEachRow\n${body.toString()}`);
   },
   insertRowBinary: () => Promise.reject(new Error('not used here')),
+  insertNativeColumns: () => Promise.reject(new Error('not used here')),
   ping: async () => true,
   withReadonly: () => Promise.reject(new Error('not used here')),
   close: async () => undefined,

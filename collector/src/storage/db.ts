@@ -16,6 +16,7 @@ import { createChdbConnection } from 'chdb/connection';
 import type { Config } from '../base/config.js';
 import { ClError } from '../base/errors.js';
 import { toNativeBlock } from './native-block.js';
+import type { NativeColumnsCodec } from './native-columns.js';
 import type { RowBinaryCodec } from './row-binary.js';
 
 export type QueryParams = Record<string, unknown>;
@@ -38,6 +39,11 @@ export interface Db {
    * Embedded: read by chDB from a staged file; server: sent as the JSONEachRow rows they decode to.
    */
   insertRowBinary(table: string, codec: RowBinaryCodec, body: Buffer, dedupToken?: string): Promise<void>;
+  /**
+   * Insert spool records in Native columns (storage/native-columns.ts). Embedded: joined into one
+   * Native block, read by chDB from a staged file; server: sent as the JSONEachRow rows they decode to.
+   */
+  insertNativeColumns(table: string, codec: NativeColumnsCodec, body: Buffer, dedupToken?: string): Promise<void>;
   ping(): Promise<boolean>;
   /**
    * Run `fn` with a client whose session refuses writes and DDL, with time, memory and row limits
@@ -194,6 +200,19 @@ class ClientDb implements Db {
     }
     if (native) await this.insertFromFile(into, native, 'Native');
     else await this.insertFromFile(into, body, `RowBinary, '${sqlString(codec.structure)}'`);
+  }
+
+  async insertNativeColumns(
+    table: string,
+    codec: NativeColumnsCodec,
+    body: Buffer,
+    dedupToken?: string,
+  ): Promise<void> {
+    if (body.length === 0) return;
+    if (!this.staging) return this.insert(table, codec.decode(body), dedupToken);
+    if (!codec.names.every((n) => TABLE.test(n))) throw new Error('invalid column name');
+    const block = codec.toBlock(body); // throws INCORRECT_DATA (a data error) for a record that does not hold together
+    await this.insertFromFile(this.insertInto(`${table} (${codec.names.join(', ')})`, dedupToken), block, 'Native');
   }
 
   async insertRaw(table: string, body: Buffer | string, dedupToken?: string): Promise<void> {

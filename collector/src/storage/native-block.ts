@@ -15,8 +15,8 @@
 import { args, type Column } from './row-binary.js';
 
 /** >0: fixed width; STRING: varint length + bytes; a Map's key and value kinds. */
-type Kind = number | { key: number; value: number };
-const STRING = -1;
+export type Kind = number | { key: number; value: number };
+export const STRING = -1;
 
 const FIXED: Record<string, number> = {
   UUID: 16,
@@ -41,7 +41,7 @@ const FIXED: Record<string, number> = {
 const headOf = (type: string) => /^[A-Za-z0-9_]+/.exec(type)?.[0] ?? '';
 
 /** The type as declared in the block (LowCardinality dropped), and how its values are laid out; undefined if not supported. */
-function plan(type: string): { native: string; kind: Kind } | undefined {
+export function plan(type: string): { native: string; kind: Kind } | undefined {
   const head = headOf(type);
   if (head === 'LowCardinality') return plan(args(type)[0]!);
   if (type === 'String') return { native: type, kind: STRING };
@@ -84,7 +84,7 @@ function skip(kind: number, buf: Buffer, off: number): number {
   return off + len;
 }
 
-function varintBytes(n: number): Buffer {
+export function varintBytes(n: number): Buffer {
   const out: number[] = [];
   while (n >= 0x80) {
     out.push((n & 0x7f) | 0x80);
@@ -94,7 +94,7 @@ function varintBytes(n: number): Buffer {
   return Buffer.from(out);
 }
 
-const stringBytes = (s: string) => {
+export const stringBytes = (s: string) => {
   const b = Buffer.from(s);
   return Buffer.concat([varintBytes(b.length), b]);
 };
