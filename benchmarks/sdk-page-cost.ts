@@ -102,8 +102,9 @@ export async function sdkPageCost(o: BenchOptions): Promise<Section> {
   const samples = new Map<string, Sample[]>(variants.map((v) => [v.name, []]));
   try {
     for (let i = o.quick ? 1 : 0; i < n + 1; i++) {
-      for (const v of variants) {
-        // interleaved, so noise spreads over all SDKs alike
+      // Interleaved, so noise spreads over all SDKs alike; every other round in reverse order, so no
+      // SDK always takes the same place in a round (after the same neighbour's context teardown).
+      for (const v of i % 2 ? [...variants].reverse() : variants) {
         const context = await browser.newContext({ userAgent: UA });
         const p = await context.newPage();
         const cdp = await context.newCDPSession(p);
@@ -175,7 +176,7 @@ export async function sdkPageCost(o: BenchOptions): Promise<Section> {
     ),
     '',
     `Method: Chromium (${CHROMIUM}, headless) via Playwright; the same page per SDK, loaded in a fresh browser context ` +
-      `(no cookies) ${n} times, interleaved across SDKs${o.quick ? '' : ' after one warm-up round'}; metrics are CDP Performance.getMetrics ` +
+      `(no cookies) ${n} times, interleaved across SDKs (every other round in reverse order)${o.quick ? '' : ' after one warm-up round'}; metrics are CDP Performance.getMetrics ` +
       "TaskDuration / ScriptDuration of the page's renderer after load + a wait for the first flush (medians). " +
       '"Over baseline" subtracts the same page without any SDK, measured in the same run. Bytes sent = request bodies + ' +
       'URLs the local sink received from the page, divided by page views; "on leaving" is the part sent when the page ' +

@@ -44,8 +44,10 @@ export function touchSession(store: Store, visitorId: string, now: number, candi
   const [id, , k, n] = s!;
   // The next number: 1 in a new session; `-~` makes any cookie content a whole number (the collector takes it modulo 2³²)
   const i = -~n!;
-  // The cookie outlives the session by a few seconds (0.021 days: 30.24 minutes), a shorter literal than 1/48
-  store.set(SESSION_COOKIE, JSON.stringify([id, now, k, i]), 0.021);
+  // The cookie outlives the session a little (0.03 days: 43.2 minutes; the stored time ends the session),
+  // a shorter literal than 1/48 and a whole number of seconds: cl.core.js writes it as max-age, which
+  // browsers ignore unless it is an integer (0.021 days, 1814.4 s, made a browser-session cookie)
+  store.set(SESSION_COOKIE, JSON.stringify([id, now, k, i]), 0.03);
   if (!start) return [id, i];
   // The first touch is kept per visitor: a visitor id adopted from the collector's cookie gets its own.
   const kept = load<{ i: string; t: FirstTouchV2 }>(FIRST_TOUCH_KEY);

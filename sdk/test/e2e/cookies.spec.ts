@@ -29,6 +29,11 @@ test('one visitor cookie across two subdomains of a site', async ({ page, contex
   const cookie = (await context.cookies()).find((c) => c.name == '_cl_vid')!;
   expect(cookie).toMatchObject({ value: visitor, domain: '.shop.test', sameSite: 'Lax', path: '/' });
   expect(cookie.expires * 1000 - Date.now()).toBeGreaterThan(390 * 86_400_000);
+  // The session cookie outlives 30 minutes without activity, not the browser session (cl.core.js
+  // writes max-age, which a browser ignores unless it is a whole number of seconds).
+  const session = (await context.cookies()).find((c) => c.name == '_cl_ses')!;
+  expect(session.expires * 1000 - Date.now()).toBeGreaterThan(30 * 60_000);
+  expect(session.expires * 1000 - Date.now()).toBeLessThan(60 * 60_000);
 });
 
 test('never on a public suffix: under co.uk the cookie is on the site domain', async ({ page, context }) => {
