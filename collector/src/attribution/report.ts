@@ -125,6 +125,15 @@ async function ruleBased(
   );
 }
 
+/** A counted transition, with the conversions (and their value) of the paths that took it. */
+export interface MarkovTransition {
+  src: string;
+  dst: string;
+  n: string;
+  conversions: string;
+  value: number;
+}
+
 /**
  * Journeys as paths of touch values, and the transitions between consecutive values counted over
  * all of them, in one query: every conversion of the query (its touches in the lookback window,
@@ -133,7 +142,7 @@ async function ruleBased(
  * conversion without touches is the single transition `(start)` → `(conversion)`: counted apart
  * (credited to `(no touch)`) and left out of the chain.
  */
-async function markov(db: Db, q: Scope, kind: ConversionKind): Promise<CreditRow[]> {
+export async function markovTransitions(db: Db, q: Scope, kind: ConversionKind): Promise<MarkovTransition[]> {
   const d = db.database;
   const dimensions = dimensionsOf(q);
   const dimension = dimensions.indexOf(q.groupBy) + 3; // its place in a `found` tuple: (ts, session_id, …dimensions)
@@ -146,7 +155,7 @@ async function markov(db: Db, q: Scope, kind: ConversionKind): Promise<CreditRow
     name === 'session_id' ? 'x.2' : `tupleElement(x, ${dimensions.indexOf(name as Dimension) + 3})`,
   );
   const valueOf = `if(${sessionFilterSql(f, d)}, {dim:Identifier}, '${OTHER}')`;
-  const rows = await db.query<{ src: string; dst: string; n: string; conversions: string; value: number }>(
+  return db.query<MarkovTransition>(
     `SELECT pair.1 AS src, pair.2 AS dst, sum(times) AS n, sumIf(times, converted) AS conversions, sumIf(conv_value, converted) AS value
      FROM
      (
@@ -191,6 +200,10 @@ async function markov(db: Db, q: Scope, kind: ConversionKind): Promise<CreditRow
      GROUP BY src, dst`,
     params(q, [kind]),
   );
+}
+
+async function markov(db: Db, q: Scope, kind: ConversionKind): Promise<CreditRow[]> {
+  const rows = await markovTransitions(db, q, kind);
   const untouched = rows.find((r) => r.src === START && r.dst === CONVERSION);
   const chain = rows.filter((r) => r !== untouched);
   const startsOfConversions = chain.filter((r) => r.src === START);
