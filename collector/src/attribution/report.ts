@@ -9,7 +9,7 @@ import type { Db } from '../storage/db.js';
 import { activeFilters, filterParams, label, round, sessionFilterSql, type Filters } from '../scope/filters.js';
 import { NIL_UUID_SQL } from '../storage/identities.js';
 import { toClickHouseTime } from '../storage/time.js';
-import { CONVERSION, creditByEffects, removalEffects, START, type Transition } from './markov.js';
+import { CONVERSION, creditByEffects, NULL, removalEffects, START, type Transition } from './markov.js';
 import {
   ALL_MODELS,
   attributedTouchesSql,
@@ -125,6 +125,15 @@ async function ruleBased(
   );
 }
 
+/** A counted transition, with the conversions (and their value) of the paths that took it. */
+export interface MarkovTransition {
+  src: string;
+  dst: string;
+  n: string;
+  conversions: string;
+  value: number;
+}
+
 /**
  * Journeys as paths of touch values, and the transitions between consecutive values counted over
  * all of them, in one query: every conversion of the query (its touches in the lookback window,
@@ -133,47 +142,68 @@ async function ruleBased(
  * conversion without touches is the single transition `(start)` → `(conversion)`: counted apart
  * (credited to `(no touch)`) and left out of the chain.
  */
-async function markov(db: Db, q: Scope, kind: ConversionKind): Promise<CreditRow[]> {
+export async function markovTransitions(db: Db, q: Scope, kind: ConversionKind): Promise<MarkovTransition[]> {
   const d = db.database;
   const dimensions = dimensionsOf(q);
   const dimension = dimensions.indexOf(q.groupBy) + 3; // its place in a `found` tuple: (ts, session_id, …dimensions)
   const converted = `SELECT person_id FROM ${d}.conversions WHERE ${CONVERSIONS_IN_RANGE}`;
   const inWindow =
     'touch_ts >= {from:DateTime64(3)} - toIntervalDay({lookback_days:UInt32}) AND touch_ts < {to:DateTime64(3)}';
-  const path = 'arrayMap(x -> x.2, arraySort(groupArray((touch_ts, value_of_dim))))';
   // With filters, touches outside the segment are one state, '(other)', left out of the credit.
   const f = q.filters ?? {};
   const inTuple = sessionFilterSql(f, d, (name) =>
     name === 'session_id' ? 'x.2' : `tupleElement(x, ${dimensions.indexOf(name as Dimension) + 3})`,
   );
   const valueOf = `if(${sessionFilterSql(f, d)}, {dim:Identifier}, '${OTHER}')`;
-  const rows = await db.query<{ src: string; dst: string; n: string; conversions: string; value: number }>(
-    `SELECT pair.1 AS src, pair.2 AS dst, count() AS n, countIf(converted) AS conversions, sumIf(conv_value, converted) AS value
+  return db.query<MarkovTransition>(
+    `SELECT pair.1 AS src, pair.2 AS dst, sum(times) AS n, sumIf(times, converted) AS conversions, sumIf(conv_value, converted) AS value
      FROM
      (
-       SELECT arrayMap(x -> if(${inTuple}, toString(tupleElement(x, ${dimension})), '${OTHER}'), found) AS path, true AS converted, value AS conv_value
-       FROM (${conversionPathsSql({ database: d, filtered: true, dimensions })})
-       UNION ALL
-       SELECT ${path} AS path, false AS converted, toFloat64(0) AS conv_value
+       SELECT arrayZip(arrayPushFront(path, '${START}'), arrayPushBack(path, '${CONVERSION}')) AS pairs, toUInt64(1) AS times, true AS converted, value AS conv_value
        FROM
        (
-         -- One pass over the site's sessions for both kinds of journey that did not convert: an
-         -- anonymous visitor's (no person) and an identified person's on all their devices. FINAL
-         -- merges copies of a session first (the window then applies to the merged row).
-         SELECT if(p.person_id = ${NIL_UUID_SQL}, s.visitor_id, p.person_id) AS journey, s.touch_ts AS touch_ts, s.value_of_dim AS value_of_dim
-         FROM (SELECT visitor_id, ts AS touch_ts, ${valueOf} AS value_of_dim FROM ${d}.sessions FINAL WHERE site_id = {site:String}) AS s
-         LEFT JOIN
-         (
-           SELECT visitor_id, argMax(person_id, ts) AS person_id FROM ${d}.identities WHERE site_id = {site:String} GROUP BY visitor_id
-         ) AS p ON p.visitor_id = s.visitor_id
-         WHERE ${inWindow} AND p.person_id NOT IN (${converted})
+         SELECT arrayMap(x -> if(${inTuple}, toString(tupleElement(x, ${dimension})), '${OTHER}'), found) AS path, value
+         FROM (${conversionPathsSql({ database: d, filtered: true, dimensions })})
        )
-       GROUP BY journey
+       UNION ALL
+       -- The journeys that did not convert, without collecting them into arrays: each session's
+       -- transition from the one before it in its journey (ordered by time, then value, as the
+       -- paths of conversions are), and the last one's to (null), counted.
+       SELECT if(is_last, [(before, value_of_dim), (value_of_dim, '${NULL}')], [(before, value_of_dim)]) AS pairs, times,
+              false AS converted, toFloat64(0) AS conv_value
+       FROM
+       (
+         SELECT before, value_of_dim, is_last, count() AS times
+         FROM
+         (
+         SELECT value_of_dim, lagInFrame(value_of_dim, 1, '${START}') OVER journey AS before,
+                leadInFrame(false, 1, true) OVER journey AS is_last
+         FROM
+         (
+           -- One pass over the site's sessions for both kinds of journey that did not convert: an
+           -- anonymous visitor's (no person) and an identified person's on all their devices. FINAL
+           -- merges copies of a session first (the window then applies to the merged row).
+           SELECT if(p.person_id = ${NIL_UUID_SQL}, s.visitor_id, p.person_id) AS journey, s.touch_ts AS touch_ts, s.value_of_dim AS value_of_dim
+           FROM (SELECT visitor_id, ts AS touch_ts, toString(${valueOf}) AS value_of_dim FROM ${d}.sessions FINAL WHERE site_id = {site:String}) AS s
+           LEFT JOIN
+           (
+             SELECT visitor_id, argMax(person_id, ts) AS person_id FROM ${d}.identities WHERE site_id = {site:String} GROUP BY visitor_id
+           ) AS p ON p.visitor_id = s.visitor_id
+           WHERE ${inWindow} AND p.person_id NOT IN (${converted})
+         )
+         WINDOW journey AS (PARTITION BY journey ORDER BY touch_ts, value_of_dim ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+         )
+         GROUP BY before, value_of_dim, is_last
+       )
      )
-     ARRAY JOIN arrayZip(arrayPushFront(path, '(start)'), arrayPushBack(path, if(converted, '(conversion)', '(null)'))) AS pair
+     ARRAY JOIN pairs AS pair
      GROUP BY src, dst`,
     params(q, [kind]),
   );
+}
+
+async function markov(db: Db, q: Scope, kind: ConversionKind): Promise<CreditRow[]> {
+  const rows = await markovTransitions(db, q, kind);
   const untouched = rows.find((r) => r.src === START && r.dst === CONVERSION);
   const chain = rows.filter((r) => r !== untouched);
   const startsOfConversions = chain.filter((r) => r.src === START);
