@@ -89,7 +89,9 @@ beforeAll(async () => {
     payload: { domain: SITE },
   });
   publicKey = site.json().public_key;
-  const [catA, catB, patA, patB, v1, v2, v3] = Array.from({ length: 7 }, () => randomUUID());
+  // Each device's visitor id.
+  const [catA, catB, patA, patB] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()] as const;
+  const [v1, v2, v3] = [randomUUID(), randomUUID(), randomUUID()] as const;
   const twoTabs = randomUUID();
   // Later sessions first: the order of arrival must not matter.
   await send([
