@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import type { ClEvent, EventBatch, Touch } from '../../../sdk/src/protocol.js';
 import { buildApp } from './app.js';
 import { loadConfig, type Config } from '../base/config.js';
@@ -74,6 +74,22 @@ export function pageview(over: Partial<ClEvent> = {}): ClEvent {
 
 export function batch(events: ClEvent[], site = 'pk_demo'): EventBatch {
   return { site, sent_at: Date.now(), sdk: 'test', events };
+}
+
+/** Posts `events` as a browser does (text/plain, a desktop Chrome UA unless told) and expects them acknowledged. */
+export async function sendEvents(
+  app: FastifyInstance,
+  events: ClEvent[],
+  publicKey: string,
+  userAgent = CHROME_UA,
+): Promise<void> {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/events',
+    headers: { 'content-type': 'text/plain', 'user-agent': userAgent },
+    payload: JSON.stringify(batch(events, publicKey)),
+  });
+  expect(res.statusCode, res.body).toBe(202);
 }
 
 /** Rows via the analyst API, the way an analyst would read them (after the spool is written to ClickHouse). */

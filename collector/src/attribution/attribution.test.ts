@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClEvent, Touch } from '../../../sdk/src/protocol.js';
-import { ADMIN_TOKEN, CHROME_UA, batch, testApp, testConfig } from '../app/test-support.js';
+import { ADMIN_TOKEN, CHROME_UA, batch, sendEvents, testApp, testConfig } from '../app/test-support.js';
 import { ALL_MODELS, MODELS, type ConversionKind, type Model } from './models.js';
 
 const DAY = 86_400_000;
@@ -55,15 +55,7 @@ function session(
   return events;
 }
 
-async function send(events: ClEvent[]) {
-  const res = await app.inject({
-    method: 'POST',
-    url: '/v1/events',
-    headers: { 'content-type': 'text/plain', 'user-agent': CHROME_UA },
-    payload: JSON.stringify(batch(events, publicKey)),
-  });
-  expect(res.statusCode, res.body).toBe(202);
-}
+const send = (events: ClEvent[]) => sendEvents(app, events, publicKey);
 
 async function convert(conversions: object[]) {
   const res = await app.inject({

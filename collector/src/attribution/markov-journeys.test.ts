@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClEvent, Touch } from '../../../sdk/src/protocol.js';
-import { ADMIN_TOKEN, CHROME_UA, batch, testApp, testConfig } from '../app/test-support.js';
+import { ADMIN_TOKEN, sendEvents, testApp, testConfig } from '../app/test-support.js';
 import { DEFAULT_WINDOW } from './models.js';
 import { markovTransitions } from './report.js';
 
@@ -40,15 +40,7 @@ function session(visitor: string, ts: number, channel: Channel, email?: string, 
   return events;
 }
 
-async function send(events: ClEvent[]) {
-  const res = await app.inject({
-    method: 'POST',
-    url: '/v1/events',
-    headers: { 'content-type': 'text/plain', 'user-agent': CHROME_UA },
-    payload: JSON.stringify(batch(events, publicKey)),
-  });
-  expect(res.statusCode, res.body).toBe(202);
-}
+const send = (events: ClEvent[]) => sendEvents(app, events, publicKey);
 
 /** Transitions of hand-written paths, as `src → dst: n (conversions)`, sorted. */
 function transitionsOf(paths: { path: string[]; converted?: boolean }[]): string[] {
