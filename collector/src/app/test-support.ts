@@ -76,6 +76,18 @@ export function batch(events: ClEvent[], site = 'pk_demo'): EventBatch {
   return { site, sent_at: Date.now(), sdk: 'test', events };
 }
 
+/** Adds a site for `domain` through the admin API; answers its public key. */
+export async function addSite(app: FastifyInstance, domain: string): Promise<string> {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/admin/sites',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    payload: { domain },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().public_key;
+}
+
 /** Posts `events` as a browser does (text/plain, a desktop Chrome UA unless told) and expects them acknowledged. */
 export async function sendEvents(
   app: FastifyInstance,

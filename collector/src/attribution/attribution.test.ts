@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClEvent, Touch } from '../../../sdk/src/protocol.js';
-import { ADMIN_TOKEN, CHROME_UA, batch, sendEvents, testApp, testConfig } from '../app/test-support.js';
+import { ADMIN_TOKEN, CHROME_UA, batch, addSite, sendEvents, testApp, testConfig } from '../app/test-support.js';
 import { ALL_MODELS, MODELS, type ConversionKind, type Model } from './models.js';
 
 const DAY = 86_400_000;
@@ -91,13 +91,7 @@ const revenue = (r: Report) => Object.fromEntries(r.rows.map((row) => [row.key, 
 
 beforeAll(async () => {
   app = await testApp(testConfig({ CLOSELOOP_ORIGIN_CHECK: 'false' }));
-  const site = await app.inject({
-    method: 'POST',
-    url: '/v1/admin/sites',
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-    payload: { domain: SITE },
-  });
-  publicKey = site.json().public_key;
+  publicKey = await addSite(app, SITE);
   const [adaA, adaB, bob, dan, anonymous] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
   // Ada: spring (device A), Direct + newsletter form = lead (A), Google (device B), opportunity, newsletter mail (B), won 1,200.
   await send([

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClEvent, Touch } from '../../../sdk/src/protocol.js';
-import { ADMIN_TOKEN, sendEvents, testApp, testConfig } from '../app/test-support.js';
+import { ADMIN_TOKEN, addSite, sendEvents, testApp, testConfig } from '../app/test-support.js';
 import { DEFAULT_WINDOW } from './models.js';
 import { markovTransitions } from './report.js';
 
@@ -74,13 +74,7 @@ async function counted(filters?: { channel: string }): Promise<string[]> {
 
 beforeAll(async () => {
   app = await testApp(testConfig({ CLOSELOOP_ORIGIN_CHECK: 'false' }));
-  const site = await app.inject({
-    method: 'POST',
-    url: '/v1/admin/sites',
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-    payload: { domain: SITE },
-  });
-  publicKey = site.json().public_key;
+  publicKey = await addSite(app, SITE);
   // Each device's visitor id.
   const [catA, catB, patA, patB] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()] as const;
   const [v1, v2, v3] = [randomUUID(), randomUUID(), randomUUID()] as const;

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClEvent } from '../../../sdk/src/protocol.js';
 import { parseCsv } from '../cli/csv.js';
-import { ADMIN_TOKEN, CHROME_UA, batch, testApp, testConfig } from '../app/test-support.js';
+import { ADMIN_TOKEN, addSite, sendEvents, testApp, testConfig } from '../app/test-support.js';
 
 const SITE = 'pages.example.com';
 const AUTH = { authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -59,9 +59,7 @@ const range = `from=${new Date(t0 - DAY).toISOString()}&to=${new Date(t0 + 5 * D
 
 beforeAll(async () => {
   app = await testApp(testConfig({ CLOSELOOP_ORIGIN_CHECK: 'false' }));
-  const key = (
-    await app.inject({ method: 'POST', url: '/v1/admin/sites', headers: AUTH, payload: { domain: SITE } })
-  ).json().public_key;
+  const key = await addSite(app, SITE);
   const [ada, bob, cleo] = [randomUUID(), randomUUID(), randomUUID()];
   const events = [
     ...session(ada, t0, ['/blog/post', '/pricing'], 'https://www.google.com/'),
@@ -69,13 +67,7 @@ beforeAll(async () => {
     ...session(bob, t0 + DAY, ['/', '/pricing', '/contact']),
     ...session(cleo, t0 + DAY, ['/', '/about']),
   ];
-  const res = await app.inject({
-    method: 'POST',
-    url: '/v1/events',
-    headers: { 'content-type': 'text/plain', 'user-agent': CHROME_UA },
-    payload: JSON.stringify(batch(events, key)),
-  });
-  expect(res.statusCode, res.body).toBe(202);
+  await sendEvents(app, events, key);
   await app.spool.drained(30_000);
 });
 

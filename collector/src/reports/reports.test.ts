@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClEvent, Touch } from '../../../sdk/src/protocol.js';
 import { parseCsv } from '../cli/csv.js';
-import { ADMIN_TOKEN, CHROME_UA, batch, testApp, testConfig } from '../app/test-support.js';
+import { ADMIN_TOKEN, CHROME_UA, addSite, sendEvents, testApp, testConfig } from '../app/test-support.js';
 import { addDays, dayOf, startOfDay } from '../scope/time-zone.js';
 
 const SITE = 'paris.example.com';
@@ -39,15 +39,7 @@ function visit(ts: number, touch: Partial<Touch>, email?: string): ClEvent[] {
   return events;
 }
 
-async function send(events: ClEvent[], ua = CHROME_UA) {
-  const res = await app.inject({
-    method: 'POST',
-    url: '/v1/events',
-    headers: { 'content-type': 'text/plain', 'user-agent': ua },
-    payload: JSON.stringify(batch(events, publicKey)),
-  });
-  expect(res.statusCode, res.body).toBe(202);
-}
+const send = (events: ClEvent[], ua = CHROME_UA) => sendEvents(app, events, publicKey, ua);
 
 const get = (url: string, headers: Record<string, string> = {}) =>
   app.inject({ method: 'GET', url, headers: { ...AUTH, ...headers } });
@@ -59,9 +51,7 @@ async function json<T = Record<string, any>>(url: string): Promise<T> {
 
 beforeAll(async () => {
   app = await testApp(testConfig({ CLOSELOOP_ORIGIN_CHECK: 'false' }));
-  publicKey = (
-    await app.inject({ method: 'POST', url: '/v1/admin/sites', headers: AUTH, payload: { domain: SITE } })
-  ).json().public_key;
+  publicKey = await addSite(app, SITE);
   const set = await app.inject({
     method: 'PATCH',
     url: `/v1/admin/sites/${SITE}`,

@@ -10,7 +10,7 @@ import type { ClEvent, Touch } from '../../../sdk/src/protocol.js';
 import { parseCsv } from '../cli/csv.js';
 import { mapColumns } from '../cli/crm-columns.js';
 import { CONVERSION_HEADERS } from '../cli/crm-columns.js';
-import { ADMIN_TOKEN, CHROME_UA, batch, testApp, testConfig } from '../app/test-support.js';
+import { ADMIN_TOKEN, CHROME_UA, addSite, batch, testApp, testConfig } from '../app/test-support.js';
 
 const SITE = 'said.example.com';
 const AUTH = { authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -45,9 +45,7 @@ const report = async (query = '') => {
 
 beforeAll(async () => {
   app = await testApp(testConfig({ CLOSELOOP_ORIGIN_CHECK: 'false' }));
-  const key = (
-    await app.inject({ method: 'POST', url: '/v1/admin/sites', headers: AUTH, payload: { domain: SITE } })
-  ).json().public_key;
+  const key = await addSite(app, SITE);
   const events = [
     ...signUp(t0, { referrer: 'https://www.google.com/' }, { email: 'ada@example.com', how_did_you_hear: 'Podcast' }),
     ...signUp(
