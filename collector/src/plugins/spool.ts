@@ -12,7 +12,6 @@ import { jsonLines } from '../spool/json-lines.js';
 import { Spool } from '../spool/spool.js';
 import { deadLetter } from '../storage/dead-letters.js';
 import { EVENTS_COLUMNS } from '../storage/events-binary.js';
-import { NativeColumnsCodec } from '../storage/native-columns.js';
 
 export interface SpoolApi {
   /**
@@ -91,10 +90,7 @@ export default fp<{ config: Config }>(
       intervalMs: config.insert.intervalMs,
       insert: (table, body, token, format) => {
         if (!format) return app.db.insertRaw(table, body, token);
-        const codec = formats.codec(format);
-        return codec instanceof NativeColumnsCodec
-          ? app.db.insertNativeColumns(table, codec, body, token)
-          : app.db.insertRowBinary(table, codec, body, token);
+        return app.db.insertBinary(table, formats.codec(format), body, token);
       },
       deadLetter: (r, reason, token) =>
         app.db.insert('dead_letters', [deadLetter('insert', '', reason, asText(r.body, r.format))], token),

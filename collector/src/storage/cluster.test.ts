@@ -66,8 +66,7 @@ const db: Db = {
   async insertRaw(table: string, body: Buffer | string) {
     await session.queryAsync(`INSERT INTO cl.${table} FORMAT JSONEachRow\n${body.toString()}`);
   },
-  insertRowBinary: () => Promise.reject(new Error('not used here')),
-  insertNativeColumns: () => Promise.reject(new Error('not used here')),
+  insertBinary: () => Promise.reject(new Error('not used here')),
   ping: async () => true,
   withReadonly: () => Promise.reject(new Error('not used here')),
   close: async () => undefined,

@@ -15,11 +15,27 @@ import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickh
 import { createChdbConnection } from 'chdb/connection';
 import type { Config } from '../base/config.js';
 import { ClError } from '../base/errors.js';
-import { toNativeBlock } from './native-block.js';
-import type { NativeColumnsCodec } from './native-columns.js';
-import type { RowBinaryCodec } from './row-binary.js';
 
 export type QueryParams = Record<string, unknown>;
+
+/** Rows as a file chDB reads: a Native block, or RowBinary with the codec's `structure`. */
+export interface FileBlock {
+  bytes: Buffer;
+  format: 'Native' | 'RowBinary';
+}
+
+/**
+ * A binary row format (storage/native-columns.ts, storage/row-binary.ts): its columns, and a body of
+ * its rows made into the file an embedded insert reads, or back into JSONEachRow objects (a server).
+ */
+export interface BinaryCodec {
+  readonly names: readonly string[];
+  /** The column list as `file()` takes it: `name Type, …`. */
+  readonly structure: string;
+  /** Throws INCORRECT_DATA (a data error) for a body that does not hold together. */
+  toFile(body: Buffer): FileBlock;
+  decode(body: Buffer): Record<string, unknown>[];
+}
 
 export interface Db {
   /** 'embedded' (chDB in the data directory) or 'server' (CLICKHOUSE_URL). */
@@ -35,15 +51,11 @@ export interface Db {
   /** Insert a ready JSONEachRow body (newline-terminated lines), e.g. straight from the spool. */
   insertRaw(table: string, body: Buffer | string, dedupToken?: string): Promise<void>;
   /**
-   * Insert rows in RowBinary with `codec`'s columns (e.g. a spool record of embedded `events`).
-   * Embedded: read by chDB from a staged file; server: sent as the JSONEachRow rows they decode to.
+   * Insert rows in `codec`'s binary format (e.g. spool records of embedded `events`) into its columns.
+   * Embedded: the file the codec makes of them (one Native block), read by chDB from a staged file;
+   * server: sent as the JSONEachRow rows they decode to.
    */
-  insertRowBinary(table: string, codec: RowBinaryCodec, body: Buffer, dedupToken?: string): Promise<void>;
-  /**
-   * Insert spool records in Native columns (storage/native-columns.ts). Embedded: joined into one
-   * Native block, read by chDB from a staged file; server: sent as the JSONEachRow rows they decode to.
-   */
-  insertNativeColumns(table: string, codec: NativeColumnsCodec, body: Buffer, dedupToken?: string): Promise<void>;
+  insertBinary(table: string, codec: BinaryCodec, body: Buffer, dedupToken?: string): Promise<void>;
   ping(): Promise<boolean>;
   /**
    * Run `fn` with a client whose session refuses writes and DDL, with time, memory and row limits
@@ -185,34 +197,13 @@ class ClientDb implements Db {
     await this.insertRaw(table, rows.map((r) => JSON.stringify(r)).join('\n') + '\n', dedupToken);
   }
 
-  async insertRowBinary(table: string, codec: RowBinaryCodec, body: Buffer, dedupToken?: string): Promise<void> {
+  async insertBinary(table: string, codec: BinaryCodec, body: Buffer, dedupToken?: string): Promise<void> {
     if (body.length === 0) return;
     if (!this.staging) return this.insert(table, codec.decode(body), dedupToken);
     if (!codec.names.every((n) => TABLE.test(n))) throw new Error('invalid column name');
     const into = this.insertInto(`${table} (${codec.names.join(', ')})`, dedupToken);
-    // One Native block (about half chDB's CPU for large batches); RowBinary when a type is not transposed
-    // or the rows do not parse (ClickHouse then says what is wrong with them).
-    let native: Buffer | undefined;
-    try {
-      native = toNativeBlock(codec.columns, body);
-    } catch {
-      native = undefined;
-    }
-    if (native) await this.insertFromFile(into, native, 'Native');
-    else await this.insertFromFile(into, body, `RowBinary, '${sqlString(codec.structure)}'`);
-  }
-
-  async insertNativeColumns(
-    table: string,
-    codec: NativeColumnsCodec,
-    body: Buffer,
-    dedupToken?: string,
-  ): Promise<void> {
-    if (body.length === 0) return;
-    if (!this.staging) return this.insert(table, codec.decode(body), dedupToken);
-    if (!codec.names.every((n) => TABLE.test(n))) throw new Error('invalid column name');
-    const block = codec.toBlock(body); // throws INCORRECT_DATA (a data error) for a record that does not hold together
-    await this.insertFromFile(this.insertInto(`${table} (${codec.names.join(', ')})`, dedupToken), block, 'Native');
+    const { bytes, format } = codec.toFile(body);
+    await this.insertFromFile(into, bytes, format === 'Native' ? format : `RowBinary, '${sqlString(codec.structure)}'`);
   }
 
   async insertRaw(table: string, body: Buffer | string, dedupToken?: string): Promise<void> {

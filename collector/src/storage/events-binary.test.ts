@@ -111,7 +111,7 @@ describe('events in RowBinary', () => {
     const [viaBinary, viaJson] = [randomUUID(), randomUUID()];
     const sent = rows(viaBinary);
     const binary = EVENTS_BINARY.encode(sent);
-    for (let i = 0; i < 2; i++) await db.insertRowBinary('events', EVENTS_BINARY, binary, `rb-test-${viaBinary}`);
+    for (let i = 0; i < 2; i++) await db.insertBinary('events', EVENTS_BINARY, binary, `rb-test-${viaBinary}`);
     await db.insertRaw('events', jsonLines(rows(viaJson)), `rb-json-${viaJson}`);
     const stored = await select(viaBinary);
     expect(stored).toHaveLength(2);
@@ -130,7 +130,7 @@ describe('events in RowBinary', () => {
     );
     expect(toNativeBlock(withNullable.columns, withNullable.encode(rows(randomUUID())))).toBeUndefined();
     const [visitor, viaJson] = [randomUUID(), randomUUID()];
-    await db.insertRowBinary('events', withNullable, withNullable.encode(rows(visitor)), `rb-nullable-${visitor}`);
+    await db.insertBinary('events', withNullable, withNullable.encode(rows(visitor)), `rb-nullable-${visitor}`);
     await db.insertRaw('events', jsonLines(rows(viaJson)), `rb-json-${viaJson}`);
     expect(await select(visitor)).toEqual(await select(viaJson));
   });

@@ -12,7 +12,7 @@
  * Other types (Nullable, Array …) are not transposed: `toNativeBlock` returns undefined and the
  * caller inserts RowBinary.
  */
-import { args, type Column } from './row-binary.js';
+import { args, type Column } from './binary-io.js';
 
 /** >0: fixed width; STRING: varint length + bytes; a Map's key and value kinds. */
 export type Kind = number | { key: number; value: number };

@@ -95,7 +95,7 @@ describe('events in Native columns', () => {
   it('stores the rows as the same rows sent as JSONEachRow, once per deduplication token', async () => {
     const [viaColumns, viaJson] = [randomUUID(), randomUUID()];
     const body = Buffer.concat(requests(viaColumns).map((r) => EVENTS_COLUMNS.encode(r)));
-    for (let i = 0; i < 2; i++) await db.insertNativeColumns('events', EVENTS_COLUMNS, body, `nc-${viaColumns}`);
+    for (let i = 0; i < 2; i++) await db.insertBinary('events', EVENTS_COLUMNS, body, `nc-${viaColumns}`);
     await db.insertRaw('events', jsonLines(requests(viaJson).flat()), `nc-json-${viaJson}`);
     const stored = await select(viaColumns);
     expect(stored).toHaveLength(6);

@@ -18,6 +18,7 @@
 import { createHash } from 'node:crypto';
 import { args, RowReader, RowWriter, type Column } from './binary-io.js';
 import { codecOf, type Codec } from './binary-values.js';
+import type { BinaryCodec, FileBlock } from './db.js';
 import { plan, stringBytes, varintBytes } from './native-block.js';
 
 /** One part of a record: how its values are read back, and its fixed width (0: variable). */
@@ -30,7 +31,7 @@ interface Part {
 
 const INCORRECT = (what: string) => new Error(`INCORRECT_DATA: NativeColumns record: ${what}`);
 
-export class NativeColumnsCodec {
+export class NativeColumnsCodec implements BinaryCodec {
   readonly names: readonly string[];
   readonly structure: string;
   /** `NativeColumns.<hash of the structure>`: names this column list in spool records (spool/formats.ts). */
@@ -118,6 +119,11 @@ export class NativeColumnsCodec {
       }
     }
     return out.subarray(0, o);
+  }
+
+  /** The records as the file chDB reads: their Native block (throws INCORRECT_DATA for a record that does not hold together). */
+  toFile(body: Buffer): FileBlock {
+    return { bytes: this.toBlock(body), format: 'Native' };
   }
 
   /** The rows of one or more records as JSONEachRow objects (dead letters, a ClickHouse server). */

@@ -16,12 +16,14 @@
 import { createHash } from 'node:crypto';
 import { RowReader, RowWriter, type Column } from './binary-io.js';
 import { codecOf, type Codec } from './binary-values.js';
+import type { BinaryCodec, FileBlock } from './db.js';
+import { toNativeBlock } from './native-block.js';
 
 export { args, baseType, RowReader, RowWriter, type Column } from './binary-io.js';
 export { epochMs } from './binary-values.js';
 
 /** One encoder/decoder for a column list, in its order. */
-export class RowBinaryCodec {
+export class RowBinaryCodec implements BinaryCodec {
   private readonly codecs: Codec[];
   readonly names: readonly string[];
   /** The list as `file()` / `input()` take it: `name Type, …`. */
@@ -50,6 +52,21 @@ export class RowBinaryCodec {
     const w = new RowWriter(rows.length * 512);
     this.write(w, rows);
     return w.finish();
+  }
+
+  /**
+   * One Native block of the rows (about half chDB's CPU for large batches, storage/native-block.ts);
+   * the RowBinary body itself when a type is not transposed or the rows do not parse (ClickHouse then
+   * says what is wrong with them).
+   */
+  toFile(body: Buffer): FileBlock {
+    let native: Buffer | undefined;
+    try {
+      native = toNativeBlock(this.columns, body);
+    } catch {
+      native = undefined;
+    }
+    return native ? { bytes: native, format: 'Native' } : { bytes: body, format: 'RowBinary' };
   }
 
   /** The rows of a RowBinary body as JSONEachRow objects. */
