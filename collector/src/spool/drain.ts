@@ -3,7 +3,9 @@
  * a time, oldest first. A batch is contiguous records of one segment, one table and one format; its
  * deduplication token is derived from where it lives (`<segment>-<start>-<end>`), and the spool
  * checkpoints it before the insert, so a retry or a replay after a crash re-sends the same rows
- * with the same token and ClickHouse stores them once. Failed inserts are retried with backoff
+ * with the same token and ClickHouse stores them once. One checkpoint write per insert: a confirmed
+ * batch is recorded together with the next batch's in-flight mark (or once nothing is pending), so a
+ * restart in between re-sends the confirmed batch with its token, which ClickHouse drops. Failed inserts are retried with backoff
  * for as long as it takes; records leave the spool only after ClickHouse confirmed them. A record
  * ClickHouse refuses as data (should never happen: rows are built by toEventRow) goes to the
  * dead-letter table with ClickHouse's reason instead of blocking the spool.
@@ -82,7 +84,8 @@ export class Drainer {
   private async run(): Promise<void> {
     while (!this.done) {
       if (this.spool.pending.length === 0) {
-        await this.pause(1000, true);
+        await this.withRetry(() => this.spool.saveCheckpoint());
+        if (this.spool.pending.length === 0) await this.pause(1000, true);
         continue;
       }
       if (!this.stopping && this.spool.pendingRows < this.opts.maxRows) await sleep(this.opts.intervalMs);
@@ -90,6 +93,7 @@ export class Drainer {
       await this.withRetry(() => this.store(batch));
       if (this.done && this.spool.pending[0] === batch[0]) break;
     }
+    await this.withRetry(() => this.spool.saveCheckpoint());
   }
 
   private nextBatch(): Pending[] {
@@ -140,7 +144,7 @@ export class Drainer {
       }
     }
     this.spool.replayInflight = undefined;
-    await this.spool.ack(batch);
+    this.spool.confirm(batch); // written with the next batch's markInflight, or once nothing is pending
     this.lastError = undefined;
     this.opts.onInserted?.(
       batch[0]!.table,

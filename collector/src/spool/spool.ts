@@ -79,6 +79,8 @@ export class Spool {
   private activeSize = 0;
   private closed = false;
   private checkpoint: Checkpoint;
+  /** `checkpoint` has confirmations the file does not have yet (see confirm). */
+  private unsaved = false;
   private listeners = new Set<() => void>();
   /** A batch that was being inserted when the process stopped: re-sent first, as it was. */
   replayInflight: Checkpoint['inflight'];
@@ -149,8 +151,19 @@ export class Spool {
     });
   }
 
-  /** Records ClickHouse has confirmed: they must be the oldest pending ones, in order. */
+  /** Records ClickHouse has confirmed (the oldest pending ones, in order), written to the checkpoint. */
   async ack(batch: readonly Pending[]): Promise<void> {
+    this.confirm(batch);
+    await this.saveCheckpoint();
+  }
+
+  /**
+   * Records ClickHouse has confirmed: they must be the oldest pending ones, in order. In memory only:
+   * the checkpoint takes them with the next `markInflight` (one checkpoint write per insert) or
+   * `saveCheckpoint`. A restart before that re-sends the batch that was in flight with its token,
+   * which ClickHouse drops as a retry — as after a crash between an insert and its checkpoint.
+   */
+  confirm(batch: readonly Pending[]): void {
     const last = batch.at(-1);
     if (!last) return;
     for (const r of batch) {
@@ -158,10 +171,13 @@ export class Spool {
       this.pending.shift();
       this.count(r.owner, -(r.end - r.start));
     }
-    await this.writeCheckpoint({ seq: last.seq, offset: last.end });
-    const keepFrom = this.pending[0]?.seq ?? this.activeSeq;
-    for (const seq of listSegments(this.opts.dir))
-      if (seq < keepFrom) unlinkSync(path.join(this.opts.dir, segmentName(seq)));
+    this.checkpoint = { seq: last.seq, offset: last.end };
+    this.unsaved = true;
+  }
+
+  /** Write what `confirm` took to the checkpoint (nothing to do when it is written). */
+  async saveCheckpoint(): Promise<void> {
+    if (this.unsaved) await this.writeCheckpoint(this.checkpoint);
   }
 
   /** Remember the batch about to be inserted, so a restart re-sends exactly it. */
@@ -202,6 +218,7 @@ export class Spool {
    * nothing of them is needed for a replay.
    */
   async dropConfirmedBelow(seq: number): Promise<number> {
+    await this.saveCheckpoint();
     const keepFrom = Math.min(seq, this.pending[0]?.seq ?? Infinity, this.activeSeq);
     let dropped = 0;
     for (const s of listSegments(this.opts.dir)) {
@@ -218,6 +235,7 @@ export class Spool {
     this.closed = true;
     while (this.flushing) await this.flushing;
     await this.fh.close();
+    await this.saveCheckpoint();
   }
 
   private kick(): void {
@@ -341,8 +359,10 @@ export class Spool {
     return head.seq <= this.legacyUntilSeq ? where : `${this.id}-${where}`;
   }
 
+  /** Write `cp` durably, then delete the segments whose records are all confirmed. */
   private async writeCheckpoint(cp: Checkpoint): Promise<void> {
     this.checkpoint = cp;
+    this.unsaved = false;
     const file = path.join(this.opts.dir, 'checkpoint.json');
     const tmp = `${file}.tmp`;
     const fh = await open(tmp, 'w');
@@ -354,6 +374,9 @@ export class Spool {
     }
     await rename(tmp, file);
     await syncDir(this.opts.dir);
+    const keepFrom = this.pending[0]?.seq ?? this.activeSeq;
+    for (const seq of listSegments(this.opts.dir))
+      if (seq < keepFrom) unlinkSync(path.join(this.opts.dir, segmentName(seq)));
   }
 }
 
