@@ -60,7 +60,7 @@ export const CONFIG_REFERENCE = [
     'Where CLI commands (`closeloop sql`, `closeloop sites`, `closeloop import`) find the running collector (HOST `0.0.0.0` → `127.0.0.1`) when none recorded itself in the data directory (`DATA_DIR/collector.json`: a running collector there is always used).',
   ],
   ['CLOSELOOP_MAX_BODY_BYTES', '1048576', 'Largest accepted request body; larger gets `413 CL_BODY_TOO_LARGE`.'],
-  ['CLOSELOOP_INSERT_MAX_ROWS', '10000', 'Most rows in one ClickHouse insert from the spool.'],
+  ['CLOSELOOP_INSERT_MAX_ROWS', '50000', 'Most rows in one ClickHouse insert from the spool.'],
   [
     'CLOSELOOP_INSERT_INTERVAL_MS',
     '200',
@@ -151,7 +151,7 @@ const EnvSchema = z.object({
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://localhost:8080' })
     .optional(),
   CLOSELOOP_MAX_BODY_BYTES: intIn(1024, 100 * 1024 * 1024).default(1024 * 1024),
-  CLOSELOOP_INSERT_MAX_ROWS: intIn(1, 1_000_000).default(10_000),
+  CLOSELOOP_INSERT_MAX_ROWS: intIn(1, 1_000_000).default(50_000),
   CLOSELOOP_INSERT_INTERVAL_MS: intIn(0, 60_000).default(200),
   CLOSELOOP_SPOOL_MAX_BYTES: intIn(64 * 1024, 64 * 1024 ** 3).default(128 * 1024 ** 2),
   CLOSELOOP_SPOOL_SITE_SHARE: intIn(1, 100).default(50),
