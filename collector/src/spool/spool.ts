@@ -5,8 +5,8 @@
  * - Group commit: appends that arrive while a flush runs wait for the next one, which writes
  *   them all with one `writev` and one `fdatasync` — many requests share one sync.
  * - Segments rotate by size; a segment is deleted once every record in it is confirmed.
- * - `checkpoint.json` says how far ClickHouse has confirmed (segment, offset) and which batch
- *   is being inserted, so a restart re-sends exactly that batch with the same deduplication token.
+ * - The checkpoint (spool/checkpoint.ts) says how far ClickHouse has confirmed (segment, offset) and
+ *   which batch is being inserted, so a restart re-sends exactly that batch with the same deduplication token.
  * - Replay at open: every record after the checkpoint is pending again; a torn last record
  *   (a crash mid-write, never acknowledged) is skipped, and appends go to a fresh segment.
  * - Fair share: every record has an owner (the site of its rows, read back from the rows at
@@ -17,10 +17,11 @@
  *   a token — a shared token would make ClickHouse drop another spool's batch as a retry.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { open, rename, type FileHandle } from 'node:fs/promises';
+import { mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { ClError } from '../base/errors.js';
+import { CheckpointFile, syncDir, type Checkpoint } from './checkpoint.js';
 import {
   countLines,
   encodeRecord,
@@ -49,12 +50,6 @@ export interface Pending extends SpoolRecord {
   readonly owner: string;
 }
 
-interface Checkpoint {
-  seq: number;
-  offset: number;
-  inflight?: { seq: number; start: number; end: number } | undefined;
-}
-
 interface Waiter {
   /** The record as written: header, table line, body (spool/segment.ts). */
   parts: Buffer[];
@@ -79,6 +74,9 @@ export class Spool {
   private activeSize = 0;
   private closed = false;
   private checkpoint: Checkpoint;
+  private checkpointFile!: CheckpointFile;
+  /** A `checkpoint.json` of an earlier release may still be there (deleted after the first write). */
+  private legacyCheckpoint = true;
   /** `checkpoint` has confirmations the file does not have yet (see confirm). */
   private unsaved = false;
   private listeners = new Set<() => void>();
@@ -236,6 +234,7 @@ export class Spool {
     while (this.flushing) await this.flushing;
     await this.fh.close();
     await this.saveCheckpoint();
+    await this.checkpointFile.close();
   }
 
   private kick(): void {
@@ -302,11 +301,8 @@ export class Spool {
   private async replay(): Promise<void> {
     mkdirSync(this.opts.dir, { recursive: true });
     this.readOrCreateId();
-    try {
-      this.checkpoint = JSON.parse(readFileSync(path.join(this.opts.dir, 'checkpoint.json'), 'utf8')) as Checkpoint;
-    } catch {
-      this.checkpoint = { seq: 0, offset: 0 };
-    }
+    this.checkpointFile = await CheckpointFile.open(this.opts.dir);
+    this.checkpoint = this.checkpointFile.last ?? legacyCheckpoint(this.opts.dir) ?? { seq: 0, offset: 0 };
     this.replayInflight = this.checkpoint.inflight;
     const now = Date.now();
     let last = 0;
@@ -362,29 +358,22 @@ export class Spool {
   /** Write `cp` durably, then delete the segments whose records are all confirmed. */
   private async writeCheckpoint(cp: Checkpoint): Promise<void> {
     this.checkpoint = cp;
-    this.unsaved = false;
-    const file = path.join(this.opts.dir, 'checkpoint.json');
-    const tmp = `${file}.tmp`;
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(JSON.stringify(cp));
-      await fh.datasync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, file);
-    await syncDir(this.opts.dir);
+    await this.checkpointFile.write(cp);
+    if (this.checkpoint === cp) this.unsaved = false;
+    // The checkpoint of an earlier release: outdated from now on (the new file is read first).
+    if (this.legacyCheckpoint) rmSync(path.join(this.opts.dir, 'checkpoint.json'), { force: true });
+    this.legacyCheckpoint = false;
     const keepFrom = this.pending[0]?.seq ?? this.activeSeq;
     for (const seq of listSegments(this.opts.dir))
       if (seq < keepFrom) unlinkSync(path.join(this.opts.dir, segmentName(seq)));
   }
 }
 
-async function syncDir(dir: string): Promise<void> {
-  const d = await open(dir, 'r');
+/** The checkpoint as releases before the two-slot file wrote it (replaced by rename). */
+function legacyCheckpoint(dir: string): Checkpoint | undefined {
   try {
-    await d.sync();
-  } finally {
-    await d.close();
+    return JSON.parse(readFileSync(path.join(dir, 'checkpoint.json'), 'utf8')) as Checkpoint;
+  } catch {
+    return undefined;
   }
 }
