@@ -14,8 +14,7 @@ import path from 'node:path';
 import rateLimit from '@fastify/rate-limit';
 import auth from '../plugins/auth.js';
 import tokens from '../plugins/tokens.js';
-import bodyTimeout from '../plugins/body-timeout.js';
-import credentialGate from '../plugins/credential-gate.js';
+import requestHooks from '../plugins/request-hooks.js';
 import clickhouse from '../plugins/clickhouse.js';
 import metrics from '../plugins/metrics.js';
 import sites from '../plugins/sites.js';
@@ -78,7 +77,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     },
     bodyLimit: config.maxBodyBytes,
     // Slow clients: headers and body within the request timeout (bodies are also cut, with a coded
-    // 408, by plugins/body-timeout.ts; Node's own check is the backstop, notably for slow headers),
+    // 408, by plugins/body-timeout.ts, through plugins/request-hooks.ts; Node's own check is the backstop, notably for slow headers),
     // idle keep-alive connections and connections where nothing moves are closed.
     requestTimeout: config.timeouts.requestMs + 1000,
     keepAliveTimeout: config.timeouts.keepAliveMs,
@@ -120,9 +119,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   trackRoutes(app);
   closeConnectionsWhenShuttingDown(app, config.shutdownGraceMs);
-  await app.register(bodyTimeout, { timeoutMs: config.timeouts.requestMs });
-  await app.register(credentialGate);
   await app.register(metrics);
+  // The credential gate, the body timeout and the request metric: one hook of each kind.
+  await app.register(requestHooks, { bodyTimeoutMs: config.timeouts.requestMs });
   await app.register(clickhouse, { config });
   await app.register(sites, { copyFile: path.join(config.dataDir, 'sites.json') });
   await app.register(spool, { config });

@@ -1,7 +1,10 @@
 // Event times as docs/api.md ("Event times") states them: the browser's clock, corrected by
 // `sent_at`; older than 30 days or more than 60 s ahead → the arrival time.
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { clockOffset, correctTime } from './to-row.js';
+import type { Touch } from '../../../sdk/src/protocol.js';
+import type { ValidEvent } from './schema.js';
+import { clockOffset, correctTime, toEventRow, type BatchContext } from './to-row.js';
 
 const DAY = 86_400_000;
 const receivedAt = Date.UTC(2026, 11, 3, 12);
@@ -20,5 +23,84 @@ describe('event times', () => {
     expect(offset).toBe(3_600_000);
     expect(correctTime(receivedAt - 3_600_000 - 5_000, { receivedAt, clockOffset: offset })).toBe(receivedAt - 5_000);
     expect(clockOffset(receivedAt, receivedAt - 30_000)).toBe(0);
+  });
+});
+
+describe('touch columns (cached per touch and site)', () => {
+  const ua = { browser: '', browser_version: '', os: '', os_version: '', device_type: 'desktop', is_bot: false };
+  const ctxOf = (siteDomains: readonly string[], formFields?: ReadonlySet<string>): BatchContext => ({
+    siteId: 's1',
+    siteDomains,
+    retentionDays: 0,
+    receivedAt,
+    clockOffset: 0,
+    userAgent: ua as BatchContext['userAgent'],
+    sdkVersion: '',
+    formFields,
+  });
+  const startOf = (touch: Touch): ValidEvent =>
+    ({
+      type: 'pageview',
+      id: randomUUID(),
+      ts: receivedAt,
+      visitor_id: randomUUID(),
+      session_id: randomUUID(),
+      session_start: true,
+      url: 'https://shop.test/',
+      touch,
+    }) as ValidEvent;
+  const columns = (touch: Touch, ctx: BatchContext) => {
+    const r = toEventRow(startOf(touch), ctx);
+    return [r.referrer, r.referrer_domain, r.landing_url, r.channel, r.source, r.medium, r.click_id_type, r.click_id];
+  };
+
+  it('gives a touch seen before the same columns as classifying it afresh', () => {
+    const ctx = ctxOf(['shop.test']);
+    const touch = {
+      ts: receivedAt,
+      referrer: 'https://www.google.com/',
+      landing_url: 'https://shop.test/?gclid=abc',
+      click_ids: { gclid: 'abc' },
+    };
+    const first = columns(touch, ctx);
+    expect(first).toEqual([
+      'https://www.google.com/',
+      'google.com',
+      touch.landing_url,
+      'Paid Search',
+      'google',
+      'cpc',
+      'gclid',
+      'abc',
+    ]);
+    expect(columns({ ...touch }, ctx)).toEqual(first);
+    expect(columns({ ...touch, click_ids: {} }, ctx)[3]).toBe('Organic Search');
+  });
+
+  it('never mistakes one touch for another whose fields join to the same text', () => {
+    const ctx = ctxOf(['shop.test']);
+    const a = {
+      ts: receivedAt,
+      referrer: 'https://www.google.com/',
+      landing_url: 'https://shop.test/\nhttps://x.test/',
+    };
+    const b = {
+      ts: receivedAt,
+      referrer: 'https://www.google.com/\nhttps://shop.test/',
+      landing_url: 'https://x.test/',
+    };
+    expect(columns(a, ctx)[0]).toBe(a.referrer);
+    expect(columns(b, ctx)[0]).toBe(b.referrer);
+    expect(columns(b, ctx)[2]).toBe(b.landing_url);
+  });
+
+  it("follows a change of the site's domains, and scrubs by a batch's form fields", () => {
+    const touch = { ts: receivedAt, referrer: 'https://blog.shop.test/post', landing_url: 'https://shop.test/?q=1' };
+    const domains = ['other.test'];
+    expect(columns(touch, ctxOf(domains))).toEqual(columns(touch, ctxOf(domains)));
+    expect(columns(touch, ctxOf(domains))[3]).toBe('Referral');
+    expect(columns(touch, ctxOf(['shop.test']))[3]).not.toBe('Referral'); // the site's changed domains: a new array
+    expect(columns(touch, ctxOf(domains))[2]).toBe(touch.landing_url);
+    expect(columns(touch, ctxOf(domains, new Set(['q'])))[2]).toBe('https://shop.test/');
   });
 });

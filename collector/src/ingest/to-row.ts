@@ -57,7 +57,7 @@ export function toEventRow(e: ValidEvent, ctx: BatchContext): EventRow {
   const ua = ctx.userAgent;
   const who = identityOf(e, ctx.siteId);
   // The touch is stored on the row that starts the session (or an anonymous row, its own touch) only (storage/events-layout.ts).
-  const t = e.session_start === true || e.session_id === NIL_UUID ? touchColumns(e.touch, ctx) : NO_TOUCH_COLUMNS;
+  const t = e.session_start === true || e.session_id === NIL_UUID ? cachedTouchColumns(e.touch, ctx) : NO_TOUCH_COLUMNS;
   // One object literal, every column named (no spreads): the hot path's row has one shape, built in one step.
   return {
     site_id: ctx.siteId,
@@ -111,6 +111,39 @@ type TouchColumns = Pick<EventRow, (typeof TOUCH_COLUMNS)[number]>;
 const NO_TOUCH_COLUMNS: Readonly<TouchColumns> = Object.freeze(
   Object.fromEntries(TOUCH_COLUMNS.map((c) => [c, ''])) as TouchColumns,
 );
+
+/**
+ * The touch columns of recent touches, per site (keyed by the site's domains array, which a change of
+ * the site's domains replaces): classifying a touch (URL parsing, referrer lookup) costs several
+ * times the rest of its row, and touches repeat — many sessions start from the same link, a
+ * session's touch comes with each of its anonymous events, a retried batch brings its touches again.
+ * Keyed by every field the columns depend on; a batch with captured form fields (whose names also
+ * scrub URLs) is not cached. At most TOUCH_CACHE_SIZE touches per site, then that site's cache starts
+ * again: a client sending ever-new touches costs what it did without a cache.
+ */
+const touchCache = new WeakMap<readonly string[], Map<string, TouchColumns>>();
+const TOUCH_CACHE_SIZE = 1000;
+/** Longer keys (long URLs) are classified each time: the cache stays small. */
+const TOUCH_KEY_MAX = 2048;
+
+function cachedTouchColumns(raw: Touch, ctx: BatchContext): TouchColumns {
+  if (ctx.formFields) return touchColumns(raw, ctx);
+  // Each field with its length before it: no two touches have the same key, whatever their text holds.
+  let key = `${field(raw.referrer)}${field(raw.landing_url)}${field(raw.utm_source)}${field(raw.utm_medium)}${field(raw.utm_campaign)}${field(raw.utm_term)}${field(raw.utm_content)}`;
+  if (raw.click_ids) for (const k of CLICK_ID_ORDER) key += field(raw.click_ids[k]);
+  if (key.length > TOUCH_KEY_MAX) return touchColumns(raw, ctx);
+  let site = touchCache.get(ctx.siteDomains);
+  if (!site) touchCache.set(ctx.siteDomains, (site = new Map()));
+  let cols = site.get(key);
+  if (!cols) {
+    cols = touchColumns(raw, ctx);
+    if (site.size >= TOUCH_CACHE_SIZE) site.clear();
+    site.set(key, cols);
+  }
+  return cols;
+}
+
+const field = (v: string | undefined) => (v ? `${v.length}:${v}` : '0:');
 
 /** A touch as row columns: its URLs scrubbed, its channel classified. */
 function touchColumns(raw: Touch, ctx: BatchContext): TouchColumns {

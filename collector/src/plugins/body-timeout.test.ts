@@ -90,4 +90,19 @@ describe('credential gate', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 401 /);
     expect(answer).toContain('"code":"CL_UNAUTHORIZED"');
   });
+
+  it('counts each refusal, as every answer, in closeloop_http_requests_total', async () => {
+    const count = async () => {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const m = /closeloop_http_requests_total\{method="POST",route="\/v1\/query",status="401"\} (\d+)/.exec(text);
+      return Number(m?.[1] ?? 0);
+    };
+    const before = await count();
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`http://127.0.0.1:${port}/v1/query`, { method: 'POST', body: '{"sql":"SELECT 1"}' });
+      expect(res.status).toBe(401);
+      await res.arrayBuffer();
+    }
+    expect(await count()).toBe(before + 3);
+  });
 });

@@ -118,7 +118,7 @@ const eventsRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { confi
     }
     const accepted = spoolBatch(req, site, batch);
     await accepted.durable;
-    app.metrics.eventsAccepted.inc({ site: site.site_id }, accepted.body.accepted);
+    app.metrics.eventsAccepted(site.site_id, accepted.body.accepted);
     if (accepted.setCookie) reply.header('set-cookie', accepted.setCookie);
     // The body, not `reply.send()`'s reply: a returned reply is a thenable Fastify waits on (a stream listener per request).
     reply.code(202);
