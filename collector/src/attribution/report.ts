@@ -155,9 +155,6 @@ export async function markovTransitions(db: Db, q: Scope, kind: ConversionKind):
     name === 'session_id' ? 'x.2' : `tupleElement(x, ${dimensions.indexOf(name as Dimension) + 3})`,
   );
   const valueOf = `if(${sessionFilterSql(f, d)}, {dim:Identifier}, '${OTHER}')`;
-  const identified = `SELECT visitor_id FROM ${d}.identities WHERE site_id = {site:String}`;
-  const sessionsOf = (visitors: string) =>
-    `SELECT visitor_id, ts AS touch_ts, toString(${valueOf}) AS value_of_dim FROM ${d}.sessions FINAL WHERE site_id = {site:String} AND ${visitors}`;
   return db.query<MarkovTransition>(
     `SELECT pair.1 AS src, pair.2 AS dst, sum(times) AS n, sumIf(times, converted) AS conversions, sumIf(conv_value, converted) AS value
      FROM
@@ -183,21 +180,16 @@ export async function markovTransitions(db: Db, q: Scope, kind: ConversionKind):
                 leadInFrame(false, 1, true) OVER journey AS is_last
          FROM
          (
-           -- The journeys that did not convert: an identified visitor's belongs to their person (all
-           -- their devices), an anonymous visitor's (no identity at all) is their own and needs no
-           -- join — most sessions are anonymous. FINAL merges copies of a session first (the window
-           -- then applies to the merged row).
+           -- One pass over the site's sessions for both kinds of journey that did not convert: an
+           -- anonymous visitor's (no person) and an identified person's on all their devices. FINAL
+           -- merges copies of a session first (the window then applies to the merged row).
            SELECT if(p.person_id = ${NIL_UUID_SQL}, s.visitor_id, p.person_id) AS journey, s.touch_ts AS touch_ts, s.value_of_dim AS value_of_dim
-           FROM (${sessionsOf(`visitor_id IN (${identified})`)}) AS s
-           INNER JOIN
+           FROM (SELECT visitor_id, ts AS touch_ts, toString(${valueOf}) AS value_of_dim FROM ${d}.sessions FINAL WHERE site_id = {site:String}) AS s
+           LEFT JOIN
            (
              SELECT visitor_id, argMax(person_id, ts) AS person_id FROM ${d}.identities WHERE site_id = {site:String} GROUP BY visitor_id
            ) AS p ON p.visitor_id = s.visitor_id
            WHERE ${inWindow} AND p.person_id NOT IN (${converted})
-           UNION ALL
-           SELECT visitor_id AS journey, touch_ts, value_of_dim
-           FROM (${sessionsOf(`visitor_id NOT IN (${identified})`)})
-           WHERE ${inWindow} AND ${NIL_UUID_SQL} NOT IN (${converted})
          )
          WINDOW journey AS (PARTITION BY journey ORDER BY touch_ts, value_of_dim ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
          )
