@@ -158,6 +158,25 @@ export function conversionPathsSql({
         ) AS t ON t.site_id = c.site_id AND t.person_id = c.person_id`;
 }
 
+/** The models whose roles need the person's lead and opportunity times. */
+const POSITIONAL: readonly RuleModel[] = ['u_shaped', 'w_shaped', 'full_path'];
+
+const MILESTONE_INDEXES = `,
+             -- a milestone after the conversion plays no role in it
+             if(lead_at <= conv_ts, arrayLastIndex(t -> t <= lead_at, tss), 0) AS lead_idx,
+             if(has_opportunity AND opportunity_at <= conv_ts, arrayLastIndex(t -> t <= opportunity_at, tss), 0) AS opp_idx,
+             if(kind = 'lead', 0, n) AS close_idx`;
+
+/** Each converting person's first lead and opportunity times (of the site, or every site in the view). */
+const milestonesJoin = (d: string, site: string) => `
+        LEFT JOIN
+        (
+          SELECT site_id, person_id, minIf(ts, stage = 'lead') AS lead_at, minIf(ts, stage = 'opportunity') AS opportunity_at,
+                 countIf(stage = 'opportunity') > 0 AS has_opportunity
+          FROM ${d}.stages FINAL WHERE ${site}
+          GROUP BY site_id, person_id
+        ) AS m ON m.site_id = p.site_id AND m.person_id = p.person_id`;
+
 /**
  * One row per (conversion, touch): the conversion (site, person, kind, time, value, record id),
  * the touch (time, session, every dimension) and one weight column per rule-based model.
@@ -167,6 +186,8 @@ export function attributedTouchesSql(options: AttributedTouchesOptions): string 
   const halfLife = window ? String(window.halfLifeDays) : '{half_life_days:Float64}';
   const site = filtered ? 'site_id = {site:String}' : '1';
   const none = dimensions.map(() => `'${NO_TOUCH}'`).join(', ');
+  // Only the position-based models read the lead and opportunity times (one more join).
+  const milestones = models.some((m) => POSITIONAL.includes(m));
   return `
 SELECT site_id, person_id, kind, conv_ts, value, record_id,
        touch.1 AS touch_ts, touch.2 AS session_id, ${dimensions.map((c, i) => `touch.${i + 3} AS ${c}`).join(', ')},
@@ -184,24 +205,17 @@ FROM
              arrayMap(x -> x.1, path) AS tss,
              arrayMap(x -> x.3, path) AS channels,
              toUInt32(length(path)) AS n,
-             ${halfLife} AS half_life_days,
-             -- a milestone after the conversion plays no role in it
-             if(lead_at <= conv_ts, arrayLastIndex(t -> t <= lead_at, tss), 0) AS lead_idx,
-             if(has_opportunity AND opportunity_at <= conv_ts, arrayLastIndex(t -> t <= opportunity_at, tss), 0) AS opp_idx,
-             if(kind = 'lead', 0, n) AS close_idx
+             ${halfLife} AS half_life_days${milestones ? MILESTONE_INDEXES : ''}
       FROM
       (
         SELECT p.site_id AS site_id, p.person_id AS person_id, p.kind AS kind, p.conv_ts AS conv_ts, p.value AS value,
-               p.record_id AS record_id, p.found AS found,
-               m.lead_at AS lead_at, m.opportunity_at AS opportunity_at, m.has_opportunity AS has_opportunity
-        FROM (${conversionPathsSql(options)}) AS p
-        LEFT JOIN
-        (
-          SELECT site_id, person_id, minIf(ts, stage = 'lead') AS lead_at, minIf(ts, stage = 'opportunity') AS opportunity_at,
-                 countIf(stage = 'opportunity') > 0 AS has_opportunity
-          FROM ${d}.stages FINAL WHERE ${site}
-          GROUP BY site_id, person_id
-        ) AS m ON m.site_id = p.site_id AND m.person_id = p.person_id
+               p.record_id AS record_id, p.found AS found${
+                 milestones
+                   ? `,
+               m.lead_at AS lead_at, m.opportunity_at AS opportunity_at, m.has_opportunity AS has_opportunity`
+                   : ''
+               }
+        FROM (${conversionPathsSql(options)}) AS p${milestones ? milestonesJoin(d, site) : ''}
       )
     )
   )
