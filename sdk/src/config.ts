@@ -81,25 +81,29 @@ export interface Config extends Omit<
 
 const flag = (v: Flag | undefined, dflt = false): boolean => (v == null ? dflt : v !== false && v != 'false');
 
-/** The options with defaults applied and flags as booleans (other options as given). */
+/**
+ * The options with defaults applied and flags as booleans (other options as given). The options are
+ * read by quoted name: the minified bundles rename the resolved flags (an internal object, see
+ * INTERNAL_PROPERTIES in rollup.config.ts) but never the option names a site passes.
+ */
 export function resolveConfig(o: InitOptions): Config {
   if (typeof o?.site != 'string' || !o.site) throw new Error('no site (data-site)');
   return {
     ...o,
     endpoint: (o.endpoint ?? '').replace(/\/+$/, ''),
-    autoPageview: flag(o.autoPageview, true),
+    autoPageview: flag(o['autoPageview'], true),
     // Not in the core variant, which has no SPA tracking, no click and form capture and no debug log.
     ...(!CORE && {
-      spa: flag(o.spa, true),
-      hash: flag(o.hash),
-      autocapture: flag(o.autocapture, true),
-      forms: o.forms == 'lead' ? 'lead' : flag(o.forms, true) && o.forms != 'off' ? 'on' : 'off',
-      debug: flag(o.debug),
+      spa: flag(o['spa'], true),
+      hash: flag(o['hash']),
+      autocapture: flag(o['autocapture'], true),
+      forms: o['forms'] == 'lead' ? 'lead' : flag(o['forms'], true) && o['forms'] != 'off' ? 'on' : 'off',
+      debug: flag(o['debug']),
     }),
-    cookieName: o.cookieName || '_cl_vid',
+    cookieName: o['cookieName'] || '_cl_vid',
     consent: o.consent == 'required',
-    cookieless: flag(o.cookieless),
-    respectGpc: flag(o.respectGpc),
+    cookieless: flag(o['cookieless']),
+    respectGpc: flag(o['respectGpc']),
   } as Config;
 }
 

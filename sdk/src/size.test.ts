@@ -61,4 +61,14 @@ describe('size budget', () => {
     expect(core).not.toContain('toUTCString');
     for (const code of [full, core]) expect(code).not.toMatch(/\bconst\b/);
   });
+  it('the bundles rename the resolved settings but read every option a site sets by its own name', async () => {
+    const [full, core] = await Promise.all([build('cl.js'), build('cl.core.js')]);
+    const common = ['site', 'endpoint', 'autoPageview', 'cookieName', 'cookieDomain', 'consent', 'cookieless'];
+    const fullOnly = ['spa', 'hash', 'autocapture', 'forms', 'debug'];
+    // js-cookie's converter (`read`, `write`) and the resolved flags are renamed (rollup.config.ts INTERNAL_PROPERTIES) …
+    expect(full).not.toMatch(/\.(read|write)\(|\b(autoPageview|cookieName|respectGpc|cookieless):/);
+    // … while each option is still read from the site's options as `o.name` (config.ts resolveConfig)
+    for (const name of [...common, 'respectGpc', 'consentPolicy', ...fullOnly]) expect(full).toContain(`.${name}`);
+    for (const name of [...common, 'respectGpc', 'consentPolicy']) expect(core).toContain(`.${name}`);
+  });
 });
