@@ -46,8 +46,8 @@ export const BUDGETS: Readonly<Record<string, number>> = {
  * budget is met. Lower a ceiling with every saving; never raise one without saying why in the commit.
  */
 export const CEILINGS: Readonly<Record<string, number>> = {
-  'cl.js': 4370,
-  'cl.core.js': 3009,
+  'cl.js': 4364,
+  'cl.core.js': 3007,
   'loader.js': 400,
   'consent.js': 1536,
 };

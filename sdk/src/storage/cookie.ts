@@ -68,14 +68,17 @@ export function cookieStore(domain?: string): Store {
         // The domain is found on the first write, so reading sets no cookie (consent pending).
         if (!attrs) {
           attrs = { sameSite: 'Lax', secure: location.protocol == 'https:' };
+          // One attributes object, changed in place (both jars copy what they use).
           attrs.domain =
             domain ||
             domainCandidates(location.hostname).find(
-              (d) => (jar.set(PROBE, d, { ...attrs!, domain: d }), jar.get(PROBE) == d),
+              (d) => ((attrs!.domain = d), jar.set(PROBE, d, attrs!), jar.get(PROBE) == d),
             );
-          jar.set(PROBE, '', { ...attrs, expires: -1 });
+          attrs.expires = -1;
+          jar.set(PROBE, '', attrs);
         }
-        jar.set(name, value, { ...attrs, expires });
+        attrs.expires = expires;
+        jar.set(name, value, attrs);
       });
     },
   };
