@@ -46,7 +46,7 @@ export const BUDGETS: Readonly<Record<string, number>> = {
  * budget is met. Lower a ceiling with every saving; never raise one without saying why in the commit.
  */
 export const CEILINGS: Readonly<Record<string, number>> = {
-  'cl.js': 4364,
+  'cl.js': 4358,
   'cl.core.js': 3007,
   'loader.js': 400,
   'consent.js': 1536,
@@ -132,6 +132,9 @@ const JS_COOKIE_REWRITES: [RegExp, string][] = [
     'attributes = { ...defaultAttributes, ...attributes };',
   ],
   [/return name \? jar\[name\] : jar\n/, 'return jar[name]\n'],
+  // One read of document.cookie instead of two: without cookies, `''.split('; ')` is `['']`, whose
+  // one empty entry only adds jar[''] (never a name the SDK reads).
+  [/document\.cookie \? document\.cookie\.split\('; '\) : \[\]/, "document.cookie.split('; ')"],
 ];
 const jsCookieGetSet = (): Plugin => ({
   name: 'closeloop-js-cookie-get-set',
