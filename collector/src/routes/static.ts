@@ -5,25 +5,32 @@
  * links to the dashboard.
  */
 import { readFile } from 'node:fs/promises';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { CONSENT_BUNDLE, DEMO_DIR, SDK_BUNDLE, SDK_CORE_BUNDLE, VERSION } from '../base/paths.js';
 import { DEMO_SITE } from '../sites/demo.js';
 
 const staticRoutes: FastifyPluginAsync<{ demo: boolean }> = async (app, { demo }) => {
-  /** A bundle of dist/sdk/, read once; 503 until the SDK is built. */
+  /**
+   * A bundle of dist/sdk/, read and compressed once (brotli and gzip at their best levels), sent in
+   * the smallest encoding the browser accepts; 503 until the SDK is built.
+   */
   const bundle = (file: string) => {
-    let code: Buffer | undefined;
-    return async (_req: FastifyRequest, reply: FastifyReply) => {
-      code ??= await readFile(file).catch(() => undefined);
-      if (!code) {
+    let encoded: Encoded | undefined;
+    return async (req: FastifyRequest, reply: FastifyReply) => {
+      encoded ??= await readFile(file).then(encodings, () => undefined);
+      if (!encoded) {
         return reply.code(503).type('text/plain').send('// closeloop: the SDK is not built. Run `npm run build`.\n');
       }
+      const encoding = pickEncoding(req.headers['accept-encoding']);
+      if (encoding != 'identity') reply.header('content-encoding', encoding);
       return reply
         .type('application/javascript; charset=utf-8')
         .header('cache-control', 'public, max-age=300')
         .header('access-control-allow-origin', '*')
-        .send(code);
+        .header('vary', 'accept-encoding')
+        .send(encoded[encoding]);
     };
   };
   app.get('/cl.js', bundle(SDK_BUNDLE));
@@ -47,6 +54,32 @@ const staticRoutes: FastifyPluginAsync<{ demo: boolean }> = async (app, { demo }
     return reply.type('text/html; charset=utf-8').send(startPage(origin, demo));
   });
 };
+
+type Encoding = 'br' | 'gzip' | 'identity';
+type Encoded = Record<Encoding, Buffer>;
+
+const encodings = (code: Buffer): Encoded => ({
+  identity: code,
+  gzip: gzipSync(code, { level: 9 }),
+  br: brotliCompressSync(code, {
+    params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: code.length },
+  }),
+});
+
+/**
+ * The encoding to send for an `Accept-Encoding` header: brotli, else gzip, when accepted (a `q=0`
+ * refuses one; `*` accepts any not named), else the file as it is. Exported for tests.
+ */
+export function pickEncoding(header: string | undefined): Encoding {
+  const q = new Map<string, number>();
+  for (const item of (header ?? '').toLowerCase().split(',')) {
+    const [name, ...params] = item.split(';').map((x) => x.trim());
+    const weight = params.find((p) => p.startsWith('q='));
+    if (name) q.set(name, weight ? Number(weight.slice(2)) || 0 : 1);
+  }
+  const accepts = (e: string) => (q.get(e) ?? q.get('*') ?? 0) > 0;
+  return accepts('br') ? 'br' : accepts('gzip') ? 'gzip' : 'identity';
+}
 
 function startPage(origin: string, demo: boolean): string {
   const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
