@@ -8,7 +8,7 @@
  *   npx tsx benchmarks/support/one-per-request.ts [--reps 3] [--seconds 10] [--connections 100]
  *     [--collector DIR]… [--prof DIR]
  */
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cpuSeconds, fmt, freePort, log, median, repoRoot, start, stop, tempDir, tsArgs, waitForHttp } from '../lib.js';
 import { collectorEnv, once, verify, type Measured, type Target } from './collector-runs.js';
@@ -101,7 +101,10 @@ try {
       );
     }
   }
-  if (prof) writeFileSync(path.join(prof, 'windows.json'), JSON.stringify(windows));
+  if (prof) {
+    mkdirSync(prof, { recursive: true }); // node creates it only when the first profile is written, at exit
+    writeFileSync(path.join(prof, 'windows.json'), JSON.stringify(windows));
+  }
   const base = median(rps.get(targets[0]![0])!);
   for (const [name, xs] of rps)
     log(`${name}: median ${fmt(median(xs))} req/s = ${((100 * median(xs)) / base).toFixed(0)} % of (a′)`);
