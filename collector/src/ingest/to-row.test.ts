@@ -4,7 +4,14 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Touch } from '../../../sdk/src/protocol.js';
 import type { ValidEvent } from './schema.js';
-import { clockOffset, correctTime, toEventRow, type BatchContext } from './to-row.js';
+import {
+  cachedTouchCount,
+  clockOffset,
+  correctTime,
+  forgetCachedTouches,
+  toEventRow,
+  type BatchContext,
+} from './to-row.js';
 
 const DAY = 86_400_000;
 const receivedAt = Date.UTC(2026, 11, 3, 12);
@@ -75,6 +82,18 @@ describe('touch columns (cached per touch and site)', () => {
     ]);
     expect(columns({ ...touch }, ctx)).toEqual(first);
     expect(columns({ ...touch, click_ids: {} }, ctx)[3]).toBe('Organic Search');
+  });
+
+  it('forgets every cached touch when asked (an erasure), and classifies them afresh after', () => {
+    const ctx = ctxOf(['forget.test']);
+    const touch = { ts: receivedAt, referrer: 'https://news.example/', landing_url: 'https://forget.test/a' };
+    const before = cachedTouchCount();
+    const first = columns(touch, ctx);
+    expect(cachedTouchCount()).toBe(before + 1);
+    forgetCachedTouches();
+    expect(cachedTouchCount()).toBe(0);
+    expect(columns({ ...touch }, ctx)).toEqual(first);
+    expect(cachedTouchCount()).toBe(1);
   });
 
   it('never mistakes one touch for another whose fields join to the same text', () => {

@@ -114,15 +114,32 @@ const NO_TOUCH_COLUMNS: Readonly<TouchColumns> = Object.freeze(
 
 /**
  * The touch columns of recent touches, per site (keyed by the site's domains array, which a change of
- * the site's domains replaces): classifying a touch (URL parsing, referrer lookup) costs several
+ * the site's domains replaces; at most TOUCH_CACHE_SITES arrays, then the cache starts again): classifying a touch (URL parsing, referrer lookup) costs several
  * times the rest of its row, and touches repeat — many sessions start from the same link, a
  * session's touch comes with each of its anonymous events, a retried batch brings its touches again.
  * Keyed by every field the columns depend on; a batch with captured form fields (whose names also
  * scrub URLs) is not cached. At most TOUCH_CACHE_SIZE touches per site, then that site's cache starts
  * again: a client sending ever-new touches costs what it did without a cache.
  */
-const touchCache = new WeakMap<readonly string[], Map<string, TouchColumns>>();
+const touchCache = new Map<readonly string[], Map<string, TouchColumns>>();
 const TOUCH_CACHE_SIZE = 1000;
+/** Sites (domain arrays) cached at most; a changed site's old array then drops out with the rest. */
+const TOUCH_CACHE_SITES = 256;
+
+/**
+ * Forgets every cached touch: an erasure (privacy/requests.ts) reaches this copy too — the cache holds
+ * recent sessions' scrubbed landing URLs and referrers, in memory only.
+ */
+export function forgetCachedTouches(): void {
+  touchCache.clear();
+}
+
+/** How many touches are cached, over all sites. */
+export function cachedTouchCount(): number {
+  let n = 0;
+  for (const site of touchCache.values()) n += site.size;
+  return n;
+}
 /** Longer keys (long URLs) are classified each time: the cache stays small. */
 const TOUCH_KEY_MAX = 2048;
 
@@ -133,7 +150,10 @@ function cachedTouchColumns(raw: Touch, ctx: BatchContext): TouchColumns {
   if (raw.click_ids) for (const k of CLICK_ID_ORDER) key += field(raw.click_ids[k]);
   if (key.length > TOUCH_KEY_MAX) return touchColumns(raw, ctx);
   let site = touchCache.get(ctx.siteDomains);
-  if (!site) touchCache.set(ctx.siteDomains, (site = new Map()));
+  if (!site) {
+    if (touchCache.size >= TOUCH_CACHE_SITES) touchCache.clear();
+    touchCache.set(ctx.siteDomains, (site = new Map()));
+  }
   let cols = site.get(key);
   if (!cols) {
     cols = touchColumns(raw, ctx);

@@ -16,6 +16,8 @@ import type { ClEvent } from '../../../sdk/src/protocol.js';
 import { buildApp } from '../app/app.js';
 import type { Config } from '../base/config.js';
 import { ADMIN_TOKEN, CHROME_UA, batch, pageview, testConfig, touch } from '../app/test-support.js';
+import type { ValidEvent } from '../ingest/schema.js';
+import { cachedTouchCount, toEventRow, type BatchContext } from '../ingest/to-row.js';
 
 const EMAIL = `erase.me.${Date.now()}@example.com`;
 const TYPED = `Zyxcorp-${randomUUID().slice(0, 8)}`;
@@ -126,6 +128,31 @@ describe('erasure reaches every copy', () => {
   });
 
   it('after the erase: in no table, no spool file, no log line; the other visitor is untouched', async () => {
+    // The cache of touch columns (in memory; this site's batches skip it once it has forms): one touch in it.
+    const ctx = {
+      siteId: 'other',
+      siteDomains: ['other.test'],
+      retentionDays: 0,
+      receivedAt: Date.now(),
+      clockOffset: 0,
+    };
+    const start = {
+      type: 'pageview',
+      id: randomUUID(),
+      ts: Date.now(),
+      session_start: true,
+      url: 'https://other.test/',
+    };
+    toEventRow(
+      {
+        ...start,
+        visitor_id: randomUUID(),
+        session_id: randomUUID(),
+        touch: { ts: Date.now(), referrer: '', landing_url: start.url },
+      } as ValidEvent,
+      { ...ctx, userAgent: { device_type: 'desktop' }, sdkVersion: '' } as unknown as BatchContext,
+    );
+    expect(cachedTouchCount()).toBeGreaterThan(0);
     const res = await fetch(`${base}/v1/privacy/erase`, {
       method: 'POST',
       headers: { ...admin, 'content-type': 'application/json' },
@@ -133,6 +160,7 @@ describe('erasure reaches every copy', () => {
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ deleted: { events: 2 }, spool_files: expect.any(Number) });
+    expect(cachedTouchCount()).toBe(0);
 
     const d = app.db.database;
     const tables = await app.db.query<{ name: string }>(

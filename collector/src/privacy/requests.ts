@@ -12,6 +12,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { ClError } from '../base/errors.js';
+import { forgetCachedTouches } from '../ingest/to-row.js';
 import { deleteTarget } from '../storage/cluster.js';
 import { NIL_UUID } from '../storage/identities.js';
 import { recordPrivacyRequest } from '../storage/privacy-requests.js';
@@ -152,6 +153,7 @@ export async function eraseSubject(app: FastifyInstance, siteId: string, who: Wh
     await db.command(`ALTER TABLE ${target} APPLY DELETED MASK SETTINGS mutations_sync = 2`);
   }
   const spoolFiles = await dropSpoolCopies();
+  forgetCachedTouches();
   await recordPrivacyRequest(db, siteId, 'erase', s.key, {
     deleted,
     spool_files: spoolFiles,
