@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
-import { fmt, log, median, repoRoot, runIfMain, table, type BenchOptions, type Section } from './lib.js';
+import { fmt, log, median, quantile, repoRoot, runIfMain, table, type BenchOptions, type Section } from './lib.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/support/chromium.js';
 import { bundle, SDKS, slug, tmpDir } from './sdk-size.js';
 
@@ -41,7 +41,8 @@ function page(v: Variant, origin: string, round: string): string {
 }
 
 export async function sdkPageCost(o: BenchOptions): Promise<Section> {
-  const n = o.quick ? 1 : 10;
+  // 20 rounds: a page load's task time spreads by tens of ms between loads on this machine.
+  const n = o.quick ? 1 : 20;
   const variants: Variant[] = [
     { name: 'no SDK (baseline)', tag: () => '' },
     {
@@ -135,6 +136,8 @@ export async function sdkPageCost(o: BenchOptions): Promise<Section> {
     const s = samples.get(v.name)!;
     const task = median(s.map((x) => x.task)),
       script = median(s.map((x) => x.script));
+    // Paired by round (every variant loads once per round, next to the baseline): the spread of the difference.
+    const paired = s.map((x, i) => x.task - base[i]!.task);
     const out = sent.get(encodeURIComponent(v.name));
     return {
       v,
@@ -142,6 +145,9 @@ export async function sdkPageCost(o: BenchOptions): Promise<Section> {
       script,
       dTask: task - bTask,
       dScript: script - bScript,
+      pairedMedian: median(paired),
+      pairedQ1: quantile(paired, 0.25),
+      pairedQ3: quantile(paired, 0.75),
       bytes: (out?.bytes ?? 0) / n,
       leave: (out?.leaveBytes ?? 0) / n,
       reqs: (out?.requests ?? 0) / n,
@@ -157,6 +163,7 @@ export async function sdkPageCost(o: BenchOptions): Promise<Section> {
         'main-thread task ms',
         'script ms',
         'task ms over baseline',
+        'same, paired by round: median (p25 – p75)',
         'script ms over baseline',
         'bytes sent / page view',
         'of which on leaving',
@@ -168,6 +175,7 @@ export async function sdkPageCost(o: BenchOptions): Promise<Section> {
         fmt(r.task, 1),
         fmt(r.script, 1),
         signed(r.dTask),
+        `${signed(r.pairedMedian)} (${signed(r.pairedQ1)} – ${signed(r.pairedQ3)})`,
         signed(r.dScript),
         fmt(r.bytes),
         fmt(r.leave),
@@ -178,7 +186,9 @@ export async function sdkPageCost(o: BenchOptions): Promise<Section> {
     `Method: Chromium (${CHROMIUM}, headless) via Playwright; the same page per SDK, loaded in a fresh browser context ` +
       `(no cookies) ${n} times, interleaved across SDKs (every other round in reverse order)${o.quick ? '' : ' after one warm-up round'}; metrics are CDP Performance.getMetrics ` +
       "TaskDuration / ScriptDuration of the page's renderer after load + a wait for the first flush (medians). " +
-      '"Over baseline" subtracts the same page without any SDK, measured in the same run. Bytes sent = request bodies + ' +
+      '"Over baseline" subtracts the same page without any SDK, measured in the same run; "paired by round" takes ' +
+      "each round's difference to the baseline's load of that round, and gives their median and quartiles (how far " +
+      'apart two SDKs really are: overlapping ranges are no difference). Bytes sent = request bodies + ' +
       'URLs the local sink received from the page, divided by page views; "on leaving" is the part sent when the page ' +
       'was closed. Peers are the bundles of benchmarks/sdk-size.ts, pointed at the sink; PostHog with remote config, ' +
       "recording and surveys off; Mixpanel's core entry (no recorder).",
@@ -190,7 +200,10 @@ export async function sdkPageCost(o: BenchOptions): Promise<Section> {
       `main-thread time over a page without SDK (median of ${n}): ` +
         rows
           .slice(1)
-          .map((r) => `${r.v.name} ${signed(r.dTask)} ms, ${fmt(r.bytes)} B sent per page view`)
+          .map(
+            (r) =>
+              `${r.v.name} ${signed(r.dTask)} ms (paired p25–p75 ${signed(r.pairedQ1)} – ${signed(r.pairedQ3)}), ${fmt(r.bytes)} B sent per page view`,
+          )
           .join('; '),
     ],
     failures,
