@@ -9,6 +9,7 @@ export const STORE_SUITE = [
   'collector/src/app/app.test.ts',
   'collector/src/app/durability.test.ts',
   'collector/src/attribution/attribution.test.ts',
+  'collector/src/attribution/roi-and-dashboard.test.ts',
   'collector/src/attribution/attribution-edges.test.ts',
   'collector/src/privacy/privacy.test.ts',
   'collector/src/crm/crm.test.ts',
