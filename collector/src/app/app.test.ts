@@ -1,7 +1,5 @@
 /** The collector end to end inside one process: real Fastify, real embedded ClickHouse (chDB). */
 import { randomUUID } from 'node:crypto';
-import { get } from 'node:http';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../base/config.js';
@@ -364,46 +362,5 @@ describe('over real HTTP (as curl would send it)', () => {
     const ok = await send(JSON.stringify(batch([pageview()])));
     expect(ok.status).toBe(202);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
-  });
-
-  it('serves the SDK bundle and its core variant', async () => {
-    const [full, core] = await Promise.all([fetch(`${base}/cl.js`), fetch(`${base}/cl.core.js`)]);
-    for (const res of [full, core]) {
-      expect(res.status).toBe(200);
-      expect(res.headers.get('content-type')).toMatch(/javascript/);
-    }
-    const [fullJs, coreJs] = await Promise.all([full.text(), core.text()]);
-    expect(coreJs.length).toBeLessThan(fullJs.length);
-    expect(coreJs).not.toContain('data-cl-lead');
-  });
-
-  it('sends the SDK compressed in the best encoding the browser accepts, the same script once decoded', async () => {
-    /** The raw response (fetch would decode it): its Content-Encoding and the bytes sent. */
-    const raw = (acceptEncoding: string) =>
-      new Promise<{ encoding?: string; vary?: string; bytes: Buffer }>((resolve, reject) =>
-        get(`${base}/cl.js`, { headers: { 'accept-encoding': acceptEncoding } }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () =>
-            resolve({
-              encoding: res.headers['content-encoding'],
-              vary: res.headers.vary,
-              bytes: Buffer.concat(chunks),
-            }),
-          );
-        }).on('error', reject),
-      );
-    const plain = await raw('identity');
-    expect(plain.encoding).toBeUndefined();
-    expect(plain.vary).toMatch(/accept-encoding/i);
-    const br = await raw('gzip, deflate, br, zstd');
-    expect(br.encoding).toBe('br');
-    expect(brotliDecompressSync(br.bytes).equals(plain.bytes)).toBe(true);
-    const gz = await raw('gzip;q=1, br;q=0');
-    expect(gz.encoding).toBe('gzip');
-    expect(gunzipSync(gz.bytes).equals(plain.bytes)).toBe(true);
-    // what a visitor downloads: about half the script or less
-    expect(br.bytes.length).toBeLessThan(gz.bytes.length);
-    expect(gz.bytes.length).toBeLessThan(plain.bytes.length * 0.6);
   });
 });
