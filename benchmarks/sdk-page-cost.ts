@@ -14,6 +14,8 @@ import { bundle, SDKS, slug, tmpDir } from './sdk-size.js';
 
 const CHROMIUM = CHROMIUM_PATH;
 const PEERS = ['Plausible', 'Mixpanel', 'PostHog'];
+/** A script that only touches a cookie and localStorage, as a cookie-based tracker with a stored outbox must. */
+const STORAGE_FLOOR = 'cookie + localStorage only (no SDK logic)';
 
 interface Variant {
   name: string;
@@ -54,6 +56,13 @@ export async function sdkPageCost(o: BenchOptions): Promise<Section> {
       name: 'closeloop-core',
       js: readFileSync(path.join(repoRoot, 'dist/sdk/cl.core.js'), 'utf8'),
       tag: (sink) => `<script async src="/js/closeloop-core.js" data-site="pk_demo" data-endpoint="${sink}"></script>`,
+    },
+    {
+      // What any tracker with a first-party cookie and an outbox that survives the page pays the browser, without
+      // any logic: read, write and read a cookie, read and write localStorage (cl.js does each of these).
+      name: STORAGE_FLOOR,
+      js: 'document.cookie;document.cookie="_f_v="+Math.random()+";path=/;max-age=9999";document.cookie;localStorage.getItem("_f_b");localStorage.setItem("_f_b","[]")',
+      tag: () => `<script async src="/js/${encodeURIComponent(STORAGE_FLOOR)}.js"></script>`,
     },
   ];
   for (const name of PEERS) {
@@ -188,7 +197,11 @@ export async function sdkPageCost(o: BenchOptions): Promise<Section> {
       "TaskDuration / ScriptDuration of the page's renderer after load + a wait for the first flush (medians). " +
       '"Over baseline" subtracts the same page without any SDK, measured in the same run; "paired by round" takes ' +
       "each round's difference to the baseline's load of that round, and gives their median and quartiles (how far " +
-      'apart two SDKs really are: overlapping ranges are no difference). Bytes sent = request bodies + ' +
+      'apart two SDKs really are: overlapping ranges are no difference). "' +
+      STORAGE_FLOOR +
+      '" is a script of five statements — read, write and read a cookie; read and write localStorage — the floor for a ' +
+      'tracker that keeps a first-party cookie and an outbox that survives the page (waits on the browser process, not ' +
+      'computing). Bytes sent = request bodies + ' +
       'URLs the local sink received from the page, divided by page views; "on leaving" is the part sent when the page ' +
       'was closed. Peers are the bundles of benchmarks/sdk-size.ts, pointed at the sink; PostHog with remote config, ' +
       "recording and surveys off; Mixpanel's core entry (no recorder).",
