@@ -114,9 +114,10 @@ const NO_TOUCH_COLUMNS: Readonly<TouchColumns> = Object.freeze(
 
 /**
  * The touch columns of recent touches, per site (keyed by the site's domains array, which a change of
- * the site's domains replaces; at most TOUCH_CACHE_SITES arrays, then the cache starts again): classifying a touch (URL parsing, referrer lookup) costs several
- * times the rest of its row, and touches repeat — many sessions start from the same link, a
- * session's touch comes with each of its anonymous events, a retried batch brings its touches again.
+ * the site's domains replaces; at most TOUCH_CACHE_SITES arrays, then the cache starts again):
+ * classifying a touch (URL parsing, referrer lookup) costs several times the rest of its row, and
+ * touches repeat — many sessions start from the same link, a session's touch comes with each of its
+ * anonymous events, a retried batch brings its touches again.
  * Keyed by every field the columns depend on; a batch with captured form fields (whose names also
  * scrub URLs) is not cached. At most TOUCH_CACHE_SIZE touches per site, then that site's cache starts
  * again: a client sending ever-new touches costs what it did without a cache.
