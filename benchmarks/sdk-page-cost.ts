@@ -19,6 +19,11 @@ const STORAGE_FLOOR = 'cookie + localStorage only (no SDK logic)';
 
 interface Variant {
   name: string;
+  /**
+   * The variant in the page's URL, title and sink path: the same length for every SDK (9 characters,
+   * as long as "closeloop", which older runs used), since the SDKs send these and bytes are counted.
+   */
+  token?: string;
   tag: (origin: string) => string;
   js?: string;
 }
@@ -32,12 +37,12 @@ const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Geck
 
 /** The sink path of one page view: /sink/VARIANT/ROUND (round 0 is the warm-up). */
 function page(v: Variant, origin: string, round: string): string {
-  const sink = `${origin}/sink/${encodeURIComponent(v.name)}/${round}`;
+  const sink = `${origin}/sink/${v.token}/${round}`;
   const text = Array.from(
     { length: 30 },
     (_, i) => `<p>Paragraph ${i}: a product description with enough text to lay out.</p>`,
   ).join('');
-  return `<!doctype html><html><head><meta charset="utf-8"><title>Bench — ${v.name}</title>
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Bench — ${v.token}</title>
 <script>window.__SINK__ = '${sink}';</script>${v.tag(sink)}</head>
 <body><h1>Shop</h1><a href="/next">next</a>${text}</body></html>`;
 }
@@ -71,6 +76,7 @@ export async function sdkPageCost(o: BenchOptions): Promise<Section> {
     const js = o.quick && existsSync(cached) ? readFileSync(cached, 'utf8') : await bundle(sdk, o);
     variants.push({ name, js, tag: () => `<script async src="/js/${encodeURIComponent(name)}.js"></script>` });
   }
+  variants.forEach((v, i) => (v.token = `variant-${i}`));
   const sent = new Map<string, { bytes: number; requests: number; leaveBytes: number }>();
   /** Whether the page being measured is being left (requests from then on are sent on leaving). */
   let leaving = false;
@@ -80,7 +86,7 @@ export async function sdkPageCost(o: BenchOptions): Promise<Section> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const pg = /^\/page\/([^/]+)\/(\d+)$/.exec(url);
-      const v = variants.find((x) => x.name === pg?.[1]) ?? variants.find((x) => url === `/js/${x.name}.js`);
+      const v = variants.find((x) => x.token === pg?.[1]) ?? variants.find((x) => url === `/js/${x.name}.js`);
       if (v && pg) return void res.writeHead(200, { 'content-type': 'text/html' }).end(page(v, origin, pg[2]!));
       if (v?.js) return void res.writeHead(200, { 'content-type': 'application/javascript' }).end(v.js);
       const m = /^\/sink\/([^/?]+)\/(\d+)/.exec(url);
@@ -108,6 +114,11 @@ export async function sdkPageCost(o: BenchOptions): Promise<Section> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  // The page as a site's page: a host that is a registrable domain (Chromium sends *.localhost to this
+  // machine and takes `s.localhost` as a cookie domain, not `localhost`), so cookie-based SDKs find and
+  // probe the site's domain as on a real site — on 127.0.0.1 they set host-only cookies, skipping that.
+  // Two characters longer than 127.0.0.1: about 4 more bytes per page view for SDKs that send the URL twice.
+  const pageOrigin = origin.replace('127.0.0.1', 's.localhost');
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
   const samples = new Map<string, Sample[]>(variants.map((v) => [v.name, []]));
   try {
@@ -119,7 +130,7 @@ export async function sdkPageCost(o: BenchOptions): Promise<Section> {
         const p = await context.newPage();
         const cdp = await context.newCDPSession(p);
         await cdp.send('Performance.enable');
-        await p.goto(`${origin}/page/${encodeURIComponent(v.name)}/${i}`, { waitUntil: 'load' });
+        await p.goto(`${pageOrigin}/page/${v.token}/${i}`, { waitUntil: 'load' });
         await p.waitForTimeout(o.quick ? 1100 : 2500); // SDKs' first flush (closeloop ~1 s, Mixpanel batch 1 s)
         const { metrics } = await cdp.send('Performance.getMetrics');
         const get = (k: string) => metrics.find((m) => m.name === k)?.value ?? NaN;
@@ -147,7 +158,7 @@ export async function sdkPageCost(o: BenchOptions): Promise<Section> {
       script = median(s.map((x) => x.script));
     // Paired by round (every variant loads once per round, next to the baseline): the spread of the difference.
     const paired = s.map((x, i) => x.task - base[i]!.task);
-    const out = sent.get(encodeURIComponent(v.name));
+    const out = sent.get(v.token!);
     return {
       v,
       task,
@@ -192,7 +203,8 @@ export async function sdkPageCost(o: BenchOptions): Promise<Section> {
       ]),
     ),
     '',
-    `Method: Chromium (${CHROMIUM}, headless) via Playwright; the same page per SDK, loaded in a fresh browser context ` +
+    `Method: Chromium (${CHROMIUM}, headless) via Playwright; the same page per SDK (at s.localhost, so cookie-based SDKs ` +
+      "find the site's domain as on a real site; they send to a sink on 127.0.0.1), loaded in a fresh browser context " +
       `(no cookies) ${n} times, interleaved across SDKs (every other round in reverse order)${o.quick ? '' : ' after one warm-up round'}; metrics are CDP Performance.getMetrics ` +
       "TaskDuration / ScriptDuration of the page's renderer after load + a wait for the first flush (medians). " +
       '"Over baseline" subtracts the same page without any SDK, measured in the same run; "paired by round" takes ' +
