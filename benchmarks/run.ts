@@ -120,8 +120,11 @@ const report = [
   `- Machine: ${machine()}`,
   `- Node ${process.version}, ClickHouse ${clickhouse} (embedded, chDB), ${versionOf(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', ['--version'])}`,
   `- closeloop commit ${commit}${dirty}; this invocation ran ${((Date.now() - t0) / 60_000).toFixed(1)} min`,
-  `- Load average (1 min) ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end, on ${cpus().length} cores: ` +
-    'other work (builds and test runs of other engineers) shared the machine during this run.',
+  `- Load average (1 min) ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end, on ${cpus().length} cores` +
+    // At the start nothing of the benchmark runs yet: a load there is other work (or the minute before).
+    (loadAtStart >= cpus().length * 0.75
+      ? ': other work (builds and test runs of other engineers) shared the machine during this run.'
+      : ' (the end includes the benchmarks’ own processes).'),
   '',
   "Every figure is beside a baseline measured in the same run (bare Fastify, a page without SDK, peers' SDKs), " +
     'as a ratio or a difference, and is the median of several repetitions where noted. The machine is shared and small ' +
