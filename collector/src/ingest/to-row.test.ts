@@ -122,4 +122,13 @@ describe('touch columns (cached per touch and site)', () => {
     expect(columns(touch, ctxOf(domains))[2]).toBe(touch.landing_url);
     expect(columns(touch, ctxOf(domains, new Set(['q'])))[2]).toBe('https://shop.test/');
   });
+
+  it('caches the touches of a site without learned form fields (the events route passes an empty set)', () => {
+    const touch = { ts: receivedAt, referrer: 'https://blog.example/', landing_url: 'https://noforms.test/?q=1' };
+    const before = cachedTouchCount();
+    columns(touch, ctxOf(['noforms.test'], new Set()));
+    expect(cachedTouchCount()).toBe(before + 1);
+    columns(touch, ctxOf(['noforms.test'], new Set(['q'])));
+    expect(cachedTouchCount()).toBe(before + 1);
+  });
 });

@@ -118,14 +118,16 @@ const NO_TOUCH_COLUMNS: Readonly<TouchColumns> = Object.freeze(
  * classifying a touch (URL parsing, referrer lookup) costs several times the rest of its row, and
  * touches repeat — many sessions start from the same link, a session's touch comes with each of its
  * anonymous events, a retried batch brings its touches again.
- * Keyed by every field the columns depend on; a batch with captured form fields (whose names also
- * scrub URLs) is not cached. At most TOUCH_CACHE_SIZE touches per site, then that site's cache starts
+ * Keyed by every field the columns depend on; a batch of a site with learned form field names (which
+ * also scrub URLs) is not cached. At most TOUCH_CACHE_SIZE touches per site, then that site's cache starts
  * again: a client sending ever-new touches costs what it did without a cache.
  */
 const touchCache = new Map<readonly string[], Map<string, TouchColumns>>();
 const TOUCH_CACHE_SIZE = 1000;
 /** Sites (domain arrays) cached at most; a changed site's old array then drops out with the rest. */
 const TOUCH_CACHE_SITES = 256;
+/** Longer keys (long URLs) are classified each time: the cache stays small. */
+const TOUCH_KEY_MAX = 2048;
 
 /**
  * Forgets every cached touch: an erasure (privacy/requests.ts) reaches this copy too — the cache holds
@@ -141,11 +143,10 @@ export function cachedTouchCount(): number {
   for (const site of touchCache.values()) n += site.size;
   return n;
 }
-/** Longer keys (long URLs) are classified each time: the cache stays small. */
-const TOUCH_KEY_MAX = 2048;
 
 function cachedTouchColumns(raw: Touch, ctx: BatchContext): TouchColumns {
-  if (ctx.formFields) return touchColumns(raw, ctx);
+  // (A site that never had a form has an empty set of field names: nothing to scrub by, cached.)
+  if (ctx.formFields?.size) return touchColumns(raw, ctx);
   // Each field with its length before it: no two touches have the same key, whatever their text holds.
   let key = `${field(raw.referrer)}${field(raw.landing_url)}${field(raw.utm_source)}${field(raw.utm_medium)}${field(raw.utm_campaign)}${field(raw.utm_term)}${field(raw.utm_content)}`;
   if (raw.click_ids) for (const k of CLICK_ID_ORDER) key += field(raw.click_ids[k]);
