@@ -77,8 +77,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     },
     bodyLimit: config.maxBodyBytes,
     // Slow clients: headers and body within the request timeout (bodies are also cut, with a coded
-    // 408, by plugins/body-timeout.ts, through plugins/request-hooks.ts; Node's own check is the backstop, notably for slow headers),
-    // idle keep-alive connections and connections where nothing moves are closed.
+    // 408, by plugins/body-timeout.ts, through plugins/request-hooks.ts; Node's own check is the
+    // backstop, notably for slow headers), idle keep-alive connections and connections where nothing
+    // moves are closed.
     requestTimeout: config.timeouts.requestMs + 1000,
     keepAliveTimeout: config.timeouts.keepAliveMs,
     connectionTimeout: config.timeouts.idleMs,
