@@ -182,6 +182,32 @@ export function resetPeak(pid: number | 'self' = 'self'): boolean {
   }
 }
 
+/** Share of the machine's CPU time (all cores, 0–1) that was busy over the next `ms` (from /proc/stat). */
+export async function cpuBusy(ms = 2000): Promise<number> {
+  const read = () => {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const idle = f[3]! + (f[4] ?? 0); // idle + iowait
+    return { idle, total: f.reduce((a, b) => a + b, 0) };
+  };
+  const a = read();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = read();
+  return b.total > a.total ? 1 - (b.idle - a.idle) / (b.total - a.total) : 0;
+}
+
+/**
+ * Wait (up to `maxMs`) until the machine is quiet — under `threshold` of its CPU busy over 2 s — so one
+ * benchmark's leftovers (merges, exiting processes) or other work do not weigh on the next. Returns the
+ * last reading, which the report prints.
+ */
+export async function settle(threshold = 0.15, maxMs = 60_000): Promise<{ busy: number; waitedMs: number }> {
+  const t0 = Date.now();
+  for (;;) {
+    const busy = await cpuBusy();
+    if (busy < threshold || Date.now() - t0 >= maxMs) return { busy, waitedMs: Date.now() - t0 };
+  }
+}
+
 export function machine(): string {
   const c = cpus();
   return `${c.length} × ${c[0]?.model ?? 'CPU'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, ${process.platform} ${process.arch}`;

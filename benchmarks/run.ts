@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
-import { machine, parseOptions, repoRoot, run, scratchDir, tsArgs, type Section } from './lib.js';
+import { machine, parseOptions, repoRoot, run, scratchDir, settle, tsArgs, type Section } from './lib.js';
 
 const BENCHMARKS = ['sdk-size', 'sdk-page-cost', 'collector-throughput', 'attribution-scale'];
 const argv = process.argv.slice(2);
@@ -73,6 +73,8 @@ for (const name of BENCHMARKS) {
   say(`${name}${opts.quick ? ' (quick)' : ''} …`);
   const out = path.join(scratchDir, `${name}.json`);
   rmSync(out, { force: true });
+  // Full runs wait for a quiet machine first (the quick run in `npm test` does not: it measures nothing).
+  const quiet = opts.quick ? undefined : await settle();
   const started = Date.now();
   const load0 = loadavg()[0]!;
   try {
@@ -87,7 +89,10 @@ for (const name of BENCHMARKS) {
   if (existsSync(out)) {
     const s = JSON.parse(readFileSync(out, 'utf8')) as Section;
     const seconds = Math.round((Date.now() - started) / 1000);
-    s.markdown += `\n\n_Ran in ${seconds} s; load average (1 min) ${load0.toFixed(1)} at its start, ${loadavg()[0]!.toFixed(1)} at its end._`;
+    const before = quiet
+      ? `; machine ${Math.round(quiet.busy * 100)} % busy in the 2 s before it started (after waiting ${Math.round(quiet.waitedMs / 1000)} s for < 15 %)`
+      : '';
+    s.markdown += `\n\n_Ran in ${seconds} s; load average (1 min) ${load0.toFixed(1)} at its start, ${loadavg()[0]!.toFixed(1)} at its end${before}._`;
     writeFileSync(last, JSON.stringify({ ...s, ranAt: new Date().toISOString(), seconds } satisfies Kept));
     sections.push(s);
     failures.push(...s.failures.map((f) => `${name}: ${f}`));

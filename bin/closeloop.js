@@ -1,5 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 // The `closeloop` command. The TypeScript sources are compiled to dist/ by `npm install` (prepare) or `npm run build`.
+// The shebang carries the collector's Node.js flags (collector/src/cli/node-flags.ts): start node with them yourself too.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 

@@ -3,6 +3,7 @@
  * the collector's inserts (its /metrics), the spool drained, every acknowledged event stored once.
  */
 import { randomBytes } from 'node:crypto';
+import { COLLECTOR_NODE_FLAGS } from '../../collector/src/cli/node-flags.js';
 import { cpuSeconds, fmt, memory, resetPeak, run, tsArgs } from '../lib.js';
 
 /** What support/load-worker.ts prints. */
@@ -50,6 +51,9 @@ export interface Target {
   pid: number;
   storePid?: number;
 }
+
+/** node's arguments for a benchmarked collector, as its documented start paths run it (with its Node.js flags). */
+export const collectorArgs = (bin = 'bin/closeloop.js') => [...COLLECTOR_NODE_FLAGS, bin, 'start', '--demo'];
 
 /** The environment of a benchmarked collector (`closeloop start --demo`): rate limits off, logs quiet. */
 export function collectorEnv(port: number, dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {

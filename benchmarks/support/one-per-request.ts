@@ -11,7 +11,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cpuSeconds, fmt, freePort, log, median, repoRoot, start, stop, tempDir, tsArgs, waitForHttp } from '../lib.js';
-import { collectorEnv, once, verify, type Measured, type Target } from './collector-runs.js';
+import { collectorArgs, collectorEnv, once, verify, type Measured, type Target } from './collector-runs.js';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, dflt: number) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : dflt);
@@ -65,8 +65,7 @@ try {
   const collectors: [string, Target][] = [];
   for (const [i, root] of roots.entries()) {
     const port = await freePort();
-    const args = [...profArgs, path.join(root, 'bin/closeloop.js')];
-    const proc = start(process.execPath, [...args, 'start', '--demo'], {
+    const proc = start(process.execPath, [...profArgs, ...collectorArgs(path.join(root, 'bin/closeloop.js'))], {
       cwd: root,
       env: collectorEnv(port, `${dataDir}/c${i}`, {
         CLOSELOOP_SITE_RATE_LIMIT: '0',
