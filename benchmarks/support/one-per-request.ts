@@ -4,9 +4,10 @@
  * (`closeloop start --demo`, as the benchmark starts it), alternating runs of the same load; prints
  * each run and the median ratio collector / (a′). More collector builds (`--collector DIR`, a copy
  * of the repository with its own dist/) join the rotation, so before/after compare within one run.
- * `--prof DIR` starts every collector with `node --cpu-prof` and writes its profile there on exit.
+ * `--prof DIR` starts every collector with `node --cpu-prof` and writes its profile there on exit;
+ * `--heap-prof DIR` the same with `node --heap-prof` (sampled allocations by call site: what feeds the GC).
  *   npx tsx benchmarks/support/one-per-request.ts [--reps 3] [--seconds 10] [--connections 100]
- *     [--collector DIR]… [--prof DIR]
+ *     [--collector DIR]… [--prof DIR] [--heap-prof DIR]
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,8 +17,13 @@ import { collectorArgs, collectorEnv, once, verify, type Measured, type Target }
 const argv = process.argv.slice(2);
 const opt = (name: string, dflt: number) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : dflt);
 const roots = [repoRoot, ...argv.flatMap((a, i) => (argv[i - 1] === '--collector' ? [path.resolve(a)] : []))];
-const prof = argv.includes('--prof') ? path.resolve(argv[argv.indexOf('--prof') + 1]!) : undefined;
-const profArgs = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
+const dirOf = (flag: string) => (argv.includes(flag) ? path.resolve(argv[argv.indexOf(flag) + 1]!) : undefined);
+const prof = dirOf('--prof') ?? dirOf('--heap-prof');
+const profArgs = dirOf('--prof')
+  ? ['--cpu-prof', `--cpu-prof-dir=${prof}`]
+  : prof
+    ? ['--heap-prof', `--heap-prof-dir=${prof}`]
+    : [];
 const load = { seconds: opt('--seconds', 10), connections: opt('--connections', 100) };
 const reps = opt('--reps', 3);
 
