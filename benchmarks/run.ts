@@ -58,6 +58,8 @@ const lastDir = path.join(scratchDir, opts.quick ? 'last-quick' : 'last-full');
 mkdirSync(lastDir, { recursive: true });
 type Kept = Section & { ranAt: string; seconds: number };
 const kept: string[] = [];
+/** Per benchmark run now (full runs): how busy the machine was just before it started (lib.ts settle). */
+const quietness: { name: string; busy: number; waitedMs: number }[] = [];
 for (const name of BENCHMARKS) {
   const last = path.join(lastDir, `${name}.json`);
   if (!only.includes(name)) {
@@ -75,6 +77,7 @@ for (const name of BENCHMARKS) {
   rmSync(out, { force: true });
   // Full runs wait for a quiet machine first (the quick run in `npm test` does not: it measures nothing).
   const quiet = opts.quick ? undefined : await settle();
+  if (quiet) quietness.push({ name, ...quiet });
   const started = Date.now();
   const load0 = loadavg()[0]!;
   try {
@@ -125,11 +128,20 @@ const report = [
   `- Machine: ${machine()}`,
   `- Node ${process.version}, ClickHouse ${clickhouse} (embedded, chDB), ${versionOf(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', ['--version'])}`,
   `- closeloop commit ${commit}${dirty}; this invocation ran ${((Date.now() - t0) / 60_000).toFixed(1)} min`,
-  `- Load average (1 min) ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end, on ${cpus().length} cores` +
-    // At the start nothing of the benchmark runs yet: a load there is other work (or the minute before).
-    (loadAtStart >= cpus().length * 0.75
-      ? ': other work (builds and test runs of other engineers) shared the machine during this run.'
-      : ' (the end includes the benchmarks’ own processes).'),
+  `- Load average (1 min) ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end, on ${cpus().length} cores ` +
+    '(a trailing average: it includes the minute before the run and the benchmarks’ own processes).' +
+    (quietness.length
+      ? // The direct reading: CPU busy over the 2 s before each benchmark, after waiting up to 60 s for < 15 %.
+        quietness.some((q) => q.busy >= 0.15)
+        ? ` Other work shared the machine: ${quietness
+            .filter((q) => q.busy >= 0.15)
+            .map(
+              (q) =>
+                `${q.name} started with it ${Math.round(q.busy * 100)} % busy after waiting ${Math.round(q.waitedMs / 1000)} s`,
+            )
+            .join('; ')}.`
+        : ` Each benchmark started on a quiet machine (at most ${Math.round(Math.max(...quietness.map((q) => q.busy)) * 100)} % CPU busy over the 2 s before it).`
+      : ''),
   '',
   "Every figure is beside a baseline measured in the same run (bare Fastify, a page without SDK, peers' SDKs), " +
     'as a ratio or a difference, and is the median of several repetitions where noted. The machine is shared and small ' +
