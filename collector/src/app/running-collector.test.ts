@@ -61,11 +61,13 @@ describe('a CLI command and the running collector', () => {
         // The CLI's connections stay open in this process: the shutdown must not wait for them to time out.
         CLOSELOOP_KEEP_ALIVE_TIMEOUT_S: '3600',
       },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);
     let stderr = '';
+    let stdout = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
     const recorded = await until(
       'collector.json',
       () => readRecordedCollector(dataDir),
@@ -75,6 +77,14 @@ describe('a CLI command and the running collector', () => {
     expect(recorded.pid).toBe(child.pid);
     expect(recorded.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(recorded.url).not.toBe('http://127.0.0.1:8080');
+    // Started without the collector's Node.js flags (cli/node-flags.ts): it says which, and how to set them.
+    await until(
+      'the start lines',
+      () => (stdout.includes('  query:') ? true : undefined),
+      child,
+      () => stderr,
+    );
+    expect(stdout).toContain('  node flags:  --max-semi-space-size=64 not set: fewer requests/s.');
 
     // Through the collector (the store is locked by it: opening it here would wait, then fail).
     expect(await cliSql(dataDir, "SELECT 'via collector' AS answer")).toContain('via collector');

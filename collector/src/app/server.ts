@@ -10,6 +10,7 @@ import { hasDemoData, seedDemoData } from '../demo/seed.js';
 import { loadConfig, localAddress, type Config } from '../base/config.js';
 import { forgetCollector, recordCollector } from './running-collector.js';
 import { DEMO_SITE } from '../sites/demo.js';
+import { missingNodeFlags } from '../cli/node-flags.js';
 
 export async function runServer(
   baseConfig: Config,
@@ -67,6 +68,14 @@ export async function runServer(
     `  admin token: ${generated ? `${config.adminToken}  (generated, kept in ${config.dataDir}/admin-token)` : '(from CLOSELOOP_ADMIN_TOKEN / data dir)'}`,
   );
   print(`  query:       npx closeloop sql "SELECT channel, utm_campaign, count() FROM events_with_touch GROUP BY ALL"`);
+  const missing = missingNodeFlags(process.execArgv, config.nodeOptions);
+  if (missing.length) {
+    const how = `node ${missing.join(' ')} bin/closeloop.js start, or NODE_OPTIONS="${missing.join(' ')}"`;
+    app.log.warn({ missing }, `started without the collector's Node.js flags: fewer requests/s (${how})`);
+    print(
+      `  node flags:  ${missing.join(' ')} not set: fewer requests/s. Start with ${how} (docs/operations.md, Deploy)`,
+    );
+  }
   print('');
 }
 

@@ -171,6 +171,9 @@ const EnvSchema = z.object({
   CLOSELOOP_QUERY_TIMEOUT_S: intIn(1, 3600).default(30),
   CLOSELOOP_QUERY_MAX_ROWS: intIn(1, 10_000_000).default(100_000),
   CLOSELOOP_LOG_IP: z.enum(['truncated', 'full', 'off']).default('truncated'),
+  // Node's own variable, not a closeloop setting (so not in CONFIG_REFERENCE): read only to tell
+  // whether the collector's Node.js flags are set there (cli/node-flags.ts).
+  NODE_OPTIONS: z.string().optional(),
   CLOSELOOP_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -216,6 +219,8 @@ export interface Config {
   readonly query: { readonly timeoutSeconds: number; readonly maxRows: number };
   readonly logLevel: string;
   readonly logIp: IpLogging;
+  /** NODE_OPTIONS as this process got it ('' when unset): see cli/node-flags.ts. */
+  readonly nodeOptions: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -286,6 +291,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     query: { timeoutSeconds: e.CLOSELOOP_QUERY_TIMEOUT_S, maxRows: e.CLOSELOOP_QUERY_MAX_ROWS },
     logLevel: e.CLOSELOOP_LOG_LEVEL,
     logIp: e.CLOSELOOP_LOG_IP,
+    nodeOptions: e.NODE_OPTIONS ?? '',
   });
 }
 

@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { E2E_PORT } from '../../../playwright.config.js';
+import { COLLECTOR_NODE_FLAGS } from '../../../collector/src/cli/node-flags.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 // Next to the shared collector's port, so runs with another CL_E2E_PORT do not collide.
@@ -37,13 +38,22 @@ let stdout = '';
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'closeloop-quickstart-'));
 
 test.beforeAll(async () => {
-  // As `npm start` runs it (without the build, which `npm test` did): demo mode, data seeded.
+  // As `npm start` runs it (without the build, which `npm test` did): its Node.js flags, demo mode, data seeded.
   const env: NodeJS.ProcessEnv = { ...process.env, CLOSELOOP_DATA_DIR: dataDir, CLOSELOOP_LOG_LEVEL: 'warn' };
   delete env.CLOSELOOP_ADMIN_TOKEN;
   delete env.CLOSELOOP_DEMO_DATA;
   collector = spawn(
     process.execPath,
-    [path.join(ROOT, 'bin/closeloop.js'), 'start', '--demo', '--port', String(PORT), '--host', 'localhost'],
+    [
+      ...COLLECTOR_NODE_FLAGS,
+      path.join(ROOT, 'bin/closeloop.js'),
+      'start',
+      '--demo',
+      '--port',
+      String(PORT),
+      '--host',
+      'localhost',
+    ],
     { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   collector.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -54,6 +64,8 @@ test.beforeAll(async () => {
       intervals: [500],
     })
     .toContain('admin token:');
+  // Started as `npm start` starts it, with the collector's Node.js flags: no warning about them.
+  expect(stdout).not.toContain('node flags:');
 });
 
 test.afterAll(() => {
