@@ -282,7 +282,7 @@ export async function collectorThroughput(o: BenchOptions): Promise<Section> {
     `Method: autocannon 9 in a separate process (support/load-worker.ts), ${opts.connections} connections, pipelining 1, ` +
       `${opts.seconds} s per run, median of ${opts.reps} run(s), (a) and the collector alternating; every event has a unique id. ` +
       'The load generator shares the 2 cores with the server (its CPU is in the table): near 1 core it, not the server, is ' +
-      'the limit. The collector runs as its start paths run it, with its Node.js flag (collector/src/cli/node-flags.ts: ' +
+      'the limit. The collector runs as its start paths run it, with its Node.js flag (collector/src/base/node-flags.ts: ' +
       "`--max-semi-space-size=64`, a larger young generation); the baselines with node's defaults (the flag gave (a′) nothing measurable). " +
       "The collector answers 202 only once the events are fsync'd in its disk spool (durable acknowledgement); (a′), measured at 1 event/request, " +
       'is the bare Fastify app appending each body to that same spool (spool/spool.ts: group commit, one writev + fdatasync per group) ' +

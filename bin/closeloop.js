@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `closeloop` command. The TypeScript sources are compiled to dist/ by `npm install` (prepare) or `npm run build`.
-// Plain `node` in the shebang (BusyBox's env has no -S): the collector's Node.js flags are passed by its start paths (collector/src/cli/node-flags.ts).
+// Plain `node` in the shebang (BusyBox's env has no -S): the collector's Node.js flags are passed by its start paths (collector/src/base/node-flags.ts).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 

@@ -3,7 +3,7 @@
  * the collector's inserts (its /metrics), the spool drained, every acknowledged event stored once.
  */
 import { randomBytes } from 'node:crypto';
-import { COLLECTOR_NODE_FLAGS } from '../../collector/src/cli/node-flags.js';
+import { COLLECTOR_NODE_FLAGS } from '../../collector/src/base/node-flags.js';
 import { cpuSeconds, fmt, memory, resetPeak, run, tsArgs } from '../lib.js';
 
 /** What support/load-worker.ts prints. */

@@ -77,7 +77,7 @@ describe('a CLI command and the running collector', () => {
     expect(recorded.pid).toBe(child.pid);
     expect(recorded.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(recorded.url).not.toBe('http://127.0.0.1:8080');
-    // Started without the collector's Node.js flags (cli/node-flags.ts): it says which, and how to set them.
+    // Started without the collector's Node.js flags (base/node-flags.ts): it says which, and how to set them.
     await until(
       'the start lines',
       () => (stdout.includes('  query:') ? true : undefined),

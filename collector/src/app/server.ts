@@ -10,7 +10,7 @@ import { hasDemoData, seedDemoData } from '../demo/seed.js';
 import { loadConfig, localAddress, type Config } from '../base/config.js';
 import { forgetCollector, recordCollector } from './running-collector.js';
 import { DEMO_SITE } from '../sites/demo.js';
-import { missingNodeFlags } from '../cli/node-flags.js';
+import { missingNodeFlags } from '../base/node-flags.js';
 
 export async function runServer(
   baseConfig: Config,

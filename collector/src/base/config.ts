@@ -172,7 +172,7 @@ const EnvSchema = z.object({
   CLOSELOOP_QUERY_MAX_ROWS: intIn(1, 10_000_000).default(100_000),
   CLOSELOOP_LOG_IP: z.enum(['truncated', 'full', 'off']).default('truncated'),
   // Node's own variable, not a closeloop setting (so not in CONFIG_REFERENCE): read only to tell
-  // whether the collector's Node.js flags are set there (cli/node-flags.ts).
+  // whether the collector's Node.js flags are set there (base/node-flags.ts).
   NODE_OPTIONS: z.string().optional(),
   CLOSELOOP_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -219,7 +219,7 @@ export interface Config {
   readonly query: { readonly timeoutSeconds: number; readonly maxRows: number };
   readonly logLevel: string;
   readonly logIp: IpLogging;
-  /** NODE_OPTIONS as this process got it ('' when unset): see cli/node-flags.ts. */
+  /** NODE_OPTIONS as this process got it ('' when unset): see base/node-flags.ts. */
   readonly nodeOptions: string;
 }
 

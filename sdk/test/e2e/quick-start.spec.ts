@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { E2E_PORT } from '../../../playwright.config.js';
-import { COLLECTOR_NODE_FLAGS } from '../../../collector/src/cli/node-flags.js';
+import { COLLECTOR_NODE_FLAGS } from '../../../collector/src/base/node-flags.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 // Next to the shared collector's port, so runs with another CL_E2E_PORT do not collide.

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PACKAGE_ROOT as repoRoot } from '../base/paths.js';
+import { PACKAGE_ROOT as repoRoot } from './paths.js';
 import { COLLECTOR_NODE_FLAGS, missingNodeFlags } from './node-flags.js';
 
 const read = (file: string) => readFileSync(path.join(repoRoot, file), 'utf8');
