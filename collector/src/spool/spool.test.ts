@@ -43,6 +43,24 @@ describe('Spool', () => {
     await b.close();
   });
 
+  it('confirms the oldest records in one step: the rest stay pending in order and counted; any other batch is refused and changes nothing', async () => {
+    const a = await open(tmp(), { maxBytes: 1 << 24 });
+    await Promise.all(Array.from({ length: 5000 }, (_, i) => a.append('events', line(i), i % 2 ? 'site-b' : 'site-a')));
+    const bytes = a.pendingBytes;
+    const before = [...a.pending];
+    expect(() => a.confirm(before.slice(1, 100))).toThrow('spool: acknowledged out of order');
+    expect(() => a.confirm([before[0]!, before[2]!])).toThrow('spool: acknowledged out of order');
+    expect(a.pending).toEqual(before); // a refused batch takes nothing out
+    expect(a.pendingBytes).toBe(bytes);
+    a.confirm(before.slice(0, 3000));
+    expect(a.pending).toEqual(before.slice(3000));
+    expect(a.pending[0]!.body.toString()).toBe(line(3000).toString());
+    const left = before.slice(3000).reduce((n, r) => n + (r.end - r.start), 0);
+    expect(a.pendingBytes).toBe(left);
+    expect(a.bytesOf('site-a') + a.bytesOf('site-b')).toBe(left);
+    await a.close();
+  });
+
   it('skips a torn last record (a crash mid-write) and keeps the intact ones', async () => {
     const dir = tmp();
     const a = await open(dir);
