@@ -88,7 +88,8 @@ export class Drainer {
         if (this.spool.pending.length === 0) await this.pause(1000, true);
         continue;
       }
-      if (!this.stopping && this.spool.pendingRows < this.opts.maxRows) await sleep(this.opts.intervalMs);
+      // Rows gather for the interval (close() cuts it short: the shutdown grace is for inserting).
+      if (!this.stopping && this.spool.pendingRows < this.opts.maxRows) await this.pause(this.opts.intervalMs, false);
       const batch = this.nextBatch();
       await this.withRetry(() => this.store(batch));
       if (this.done && this.spool.pending[0] === batch[0]) break;
