@@ -195,16 +195,19 @@ export async function cpuBusy(ms = 2000): Promise<number> {
   return b.total > a.total ? 1 - (b.idle - a.idle) / (b.total - a.total) : 0;
 }
 
+/** A machine with less of its CPU busy than this (over 2 s) is quiet enough to start a benchmark on. */
+export const QUIET_BELOW = 0.15;
+
 /**
- * Wait (up to `maxMs`) until the machine is quiet — under `threshold` of its CPU busy over 2 s — so one
+ * Wait (up to `maxMs`) until the machine is quiet — under QUIET_BELOW of its CPU busy over 2 s — so one
  * benchmark's leftovers (merges, exiting processes) or other work do not weigh on the next. Returns the
  * last reading, which the report prints.
  */
-export async function settle(threshold = 0.15, maxMs = 60_000): Promise<{ busy: number; waitedMs: number }> {
+export async function settle(maxMs = 60_000): Promise<{ busy: number; waitedMs: number }> {
   const t0 = Date.now();
   for (;;) {
     const busy = await cpuBusy();
-    if (busy < threshold || Date.now() - t0 >= maxMs) return { busy, waitedMs: Date.now() - t0 };
+    if (busy < QUIET_BELOW || Date.now() - t0 >= maxMs) return { busy, waitedMs: Date.now() - t0 };
   }
 }
 

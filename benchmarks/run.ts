@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
-import { machine, parseOptions, repoRoot, run, scratchDir, settle, tsArgs, type Section } from './lib.js';
+import { machine, parseOptions, QUIET_BELOW, repoRoot, run, scratchDir, settle, tsArgs, type Section } from './lib.js';
 
 const BENCHMARKS = ['sdk-size', 'sdk-page-cost', 'collector-throughput', 'attribution-scale'];
 const argv = process.argv.slice(2);
@@ -93,7 +93,7 @@ for (const name of BENCHMARKS) {
     const s = JSON.parse(readFileSync(out, 'utf8')) as Section;
     const seconds = Math.round((Date.now() - started) / 1000);
     const before = quiet
-      ? `; machine ${Math.round(quiet.busy * 100)} % busy in the 2 s before it started (after waiting ${Math.round(quiet.waitedMs / 1000)} s for < 15 %)`
+      ? `; machine ${Math.round(quiet.busy * 100)} % busy in the 2 s before it started (after waiting ${Math.round(quiet.waitedMs / 1000)} s for < ${Math.round(QUIET_BELOW * 100)} %)`
       : '';
     s.markdown += `\n\n_Ran in ${seconds} s; load average (1 min) ${load0.toFixed(1)} at its start, ${loadavg()[0]!.toFixed(1)} at its end${before}._`;
     writeFileSync(last, JSON.stringify({ ...s, ranAt: new Date().toISOString(), seconds } satisfies Kept));
@@ -131,10 +131,10 @@ const report = [
   `- Load average (1 min) ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end, on ${cpus().length} cores ` +
     '(a trailing average: it includes the minute before the run and the benchmarks’ own processes).' +
     (quietness.length
-      ? // The direct reading: CPU busy over the 2 s before each benchmark, after waiting up to 60 s for < 15 %.
-        quietness.some((q) => q.busy >= 0.15)
+      ? // The direct reading: CPU busy over the 2 s before each benchmark, after waiting up to 60 s for < QUIET_BELOW.
+        quietness.some((q) => q.busy >= QUIET_BELOW)
         ? ` Other work shared the machine: ${quietness
-            .filter((q) => q.busy >= 0.15)
+            .filter((q) => q.busy >= QUIET_BELOW)
             .map(
               (q) =>
                 `${q.name} started with it ${Math.round(q.busy * 100)} % busy after waiting ${Math.round(q.waitedMs / 1000)} s`,

@@ -18,11 +18,13 @@ const argv = process.argv.slice(2);
 const opt = (name: string, dflt: number) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : dflt);
 const roots = [repoRoot, ...argv.flatMap((a, i) => (argv[i - 1] === '--collector' ? [path.resolve(a)] : []))];
 const dirOf = (flag: string) => (argv.includes(flag) ? path.resolve(argv[argv.indexOf(flag) + 1]!) : undefined);
-const prof = dirOf('--prof') ?? dirOf('--heap-prof');
-const profArgs = dirOf('--prof')
-  ? ['--cpu-prof', `--cpu-prof-dir=${prof}`]
-  : prof
-    ? ['--heap-prof', `--heap-prof-dir=${prof}`]
+const cpuProf = dirOf('--prof');
+const heapProf = dirOf('--heap-prof');
+const prof = cpuProf ?? heapProf;
+const profArgs = cpuProf
+  ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`]
+  : heapProf
+    ? ['--heap-prof', `--heap-prof-dir=${heapProf}`]
     : [];
 const load = { seconds: opt('--seconds', 10), connections: opt('--connections', 100) };
 const reps = opt('--reps', 3);
