@@ -64,7 +64,7 @@ export const CONFIG_REFERENCE = [
   [
     'CLOSELOOP_INSERT_INTERVAL_MS',
     '1000',
-    'How long the spool writer lets rows gather (when fewer than `CLOSELOOP_INSERT_MAX_ROWS` are waiting) before an insert: about one insert per second per table, as ClickHouse prefers (fewer parts to merge).',
+    'At most one insert per this many ms while fewer than `CLOSELOOP_INSERT_MAX_ROWS` rows are waiting: rows gather until the interval since the previous insert *started* is over, so a slow insert is followed at once by the next, never by an idle wait. About one insert per second, as ClickHouse prefers (fewer parts to merge).',
   ],
   [
     'CLOSELOOP_SPOOL_MAX_BYTES',

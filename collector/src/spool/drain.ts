@@ -14,7 +14,10 @@ import type { Pending, Spool } from './spool.js';
 
 export interface DrainOptions {
   maxRows: number;
-  /** How long to let rows gather when fewer than maxRows are pending. */
+  /**
+   * At most one insert per interval while fewer than maxRows are pending: rows gather until `intervalMs`
+   * after the previous insert *started*, so an insert that takes long leaves no idle gap after it.
+   */
   intervalMs: number;
   /** `format`: '' for JSONEachRow lines, else the records' binary format (spool/segment.ts). */
   insert: (table: string, body: Buffer, token: string, format: string) => Promise<void>;
@@ -43,6 +46,8 @@ export class Drainer {
   private loop: Promise<void> | undefined;
   private prepared = false;
   private wakeOnAppend = false;
+  /** When the last insert started (performance.now()). */
+  private lastInsertAt = -Infinity;
   /** The last insert error, until an insert succeeds again. */
   lastError: string | undefined;
 
@@ -88,9 +93,12 @@ export class Drainer {
         if (this.spool.pending.length === 0) await this.pause(1000, true);
         continue;
       }
-      // Rows gather for the interval (close() cuts it short: the shutdown grace is for inserting).
-      if (!this.stopping && this.spool.pendingRows < this.opts.maxRows) await this.pause(this.opts.intervalMs, false);
+      // Rows gather until an interval after the last insert started (close() cuts it short: the shutdown
+      // grace is for inserting). A slow store gets the next insert as soon as the last one is done.
+      const gather = this.lastInsertAt + this.opts.intervalMs - performance.now();
+      if (!this.stopping && this.spool.pendingRows < this.opts.maxRows && gather > 0) await this.pause(gather, false);
       const batch = this.nextBatch();
+      this.lastInsertAt = performance.now();
       await this.withRetry(() => this.store(batch));
       if (this.done && this.spool.pending[0] === batch[0]) break;
     }

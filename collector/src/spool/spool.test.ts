@@ -209,6 +209,38 @@ describe('Drainer', () => {
     for (const s of [a, b, e]) await s.close();
   });
 
+  it('inserts at most once per interval, counted from the start of the previous one: no idle gap after a slow insert', async () => {
+    const a = await open(tmp());
+    // The store's insert times, in order: two slow ones (longer than the interval), then fast ones.
+    const takes = [900, 900, 10, 10];
+    const inserts: { start: number; end: number }[] = [];
+    const d = new Drainer(a, {
+      maxRows: 1000,
+      intervalMs: 600,
+      deadLetter: async () => {},
+      insert: async () => {
+        const start = performance.now();
+        await new Promise((r) => setTimeout(r, takes[inserts.length] ?? 10));
+        inserts.push({ start, end: performance.now() });
+      },
+    });
+    let i = 0;
+    const traffic = setInterval(() => void a.append('events', line(i++)), 20);
+    d.start();
+    await vi.waitFor(() => expect(inserts.length).toBeGreaterThanOrEqual(takes.length), { timeout: 10_000 });
+    clearInterval(traffic);
+    await d.close(5000);
+    await a.close();
+    for (let k = 1; k < takes.length; k++) {
+      const [prev, next] = [inserts[k - 1]!, inserts[k]!];
+      // Never more than one per interval (less a margin: the in-flight mark's fsync runs between the drainer's clock and the store's)
+      expect(next.start - prev.start).toBeGreaterThanOrEqual(500);
+      // After a slow insert the next starts at once (it used to wait the whole interval more); after a fast one, rows gather.
+      if (takes[k - 1]! > 600) expect(next.start - prev.end).toBeLessThan(300);
+      else expect(next.start - prev.end).toBeGreaterThan(500);
+    }
+  });
+
   it('puts rows ClickHouse refuses as data into the dead letters and goes on', async () => {
     const a = await open(tmp());
     await a.append('events', line(1));
