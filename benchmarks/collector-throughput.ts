@@ -288,7 +288,7 @@ export async function collectorThroughput(o: BenchOptions): Promise<Section> {
       'is the bare Fastify app appending each body to that same spool (spool/spool.ts: group commit, one writev + fdatasync per group) ' +
       "before its 202, so the collector's own overhead beyond durability shows; " +
       'a background writer moves them into embedded ClickHouse (chDB, same process) with its default settings ' +
-      `(inserts of up to ${fmt(writerSettings.maxRows)} rows, ${writerSettings.intervalMs} ms gathering). After each collector run the benchmark waits until the spool is empty; ` +
+      `(inserts of up to ${fmt(writerSettings.maxRows)} rows, at most one per ${writerSettings.intervalMs} ms counted from the previous insert's start). After each collector run the benchmark waits until the spool is empty; ` +
       '"sustained" divides the acknowledged events by run time + that drain time. Server CPU is user+system time of the server ' +
       "process over the run's wall time (2.0 = both cores); peak RSS is VmHWM during the run (ClickHouse lives in the " +
       "collector process). A 503 is the collector's back-pressure (`CL_SPOOL_FULL`: the spool holds `CLOSELOOP_SPOOL_MAX_BYTES` " +
