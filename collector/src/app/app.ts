@@ -5,6 +5,7 @@
 import { logIp } from '../base/ip.js';
 import { prettyStream } from './log-format.js';
 import { redactedErr, redactUrl } from './log-redact.js';
+import { requestLog } from './request-log.js';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { ErrorBody } from '../../../sdk/src/protocol.js';
@@ -75,6 +76,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
           ? { stream: prettyStream(process.stdout) }
           : {}),
     },
+    // Event batches get no access log in production below debug (request-log.ts).
+    logController: requestLog(config),
     bodyLimit: config.maxBodyBytes,
     // Slow clients: headers and body within the request timeout (bodies are also cut, with a coded
     // 408, by plugins/body-timeout.ts, through plugins/request-hooks.ts; Node's own check is the

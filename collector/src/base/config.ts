@@ -124,7 +124,11 @@ export const CONFIG_REFERENCE = [
     'truncated',
     'Client addresses in request logs: `truncated` (IPv4 /24, IPv6 /48), `full` or `off`. Addresses are never stored in ClickHouse.',
   ],
-  ['CLOSELOOP_LOG_LEVEL', 'info', 'fatal, error, warn, info, debug, trace or silent.'],
+  [
+    'CLOSELOOP_LOG_LEVEL',
+    'info',
+    'fatal, error, warn, info, debug, trace or silent. Every request is logged at `info`, except, in production below `debug`, event batches (`/v1/events`; their 5xx answers are): at load they would be two lines per request.',
+  ],
 ] as const;
 
 const EnvSchema = z.object({
