@@ -23,7 +23,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { ClEvent } from '../../../sdk/src/protocol.js';
-import { originAllowed } from '../sites/origin.js';
+import { originAllowed, originHost } from '../sites/origin.js';
 import { NIL_UUID } from '../storage/identities.js';
 import type { Site } from '../storage/sites.js';
 
@@ -43,12 +43,8 @@ function firstParty(req: FastifyRequest, site: Site): boolean {
   const origin = req.headers.origin;
   if (!origin) return false; // servers, curl: no browser to keep a cookie
   const collector = `${req.protocol}://${req.hostname}`; // with trustProxy, the host the browser asked for
-  let host: string;
-  try {
-    host = new URL(collector).hostname;
-  } catch {
-    return false; // no usable Host header
-  }
+  const host = originHost(collector);
+  if (host === null) return false; // no usable Host header
   return (
     originAllowed(origin, [], [host]) ||
     site.domains.some((d) => originAllowed(origin, [d]) && originAllowed(collector, [d]))

@@ -46,7 +46,9 @@ const eventsRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { confi
   // A plain callback hook: most requests (servers, same-origin pages) have no Origin and cost nothing here.
   app.addHook('onSend', (req, reply, payload, done) => {
     if (req.headers.origin === undefined) return done(null, payload);
-    corsHeaders(app, req, reply, config).then(() => done(null, payload), done);
+    const pending = corsHeaders(app, req, reply, config);
+    if (!pending) return done(null, payload);
+    pending.then(() => done(null, payload), done);
   });
   app.options('/v1/events', async (_req, reply) => reply.code(204).send());
 

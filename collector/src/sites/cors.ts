@@ -21,33 +21,47 @@ export function rememberSite(req: FastifyRequest, site: Site): void {
   siteOfRequest.set(req, site);
 }
 
-async function allowedOrigin(
+/** Whether `origin` may read the answer; without a promise when the handler found the batch's site (the common case). */
+function allowedOrigin(
   app: FastifyInstance,
   req: FastifyRequest,
   origin: string,
   config: Config,
-): Promise<boolean> {
+): boolean | Promise<boolean> {
   const extra = config.demo ? DEV_HOSTS : [];
-  let site = siteOfRequest.get(req);
-  if (!site && req.method === 'POST') {
-    const key = siteKeyOf(req);
-    if (key) site = await app.sites.byPublicKey(key).catch(() => undefined);
-  }
+  const site = siteOfRequest.get(req);
   if (site) return originAllowed(origin, site.domains, extra);
-  return app.sites.list().some((s) => originAllowed(origin, s.domains, extra)) || originAllowed(origin, [], extra);
+  const key = req.method === 'POST' ? siteKeyOf(req) : '';
+  if (key) {
+    return app.sites.byPublicKey(key).then(
+      (found) => (found ? originAllowed(origin, found.domains, extra) : anySite(app, origin, extra)),
+      () => anySite(app, origin, extra),
+    );
+  }
+  return anySite(app, origin, extra);
 }
 
-/** onSend hook: CORS headers for the site's own origins only. */
-export async function corsHeaders(
+/** When the batch's site is not known: the origin must belong to some registered site. */
+const anySite = (app: FastifyInstance, origin: string, extra: readonly string[]) =>
+  app.sites.list().some((s) => originAllowed(origin, s.domains, extra)) || originAllowed(origin, [], extra);
+
+/** onSend hook: CORS headers for the site's own origins only; a promise only when the site had to be looked up. */
+export function corsHeaders(
   app: FastifyInstance,
   req: FastifyRequest,
   reply: FastifyReply,
   config: Config,
-): Promise<void> {
+): void | Promise<void> {
   const origin = req.headers.origin;
   if (!origin) return;
   reply.header('vary', 'Origin');
-  if (!(await allowedOrigin(app, req, origin, config))) return;
+  const allowed = allowedOrigin(app, req, origin, config);
+  if (allowed instanceof Promise) return allowed.then((ok) => allow(req, reply, origin, ok));
+  allow(req, reply, origin, allowed);
+}
+
+function allow(req: FastifyRequest, reply: FastifyReply, origin: string, ok: boolean): void {
+  if (!ok) return;
   reply.header('access-control-allow-origin', origin);
   reply.header('access-control-allow-credentials', 'true');
   if (req.method === 'OPTIONS') {
