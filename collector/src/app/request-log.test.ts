@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { describe, expect, it, vi } from 'vitest';
 import { buildApp } from './app.js';
 import { requestLog } from './request-log.js';
-import { ADMIN_TOKEN, CHROME_UA, batch, pageview, testConfig } from './test-support.js';
+import { addSite, batch, pageview, postEvents, testConfig } from './test-support.js';
 
 /** A collector (production mode unless `demo`) whose JSON log lines are collected; answers what each request logged. */
 async function logged(env: Record<string, string>, demo = false) {
@@ -11,24 +11,9 @@ async function logged(env: Record<string, string>, demo = false) {
     logStream: { write: (line: string) => void lines.push(JSON.parse(line)) },
   });
   try {
-    let key = 'pk_demo';
-    if (!demo) {
-      const site = await app.inject({
-        method: 'POST',
-        url: '/v1/admin/sites',
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-        payload: { domain: 'a.example' },
-      });
-      key = (site.json() as { public_key: string }).public_key;
-      lines.length = 0;
-    }
-    const post = (body: unknown) =>
-      app.inject({
-        method: 'POST',
-        url: '/v1/events',
-        headers: { 'content-type': 'text/plain', 'user-agent': CHROME_UA },
-        payload: JSON.stringify(body),
-      });
+    const key = demo ? 'pk_demo' : await addSite(app, 'a.example');
+    lines.length = 0; // what the requests below logged
+    const post = (body: unknown) => postEvents(app, body);
     const answers = [
       (await post(batch([pageview()], key))).statusCode,
       (await post({ ...batch([pageview()], key), events: 'x' })).statusCode,

@@ -88,19 +88,24 @@ export async function addSite(app: FastifyInstance, domain: string): Promise<str
   return res.json().public_key;
 }
 
-/** Posts `events` as a browser does (text/plain, a desktop Chrome UA unless told) and expects them acknowledged. */
+/** Posts `body` (JSON) to `/v1/events` as a browser does: text/plain, a desktop Chrome UA unless told. */
+export function postEvents(app: FastifyInstance, body: unknown, userAgent = CHROME_UA) {
+  return app.inject({
+    method: 'POST',
+    url: '/v1/events',
+    headers: { 'content-type': 'text/plain', 'user-agent': userAgent },
+    payload: JSON.stringify(body),
+  });
+}
+
+/** Posts `events` as a browser does and expects them acknowledged. */
 export async function sendEvents(
   app: FastifyInstance,
   events: ClEvent[],
   publicKey: string,
   userAgent = CHROME_UA,
 ): Promise<void> {
-  const res = await app.inject({
-    method: 'POST',
-    url: '/v1/events',
-    headers: { 'content-type': 'text/plain', 'user-agent': userAgent },
-    payload: JSON.stringify(batch(events, publicKey)),
-  });
+  const res = await postEvents(app, batch(events, publicKey), userAgent);
   expect(res.statusCode, res.body).toBe(202);
 }
 

@@ -13,7 +13,7 @@ import type { ClEventV2, EventBatchV2, EventBatchV3 } from '../../../sdk/src/pro
 import { wireId } from '../../../sdk/src/ids.js';
 import { sessionTouches } from '../ingest/session-touches.js';
 import { eventUuid } from '../ingest/wire-v2.js';
-import { CHROME_UA, batch, pageview, sql, testApp, touch } from '../app/test-support.js';
+import { batch, pageview, postEvents, sql, testApp, touch } from '../app/test-support.js';
 
 let app: FastifyInstance;
 beforeAll(async () => {
@@ -23,13 +23,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-const post = (payload: unknown) =>
-  app.inject({
-    method: 'POST',
-    url: '/v1/events',
-    headers: { 'content-type': 'text/plain', 'user-agent': CHROME_UA },
-    payload: JSON.stringify(payload),
-  });
+const post = (payload: unknown) => postEvents(app, payload);
 
 const T = Date.now();
 const v2 = (e: Partial<ClEventV2>[], t = T): EventBatchV2 => ({
