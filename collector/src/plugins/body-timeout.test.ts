@@ -2,12 +2,16 @@
  * Slow clients over a real socket: a body trickling in at one byte a second, headers trickling in,
  * and an idle keep-alive connection are all disconnected within their configured timeouts (checked
  * as "closed before 3× the timeout", never as a measured duration). And anonymous server API calls
- * are answered before their body is read (plugins/credential-gate.ts).
+ * are answered before their body is read (plugins/credential-gate.ts). And the deadlines' bookkeeping
+ * on its own (below).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { EventEmitter } from 'node:events';
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Readable } from 'node:stream';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { testApp, testConfig } from '../app/test-support.js';
+import { BodyDeadlines } from './body-timeout.js';
 
 const TIMEOUT_S = 2;
 let app: FastifyInstance;
@@ -104,5 +108,79 @@ describe('credential gate', () => {
       await res.arrayBuffer();
     }
     expect(await count()).toBe(before + 3);
+  });
+});
+
+const UNIT_TIMEOUT_MS = 100; // swept every 25 ms, late after 5 sweeps
+
+function request(socket: object, headers: Record<string, string> = { 'content-length': '10' }) {
+  const raw = { socket, complete: false, destroyed: false };
+  const req = { headers, raw, log: { info: () => undefined } } as unknown as FastifyRequest;
+  const reply = { header: vi.fn() } as unknown as FastifyReply;
+  const payload = new EventEmitter() as unknown as Readable;
+  const errors: Error[] = [];
+  payload.on('error', (e: Error) => errors.push(e));
+  return { req, raw, reply, payload, errors };
+}
+
+/**
+ * BodyDeadlines on its own, with stand-in requests and fake timers: one entry per connection that its
+ * requests reuse, the later of two requests on one connection still watched when the earlier one is
+ * answered, and no entry left once requests are answered and swept.
+ */
+describe('body deadlines', () => {
+  let deadlines: BodyDeadlines;
+  beforeEach(() => {
+    vi.useFakeTimers();
+    deadlines = new BodyDeadlines(UNIT_TIMEOUT_MS);
+  });
+  afterEach(() => {
+    deadlines.close();
+    vi.useRealTimers();
+  });
+
+  it('keeps one entry per connection, whatever the number of its requests', () => {
+    const socket = {};
+    for (let i = 0; i < 50; i++) {
+      const r = request(socket);
+      deadlines.watch(r.req, r.reply, r.payload);
+      deadlines.release(r.req);
+    }
+    const other = request({});
+    deadlines.watch(other.req, other.reply, other.payload);
+    expect(deadlines.watchedConnections).toBe(2);
+    vi.advanceTimersByTime(25); // a sweep: the answered connection's entry goes, the one still reading stays
+    expect(deadlines.watchedConnections).toBe(1);
+    deadlines.release(other.req);
+    vi.advanceTimersByTime(25);
+    expect(deadlines.watchedConnections).toBe(0);
+  });
+
+  it("cuts the later of two requests on one connection when the earlier one's answer comes first", () => {
+    const socket = {};
+    const first = request(socket);
+    deadlines.watch(first.req, first.reply, first.payload);
+    first.raw.complete = true; // its body arrived; the connection goes on to the next request (pipelined)
+    const second = request(socket);
+    deadlines.watch(second.req, second.reply, second.payload);
+    deadlines.release(first.req); // must not forget the second one's deadline
+    vi.advanceTimersByTime(UNIT_TIMEOUT_MS + 50);
+    expect(second.errors.map((e) => (e as { code?: string }).code)).toEqual(['CL_REQUEST_TIMEOUT']);
+    expect(second.reply.header).toHaveBeenCalledWith('connection', 'close');
+    expect(first.errors).toEqual([]);
+    expect(deadlines.watchedConnections).toBe(0);
+  });
+
+  it('leaves alone a body that arrived in time, a request without a body and a closed connection', () => {
+    const arrived = request({});
+    const bodiless = request({}, {});
+    const closed = request({});
+    for (const r of [arrived, bodiless, closed]) deadlines.watch(r.req, r.reply, r.payload);
+    expect(deadlines.watchedConnections).toBe(2); // no entry for the request without a body
+    arrived.raw.complete = true;
+    closed.raw.destroyed = true;
+    vi.advanceTimersByTime(UNIT_TIMEOUT_MS + 50);
+    for (const r of [arrived, bodiless, closed]) expect(r.errors).toEqual([]);
+    expect(deadlines.watchedConnections).toBe(0);
   });
 });
