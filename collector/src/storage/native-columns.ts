@@ -88,37 +88,55 @@ export class NativeColumnsCodec implements BinaryCodec {
     return out;
   }
 
-  /** One or more records (concatenated) as one Native block of all their rows. */
+  /**
+   * One or more records (concatenated) as one Native block of all their rows. Record by record, in the
+   * order they lie in `body`, each part's piece goes to the end of that part's stretch of the block:
+   * reads are sequential and the writes go to one cursor per part. (Part by part across all records
+   * read the records' pieces with a stride: a cache miss per piece, 1.8 µs per row of 1-row records.)
+   */
   toBlock(body: Buffer): Buffer {
     const { count, rows, at } = this.split(body);
     const P = this.parts.length;
-    let size = 20;
-    for (const h of this.heads) size += h.length;
-    for (let i = 0; i < count * P; i++) size += at[2 * i + 1]! - at[2 * i]!;
-    const out = Buffer.allocUnsafe(size);
-    let o = varintBytes(this.columns.length).copy(out, 0);
-    o += varintBytes(rows).copy(out, o);
-    let p = 0;
-    for (let c = 0; c < this.columns.length; c++) {
-      o += this.heads[c]!.copy(out, o);
+    const C = this.columns.length;
+    // Where each part's stretch starts in the block: the block's header, then per column its head and parts.
+    const cursor = new Float64Array(P);
+    for (let i = 0, p = 0; i < count * P; i++, p = p + 1 === P ? 0 : p + 1)
+      cursor[p] = cursor[p]! + at[2 * i + 1]! - at[2 * i]!;
+    const top = Buffer.concat([varintBytes(C), varintBytes(rows)]);
+    let o = top.length;
+    const headAt = new Float64Array(C);
+    for (let c = 0, p = 0; c < C; c++) {
+      headAt[c] = o;
+      o += this.heads[c]!.length;
       for (; p < P && this.parts[p]!.column === c; p++) {
-        const rebase = this.parts[p]!.role === 'offsets';
-        let base = 0;
-        for (let r = 0, i = 2 * p; r < count; r++, i += 2 * P) {
-          const from = o;
-          const s = at[i]!;
-          const e = at[i + 1]!;
-          // A call into Buffer#copy costs more than copying a short piece here (1-event requests).
-          if (e - s > 48) o += body.copy(out, o, s, e);
-          else for (let k = s; k < e; k++) out[o++] = body[k]!;
-          if (rebase && o > from) {
-            for (let x = from; x < o; x += 8) writeU64(out, x, readU64(out, x) + base);
-            base = readU64(out, o - 8);
-          }
-        }
+        const size = cursor[p]!;
+        cursor[p] = o;
+        o += size;
       }
     }
-    return out.subarray(0, o);
+    const out = Buffer.allocUnsafe(o);
+    top.copy(out, 0);
+    for (let c = 0; c < C; c++) this.heads[c]!.copy(out, headAt[c]!);
+    // A Map's offsets are each record's own cumulative pair counts: rebased by the pairs before it.
+    const base = new Float64Array(P);
+    const rebase = this.parts.map((part) => part.role === 'offsets');
+    for (let i = 0, p = 0; i < count * P; i++, p = p + 1 === P ? 0 : p + 1) {
+      const s = at[2 * i]!;
+      const e = at[2 * i + 1]!;
+      if (e === s) continue;
+      const from = cursor[p]!;
+      let w = from;
+      // A call into Buffer#copy costs more than copying a short piece here (1-event requests).
+      if (e - s > 48) w += body.copy(out, w, s, e);
+      else for (let k = s; k < e; k++) out[w++] = body[k]!;
+      cursor[p] = w;
+      if (rebase[p]) {
+        const b = base[p]!;
+        if (b > 0) for (let x = from; x < w; x += 8) writeU64(out, x, readU64(out, x) + b);
+        base[p] = readU64(out, w - 8);
+      }
+    }
+    return out;
   }
 
   /** The records as the file chDB reads: their Native block (throws INCORRECT_DATA for a record that does not hold together). */
