@@ -129,7 +129,8 @@ export async function collectorThroughput(o: BenchOptions): Promise<Section> {
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(`${dataDir}-fsync-spool`, { recursive: true, force: true });
   }
-  const ceiling = await insertCeiling(sample, o.quick ? 1 : 5);
+  const ceilingReps = o.quick ? 1 : 5;
+  const ceiling = await insertCeiling(sample, ceilingReps);
   log(
     `throughput: ClickHouse alone: ${fmt(ceiling.json)} rows/s as JSONEachRow, ${fmt(ceiling.writer)} rows/s as the writer inserts (Native-column records → Native), ${fmt(ceiling.rowBinary)} from RowBinary records, ${fmt(ceiling.native)} rows/s as Native (${fmt(ceiling.rows)}-row inserts)`,
   );
@@ -263,7 +264,7 @@ export async function collectorThroughput(o: BenchOptions): Promise<Section> {
     `(d) ClickHouse in another process (CLICKHOUSE_URL → the chDB-backed test ClickHouse HTTP server, test/support/clickhouse-http): ${serverLine}. ` +
       "Its CPU is not the collector's: events/s per collector core = events/s ÷ collector cores (docs/scaling.md uses these figures).",
     '',
-    `For comparison, embedded ClickHouse alone (same schema, ${fmt(ceiling.rows)} of the run's own rows per insert, nothing else running): ` +
+    `For comparison, embedded ClickHouse alone (same schema, ${fmt(ceiling.rows)} of the run's own rows per insert, nothing else running, background merges stopped and the variants taking turns in a shifting order (benchmarks/support/insert-ceiling.ts); medians of ${ceilingReps}): ` +
       `${fmt(ceiling.writer)} rows/s the way the collector's writer inserts (the spool's 20-row records in Native columns joined into one Native block, from a staged file), ` +
       `${fmt(ceiling.writerCpu, 1)} CPU-s per 1M rows = ${pct(ceiling.writer / ceiling.native)} of chDB's best format (goal ≥ 80 %); ` +
       `${fmt(ceiling.rowBinary)} rows/s, ${fmt(ceiling.rowBinaryCpu, 1)} CPU-s per 1M rows, from the previous release's RowBinary records (transposed value by value); ` +

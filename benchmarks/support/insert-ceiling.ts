@@ -16,6 +16,9 @@ import { median, tempDir } from '../lib.js';
  * value by value to one Native block). (2) chDB's best format:
  * the same rows as one Native block in a file (written by chDB itself from the stored rows),
  * INSERT … SELECT FROM file(…, Native). Rows/s of wall time, median; CPU-s per 1M rows of this process.
+ * Background merges are stopped on these tables while measuring (they cost the same for every
+ * variant, and otherwise land in whichever insert runs next), and the variants take turns in an
+ * order that shifts by one each round.
  */
 export interface Ceiling {
   rows: number;
@@ -62,8 +65,20 @@ export async function insertCeiling(body: string, reps: number): Promise<Ceiling
       );
     const rates: Record<string, number[]> = {};
     const cpus: Record<string, number[]> = {};
+    // No background merges while measuring: each insert's parts would otherwise be merged during the
+    // next variant's insert, in this process, on the same 2 cores, and be counted as its time and CPU
+    // (the ratio writer/best moved 0.72–1.01 over three runs of identical code so, 0.85–0.89 without).
+    // Every variant writes the same rows, so the merges they would cause are the same for each.
+    const tables = await db.query<{ name: string }>(
+      `SELECT name FROM system.tables WHERE database = {db:String} AND engine LIKE '%MergeTree'`,
+      { db: db.database },
+    );
+    for (const t of tables) await db.command(`SYSTEM STOP MERGES ${db.database}.${t.name}`);
+    // Each round starts one variant later, so none always follows the same one.
+    const order = Object.entries(variants);
     for (let i = 0; i < reps + 1; i++)
-      for (const [name, insert] of Object.entries(variants)) {
+      for (let j = 0; j < order.length; j++) {
+        const [name, insert] = order[(i + j) % order.length]!;
         const c0 = process.cpuUsage(),
           t0 = performance.now();
         await insert(i);
