@@ -8,6 +8,7 @@ import { defineConfig } from 'vitest/config';
 export const STORE_SUITE = [
   'collector/src/app/app.test.ts',
   'collector/src/app/durability.test.ts',
+  'collector/src/plugins/spool.test.ts',
   'collector/src/attribution/attribution.test.ts',
   'collector/src/attribution/roi-and-dashboard.test.ts',
   'collector/src/attribution/attribution-edges.test.ts',

@@ -6,6 +6,7 @@
  */
 import fp from 'fastify-plugin';
 import type { Config } from '../base/config.js';
+import { Coalescer } from '../spool/coalesce.js';
 import { Drainer } from '../spool/drain.js';
 import { SpoolFormats } from '../spool/formats.js';
 import { jsonLines } from '../spool/json-lines.js';
@@ -43,6 +44,9 @@ declare module 'fastify' {
     spool: SpoolApi;
   }
 }
+
+/** Rows per record at most when requests' rows are spooled together (a record is never split across inserts). */
+export const COALESCED_ROWS_MAX = 1000;
 
 const ownerOfRows = (rows: readonly object[]) => {
   const site = (rows[0] as { site_id?: unknown }).site_id;
@@ -121,11 +125,37 @@ export default fp<{ config: Config }>(
       lastError: drainer.lastError,
     });
     m.onCollect(stats);
+    /** One request's rows, one record (in JSON lines when a value does not fit its column). */
+    const appendOne = (table: string, rows: readonly object[]) => {
+      const { body, format } = encode(table, rows);
+      return spool.append(table, body, ownerOfRows(rows), format);
+    };
+    /**
+     * Embedded `events`: the rows of the requests of one turn of the event loop, per site, make one
+     * record (spool/coalesce.ts). A collection with a value that does not fit its column is spooled
+     * request by request, as without it, so only that request's rows go to JSON.
+     */
+    const eventsTogether = new Coalescer<object>((owner, members) => {
+      if (members.length === 1)
+        return void appendOne('events', members[0]!.rows).then(members[0]!.resolve, members[0]!.reject);
+      const rows = members.flatMap((m) => m.rows);
+      let body: Buffer;
+      try {
+        body = EVENTS_COLUMNS.encode(rows);
+      } catch {
+        for (const m of members) appendOne('events', m.rows).then(m.resolve, m.reject);
+        return;
+      }
+      spool.append('events', body, owner, { id: eventsFormat!, rows: rows.length }).then(
+        () => members.forEach((m) => m.resolve()),
+        (err: unknown) => members.forEach((m) => m.reject(err)),
+      );
+    }, COALESCED_ROWS_MAX);
     app.decorate('spool', {
       append: (table, rows) => {
         if (!rows.length) return Promise.resolve();
-        const { body, format } = encode(table, rows);
-        return spool.append(table, body, ownerOfRows(rows), format);
+        if (table === 'events' && eventsFormat) return eventsTogether.add(ownerOfRows(rows), rows);
+        return appendOne(table, rows);
       },
       siteBytes: (siteId) => spool.bytesOf(siteId),
       settleForErasure: async (timeoutMs) => {

@@ -2,8 +2,8 @@
  * RowBinary rows → one block of ClickHouse's Native format (columns one after the other), which chDB
  * inserts at about half the CPU of the same rows in RowBinary when the block is large (issue 16:
  * 13.1 vs 21.9 CPU-s per 10⁶ `events` rows at ≥ 10k rows; no gain in 20-row blocks). The spool keeps
- * rows (a request's worth per record); the writer's batch of up to CLOSELOOP_INSERT_MAX_ROWS becomes
- * one block here.
+ * rows (a request's worth per record, or a loop turn's requests of one site: spool/coalesce.ts); the
+ * writer's batch of up to CLOSELOOP_INSERT_MAX_ROWS becomes one block here.
  *
  * For most types a value's Native bytes are its RowBinary bytes (String: varint length + UTF-8; UUID,
  * numbers, times: fixed width), so a column is the concatenation of its values' spans. A Map is
