@@ -55,4 +55,18 @@ describe('Coalescer', () => {
     await expect(ok).resolves.toBeUndefined();
     await expect(refused).rejects.toThrow('spool full');
   });
+
+  it('refuses the collection whose hand-off throws, and hands on the other keys', async () => {
+    const handed: string[] = [];
+    const c = new Coalescer<number>((key, members) => {
+      if (key === 'bad') throw new Error('encoder broke');
+      handed.push(key);
+      members.forEach((m) => m.resolve());
+    }, 100);
+    const bad = [c.add('bad', [1]), c.add('bad', [2])];
+    const good = c.add('good', [3]);
+    for (const p of bad) await expect(p).rejects.toThrow('encoder broke');
+    await expect(good).resolves.toBeUndefined();
+    expect(handed).toEqual(['good']);
+  });
 });

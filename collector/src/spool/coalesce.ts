@@ -41,7 +41,7 @@ export class Coalescer<T> {
       group.rows += rows.length;
       if (group.rows >= this.maxRows) {
         this.groups.delete(key);
-        this.handOff(key, group.members);
+        this.hand(key, group.members);
       } else if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(this.run);
@@ -55,6 +55,15 @@ export class Coalescer<T> {
     if (this.groups.size === 0) return;
     const groups = this.groups;
     this.groups = new Map();
-    for (const [key, group] of groups) this.handOff(key, group.members);
+    for (const [key, group] of groups) this.hand(key, group.members);
   };
+
+  /** A hand-off that throws refuses its own collection; no caller is left waiting, the other keys go on. */
+  private hand(key: string, members: readonly Member<T>[]): void {
+    try {
+      this.handOff(key, members);
+    } catch (err) {
+      for (const m of members) m.reject(err);
+    }
+  }
 }
