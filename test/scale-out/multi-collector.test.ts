@@ -18,7 +18,9 @@ import { startClickHouseServer, type ClickHouseServerProcess } from '../support/
 import { exited, freePort, load, startCollector, startNginx, waitFor, type Collector } from './cluster.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'closeloop-scale-out-'));
-const COLLECTOR_ENV = { CLOSELOOP_SPOOL_MAX_BYTES: String(256 * 1024) }; // small: the store outage fills it within seconds
+// Small, so the store outage fills it within seconds, yet large enough (~2,400 events over the three) that the
+// load, polled every 100 ms, cannot fill it before the store is killed (256 KiB could: ~600 events).
+const COLLECTOR_ENV = { CLOSELOOP_SPOOL_MAX_BYTES: String(1024 * 1024) };
 let store: ClickHouseServerProcess;
 let collectors: Collector[] = [];
 let ports: number[] = [];
