@@ -12,7 +12,7 @@ import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from '../base/config.js';
 
 /** Routes whose successful requests are not access-logged in production below `debug`. */
-export const QUIET_ROUTES: ReadonlySet<string> = new Set(['/v1/events']);
+const QUIET_ROUTES: ReadonlySet<string> = new Set(['/v1/events']);
 
 const quiet = (req: FastifyRequest) => QUIET_ROUTES.has(req.routeOptions.url ?? '');
 

@@ -136,8 +136,6 @@ export default fp<{ config: Config }>(
      * request by request, as without it, so only that request's rows go to JSON.
      */
     const eventsTogether = new Coalescer<object>((owner, members) => {
-      if (members.length === 1)
-        return void appendOne('events', members[0]!.rows).then(members[0]!.resolve, members[0]!.reject);
       const rows = members.flatMap((m) => m.rows);
       let body: Buffer;
       try {

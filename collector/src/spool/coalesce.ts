@@ -49,8 +49,8 @@ export class Coalescer<T> {
     });
   }
 
-  /** Hands on everything collected so far (also run by the scheduled turn). */
-  readonly run = (): void => {
+  /** The scheduled turn: hands on everything collected so far. */
+  private readonly run = (): void => {
     this.scheduled = false;
     if (this.groups.size === 0) return;
     const groups = this.groups;
