@@ -171,6 +171,27 @@ describe('fastEventBatch', () => {
     expect(declinedValid).toBeLessThan(1500);
   });
 
+  it('takes exactly the ids zod takes: each character of a UUID replaced by the characters around the hex ranges', () => {
+    const r = rng(4);
+    const b = parsed(validBatch(r)) as { [k: string]: Json };
+    const first = (b.events as { [k: string]: Json }[])[0]!;
+    const good = '6f1c2a9e-4b1d-4c6e-9a51-0c2d3e4f5a6b';
+    let taken = 0;
+    for (let i = 0; i < good.length; i++)
+      for (const c of ['/', '0', '9', ':', '@', 'A', 'F', 'G', '`', 'a', 'f', 'g', '-', 'é', ' ']) {
+        const id = good.slice(0, i) + c + good.slice(i + 1);
+        for (const field of ['id', 'visitor_id', 'session_id']) {
+          const batch = { ...b, events: [{ ...first, [field]: id }] };
+          const zod = EventBatchSchema.safeParse(batch);
+          const fast = fastEventBatch(batch);
+          if (fast) taken++;
+          expect({ id, field, fast: fast !== undefined }).toEqual({ id, field, fast: zod.success });
+          if (fast) expect(fast).toStrictEqual(zod.data);
+        }
+      }
+    expect(taken).toBeGreaterThan(36 * 3 * 4); // the hex digits of both cases are taken
+  });
+
   it('declines (for zod to word the refusal) an empty batch, a non-object, a form event and a props key __proto__', () => {
     const r = rng(3);
     const b = validBatch(r) as { [k: string]: Json };
