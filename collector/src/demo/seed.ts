@@ -17,7 +17,7 @@ import { toEventRow, type BatchContext } from '../ingest/to-row.js';
 import { parseUserAgent } from '../ingest/user-agent.js';
 import { DEMO_SITE } from '../sites/demo.js';
 import type { Db } from '../storage/db.js';
-import type { EventRow } from '../storage/events.js';
+import { eventJsonRow, type EventRow } from '../storage/events.js';
 import {
   ARRIVALS,
   type Arrival,
@@ -254,7 +254,8 @@ export function generateDemoData(end: number, visitorCount = 3000, seed = 202611
 /** Stores the demo data set ending now, its pages at `origin`. */
 export async function seedDemoData(db: Db, end = Date.now(), visitorCount = 3000, origin?: string): Promise<DemoData> {
   const data = generateDemoData(end, visitorCount, undefined, origin);
-  for (let i = 0; i < data.rows.length; i += 20_000) await db.insert('events', data.rows.slice(i, i + 20_000));
+  for (let i = 0; i < data.rows.length; i += 20_000)
+    await db.insert('events', data.rows.slice(i, i + 20_000).map(eventJsonRow));
   for (let i = 0; i < data.conversions.length; i += 1000)
     await recordConversions(db, DEMO_SITE.site_id, data.conversions.slice(i, i + 1000));
   for (let i = 0; i < data.costs.length; i += 1000)

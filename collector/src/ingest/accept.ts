@@ -10,7 +10,6 @@ import type { FastifyRequest } from 'fastify';
 import { deadLetter, type DeadLetterRow } from '../storage/dead-letters.js';
 import { TOUCH_COLUMNS, type EventRow } from '../storage/events.js';
 import type { Site } from '../storage/sites.js';
-import { toClickHouseTime } from '../storage/time.js';
 import type { BotSessions } from './bot-sessions.js';
 import type { ValidEventBatch } from './schema.js';
 import { clockOffset, toEventRow, type BatchContext } from './to-row.js';
@@ -31,7 +30,6 @@ export function enrichBatch(
     siteDomains: site.domains,
     retentionDays: site.retention_days ?? 0,
     receivedAt,
-    receivedAtText: toClickHouseTime(receivedAt),
     clockOffset: clockOffset(receivedAt, batch.sent_at),
     userAgent: parseUserAgent(req.headers['user-agent'] ?? ''),
     sdkVersion: batch.sdk ?? '',

@@ -113,6 +113,23 @@ describe('touch columns (cached per touch and site)', () => {
     expect(columns(b, ctx)[2]).toBe(b.landing_url);
   });
 
+  it('keeps at most 8 touches per landing URL (the newest), each still classified by its own fields', () => {
+    const ctx = ctxOf(['many.test']);
+    const touch = (i: number) => ({
+      ts: receivedAt,
+      referrer: `https://r${i}.example/`,
+      landing_url: 'https://many.test/',
+    });
+    const before = cachedTouchCount();
+    for (let i = 0; i < 20; i++) expect(columns(touch(i), ctx)[0]).toBe(`https://r${i}.example/`);
+    expect(cachedTouchCount()).toBe(before + 8);
+    expect(columns(touch(0), ctx)[0]).toBe('https://r0.example/'); // dropped, classified again
+    expect(cachedTouchCount()).toBe(before + 8);
+    // A missing field is the same as an empty one; any other difference is another touch.
+    expect(columns({ ...touch(1), utm_source: '' }, ctx)).toEqual(columns(touch(1), ctx));
+    expect(columns({ ...touch(1), utm_source: 'x' }, ctx)).not.toEqual(columns(touch(1), ctx));
+  });
+
   it("follows a change of the site's domains, and scrubs by a batch's form fields", () => {
     const touch = { ts: receivedAt, referrer: 'https://blog.shop.test/post', landing_url: 'https://shop.test/?q=1' };
     const domains = ['other.test'];

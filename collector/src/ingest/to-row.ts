@@ -8,7 +8,6 @@ import type { Touch } from '../../../sdk/src/protocol.js';
 import { personId, personKey } from '../identity/person.js';
 import { TOUCH_COLUMNS, type EventRow } from '../storage/events.js';
 import { NIL_UUID } from '../storage/identities.js';
-import { toClickHouseTime } from '../storage/time.js';
 import { classifyChannel } from './channel.js';
 import { scrubUrl } from './url-scrub.js';
 import type { ValidEvent } from './schema.js';
@@ -21,8 +20,6 @@ export interface BatchContext {
   /** The site's retention in days (0: kept), stored with each row for the TTL. */
   retentionDays: number;
   receivedAt: number;
-  /** `receivedAt` as stored (toClickHouseTime), formatted once per batch. */
-  receivedAtText?: string;
   /** Server time minus the client's `sent_at`; 0 when the client clock is close enough. */
   clockOffset: number;
   userAgent: UserAgentInfo;
@@ -64,8 +61,8 @@ export function toEventRow(e: ValidEvent, ctx: BatchContext): EventRow {
     event_id: e.id,
     type: e.type,
     name: e.type === 'custom' ? e.name : e.type === 'form' ? e.form.id : e.type === 'consent' ? e.state : '',
-    ts: toClickHouseTime(correctTime(e.ts, ctx)),
-    received_at: ctx.receivedAtText ?? toClickHouseTime(ctx.receivedAt),
+    ts: correctTime(e.ts, ctx),
+    received_at: ctx.receivedAt,
     visitor_id: e.visitor_id,
     session_id: e.session_id,
     session_start: e.session_start === true,
@@ -73,7 +70,7 @@ export function toEventRow(e: ValidEvent, ctx: BatchContext): EventRow {
     hostname: page.hostname,
     title: e.title ?? '',
     page_referrer: scrubUrl(e.page_referrer ?? '', ctx.formFields),
-    session_ts: toClickHouseTime(correctTime(e.touch.ts, ctx)),
+    session_ts: correctTime(e.touch.ts, ctx),
     referrer: t.referrer,
     referrer_domain: t.referrer_domain,
     landing_url: t.landing_url,
@@ -118,16 +115,25 @@ const NO_TOUCH_COLUMNS: Readonly<TouchColumns> = Object.freeze(
  * classifying a touch (URL parsing, referrer lookup) costs several times the rest of its row, and
  * touches repeat — many sessions start from the same link, a session's touch comes with each of its
  * anonymous events, a retried batch brings its touches again.
- * Keyed by every field the columns depend on; a batch of a site with learned form field names (which
- * also scrub URLs) is not cached. At most TOUCH_CACHE_SIZE touches per site, then that site's cache starts
- * again: a client sending ever-new touches costs what it did without a cache.
+ * Found by the landing URL, then by comparing every other field the columns depend on (no key text
+ * is built: joining the fields and hashing the result cost as much as the rest of the lookup); a
+ * batch of a site with learned form field names (which also scrub URLs) is not cached. At most
+ * TOUCH_CACHE_SIZE touches per site (then that site's cache starts again) and TOUCHES_PER_LANDING per
+ * landing URL (then the oldest goes): a client sending ever-new touches costs what it did without a cache.
  */
-const touchCache = new Map<readonly string[], Map<string, TouchColumns>>();
+const touchCache = new Map<readonly string[], SiteTouches>();
 const TOUCH_CACHE_SIZE = 1000;
+/** Touches kept per landing URL (different referrers, campaigns, click ids), each compared on a lookup. */
+const TOUCHES_PER_LANDING = 8;
 /** Sites (domain arrays) cached at most; a changed site's old array then drops out with the rest. */
 const TOUCH_CACHE_SITES = 256;
-/** Longer keys (long URLs) are classified each time: the cache stays small. */
+/** Longer touches (long URLs) are classified each time: the cache stays small. */
 const TOUCH_KEY_MAX = 2048;
+
+interface SiteTouches {
+  byLanding: Map<string, { raw: Touch; cols: TouchColumns }[]>;
+  size: number;
+}
 
 /**
  * Forgets every cached touch: an erasure (privacy/requests.ts) reaches this copy too — the cache holds
@@ -146,26 +152,45 @@ export function cachedTouchCount(): number {
 
 function cachedTouchColumns(raw: Touch, ctx: BatchContext): TouchColumns {
   // (A site that never had a form has an empty set of field names: nothing to scrub by, cached.)
-  if (ctx.formFields?.size) return touchColumns(raw, ctx);
-  // Each field with its length before it: no two touches have the same key, whatever their text holds.
-  let key = `${field(raw.referrer)}${field(raw.landing_url)}${field(raw.utm_source)}${field(raw.utm_medium)}${field(raw.utm_campaign)}${field(raw.utm_term)}${field(raw.utm_content)}`;
-  if (raw.click_ids) for (const k of CLICK_ID_ORDER) key += field(raw.click_ids[k]);
-  if (key.length > TOUCH_KEY_MAX) return touchColumns(raw, ctx);
+  if (ctx.formFields?.size || raw.landing_url.length + raw.referrer.length > TOUCH_KEY_MAX)
+    return touchColumns(raw, ctx);
   let site = touchCache.get(ctx.siteDomains);
   if (!site) {
     if (touchCache.size >= TOUCH_CACHE_SITES) touchCache.clear();
-    touchCache.set(ctx.siteDomains, (site = new Map()));
+    touchCache.set(ctx.siteDomains, (site = { byLanding: new Map(), size: 0 }));
   }
-  let cols = site.get(key);
-  if (!cols) {
-    cols = touchColumns(raw, ctx);
-    if (site.size >= TOUCH_CACHE_SIZE) site.clear();
-    site.set(key, cols);
+  let seen = site.byLanding.get(raw.landing_url);
+  if (seen) for (const t of seen) if (sameTouch(t.raw, raw)) return t.cols;
+  const cols = touchColumns(raw, ctx);
+  if (site.size >= TOUCH_CACHE_SIZE) {
+    site.byLanding.clear();
+    site.size = 0;
+    seen = undefined;
   }
+  if (!seen) site.byLanding.set(raw.landing_url, (seen = []));
+  if (seen.length >= TOUCHES_PER_LANDING) seen.shift();
+  else site.size++;
+  seen.push({ raw, cols });
   return cols;
 }
 
-const field = (v: string | undefined) => (v ? `${v.length}:${v}` : '0:');
+/** Same columns: every field they depend on is equal (a missing field equals an empty one). Not `ts`. */
+function sameTouch(a: Touch, b: Touch): boolean {
+  if (
+    a.referrer !== b.referrer ||
+    !same(a.utm_source, b.utm_source) ||
+    !same(a.utm_medium, b.utm_medium) ||
+    !same(a.utm_campaign, b.utm_campaign) ||
+    !same(a.utm_term, b.utm_term) ||
+    !same(a.utm_content, b.utm_content)
+  )
+    return false;
+  if (a.click_ids === b.click_ids) return true;
+  for (const k of CLICK_ID_ORDER) if (!same(a.click_ids?.[k], b.click_ids?.[k])) return false;
+  return true;
+}
+
+const same = (x: string | undefined, y: string | undefined) => (x || '') === (y || '');
 
 /** A touch as row columns: its URLs scrubbed, its channel classified. */
 function touchColumns(raw: Touch, ctx: BatchContext): TouchColumns {

@@ -13,6 +13,7 @@ import { jsonLines } from '../spool/json-lines.js';
 import { Spool } from '../spool/spool.js';
 import { deadLetter } from '../storage/dead-letters.js';
 import { EVENTS_COLUMNS } from '../storage/events-binary.js';
+import { eventJsonRow, type EventRow } from '../storage/events.js';
 
 export interface SpoolApi {
   /**
@@ -77,7 +78,8 @@ export default fp<{ config: Config }>(
           // a value the column's type cannot hold: kept as JSON, which ClickHouse refuses into dead_letters
         }
       }
-      return { body: Buffer.from(jsonLines(rows)), format: undefined };
+      const json = table === 'events' ? (rows as EventRow[]).map(eventJsonRow) : rows;
+      return { body: Buffer.from(jsonLines(json)), format: undefined };
     };
     /** A record's rows as text (dead letters): JSON lines, whatever their format. */
     const asText = (body: Buffer, format: string) => {

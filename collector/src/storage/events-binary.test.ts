@@ -16,7 +16,7 @@ import { loadConfig } from '../base/config.js';
 import { migrate } from '../schema/migrations.js';
 import { openDb } from './db.js';
 import { EVENTS_BINARY } from './events-binary.js';
-import type { EventRow } from './events.js';
+import { eventJsonRow, type EventRow } from './events.js';
 import { NIL_UUID } from './identities.js';
 import { toNativeBlock } from './native-block.js';
 import { RowBinaryCodec } from './row-binary.js';
@@ -34,8 +34,8 @@ function rows(visitor: string): EventRow[] {
     event_id: randomUUID(),
     type: 'pageview',
     name: '',
-    ts: '2026-12-02 11:59:56.007',
-    received_at: '2026-12-02 12:00:00.000',
+    ts: Date.parse('2026-12-02T11:59:56.007Z'),
+    received_at: Date.parse('2026-12-02T12:00:00.000Z'),
     visitor_id: visitor,
     session_id: '1c2d3e4f-5061-4b72-8c83-a4b5c6d7e8f9',
     session_start: true,
@@ -43,7 +43,7 @@ function rows(visitor: string): EventRow[] {
     hostname: 'shop.test',
     title: 'Grüße — 東京 🎉',
     page_referrer: '',
-    session_ts: '2026-12-02 11:59:50.123',
+    session_ts: Date.parse('2026-12-02T11:59:50.123Z'),
     referrer: 'https://www.google.com/',
     referrer_domain: 'google.com',
     landing_url: 'https://shop.test/?utm_source=newsletter',
@@ -77,7 +77,7 @@ function rows(visitor: string): EventRow[] {
       ...base,
       event_id: randomUUID(),
       type: 'identify',
-      ts: '2026-12-02 11:59:57.000',
+      ts: Date.parse('2026-12-02T11:59:57.000Z'),
       session_start: false,
       title: 'lone \ud800 surrogate',
       props: { plan: 'pro', 'form.action': 'https://shop.test/signup', leer: '' },
@@ -112,7 +112,7 @@ describe('events in RowBinary', () => {
     const sent = rows(viaBinary);
     const binary = EVENTS_BINARY.encode(sent);
     for (let i = 0; i < 2; i++) await db.insertBinary('events', EVENTS_BINARY, binary, `rb-test-${viaBinary}`);
-    await db.insertRaw('events', jsonLines(rows(viaJson)), `rb-json-${viaJson}`);
+    await db.insertRaw('events', jsonLines(rows(viaJson).map(eventJsonRow)), `rb-json-${viaJson}`);
     const stored = await select(viaBinary);
     expect(stored).toHaveLength(2);
     expect(stored).toEqual(await select(viaJson));
@@ -131,14 +131,14 @@ describe('events in RowBinary', () => {
     expect(toNativeBlock(withNullable.columns, withNullable.encode(rows(randomUUID())))).toBeUndefined();
     const [visitor, viaJson] = [randomUUID(), randomUUID()];
     await db.insertBinary('events', withNullable, withNullable.encode(rows(visitor)), `rb-nullable-${visitor}`);
-    await db.insertRaw('events', jsonLines(rows(viaJson)), `rb-json-${viaJson}`);
+    await db.insertRaw('events', jsonLines(rows(viaJson).map(eventJsonRow)), `rb-json-${viaJson}`);
     expect(await select(visitor)).toEqual(await select(viaJson));
   });
 
   it('decodes what it encodes (UTF-8 of a lone surrogate as U+FFFD, as JSONEachRow stores it)', () => {
     const r = rows(randomUUID());
     const back = EVENTS_BINARY.decode(EVENTS_BINARY.encode(r));
-    expect(back).toEqual([r[0], { ...r[1], title: 'lone \ufffd surrogate' }]);
+    expect(back).toEqual([eventJsonRow(r[0]!), eventJsonRow({ ...r[1]!, title: 'lone \ufffd surrogate' })]);
   });
 
   it('refuses a value its column type cannot hold, and a type it has no codec for', () => {

@@ -10,15 +10,20 @@
  */
 import type { Migration } from './migration.js';
 import { columnList, eventsLayoutMigrations, FIRST_COLUMNS } from './events-layout.js';
+import { toClickHouseTime } from './time.js';
 
-/** A row as inserted (JSONEachRow). Times are 'YYYY-MM-DD hh:mm:ss.sss' UTC strings. */
+/**
+ * A row as toEventRow builds it. Times are epoch milliseconds: the spool's Native columns take them
+ * as they are; JSONEachRow (a ClickHouse server, a row its column cannot hold, the demo seed) gets
+ * them as text through eventJsonRow.
+ */
 export interface EventRow {
   site_id: string;
   event_id: string;
   type: string;
   name: string;
-  ts: string;
-  received_at: string;
+  ts: number;
+  received_at: number;
   visitor_id: string;
   session_id: string;
   session_start: boolean;
@@ -26,7 +31,7 @@ export interface EventRow {
   hostname: string;
   title: string;
   page_referrer: string;
-  session_ts: string;
+  session_ts: number;
   referrer: string;
   referrer_domain: string;
   landing_url: string;
@@ -55,6 +60,27 @@ export interface EventRow {
   user_id: string;
   /** The site's retention when the event arrived: deleted by TTL this many days after `ts`; 0 = kept (migration 18). */
   retention_days: number;
+}
+
+/** An `events` row as a JSONEachRow insert takes it: its times as text. */
+export type EventJsonRow = Omit<EventRow, 'ts' | 'received_at' | 'session_ts'> &
+  Record<'ts' | 'received_at' | 'session_ts', string>;
+
+/**
+ * The row as a JSONEachRow insert takes it: its times as 'YYYY-MM-DD hh:mm:ss.sss' UTC text
+ * (storage/time.ts). Never throws: a time that is not a number it can format stays as it is (and
+ * ClickHouse refuses the row into dead_letters, as any value its column cannot hold).
+ */
+export function eventJsonRow(row: EventRow): EventJsonRow {
+  return { ...row, ts: timeText(row.ts), received_at: timeText(row.received_at), session_ts: timeText(row.session_ts) };
+}
+
+function timeText(ms: number): string {
+  try {
+    return toClickHouseTime(ms);
+  } catch {
+    return ms as unknown as string;
+  }
 }
 
 /** The touch's UTM columns (named as the touch's fields on the wire). */

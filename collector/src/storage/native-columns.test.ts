@@ -15,7 +15,7 @@ import { migrate } from '../schema/migrations.js';
 import { jsonLines } from '../spool/json-lines.js';
 import { openDb } from './db.js';
 import { EVENTS_BINARY, EVENTS_COLUMNS } from './events-binary.js';
-import type { EventRow } from './events.js';
+import { eventJsonRow, type EventRow } from './events.js';
 import { NIL_UUID } from './identities.js';
 import { toNativeBlock } from './native-block.js';
 import { NativeColumnsCodec } from './native-columns.js';
@@ -32,8 +32,8 @@ function row(visitor: string, n: number, extra: Partial<EventRow> = {}): EventRo
     event_id: randomUUID(),
     type: 'pageview',
     name: '',
-    ts: `2026-12-02 11:59:5${n}.007`,
-    received_at: '2026-12-02 12:00:00.000',
+    ts: Date.parse(`2026-12-02T11:59:5${n}.007Z`),
+    received_at: Date.parse('2026-12-02T12:00:00.000Z'),
     visitor_id: visitor,
     session_id: '1c2d3e4f-5061-4b72-8c83-a4b5c6d7e8f9',
     session_start: n === 0,
@@ -41,7 +41,7 @@ function row(visitor: string, n: number, extra: Partial<EventRow> = {}): EventRo
     hostname: 'shop.test',
     title: n === 1 ? 'lone \ud800 surrogate' : 'Grüße — 東京 🎉',
     page_referrer: '',
-    session_ts: '2026-12-02 11:59:50.123',
+    session_ts: Date.parse('2026-12-02T11:59:50.123Z'),
     referrer: n === 0 ? 'https://www.google.com/' : '',
     referrer_domain: n === 0 ? 'google.com' : '',
     landing_url: '',
@@ -96,7 +96,7 @@ describe('events in Native columns', () => {
     const [viaColumns, viaJson] = [randomUUID(), randomUUID()];
     const body = Buffer.concat(requests(viaColumns).map((r) => EVENTS_COLUMNS.encode(r)));
     for (let i = 0; i < 2; i++) await db.insertBinary('events', EVENTS_COLUMNS, body, `nc-${viaColumns}`);
-    await db.insertRaw('events', jsonLines(requests(viaJson).flat()), `nc-json-${viaJson}`);
+    await db.insertRaw('events', jsonLines(requests(viaJson).flat().map(eventJsonRow)), `nc-json-${viaJson}`);
     const stored = await select(viaColumns);
     expect(stored).toHaveLength(6);
     expect(stored).toEqual(await select(viaJson));
@@ -106,7 +106,9 @@ describe('events in Native columns', () => {
   it('decodes what it encodes, record after record', () => {
     const reqs = requests(randomUUID());
     const back = EVENTS_COLUMNS.decode(Buffer.concat(reqs.map((r) => EVENTS_COLUMNS.encode(r))));
-    expect(back).toEqual(reqs.flat().map((r, i) => (i === 1 ? { ...r, title: 'lone \ufffd surrogate' } : r)));
+    expect(back).toEqual(
+      reqs.flat().map((r, i) => eventJsonRow(i === 1 ? { ...r, title: 'lone \ufffd surrogate' } : r)),
+    );
   });
 
   it('refuses a record that does not hold together as data (INCORRECT_DATA), and types it has no layout for', () => {
