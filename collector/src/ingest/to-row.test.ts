@@ -9,6 +9,7 @@ import {
   clockOffset,
   correctTime,
   forgetCachedTouches,
+  hostnameOf,
   toEventRow,
   type BatchContext,
 } from './to-row.js';
@@ -147,5 +148,50 @@ describe('touch columns (cached per touch and site)', () => {
     expect(cachedTouchCount()).toBe(before + 1);
     columns(touch, ctxOf(['noforms.test'], new Set(['q'])));
     expect(cachedTouchCount()).toBe(before + 1);
+  });
+});
+
+describe('hostnameOf', () => {
+  const parsed = (url: string) => {
+    try {
+      return new URL(url).hostname.toLowerCase();
+    } catch {
+      return '';
+    }
+  };
+  it("gives the WHATWG parser's hostname, cached or not, for URLs whose prefix could mislead a cache", () => {
+    const urls = [
+      'https://shop.test/products/1?x=1#y',
+      'https://shop.test',
+      'https://shop.test?x',
+      'https://shop.test#y',
+      'HTTPS://Shop.TEST/a',
+      'https://Shop.TEST/a',
+      'https:///shop.test/x', // extra slashes are skipped: not the empty authority
+      'https:shop.test/x',
+      'https://user:pw@evil.test/',
+      'https://shop.test@evil.test/',
+      'https://shop.test\\evil.test/',
+      'https://shop.test:8443/',
+      'https://shop.test:99999/',
+      'https://0x7f.1/',
+      'https://1.2.3/',
+      'https://[::1]:8080/',
+      'https://sh%6Fp.test/',
+      'https://exa mple.test/',
+      'https://exa\tmple.test/',
+      'https://xn--nxasmq6b.test/',
+      'https://xn--a.test/',
+      'https://bücher.test/',
+      'https://shop.test./',
+      'https://a..b.test/',
+      'http://shop.test/',
+      'ftp://shop.test/',
+      'not a url',
+      '',
+    ];
+    for (let round = 0; round < 2; round++)
+      // the second round from the cache
+      for (const u of urls) expect({ u, host: hostnameOf(u) }).toEqual({ u, host: parsed(u) });
   });
 });

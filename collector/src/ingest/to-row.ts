@@ -50,7 +50,6 @@ export const CLICK_ID_ORDER = CLICK_IDS;
 
 export function toEventRow(e: ValidEvent, ctx: BatchContext): EventRow {
   const url = scrubUrl(e.url, ctx.formFields);
-  const page = splitUrl(url);
   const ua = ctx.userAgent;
   const who = identityOf(e, ctx.siteId);
   // The touch is stored on the row that starts the session (or an anonymous row, its own touch) only (storage/events-layout.ts).
@@ -67,7 +66,7 @@ export function toEventRow(e: ValidEvent, ctx: BatchContext): EventRow {
     session_id: e.session_id,
     session_start: e.session_start === true,
     url,
-    hostname: page.hostname,
+    hostname: hostnameOf(url),
     title: e.title ?? '',
     page_referrer: scrubUrl(e.page_referrer ?? '', ctx.formFields),
     session_ts: correctTime(e.touch.ts, ctx),
@@ -266,12 +265,46 @@ function stringifyProps(props: Record<string, string | number | boolean>): Recor
   return out;
 }
 
-/** Hostname and path of a URL; never throws (an unparsable URL keeps its text as the path). */
-export function splitUrl(raw: string): { hostname: string; path: string } {
+/**
+ * Hostnames by a URL's scheme and authority ('https://shop.test:8443'): parsing a URL costs about as
+ * much as the rest of its row. At most HOSTNAMES_KEPT, then the cache starts again.
+ */
+const hostnames = new Map<string, string>();
+const HOSTNAMES_KEPT = 1000;
+
+/**
+ * The hostname of a URL as the WHATWG URL parser gives it, lower-cased; '' when it does not parse
+ * (never throws). An http(s) URL whose authority is printable ASCII without '\\' and '@' ends its
+ * authority at the first '/', '?' or '#', and its scheme and authority alone decide the hostname:
+ * such URLs are looked up in the cache by that prefix (never with credentials: nothing personal is
+ * kept). Anything else is parsed whole.
+ */
+export function hostnameOf(url: string): string {
+  const from = url.startsWith('https://') ? 8 : url.startsWith('http://') ? 7 : 0;
+  let end = from;
+  if (from)
+    for (; end < url.length; end++) {
+      const c = url.charCodeAt(end);
+      if (c === 47 || c === 63 || c === 35) break; // '/', '?', '#'
+      if (c <= 32 || c >= 127 || c === 92 || c === 64) {
+        end = from; // space or control, non-ASCII, '\\', '@'
+        break;
+      }
+    }
+  if (end === from) return parsedHostname(url);
+  const prefix = url.slice(0, end);
+  let host = hostnames.get(prefix);
+  if (host === undefined) {
+    if (hostnames.size >= HOSTNAMES_KEPT) hostnames.clear();
+    hostnames.set(prefix, (host = parsedHostname(prefix)));
+  }
+  return host;
+}
+
+function parsedHostname(url: string): string {
   try {
-    const u = new URL(raw);
-    return { hostname: u.hostname.toLowerCase(), path: u.pathname || '/' };
+    return new URL(url).hostname.toLowerCase();
   } catch {
-    return { hostname: '', path: raw.slice(0, 512) };
+    return '';
   }
 }
