@@ -92,8 +92,10 @@ export async function collectorThroughput(o: BenchOptions): Promise<Section> {
               [baseline, mb],
               [collector, mc],
             ];
+      // Each repetition starts one target later, so none always runs right after the same one.
       for (let i = 0; i < opts.reps; i++) {
-        for (const [t, m] of targets) {
+        for (let j = 0; j < targets.length; j++) {
+          const [t, m] = targets[(i + j) % targets.length]!;
           const r = await once(t, batch, opts);
           m.runs.push(r);
           log(
@@ -281,7 +283,7 @@ export async function collectorThroughput(o: BenchOptions): Promise<Section> {
       `${fmt(bestSustained)} events/s sustained into ClickHouse, at best.`,
     '',
     `Method: autocannon 9 in a separate process (support/load-worker.ts), ${opts.connections} connections, pipelining 1, ` +
-      `${opts.seconds} s per run, median of ${opts.reps} run(s), (a) and the collector alternating; every event has a unique id. ` +
+      `${opts.seconds} s per run, median of ${opts.reps} run(s), the targets taking turns in an order that shifts by one each repetition; every event has a unique id. ` +
       'The load generator shares the 2 cores with the server (its CPU is in the table): near 1 core it, not the server, is ' +
       'the limit. The collector runs as its start paths run it, with its Node.js flag (collector/src/base/node-flags.ts: ' +
       "`--max-semi-space-size=64`, a larger young generation); the baselines with node's defaults (the flag gave (a′) nothing measurable). " +
