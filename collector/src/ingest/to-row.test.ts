@@ -114,6 +114,21 @@ describe('touch columns (cached per touch and site)', () => {
     expect(columns(b, ctx)[2]).toBe(b.landing_url);
   });
 
+  it('never keeps a touch whose URLs had personal query parameters (the cache holds scrubbed text only)', () => {
+    const ctx = ctxOf(['pii.test']);
+    const touch = {
+      ts: receivedAt,
+      referrer: '',
+      landing_url: 'https://pii.test/?email=ada%40example.com&utm_source=x',
+    };
+    const before = cachedTouchCount();
+    expect(columns(touch, ctx)[2]).toBe('https://pii.test/?utm_source=x');
+    expect(columns(touch, ctx)[2]).toBe('https://pii.test/?utm_source=x');
+    expect(cachedTouchCount()).toBe(before);
+    columns({ ...touch, landing_url: 'https://pii.test/?utm_source=x' }, ctx);
+    expect(cachedTouchCount()).toBe(before + 1);
+  });
+
   it('keeps at most 8 touches per landing URL (the newest), each still classified by its own fields', () => {
     const ctx = ctxOf(['many.test']);
     const touch = (i: number) => ({

@@ -115,8 +115,9 @@ const NO_TOUCH_COLUMNS: Readonly<TouchColumns> = Object.freeze(
  * touches repeat — many sessions start from the same link, a session's touch comes with each of its
  * anonymous events, a retried batch brings its touches again.
  * Found by the landing URL, then by comparing every other field the columns depend on (no key text
- * is built: joining the fields and hashing the result cost as much as the rest of the lookup); a
- * batch of a site with learned form field names (which also scrub URLs) is not cached. At most
+ * is built: joining the fields and hashing the result cost as much as the rest of the lookup). Only
+ * touches whose URLs scrubbing leaves as they are are kept, so the cache holds no personal query
+ * parameter; a batch of a site with learned form field names (which also scrub URLs) is not cached. At most
  * TOUCH_CACHE_SIZE touches per site (then that site's cache starts again) and TOUCHES_PER_LANDING per
  * landing URL (then the oldest goes): a client sending ever-new touches costs what it did without a cache.
  */
@@ -160,7 +161,10 @@ function cachedTouchColumns(raw: Touch, ctx: BatchContext): TouchColumns {
   }
   let seen = site.byLanding.get(raw.landing_url);
   if (seen) for (const t of seen) if (sameTouch(t.raw, raw)) return t.cols;
-  const cols = touchColumns(raw, ctx);
+  const touch = scrubTouch(raw, ctx.formFields);
+  const cols = columnsOf(touch, ctx);
+  // A touch whose URLs had personal query parameters is not kept (the cache holds only scrubbed text).
+  if (touch !== raw) return cols;
   if (site.size >= TOUCH_CACHE_SIZE) {
     site.byLanding.clear();
     site.size = 0;
@@ -193,7 +197,11 @@ const same = (x: string | undefined, y: string | undefined) => (x || '') === (y 
 
 /** A touch as row columns: its URLs scrubbed, its channel classified. */
 function touchColumns(raw: Touch, ctx: BatchContext): TouchColumns {
-  const touch = scrubTouch(raw, ctx.formFields);
+  return columnsOf(scrubTouch(raw, ctx.formFields), ctx);
+}
+
+/** The columns of a scrubbed touch. */
+function columnsOf(touch: Touch, ctx: BatchContext): TouchColumns {
   const ch = classifyChannel({
     referrer: touch.referrer,
     landing_url: touch.landing_url,
