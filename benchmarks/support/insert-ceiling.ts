@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -5,7 +6,6 @@ import { loadConfig } from '../../collector/src/base/config.js';
 import { openDb } from '../../collector/src/storage/db.js';
 import { EVENTS_BINARY, EVENTS_COLUMNS } from '../../collector/src/storage/events-binary.js';
 import { migrate } from '../../collector/src/schema/migrations.js';
-import { execFileSync } from 'node:child_process';
 import { median, run, settle, tempDir, tsArgs } from '../lib.js';
 
 /**
