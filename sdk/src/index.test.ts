@@ -208,6 +208,34 @@ describe('closeloop SDK', () => {
     expect(rows[1]).toMatchObject({ type: 'custom', name: 'engagement', props: { ms: 500 } });
   });
 
+  it('probes the cookie domain once per browser session (a probe reads back, and waits on the browser)', async () => {
+    for (const [page, probe] of [
+      [LANDING, ['_cl_t']],
+      ['https://www.shop.test/next', []], // the domain the first page found
+      ['https://blog.shop.test/', []], // another subdomain of the site
+    ] as const) {
+      b.cookieWrites = [];
+      const cl = await b.load(page);
+      cl.init({ site: 'pk' });
+      expect(
+        b.cookieWrites.map((w) => w.split('=')[0]),
+        page,
+      ).toEqual([...probe, '_cl_vid', '_cl_ses']);
+      expect(b.jar.get('_cl_vid')).toEqual({ value: cl.getVisitorId(), domain: 'shop.test' });
+      await b.flush();
+    }
+    // Kept (its value: the domain found) as a browser-session cookie.
+    expect(b.jar.get('_cl_t')).toEqual({ value: 'shop.test', domain: 'shop.test' });
+  });
+
+  it('takes the host itself as cookie domain without a probe when it is the only candidate', async () => {
+    const cl = await b.load('https://shop.test/');
+    cl.init({ site: 'pk' });
+    expect(b.cookieWrites.map((w) => w.split('=')[0])).toEqual(['_cl_vid', '_cl_ses']);
+    expect(b.jar.get('_cl_vid')).toEqual({ value: cl.getVisitorId(), domain: 'shop.test' });
+    expect(b.jar.get('_cl_ses')?.domain).toBe('shop.test');
+  });
+
   it('honours cookieName and cookieDomain', async () => {
     const cl = await b.load('https://www.shop.test/');
     cl.init({ site: 'pk', cookieName: 'vid', cookieDomain: 'www.shop.test' });

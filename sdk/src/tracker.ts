@@ -15,7 +15,7 @@ import type { Config } from './config.js';
 import { CORE, VERSION } from './config.js';
 import { isUuid, uuid, wireId } from './ids.js';
 import { MAX_EMAIL, MAX_NAME, MAX_TITLE, MAX_URL, cleanProps, clip } from './limits.js';
-import { cookieStore } from './storage/cookie.js';
+import { DOMAIN_COOKIE, cookieStore } from './storage/cookie.js';
 import { createQueue } from './queue.js';
 import { SESSION_COOKIE, touchSession, type Landing } from './session.js';
 import { CONSENT_COOKIE, CONSENT_DAYS, NIL, nextState, privacySignal, startState, tracks } from './consent.js';
@@ -54,7 +54,7 @@ export function createTracker(cfg: Config, choice?: unknown): Tracker {
   /** Deletes our cookies (not the remembered choice) and storage, and switches storage off. */
   const wipe = () => {
     visitorId = '';
-    for (const c of [cfg.cookieName, SESSION_COOKIE]) if (store.get(c)) store.set(c, '', -1);
+    for (const c of [cfg.cookieName, SESSION_COOKIE, DOMAIN_COOKIE]) if (store.get(c)) store.set(c, '', -1);
     forget();
   };
   if (state == 'denied') wipe();

@@ -3,9 +3,9 @@
  * core variant `cl.core.js` writes and reads `document.cookie` with the same encoding in a few lines
  * of its own, see {@link coreJar}: a cookie written by either variant reads the same in the other).
  * Every cookie is `path=/`, `SameSite=Lax`, `Secure` on https, and set on the registrable domain
- * (found by trial, shortest candidate first; the browser itself refuses public suffixes such as
- * `co.uk` or `github.io`) unless a domain is configured. When the browser refuses cookies, values
- * live on in memory for this page.
+ * (found by trial, shortest candidate first, the browser itself refusing public suffixes such as
+ * `co.uk` or `github.io`, and remembered for the browser session in {@link DOMAIN_COOKIE}) unless a
+ * domain is configured. When the browser refuses cookies, values live on in memory for this page.
  */
 import Cookies from 'js-cookie';
 import { CORE } from '../config.js';
@@ -43,15 +43,22 @@ export const coreJar: Jar = {
     (document.cookie = `${name}=${encodeURIComponent(value)};path=/;samesite=lax${secure ? ';secure' : ''}${domain ? ';domain=' + domain : ''}${expires ? ';max-age=' + expires * 86400 : ''}`),
 };
 
-/** The cookie set on each candidate domain to see whether the browser takes it. */
-const PROBE = '_cl_t';
+/**
+ * The cookie set on each candidate domain to see whether the browser takes it; the one taken stays
+ * for the browser session (its value: the domain), so later pages of the site find the domain without
+ * a probe.
+ */
+export const DOMAIN_COOKIE = '_cl_t';
 
-/** Domains to try, shortest first: `a.shop.example.com` → `example.com`, `shop.example.com`, … */
+/**
+ * Domains to probe, shortest first: `a.shop.example.com` → `example.com`, `shop.example.com`; never the
+ * host itself, which a browser always takes (also an IP address or `localhost`: a host-only cookie).
+ */
 export function domainCandidates(hostname: string): string[] {
   const labels = hostname.split('.');
   const out: string[] = [];
-  // IP addresses and single-label hosts (localhost) only take host-only cookies.
-  if (!/^[\d.]+$|:/.test(hostname)) for (let i = labels.length - 1; i-- > 0;) out.push(labels.slice(i).join('.'));
+  // IP addresses only take host-only cookies: none of their parts is a domain.
+  if (!/^[\d.]+$|:/.test(hostname)) for (let i = labels.length - 1; i-- > 1;) out.push(labels.slice(i).join('.'));
   return out;
 }
 
@@ -68,14 +75,18 @@ export function cookieStore(domain?: string): Store {
         // The domain is found on the first write, so reading sets no cookie (consent pending).
         if (!attrs) {
           attrs = { sameSite: 'Lax', secure: location.protocol == 'https:' };
-          // One attributes object, changed in place (both jars copy what they use).
+          // One attributes object, changed in place (both jars copy what they use). The domain an
+          // earlier page of this browser session found, else a probe per candidate, else the host
+          // itself (no probe: a browser takes a cookie on the host it is on, as a host-only cookie
+          // on an IP address or `localhost`). So pages after the first, and a site served at its
+          // registrable domain, read nothing back (a read after a write waits on the browser process).
           attrs.domain =
             domain ||
+            jar.get(DOMAIN_COOKIE) ||
             domainCandidates(location.hostname).find(
-              (d) => ((attrs!.domain = d), jar.set(PROBE, d, attrs!), jar.get(PROBE) == d),
-            );
-          attrs.expires = -1;
-          jar.set(PROBE, '', attrs);
+              (d) => ((attrs!.domain = d), jar.set(DOMAIN_COOKIE, d, attrs!), jar.get(DOMAIN_COOKIE) == d),
+            ) ||
+            location.hostname;
         }
         attrs.expires = expires;
         jar.set(name, value, attrs);

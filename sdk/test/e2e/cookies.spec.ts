@@ -1,6 +1,7 @@
 /**
  * The visitor cookie lives on the registrable domain (issue 4): shared by www.shop.test and
- * blog.shop.test, never set on a public suffix (co.uk). Chromium's host resolver maps the test
+ * blog.shop.test, never set on a public suffix (co.uk); the domain found is remembered for the browser
+ * session. Chromium's host resolver maps the test
  * domains to this machine; the collector serves the demo pages on them.
  */
 import config, { E2E_PORT } from '../../../playwright.config.js';
@@ -34,6 +35,9 @@ test('one visitor cookie across two subdomains of a site', async ({ page, contex
   const session = (await context.cookies()).find((c) => c.name == '_cl_ses')!;
   expect(session.expires * 1000 - Date.now()).toBeGreaterThan(30 * 60_000);
   expect(session.expires * 1000 - Date.now()).toBeLessThan(60 * 60_000);
+  // The domain found by the first page, for later pages of this browser session (no probe): no identifier.
+  const domain = (await context.cookies()).find((c) => c.name == '_cl_t')!;
+  expect(domain).toMatchObject({ value: 'shop.test', domain: '.shop.test', expires: -1 });
 });
 
 test('never on a public suffix: under co.uk the cookie is on the site domain', async ({ page, context }) => {
