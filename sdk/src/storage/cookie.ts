@@ -79,7 +79,7 @@ export function cookieStore(domain?: string): Store {
           // earlier page of this browser session found, else a probe per candidate, else the host
           // itself (no probe: a browser takes a cookie on the host it is on, as a host-only cookie
           // on an IP address or `localhost`). So pages after the first, and a site served at its
-          // registrable domain, read nothing back (a read after a write waits on the browser process).
+          // registrable domain, read no probe back (a read after a write waits on the browser process).
           attrs.domain =
             domain ||
             jar.get(DOMAIN_COOKIE) ||
