@@ -46,8 +46,8 @@ export const BUDGETS: Readonly<Record<string, number>> = {
  * budget is met. Lower a ceiling with every saving; never raise one without saying why in the commit.
  */
 export const CEILINGS: Readonly<Record<string, number>> = {
-  'cl.js': 4358,
-  'cl.core.js': 3006,
+  'cl.js': 4344,
+  'cl.core.js': 2999,
   'loader.js': 400,
   'consent.js': 1536,
 };

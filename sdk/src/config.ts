@@ -79,7 +79,7 @@ export interface Config extends Omit<
   readonly respectGpc: boolean;
 }
 
-const flag = (v: Flag | undefined, dflt = false): boolean => (v == null ? dflt : v !== false && v != 'false');
+const flag = (v: Flag | undefined, dflt = false): boolean => (v == null ? dflt : v + '' != 'false');
 
 /**
  * The options with defaults applied and flags as booleans (other options as given). The options are
@@ -97,7 +97,7 @@ export function resolveConfig(o: InitOptions): Config {
       spa: flag(o['spa'], true),
       hash: flag(o['hash']),
       autocapture: flag(o['autocapture'], true),
-      forms: o['forms'] == 'lead' ? 'lead' : flag(o['forms'], true) && o['forms'] != 'off' ? 'on' : 'off',
+      forms: o['forms'] == 'lead' || o['forms'] == 'off' ? o['forms'] : flag(o['forms'], true) ? 'on' : 'off',
       debug: flag(o['debug']),
     }),
     cookieName: o['cookieName'] || '_cl_vid',

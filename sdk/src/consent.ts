@@ -11,6 +11,7 @@
  * the mode on later pages; a privacy signal the site opted to honour (`data-respect-gpc`: Global
  * Privacy Control or Do Not Track) is a denial that no `consent('granted')` overrides.
  */
+import { UUID_SHAPE } from './ids.js';
 
 export type ConsentState = 'granted' | 'denied' | 'pending' | 'not-required';
 export type Choice = 'granted' | 'denied';
@@ -18,8 +19,8 @@ export type Choice = 'granted' | 'denied';
 /** Cookie remembering the visitor's choice (`granted` | `denied`). */
 export const CONSENT_COOKIE = '_cl_consent';
 export const CONSENT_DAYS = 365;
-/** Visitor and session id of events that must carry no identifier. */
-export const NIL = '00000000-0000-0000-0000-000000000000';
+/** Visitor and session id of events that must carry no identifier: the zero UUID (made from the shape: 4 B less gzip). */
+export const NIL = UUID_SHAPE.replace(/\d/g, '0');
 
 export const isChoice = (v: unknown): v is Choice => v == 'granted' || v == 'denied';
 
@@ -36,4 +37,4 @@ export const tracks = (s: ConsentState): boolean => s == 'granted' || s == 'not-
 
 /** Whether the browser asks sites not to track: Global Privacy Control, or Do Not Track. */
 export const privacySignal = (nav: { globalPrivacyControl?: unknown; doNotTrack?: unknown }): boolean =>
-  nav.globalPrivacyControl === true || nav.doNotTrack == '1';
+  nav.globalPrivacyControl == true || nav.doNotTrack == '1';

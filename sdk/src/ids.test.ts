@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { webcrypto } from 'node:crypto';
 import { isUuid, uuid } from './ids.js';
+import { NIL } from './consent.js';
 
 const V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -22,5 +23,10 @@ describe('isUuid', () => {
     expect(isUuid('0f8fad5b-d9cb-469f-a165-70867728950')).toBe(false);
     expect(isUuid(undefined)).toBe(false);
     expect(isUuid('x; other=1')).toBe(false);
+  });
+
+  it('takes the zero UUID (events without identifier), made from the shape of a v4 UUID', () => {
+    expect(NIL).toBe('00000000-0000-0000-0000-000000000000');
+    expect(isUuid(NIL)).toBe(true);
   });
 });
