@@ -19,7 +19,7 @@ export type Choice = 'granted' | 'denied';
 /** Cookie remembering the visitor's choice (`granted` | `denied`). */
 export const CONSENT_COOKIE = '_cl_consent';
 export const CONSENT_DAYS = 365;
-/** Visitor and session id of events that must carry no identifier: the zero UUID (made from the shape: 4 B less gzip). */
+/** Visitor and session id of events that must carry no identifier: the zero UUID (from the v4 shape: 4 B less gzip). */
 export const NIL = UUID_SHAPE.replace(/\d/g, '0');
 
 export const isChoice = (v: unknown): v is Choice => v == 'granted' || v == 'denied';
