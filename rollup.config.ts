@@ -46,8 +46,8 @@ export const BUDGETS: Readonly<Record<string, number>> = {
  * budget is met. Lower a ceiling with every saving; never raise one without saying why in the commit.
  */
 export const CEILINGS: Readonly<Record<string, number>> = {
-  'cl.js': 4344,
-  'cl.core.js': 2999,
+  'cl.js': 4328,
+  'cl.core.js': 3013,
   'loader.js': 400,
   'consent.js': 1536,
 };
@@ -119,8 +119,9 @@ const noJsCookie = (): Plugin => ({
  * (storage/cookie.ts), so the bundle keeps js-cookie's own `get` and `set` (the same closures, the same
  * cookie format) and leaves the rest out (115 B gzip), and within them what the SDK never reaches (79 B
  * gzip in cl.js): the guards for a server without `document` (the bundles run in a browser, and every
- * cookie call of the SDK is guarded), the read-them-all path of `get()` without a name, and the `assign`
- * helper, replaced by an object spread (the same own attributes; the SDK's are plain objects).
+ * cookie call of the SDK is guarded), the read-them-all path of `get()` without a name, the `assign`
+ * helper, replaced by an object spread (the same own attributes; the SDK's are plain objects), and
+ * `set`'s encoding of the cookie name, which leaves every name the SDK writes as it is (27 B).
  * Each rewrite must match exactly once: the build fails when a js-cookie release changes that shape.
  */
 const JS_COOKIE_REWRITES: [RegExp, string][] = [
@@ -132,6 +133,9 @@ const JS_COOKIE_REWRITES: [RegExp, string][] = [
     'attributes = { ...defaultAttributes, ...attributes };',
   ],
   [/return name \? jar\[name\] : jar\n/, 'return jar[name]\n'],
+  // The cookie name's encoding: every name the SDK writes is letters, digits, `_`, `-` and `.` (the
+  // visitor cookie's configured name made so by resolveConfig), which it leaves as they are.
+  [/ {4}name = encodeURIComponent\(name\)\n[^\n]*\n[^\n]*;\n/, ''],
   // One read of document.cookie instead of two: without cookies, `''.split('; ')` is `['']`, whose
   // one empty entry only adds jar[''] (never a name the SDK reads).
   [/document\.cookie \? document\.cookie\.split\('; '\) : \[\]/, "document.cookie.split('; ')"],

@@ -55,6 +55,14 @@ describe('resolveConfig', () => {
     expect(forms('lead')).toBe('lead');
   });
 
+  it('makes the cookie name a token: letters, digits, _, - and . stay, anything else becomes _', () => {
+    const name = (v?: string) => resolveConfig({ site: 'pk', cookieName: v }).cookieName;
+    expect([name(undefined), name(''), name('shop.vid-2_x')]).toEqual(['_cl_vid', '_cl_vid', 'shop.vid-2_x']);
+    expect(name('my vid;path=/,(é)')).toBe('my_vid_path______');
+    // What js-cookie leaves unencoded, so cl.js (built without its name encoding) and cl.core.js write the same.
+    expect(encodeURIComponent(name('a b=c;d'))).toBe(name('a b=c;d'));
+  });
+
   it('trims trailing slashes of the endpoint', () => {
     expect(resolveConfig({ site: 'pk', endpoint: 'https://c.test/base//' }).endpoint).toBe('https://c.test/base');
   });

@@ -38,7 +38,7 @@ export interface InitOptions {
   forms?: Flag;
   /** Log what the SDK does and drops to the console. Default false. */
   debug?: Flag;
-  /** Name of the visitor cookie. Default `_cl_vid`. */
+  /** Name of the visitor cookie: letters, digits, `_`, `-`, `.` (others become `_`). Default `_cl_vid`. */
   cookieName?: string;
   /** Domain of the cookies, e.g. `example.com`. Default: the registrable domain, found by trial. */
   cookieDomain?: string;
@@ -100,7 +100,9 @@ export function resolveConfig(o: InitOptions): Config {
       forms: o['forms'] == 'lead' || o['forms'] == 'off' ? o['forms'] : flag(o['forms'], true) ? 'on' : 'off',
       debug: flag(o['debug']),
     }),
-    cookieName: o['cookieName'] || '_cl_vid',
+    // A cookie name is a token: other characters become `_` (neither js-cookie in cl.js nor
+    // cl.core.js encodes names).
+    cookieName: (o['cookieName'] || '_cl_vid').replace(/[^\w.-]/g, '_'),
     consent: o.consent == 'required',
     cookieless: flag(o['cookieless']),
     respectGpc: flag(o['respectGpc']),
