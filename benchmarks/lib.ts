@@ -217,8 +217,12 @@ export function machine(): string {
 }
 
 /** Run `main` when this file is the process entry (`tsx benchmarks/x.ts`): print the section, exit 1 on failures. */
+/** Whether the module at `url` (its `import.meta.url`) is the script node was started with. */
+export const isMain = (url: string): boolean =>
+  !!process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(url);
+
 export function runIfMain(url: string, main: (o: BenchOptions) => Promise<Section>): void {
-  if (!process.argv[1] || path.resolve(process.argv[1]) !== fileURLToPath(url)) return;
+  if (!isMain(url)) return;
   const json = process.argv.indexOf('--json');
   main(parseOptions())
     .then((s) => {

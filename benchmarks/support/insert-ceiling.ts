@@ -1,12 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../collector/src/base/config.js';
 import { openDb } from '../../collector/src/storage/db.js';
 import { EVENTS_BINARY, EVENTS_COLUMNS } from '../../collector/src/storage/events-binary.js';
 import { migrate } from '../../collector/src/schema/migrations.js';
-import { median, run, settle, tempDir, tsArgs } from '../lib.js';
+import { isMain, median, run, settle, tempDir, tsArgs } from '../lib.js';
 
 /**
  * What embedded ClickHouse alone takes: the collector's own rows (10,000 from the run) inserted
@@ -126,7 +124,7 @@ export async function ceilingInOwnProcess(rowsFile: string, reps: number): Promi
   return JSON.parse(out.trim().split('\n').at(-1)!) as Ceiling;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (isMain(import.meta.url)) {
   const [file, reps] = process.argv.slice(2);
   console.log(JSON.stringify(await insertCeiling(readFileSync(file!, 'utf8'), Number(reps ?? 5))));
 }
