@@ -131,7 +131,7 @@ export async function collectorThroughput(o: BenchOptions): Promise<Section> {
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(`${dataDir}-fsync-spool`, { recursive: true, force: true });
   }
-  const ceilingReps = o.quick ? 1 : 5;
+  const ceilingReps = o.quick ? 1 : 15;
   const sampleFile = `${dataDir}-ceiling-rows.jsonl`;
   writeFileSync(sampleFile, sample);
   const ceiling = await ceilingInOwnProcess(sampleFile, ceilingReps).finally(() => rmSync(sampleFile, { force: true }));

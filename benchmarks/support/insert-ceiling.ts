@@ -11,8 +11,8 @@ import { isMain, median, run, settle, tempDir, tsArgs } from '../lib.js';
  * into a fresh data directory with the collector's schema, in this process, nothing else running,
  * one deduplication token per insert. (1) As JSONEachRow through `Db.insertRaw` (staged file,
  * INSERT … SELECT FROM file(); an older writer's path). (1b) As the writer sends them now: the
- * spool's records of 20 rows (a request of batch 20) in Native columns, joined (as spool/drain.ts
- * does) and made one Native block (`Db.insertBinary` with `EVENTS_COLUMNS`, staged file), that CPU included; (1c) the
+ * spool's records of 20 rows (a request of batch 20) in Native columns, each its own buffer as
+ * spool/drain.ts hands them over, made one Native block (`Db.insertBinary` with `EVENTS_COLUMNS`, staged file), that CPU included; (1c) the
  * same records in RowBinary as the previous release spooled them (`Db.insertBinary` with `EVENTS_BINARY`: transposed
  * value by value to one Native block). (2) chDB's best format:
  * the same rows as one Native block in a file (written by chDB itself from the stored rows),
@@ -52,9 +52,9 @@ export async function insertCeiling(body: string, reps: number): Promise<Ceiling
     const columns = requests.map((r) => EVENTS_COLUMNS.encode(r));
     const rowBinary = requests.map((r) => EVENTS_BINARY.encode(r));
     variants.json = (i) => db.insertRaw('events', body, `ceiling-json-${i}`);
-    variants.writer = (i) => db.insertBinary('events', EVENTS_COLUMNS, Buffer.concat(columns), `ceiling-writer-${i}`);
-    variants.rowBinary = (i) =>
-      db.insertBinary('events', EVENTS_BINARY, Buffer.concat(rowBinary), `ceiling-rowbinary-${i}`);
+    // The records as the spool's drain hands them over: each request's own buffer, in order.
+    variants.writer = (i) => db.insertBinary('events', EVENTS_COLUMNS, columns, `ceiling-writer-${i}`);
+    variants.rowBinary = (i) => db.insertBinary('events', EVENTS_BINARY, rowBinary, `ceiling-rowbinary-${i}`);
     const native = `${dir}/rows.native`;
     await db.insertRaw('events', body, 'ceiling-setup'); // the rows chDB writes its Native file from
     await db.command(

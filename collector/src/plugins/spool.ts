@@ -11,6 +11,7 @@ import { Drainer } from '../spool/drain.js';
 import { SpoolFormats } from '../spool/formats.js';
 import { jsonLines } from '../spool/json-lines.js';
 import { Spool } from '../spool/spool.js';
+import { joined } from '../storage/binary-io.js';
 import { deadLetter } from '../storage/dead-letters.js';
 import { EVENTS_COLUMNS } from '../storage/events-binary.js';
 import { eventJsonRow, type EventRow } from '../storage/events.js';
@@ -94,9 +95,9 @@ export default fp<{ config: Config }>(
     const drainer = new Drainer(spool, {
       maxRows: config.insert.maxRows,
       intervalMs: config.insert.intervalMs,
-      insert: (table, body, token, format) => {
-        if (!format) return app.db.insertRaw(table, body, token);
-        return app.db.insertBinary(table, formats.codec(format), body, token);
+      insert: (table, records, token, format) => {
+        if (!format) return app.db.insertRaw(table, joined(records), token);
+        return app.db.insertBinary(table, formats.codec(format), records, token);
       },
       deadLetter: (r, reason, token) =>
         app.db.insert('dead_letters', [deadLetter('insert', '', reason, asText(r.body, r.format))], token),

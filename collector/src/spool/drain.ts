@@ -19,8 +19,12 @@ export interface DrainOptions {
    * after the previous insert *started*, so an insert that takes long leaves no idle gap after it.
    */
   intervalMs: number;
-  /** `format`: '' for JSONEachRow lines, else the records' binary format (spool/segment.ts). */
-  insert: (table: string, body: Buffer, token: string, format: string) => Promise<void>;
+  /**
+   * `records`: the batch's record bodies in order (JSON lines, or binary records that the store joins
+   * without first copying them into one buffer). `format`: '' for JSONEachRow lines, else the records'
+   * binary format (spool/segment.ts).
+   */
+  insert: (table: string, records: readonly Buffer[], token: string, format: string) => Promise<void>;
   /** Store a record ClickHouse refused as data, with the reason. */
   deadLetter: (record: Pending, reason: string, token: string) => Promise<void>;
   /** Runs before the first insert until it succeeds (e.g. schema migrations). */
@@ -163,8 +167,8 @@ export class Drainer {
   }
 
   private insertGroup(batch: Pending[]): Promise<void> {
-    const body = batch.length === 1 ? batch[0]!.body : Buffer.concat(batch.map((r) => r.body));
-    return this.opts.insert(batch[0]!.table, body, this.spool.tokenOf(batch), batch[0]!.format);
+    const records = batch.map((r) => r.body);
+    return this.opts.insert(batch[0]!.table, records, this.spool.tokenOf(batch), batch[0]!.format);
   }
 
   private async withRetry(fn: () => Promise<void>): Promise<void> {

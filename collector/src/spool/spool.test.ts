@@ -15,15 +15,15 @@ const open = (dir: string, over: Partial<{ maxBytes: number; siteMaxBytes: numbe
 function store() {
   const inserts: { token: string; body: string }[] = [];
   const s = { down: false, inserts, rows: () => inserts.flatMap((x) => x.body.trim().split('\n')) };
-  const insert = async (_t: string, body: Buffer, token: string) => {
+  const insert = async (_t: string, records: readonly Buffer[], token: string) => {
     if (s.down) throw new Error('connect ECONNREFUSED');
-    inserts.push({ token, body: body.toString() });
+    inserts.push({ token, body: Buffer.concat(records).toString() });
   };
   return { s, insert };
 }
 const drainer = (
   spool: Spool,
-  insert: (t: string, b: Buffer, k: string, format: string) => Promise<void>,
+  insert: (t: string, records: readonly Buffer[], k: string, format: string) => Promise<void>,
   deadLetter = async (_r: Pending, _reason: string) => {},
 ) => new Drainer(spool, { maxRows: 1000, intervalMs: 1, insert, deadLetter, maxBackoffMs: 5 });
 
@@ -193,11 +193,16 @@ describe('Drainer', () => {
     // A fake ClickHouse that drops a token it has seen: every row once, across both restarts.
     const seen = new Set<string>();
     const rows: string[] = [];
-    const dedup = async (_t: string, body: Buffer, token: string) => {
-      if (!seen.has(token)) rows.push(...body.toString().trim().split('\n'));
+    const dedup = async (_t: string, records: readonly Buffer[], token: string) => {
+      if (!seen.has(token)) rows.push(...Buffer.concat(records).toString().trim().split('\n'));
       seen.add(token);
     };
-    for (const r of [first, second]) await dedup('events', Buffer.concat(r.map((x) => x.body)), a.tokenOf(r));
+    for (const r of [first, second])
+      await dedup(
+        'events',
+        r.map((x) => x.body),
+        a.tokenOf(r),
+      );
     const d = drainer(c, dedup);
     d.start();
     expect(await d.idle(5000)).toBe(true);
@@ -250,7 +255,8 @@ describe('Drainer', () => {
     const dead: string[] = [];
     const d = drainer(
       a,
-      async (_t, body) => {
+      async (_t, records) => {
+        const body = Buffer.concat(records);
         if (body.includes('bad'))
           throw new Error('Code: 27. DB::Exception: Cannot parse input: CANNOT_PARSE_INPUT_ASSERTION_FAILED');
         stored.push(...body.toString().trim().split('\n'));
@@ -318,16 +324,16 @@ describe('binary records', () => {
     ]);
     expect(b.pending[1]!.body).toEqual(bin(4));
     expect(b.bytesOf('site-b')).toBe(b.pending[1]!.end - b.pending[1]!.start + b.pending[2]!.end - b.pending[2]!.start);
-    const batches: [string, number][] = [];
-    const d = drainer(b, async (_t, body, _token, format) => {
-      batches.push([format, body.length]);
+    const batches: [string, number[]][] = [];
+    const d = drainer(b, async (_t, records, _token, format) => {
+      batches.push([format, records.map((r) => r.length)]);
     });
     d.start();
     expect(await d.idle(5000)).toBe(true);
     expect(batches).toEqual([
-      ['', line(1).length],
-      ['RowBinary.0123456789abcdef', bin(4).length + bin(2).length],
-      ['', line(2).length],
+      ['', [line(1).length]],
+      ['RowBinary.0123456789abcdef', [bin(4).length, bin(2).length]], // each record its own buffer, in order
+      ['', [line(2).length]],
     ]);
     await d.close(0);
     await b.close();

@@ -9,6 +9,23 @@ export interface Column {
   readonly type: string;
 }
 
+/**
+ * Spool records one after another: one buffer, or the records' own buffers in order (a writer's batch,
+ * which then needs no copy to join them).
+ */
+export type Records = Buffer | readonly Buffer[];
+
+/** The records as one buffer (a copy only when there are several). */
+export function joined(records: Records): Buffer {
+  if (Buffer.isBuffer(records)) return records;
+  const list = records as readonly Buffer[];
+  return list.length === 1 ? list[0]! : Buffer.concat(list);
+}
+
+/** The records as a list of buffers (no copy). */
+export const recordList = (records: Records): readonly Buffer[] =>
+  Buffer.isBuffer(records) ? [records] : (records as readonly Buffer[]);
+
 /** Writes into one growing buffer; `finish()` returns the bytes written. */
 export class RowWriter {
   buf: Buffer;

@@ -15,6 +15,7 @@ import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickh
 import { createChdbConnection } from 'chdb/connection';
 import type { Config } from '../base/config.js';
 import { ClError } from '../base/errors.js';
+import { recordList, type Records } from './binary-io.js';
 
 export type QueryParams = Record<string, unknown>;
 
@@ -32,9 +33,9 @@ export interface BinaryCodec {
   readonly names: readonly string[];
   /** The column list as `file()` takes it: `name Type, …`. */
   readonly structure: string;
-  /** Throws INCORRECT_DATA (a data error) for a body that does not hold together. */
-  toFile(body: Buffer): FileBlock;
-  decode(body: Buffer): Record<string, unknown>[];
+  /** Throws INCORRECT_DATA (a data error) for records that do not hold together. */
+  toFile(records: Records): FileBlock;
+  decode(records: Records): Record<string, unknown>[];
 }
 
 export interface Db {
@@ -55,7 +56,7 @@ export interface Db {
    * Embedded: the file the codec makes of them (one Native block), read by chDB from a staged file;
    * server: sent as the JSONEachRow rows they decode to.
    */
-  insertBinary(table: string, codec: BinaryCodec, body: Buffer, dedupToken?: string): Promise<void>;
+  insertBinary(table: string, codec: BinaryCodec, records: Records, dedupToken?: string): Promise<void>;
   ping(): Promise<boolean>;
   /**
    * Run `fn` with a client whose session refuses writes and DDL, with time, memory and row limits
@@ -197,12 +198,12 @@ class ClientDb implements Db {
     await this.insertRaw(table, rows.map((r) => JSON.stringify(r)).join('\n') + '\n', dedupToken);
   }
 
-  async insertBinary(table: string, codec: BinaryCodec, body: Buffer, dedupToken?: string): Promise<void> {
-    if (body.length === 0) return;
-    if (!this.staging) return this.insert(table, codec.decode(body), dedupToken);
+  async insertBinary(table: string, codec: BinaryCodec, records: Records, dedupToken?: string): Promise<void> {
+    if (recordList(records).every((r) => r.length === 0)) return;
+    if (!this.staging) return this.insert(table, codec.decode(records), dedupToken);
     if (!codec.names.every((n) => TABLE.test(n))) throw new Error('invalid column name');
     const into = this.insertInto(`${table} (${codec.names.join(', ')})`, dedupToken);
-    const { bytes, format } = codec.toFile(body);
+    const { bytes, format } = codec.toFile(records);
     await this.insertFromFile(into, bytes, format === 'Native' ? format : `RowBinary, '${sqlString(codec.structure)}'`);
   }
 

@@ -88,8 +88,12 @@ const select = (visitor: string) =>
 describe('events in Native columns', () => {
   it('makes of several records the Native block the RowBinary transposition makes of their rows', () => {
     const reqs = requests(randomUUID());
-    const block = EVENTS_COLUMNS.toBlock(Buffer.concat(reqs.map((r) => EVENTS_COLUMNS.encode(r))));
+    const records = reqs.map((r) => EVENTS_COLUMNS.encode(r));
+    const block = EVENTS_COLUMNS.toBlock(Buffer.concat(records));
     expect(block.equals(toNativeBlock(EVENTS_BINARY.columns, EVENTS_BINARY.encode(reqs.flat()))!)).toBe(true);
+    // the same records as the drain hands them over, each its own buffer (or several in one), unjoined
+    expect(EVENTS_COLUMNS.toBlock(records).equals(block)).toBe(true);
+    expect(EVENTS_COLUMNS.toBlock([Buffer.concat(records.slice(0, 2)), ...records.slice(2)]).equals(block)).toBe(true);
   });
 
   it('stores the rows as the same rows sent as JSONEachRow, once per deduplication token', async () => {
@@ -114,6 +118,7 @@ describe('events in Native columns', () => {
   it('refuses a record that does not hold together as data (INCORRECT_DATA), and types it has no layout for', () => {
     const good = EVENTS_COLUMNS.encode(requests(randomUUID())[1]!);
     expect(() => EVENTS_COLUMNS.toBlock(good.subarray(0, good.length - 5))).toThrow(/^INCORRECT_DATA/);
+    expect(() => EVENTS_COLUMNS.toBlock([good, good.subarray(0, good.length - 5)])).toThrow(/^INCORRECT_DATA/);
     const wrongWidth = Buffer.from(good);
     wrongWidth[0] = 4; // says 4 rows, its fixed-width columns hold 3
     expect(() => EVENTS_COLUMNS.toBlock(wrongWidth)).toThrow(/^INCORRECT_DATA.*size/);

@@ -14,7 +14,7 @@
  * A value the type cannot hold throws (the caller keeps the row as JSON instead).
  */
 import { createHash } from 'node:crypto';
-import { RowReader, RowWriter, type Column } from './binary-io.js';
+import { joined, RowReader, RowWriter, type Column, type Records } from './binary-io.js';
 import { codecOf, type Codec } from './binary-values.js';
 import type { BinaryCodec, FileBlock } from './db.js';
 import { toNativeBlock } from './native-block.js';
@@ -59,7 +59,8 @@ export class RowBinaryCodec implements BinaryCodec {
    * the RowBinary body itself when a type is not transposed or the rows do not parse (ClickHouse then
    * says what is wrong with them).
    */
-  toFile(body: Buffer): FileBlock {
+  toFile(records: Records): FileBlock {
+    const body = joined(records);
     let native: Buffer | undefined;
     try {
       native = toNativeBlock(this.columns, body);
@@ -70,8 +71,8 @@ export class RowBinaryCodec implements BinaryCodec {
   }
 
   /** The rows of a RowBinary body as JSONEachRow objects. */
-  decode(body: Buffer): Record<string, unknown>[] {
-    const r = new RowReader(body);
+  decode(records: Records): Record<string, unknown>[] {
+    const r = new RowReader(joined(records));
     const rows: Record<string, unknown>[] = [];
     while (!r.done) {
       const row: Record<string, unknown> = {};
