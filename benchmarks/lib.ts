@@ -57,6 +57,9 @@ export function fmt(n: number, digits = 0): string {
 }
 export const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 export const pct = (r: number) => (Number.isFinite(r) ? `${(r * 100).toFixed(0)} %` : '–');
+/** A ratio judged against a goal: one decimal, so that 79.7 % never reads as a goal of 80 % met. */
+export const pctGoal = (r: number, goal: number, of = '') =>
+  Number.isFinite(r) ? `${(r * 100).toFixed(1)} %${of} (goal ≥ ${pct(goal)}: ${r >= goal ? 'met' : 'missed'})` : '–';
 
 export function table(head: string[], rows: (string | number)[][]): string {
   const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
