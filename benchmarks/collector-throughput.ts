@@ -42,7 +42,7 @@ import {
   type Target,
 } from './support/collector-runs.js';
 import { loadConfig } from '../collector/src/base/config.js';
-import { ceilingInOwnProcess } from './support/insert-ceiling.js';
+import { ceilingInOwnProcesses } from './support/insert-ceiling.js';
 import { lineChart } from './support/svg.js';
 import { startClickHouseServer } from '../test/support/clickhouse-http/process.js';
 
@@ -133,9 +133,12 @@ export async function collectorThroughput(o: BenchOptions): Promise<Section> {
     rmSync(`${dataDir}-fsync-spool`, { recursive: true, force: true });
   }
   const ceilingReps = o.quick ? 1 : 15;
+  const ceilingProcesses = o.quick ? 1 : 3;
   const sampleFile = `${dataDir}-ceiling-rows.jsonl`;
   writeFileSync(sampleFile, sample);
-  const ceiling = await ceilingInOwnProcess(sampleFile, ceilingReps).finally(() => rmSync(sampleFile, { force: true }));
+  const ceiling = await ceilingInOwnProcesses(sampleFile, ceilingReps, ceilingProcesses).finally(() =>
+    rmSync(sampleFile, { force: true }),
+  );
   log(
     `throughput: ClickHouse alone: ${fmt(ceiling.json)} rows/s as JSONEachRow, ${fmt(ceiling.writer)} rows/s as the writer inserts (Native-column records → Native), ${fmt(ceiling.rowBinary)} from RowBinary records, ${fmt(ceiling.native)} rows/s as Native (${fmt(ceiling.rows)}-row inserts)`,
   );
@@ -269,7 +272,7 @@ export async function collectorThroughput(o: BenchOptions): Promise<Section> {
     `(d) ClickHouse in another process (CLICKHOUSE_URL → the chDB-backed test ClickHouse HTTP server, test/support/clickhouse-http): ${serverLine}. ` +
       "Its CPU is not the collector's: events/s per collector core = events/s ÷ collector cores (docs/scaling.md uses these figures).",
     '',
-    `For comparison, embedded ClickHouse alone (same schema, ${fmt(ceiling.rows)} of the run's own rows per insert, in a process of its own once the servers are stopped, the file system synced and the machine quiet, background merges stopped and the variants taking turns in a shifting order (benchmarks/support/insert-ceiling.ts); medians of ${ceilingReps}): ` +
+    `For comparison, embedded ClickHouse alone (same schema, ${fmt(ceiling.rows)} of the run's own rows per insert, in processes of their own once the servers are stopped, the file system synced and the machine quiet, background merges stopped and the variants taking turns in a shifting order (benchmarks/support/insert-ceiling.ts); medians of ${ceilingReps * ceiling.processes} inserts per variant, ${ceilingReps} in each of ${ceiling.processes} processes one after another): ` +
       `${fmt(ceiling.writer)} rows/s the way the collector's writer inserts (the spool's 20-row records in Native columns joined into one Native block, from a staged file), ` +
       `${fmt(ceiling.writerCpu, 1)} CPU-s per 1M rows = ${pctGoal(ceiling.writer / ceiling.native, 0.8, " of chDB's best format")}; ` +
       `${fmt(ceiling.rowBinary)} rows/s, ${fmt(ceiling.rowBinaryCpu, 1)} CPU-s per 1M rows, from the previous release's RowBinary records (transposed value by value); ` +
