@@ -19,6 +19,7 @@ export const STORE_SUITE = [
   'collector/src/storage/events-binary.test.ts',
   'collector/src/storage/native-columns.test.ts',
   'collector/src/storage/upgrade.test.ts',
+  'collector/src/storage/upgrade-35.test.ts',
 ];
 
 export default defineConfig({
