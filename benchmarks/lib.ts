@@ -219,11 +219,11 @@ export function machine(): string {
   return `${c.length} × ${c[0]?.model ?? 'CPU'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, ${process.platform} ${process.arch}`;
 }
 
-/** Run `main` when this file is the process entry (`tsx benchmarks/x.ts`): print the section, exit 1 on failures. */
 /** Whether the module at `url` (its `import.meta.url`) is the script node was started with. */
 export const isMain = (url: string): boolean =>
   !!process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(url);
 
+/** Run `main` when this file is the process entry (`tsx benchmarks/x.ts`): print the section, exit 1 on failures. */
 export function runIfMain(url: string, main: (o: BenchOptions) => Promise<Section>): void {
   if (!isMain(url)) return;
   const json = process.argv.indexOf('--json');

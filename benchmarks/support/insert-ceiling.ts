@@ -12,12 +12,13 @@ import { isMain, median, run, settle, tempDir, tsArgs } from '../lib.js';
  * one deduplication token per insert. (1) As JSONEachRow through `Db.insertRaw` (staged file,
  * INSERT … SELECT FROM file(); an older writer's path). (1b) As the writer sends them now: the
  * spool's records of 20 rows (a request of batch 20) in Native columns, each its own buffer as
- * spool/drain.ts hands them over, made one Native block (`Db.insertBinary` with `EVENTS_COLUMNS`, staged file), that CPU included; (1c) the
- * same records in RowBinary as the previous release spooled them (`Db.insertBinary` with `EVENTS_BINARY`: transposed
- * value by value to one Native block). (2) chDB's best format:
- * the same rows as one Native block in a file (written by chDB itself from the stored rows),
- * INSERT … SELECT FROM file(…, Native). Rows/s of wall time, median; CPU-s per 1M rows of this process.
- * collector-throughput.ts runs it in processes of their own (`ceilingInOwnProcesses`), pooling their inserts.
+ * spool/drain.ts hands them over, made one Native block (`Db.insertBinary` with `EVENTS_COLUMNS`,
+ * staged file), that CPU included; (1c) the same records in RowBinary as the previous release
+ * spooled them (`Db.insertBinary` with `EVENTS_BINARY`: transposed value by value to one Native
+ * block). (2) chDB's best format: the same rows as one Native block in a file (written by chDB
+ * itself from the stored rows), INSERT … SELECT FROM file(…, Native). Rows/s of wall time, median;
+ * CPU-s per 1M rows of this process. collector-throughput.ts runs it in processes of their own
+ * (`ceilingInOwnProcesses`), pooling their inserts.
  * Background merges are stopped on these tables while measuring (they cost the same for every
  * variant, and otherwise land in whichever insert runs next), and the variants take turns in an
  * order that shifts by one each round.

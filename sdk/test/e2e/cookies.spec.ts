@@ -1,8 +1,8 @@
 /**
  * The visitor cookie lives on the registrable domain (issue 4): shared by www.shop.test and
- * blog.shop.test, never set on a public suffix (co.uk); the domain found is remembered for the browser
- * session. Chromium's host resolver maps the test
- * domains to this machine; the collector serves the demo pages on them.
+ * blog.shop.test, never set on a public suffix (co.uk); the domain found is remembered for the
+ * browser session. Chromium's host resolver maps the test domains to this machine; the collector
+ * serves the demo pages on them.
  */
 import config, { E2E_PORT } from '../../../playwright.config.js';
 import { expect, test } from './support.js';
