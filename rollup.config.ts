@@ -19,6 +19,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import replaceModule from '@rollup/plugin-replace';
 import terserModule from '@rollup/plugin-terser';
 import typescriptModule from '@rollup/plugin-typescript';
+import { minify as uglifyMinify } from 'uglify-js';
 
 // Under NodeNext these plugins' (CommonJS-style) type declarations type the default import as the
 // module object; at run time it is the plugin function itself. Accept either.
@@ -46,8 +47,8 @@ export const BUDGETS: Readonly<Record<string, number>> = {
  * budget is met. Lower a ceiling with every saving; never raise one without saying why in the commit.
  */
 export const CEILINGS: Readonly<Record<string, number>> = {
-  'cl.js': 4328,
-  'cl.core.js': 3013,
+  'cl.js': 4176,
+  'cl.core.js': 2946,
   'loader.js': 400,
   'consent.js': 1536,
 };
@@ -73,7 +74,8 @@ const INTERNAL_PROPERTIES =
  * Closure Compiler SIMPLE alone +186 B gzip in cl.js, before or after terser ±1 B; ADVANCED then terser
  * −93 B only by renaming what must stay (the `site` option, js-cookie's `sameSite`, navigator's
  * `globalPrivacyControl`, the collector's `visitor_id`, touch field `l`, the public API), so no more
- * than terser's own renaming once protected; esbuild alone +308 B, esbuild then terser +65 B.
+ * than terser's own renaming once protected; esbuild alone +308 B, esbuild then terser +65 B. UglifyJS
+ * alone +98 B, UglifyJS then terser +32 B; after terser it pays (see uglify below).
  */
 const minify = (renameProperties = true) =>
   terser({
@@ -104,6 +106,27 @@ const minify = (renameProperties = true) =>
   });
 
 /**
+ * UglifyJS over terser's output, then terser's compression once more (`minify(false)`): UglifyJS
+ * inlines and merges what terser leaves apart (functions called once with arguments, a `return` after
+ * a test, a function body that only sets up an object), −69 B gzip in cl.js, −67 B in cl.core.js.
+ * Its `let` → `var` conversion (`varify`) is off: `let` compresses better beside the other `let`s
+ * (−23 B); its `unsafe` rewrites are off too (they saved nothing). Names are mangled again; properties
+ * are not touched.
+ */
+const uglify = (): Plugin => ({
+  name: 'closeloop-uglify',
+  renderChunk(code) {
+    const out = uglifyMinify(code, {
+      compress: { passes: 3, inline: 1, varify: false },
+      mangle: true,
+      output: { comments: false },
+    });
+    if (out.error) this.error(out.error);
+    return { code: out.code, map: null };
+  },
+});
+
+/**
  * The core variant has its own few lines for cookies (coreJar in sdk/src/storage/cookie.ts): js-cookie
  * resolves to an empty module there, so the bundle leaves it out.
  */
@@ -126,6 +149,13 @@ const noJsCookie = (): Plugin => ({
  */
 const JS_COOKIE_REWRITES: [RegExp, string][] = [
   [/return Object\.create\(\s*\{\s*set: set,\s*get: get,[\s\S]*?\n {2}\)\n/, 'return { set: set, get: get }\n'],
+  // The SDK calls `withConverter` once, on the default API, with a converter that has both `read` and
+  // `write` (storage/cookie.ts URI_CONVERTER): js-cookie merges it over its default converter, of which
+  // nothing is used then, so it goes (its two regular expressions: −83 B gzip in cl.js).
+  [
+    /var api = init\(defaultConverter, \{ path: '\/' \}\);/,
+    "var api = { withConverter: function (converter) { return init(converter, { path: '/' }) } };",
+  ],
   [/ {4}if \(typeof document === 'undefined'\) \{\s*return\s*\}\n/, ''],
   [/if \(typeof document === 'undefined' \|\| \(arguments\.length && !name\)\) \{\s*return\s*\}\n/, ''],
   [
@@ -237,7 +267,7 @@ const config: RollupOptions[] = [
       format: 'iife',
       // No "use strict" prologue (11 bytes): the bundle relies on no strict-mode-only behaviour.
       strict: false,
-      plugins: [constToLet(), minify(), minify(false), size()],
+      plugins: [constToLet(), minify(), minify(false), uglify(), minify(false), size()],
     },
     plugins: plugins(),
   },
@@ -247,7 +277,7 @@ const config: RollupOptions[] = [
       file: 'dist/sdk/cl.core.js',
       format: 'iife',
       strict: false,
-      plugins: [constToLet(), minify(), minify(false), size()],
+      plugins: [constToLet(), minify(), minify(false), uglify(), minify(false), size()],
     },
     plugins: plugins(true),
   },

@@ -35,6 +35,8 @@ test('one visitor cookie across two subdomains of a site', async ({ page, contex
   const session = (await context.cookies()).find((c) => c.name == '_cl_ses')!;
   expect(session.expires * 1000 - Date.now()).toBeGreaterThan(30 * 60_000);
   expect(session.expires * 1000 - Date.now()).toBeLessThan(60 * 60_000);
+  // Both variants store a value as encodeURIComponent writes it (storage/cookie.ts): the same bytes.
+  expect(session.value).toMatch(/^%5B%22[\da-f-]{36}%22%2C\d+%2C%22%22%2C\d+%5D$/);
   // The domain found by the first page, for later pages of this browser session (no probe): no identifier.
   const domain = (await context.cookies()).find((c) => c.name == '_cl_t')!;
   expect(domain).toMatchObject({ value: 'shop.test', domain: '.shop.test', expires: -1 });
