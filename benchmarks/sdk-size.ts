@@ -136,7 +136,7 @@ export async function sdkSize(o: BenchOptions): Promise<Section> {
   const rows: (string | number)[][] = [
     [
       '**closeloop cl.js** (our build, script tag, every feature)',
-      'own build (rollup + terser)',
+      'own build (rollup, terser + UglifyJS)',
       kb(ours.min),
       kb(ours.gzip),
       kb(ours.brotli),
@@ -144,7 +144,7 @@ export async function sdkSize(o: BenchOptions): Promise<Section> {
     ],
     [
       '**closeloop cl.core.js** (core variant: no form/click capture, no SPA tracking or debug log, own cookie code instead of js-cookie)',
-      'own build (rollup + terser)',
+      'own build (rollup, terser + UglifyJS)',
       kb(core.min),
       kb(core.gzip),
       kb(core.brotli),
