@@ -57,7 +57,8 @@ describe('size budget', () => {
     // … not its default converter, which that converter replaces (rollup.config.ts jsCookieGetSet) …
     expect(full).not.toContain('%(2[346BF]|3[AC-F]|40|5[BDE]|60|7[BCD])');
     expect(full).not.toContain('(%[\\dA-F]{2})+');
-    // … its remove / withAttributes are not, and the one withConverter call is inlined (rollup.config.ts jsCookieGetSet)
+    // … its remove / withAttributes are not, and the one withConverter call is inlined (rollup.config.ts
+    // jsCookieGetSet)
     for (const unused of ['withConverter', 'withAttributes', 'Object.freeze']) expect(full).not.toContain(unused);
     // … nor what the SDK never reaches in get and set: the no-document guards, get() without a name,
     // the encoding of names (the SDK's are tokens, config.ts resolveConfig)

@@ -31,8 +31,9 @@ interface Jar {
 /**
  * js-cookie's converter in cl.js (its `withConverter`): a value is stored as `encodeURIComponent`
  * writes it and read back by `decodeURIComponent`, as {@link coreJar} does. js-cookie's default
- * converter, which the build then leaves out (rollup.config.ts: 83 B gzip less), differs only in leaving
- * `[`, `]`, `:`, `+` and a few others unencoded: cookies it wrote read the same. Exported for tests.
+ * converter, which the build then leaves out (rollup.config.ts: 83 B gzip less), leaves `[`, `]`, `:`,
+ * `+` and a few others unencoded (and reads a value in double quotes without them, which the SDK never
+ * wrote): cookies it wrote read the same. Exported for tests.
  */
 export const URI_CONVERTER = { read: decodeURIComponent, write: encodeURIComponent };
 
