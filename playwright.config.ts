@@ -29,8 +29,8 @@ export default defineConfig({
   // lead-cross-device, tests tagged @full: click capture, SPA page views), and the specs of the dashboard and API docs (no SDK).
   projects: [
     { name: 'full' },
-    // Specs of features core lacks (forms), and specs that load no SDK (dashboard, docs) or run their own
-    // collector with the real cl.js (quick start), would only repeat the `full` run.
+    // Specs of features core lacks (forms), and specs that load no SDK (dashboard, docs), run their own
+    // collector with the real cl.js (quick start) or load the ES module (module), would only repeat the `full` run.
     {
       name: 'core',
       testIgnore: [
@@ -40,6 +40,7 @@ export default defineConfig({
         /api-docs\.spec/,
         /workspace(-share)?\.spec/,
         /quick-start\.spec/,
+        /module\.spec/,
       ],
       grepInvert: /@full/,
     },
