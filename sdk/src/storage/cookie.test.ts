@@ -1,4 +1,5 @@
-import { describe, expect, it, vi } from 'vitest';
+import Cookies from 'js-cookie';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { URI_CONVERTER, coreJar, domainCandidates } from './cookie.js';
 
 describe('domainCandidates', () => {
@@ -35,43 +36,32 @@ describe('coreJar (cl.core.js) and js-cookie (cl.js)', () => {
       },
     };
   };
+  let doc: ReturnType<typeof fakeDocument>;
+  beforeEach(() => vi.stubGlobal('document', (doc = fakeDocument())));
+  afterEach(() => vi.unstubAllGlobals());
 
-  it('write the same bytes and read what the other wrote: JSON, quotes, commas, spaces, % and non-ASCII; -1 deletes', async () => {
-    const doc = fakeDocument();
-    vi.stubGlobal('document', doc);
-    try {
-      const { default: Cookies } = await import('js-cookie');
-      const jsCookie = Cookies.withConverter<string>(URI_CONVERTER);
-      const value = JSON.stringify(['5f0c…', 1764750000000, '["a b","x,y+z","100%","é"]']);
-      const attrs = { sameSite: 'Lax' as const, secure: false, expires: 400 };
-      coreJar.set('_cl_ses', value, attrs);
-      expect(jsCookie.get('_cl_ses')).toBe(value);
-      jsCookie.set('_cl_vid', value, attrs);
-      expect(coreJar.get('_cl_vid')).toBe(value);
-      expect(doc.jar.get('_cl_vid')).toBe(doc.jar.get('_cl_ses'));
-      // no character a cookie value must not hold (RFC 6265 cookie-octet)
-      expect(doc.jar.get('_cl_vid')).toMatch(/^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]+$/);
-      expect(coreJar.get('_cl_vi')).toBeUndefined();
-      coreJar.set('_cl_vid', '', { ...attrs, expires: -1 });
-      expect(coreJar.get('_cl_vid')).toBeUndefined();
-      expect([...doc.jar.keys()]).toEqual(['_cl_ses']);
-    } finally {
-      vi.unstubAllGlobals();
-    }
+  it('write the same bytes and read what the other wrote: JSON, quotes, commas, spaces, % and non-ASCII; -1 deletes', () => {
+    const jsCookie = Cookies.withConverter<string>(URI_CONVERTER);
+    const value = JSON.stringify(['5f0c…', 1764750000000, '["a b","x,y+z","100%","é"]']);
+    const attrs = { sameSite: 'Lax' as const, secure: false, expires: 400 };
+    coreJar.set('_cl_ses', value, attrs);
+    expect(jsCookie.get('_cl_ses')).toBe(value);
+    jsCookie.set('_cl_vid', value, attrs);
+    expect(coreJar.get('_cl_vid')).toBe(value);
+    expect(doc.jar.get('_cl_vid')).toBe(doc.jar.get('_cl_ses'));
+    // no character a cookie value must not hold (RFC 6265 cookie-octet)
+    expect(doc.jar.get('_cl_vid')).toMatch(/^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]+$/);
+    expect(coreJar.get('_cl_vi')).toBeUndefined();
+    coreJar.set('_cl_vid', '', { ...attrs, expires: -1 });
+    expect(coreJar.get('_cl_vid')).toBeUndefined();
+    expect([...doc.jar.keys()]).toEqual(['_cl_ses']);
   });
 
-  it("read cookies js-cookie's default converter wrote (earlier releases of cl.js)", async () => {
-    const doc = fakeDocument();
-    vi.stubGlobal('document', doc);
-    try {
-      const { default: Cookies } = await import('js-cookie');
-      const value = JSON.stringify(['0f8fad5b-d9cb-469f-a165-70867728950e', 1764750000000, '["a b","x:y+z"]', 3]);
-      Cookies.set('_cl_ses', value);
-      expect(doc.jar.get('_cl_ses')).toContain('['); // left unencoded by the default converter
-      expect(Cookies.withConverter<string>(URI_CONVERTER).get('_cl_ses')).toBe(value);
-      expect(coreJar.get('_cl_ses')).toBe(value);
-    } finally {
-      vi.unstubAllGlobals();
-    }
+  it("read cookies js-cookie's default converter wrote (earlier releases of cl.js)", () => {
+    const value = JSON.stringify(['0f8fad5b-d9cb-469f-a165-70867728950e', 1764750000000, '["a b","x:y+z"]', 3]);
+    Cookies.set('_cl_ses', value);
+    expect(doc.jar.get('_cl_ses')).toContain('['); // left unencoded by the default converter
+    expect(Cookies.withConverter<string>(URI_CONVERTER).get('_cl_ses')).toBe(value);
+    expect(coreJar.get('_cl_ses')).toBe(value);
   });
 });
