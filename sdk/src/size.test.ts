@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { rollup, type OutputOptions } from 'rollup';
-import config, { BUDGETS, CEILINGS, gzipSize } from '../../rollup.config.js';
+import config, { BUDGETS, CEILINGS, COMPILE_HINT, gzipSize } from '../../rollup.config.js';
 
 const buildNow = async (file: string): Promise<string> => {
   const cfg = config.find((c) => (c.output as OutputOptions).file?.endsWith('/' + file))!;
@@ -60,13 +60,16 @@ describe('size budget', () => {
     // … its remove / withAttributes are not, and the one withConverter call is inlined (rollup.config.ts
     // jsCookieGetSet)
     for (const unused of ['withConverter', 'withAttributes', 'Object.freeze']) expect(full).not.toContain(unused);
-    // … nor what the SDK never reaches in get and set: the no-document guards, get() without a name,
+    // … nor what the SDK never reaches in get and set: the no-document guards, get(name) for one cookie,
     // the encoding of names (the SDK's are tokens, config.ts resolveConfig)
     expect(full).not.toContain('typeof document');
     expect(full).not.toContain('%(2[346B]|5E|60|7C)');
     expect(full).not.toMatch(/arguments\.length/);
     expect(core).not.toContain('toUTCString');
     for (const code of [full, core]) expect(code).not.toMatch(/\bconst\b/);
+  });
+  it("the script-tag bundles begin with V8's compile hint (its first line, after the minifiers)", async () => {
+    for (const file of ['cl.js', 'cl.core.js']) expect((await build(file)).startsWith(COMPILE_HINT)).toBe(true);
   });
   it('the bundles rename the resolved settings but read every option a site sets by its own name', async () => {
     const [full, core] = await Promise.all([build('cl.js'), build('cl.core.js')]);

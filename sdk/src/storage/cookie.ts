@@ -18,9 +18,9 @@ export interface Store {
   set(name: string, value: string, expires?: number): void;
 }
 
-/** What the store needs of a cookie library (js-cookie's `get` and `set`). */
+/** What the store needs of a cookie library (js-cookie's `get` of every cookie, and `set`). */
 interface Jar {
-  get(name: string): string | undefined;
+  get(): Record<string, string>;
   set(
     name: string,
     value: string,
@@ -43,12 +43,15 @@ export const URI_CONVERTER = { read: decodeURIComponent, write: encodeURICompone
  * Exported for tests.
  */
 export const coreJar: Jar = {
-  get(name) {
-    const v = document.cookie
-      .split('; ')
-      .find((c) => c.startsWith(name + '='))
-      ?.slice(name.length + 1);
-    return v && decodeURIComponent(v);
+  get() {
+    const all: Record<string, string> = {};
+    for (const c of document.cookie.split('; ')) {
+      const [name, value] = c.split(/=(.*)/);
+      // As js-cookie: the first of two cookies of one name wins (the one with the longer path); one
+      // that does not decode (another script's) is left out, not the others with it.
+      attempt(() => (all[name!] ??= decodeURIComponent(value!)));
+    }
+    return all;
   },
   set: (name, value, { domain, expires, secure }) =>
     (document.cookie = `${name}=${encodeURIComponent(value)};path=/;samesite=lax${secure ? ';secure' : ''}${domain ? ';domain=' + domain : ''}${expires ? ';max-age=' + expires * 86400 : ''}`),
@@ -76,11 +79,21 @@ export function domainCandidates(hostname: string): string[] {
 export function cookieStore(domain?: string): Store {
   const jar: Jar = CORE ? coreJar : Cookies.withConverter<string>(URI_CONVERTER);
   const memory: Record<string, string> = {};
+  /**
+   * Every cookie as read once in this task, with the store's writes since: a read of document.cookie
+   * after a write waits on the browser process, and the tracker reads the consent, visitor and session
+   * cookies around its writes at load. Dropped when the task's microtasks run, so the next task (a
+   * click, the next event) reads again what another tab may have written since.
+   */
+  let seen: Record<string, string> | undefined;
   let attrs: Parameters<Jar['set']>[2] | undefined;
+  const get = (name: string) =>
+    (seen ||= (queueMicrotask(() => (seen = undefined)), attempt(() => jar.get()) || {}))[name] ?? memory[name];
   return {
-    get: (name) => attempt(() => jar.get(name)) ?? memory[name],
+    get,
     set(name, value, expires) {
       memory[name] = value;
+      if (seen) seen[name] = value;
       // document.cookie may throw (sandboxed frames, blocked by the page): memory only then.
       attempt(() => {
         // The domain is found on the first write, so reading sets no cookie (consent pending).
@@ -93,9 +106,9 @@ export function cookieStore(domain?: string): Store {
           // registrable domain, read no probe back (a read after a write waits on the browser process).
           attrs.domain =
             domain ||
-            jar.get(DOMAIN_COOKIE) ||
+            get(DOMAIN_COOKIE) ||
             domainCandidates(location.hostname).find(
-              (d) => ((attrs!.domain = d), jar.set(DOMAIN_COOKIE, d, attrs!), jar.get(DOMAIN_COOKIE) == d),
+              (d) => ((attrs!.domain = d), jar.set(DOMAIN_COOKIE, d, attrs!), jar.get()[DOMAIN_COOKIE] == d),
             ) ||
             location.hostname;
         }

@@ -49,3 +49,29 @@ test('never on a public suffix: under co.uk the cookie is on the site domain', a
   expect(domains.length).toBeGreaterThan(0);
   expect(new Set(domains)).toEqual(new Set(['.shop.co.uk']));
 });
+
+test('a page reads document.cookie once as it loads, the first page of a site once more for the domain probe', async ({
+  page,
+}) => {
+  // Counts the SDK's reads of document.cookie (a read after a write waits on the browser process).
+  await page.addInitScript(() => {
+    const cookie = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie')!;
+    const w = window as unknown as { sdkCookieReads: number };
+    w.sdkCookieReads = 0;
+    Object.defineProperty(Document.prototype, 'cookie', {
+      ...cookie,
+      get() {
+        if (/\/cl(\.core)?\.js/.test(new Error().stack!)) w.sdkCookieReads++;
+        return cookie.get!.call(this);
+      },
+    });
+  });
+  const reads = () => page.evaluate(() => (window as unknown as { sdkCookieReads: number }).sdkCookieReads);
+  await page.goto(`http://www.shop.test:${E2E_PORT}/demo/`);
+  await vid(page);
+  // consent, visitor and session cookies in one read; the probe of shop.test reads its cookie back
+  expect(await reads()).toBe(2);
+  await page.goto(`http://blog.shop.test:${E2E_PORT}/demo/blog.html`);
+  await vid(page);
+  expect(await reads()).toBe(1);
+});
