@@ -16,6 +16,14 @@ const CHROMIUM = CHROMIUM_PATH;
 const PEERS = ['Plausible', 'Mixpanel', 'PostHog'];
 /** A script that only touches a cookie and localStorage, as a cookie-based tracker with a stored outbox must. */
 const STORAGE_FLOOR = 'cookie + localStorage only (no SDK logic)';
+/**
+ * Read, write and read a cookie; read and write localStorage (cl.js does each of these): the floor's
+ * script, and what is added to Plausible's for the variant below.
+ */
+const STORAGE_JS =
+  'document.cookie;document.cookie="_f_v="+Math.random()+";path=/;max-age=9999";document.cookie;localStorage.getItem("_f_b");localStorage.setItem("_f_b","[]")';
+/** Plausible's script followed by the floor's five statements: Plausible as a tracker with closeloop's storage would be. */
+const PLAUSIBLE_WITH_STORAGE = 'Plausible + cookie + localStorage';
 
 interface Variant {
   name: string;
@@ -66,7 +74,7 @@ export async function sdkPageCost(o: BenchOptions): Promise<Section> {
       // What any tracker with a first-party cookie and an outbox that survives the page pays the browser, without
       // any logic: read, write and read a cookie, read and write localStorage (cl.js does each of these).
       name: STORAGE_FLOOR,
-      js: 'document.cookie;document.cookie="_f_v="+Math.random()+";path=/;max-age=9999";document.cookie;localStorage.getItem("_f_b");localStorage.setItem("_f_b","[]")',
+      js: STORAGE_JS,
       tag: () => `<script async src="/js/${encodeURIComponent(STORAGE_FLOOR)}.js"></script>`,
     },
   ];
@@ -75,6 +83,13 @@ export async function sdkPageCost(o: BenchOptions): Promise<Section> {
     const cached = path.join(tmpDir, `${slug(sdk)}.js`); // written by sdk-size earlier in the same run
     const js = o.quick && existsSync(cached) ? readFileSync(cached, 'utf8') : await bundle(sdk, o);
     variants.push({ name, js, tag: () => `<script async src="/js/${encodeURIComponent(name)}.js"></script>` });
+    // Plausible keeps no cookie and no outbox: the same page-view tracker with closeloop's storage added.
+    if (name == 'Plausible')
+      variants.push({
+        name: PLAUSIBLE_WITH_STORAGE,
+        js: js + ';' + STORAGE_JS,
+        tag: () => `<script async src="/js/${encodeURIComponent(PLAUSIBLE_WITH_STORAGE)}.js"></script>`,
+      });
   }
   variants.forEach((v, i) => (v.token = `variant-${i}`));
   const sent = new Map<string, { bytes: number; requests: number; leaveBytes: number }>();
@@ -213,7 +228,10 @@ export async function sdkPageCost(o: BenchOptions): Promise<Section> {
       STORAGE_FLOOR +
       '" is a script of five statements — read, write and read a cookie; read and write localStorage — the floor for a ' +
       'tracker that keeps a first-party cookie and an outbox that survives the page (waits on the browser process, not ' +
-      'computing). Bytes sent = request bodies + ' +
+      'computing). "' +
+      PLAUSIBLE_WITH_STORAGE +
+      "\" is Plausible's bundle followed by those five statements: Plausible as it would be with closeloop's storage. " +
+      'Bytes sent = request bodies + ' +
       'URLs the local sink received from the page, divided by page views; "on leaving" is the part sent when the page ' +
       'was closed. Peers are the bundles of benchmarks/sdk-size.ts, pointed at the sink; PostHog with remote config, ' +
       "recording and surveys off; Mixpanel's core entry (no recorder).",
