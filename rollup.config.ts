@@ -158,9 +158,9 @@ const noJsCookie = (): Plugin => ({
  * `Object.create` and frozen attributes: the SDK calls only `withConverter(converter)` on it, then
  * `get(name)` and `set(name, value, attrs)` on what that returns (storage/cookie.ts), so the bundle
  * keeps js-cookie's own `get` and `set` (the same closures, the same cookie format) and leaves the rest
- * out (115 B gzip), and within them what the SDK never reaches (79 B
- * gzip in cl.js): the guards for a server without `document` (the bundles run in a browser, and every
- * cookie call of the SDK is guarded), the one-cookie path of `get(name)` (the SDK reads them all), the `assign`
+ * out (115 B gzip), and within them what the SDK never reaches (about 80 B gzip in cl.js): the guards
+ * for a server without `document` (the bundles run in a browser, and every cookie call of the SDK is
+ * guarded), the one-cookie path of `get(name)` (the SDK reads them all), the `assign`
  * helper, replaced by an object spread (the same own attributes; the SDK's are plain objects), and
  * `set`'s encoding of the cookie name, which leaves every name the SDK writes as it is (27 B).
  * Each rewrite must match exactly once: the build fails when a js-cookie release changes that shape.

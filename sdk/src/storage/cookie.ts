@@ -48,7 +48,8 @@ export const coreJar: Jar = {
     for (const c of document.cookie.split('; ')) {
       const [name, value] = c.split(/=(.*)/);
       // As js-cookie: the first of two cookies of one name wins (the one with the longer path); one
-      // that does not decode (another script's) is left out, not the others with it.
+      // that does not decode (another script's) is left out, not the others with it. (A cookie without
+      // `=` reads as 'undefined', js-cookie's as '': never one the SDK wrote.)
       attempt(() => (all[name!] ??= decodeURIComponent(value!)));
     }
     return all;
