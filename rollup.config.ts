@@ -156,7 +156,7 @@ const noJsCookie = (): Plugin => ({
 /**
  * js-cookie's default export also carries `remove`, `withAttributes` and `withConverter`, built with
  * `Object.create` and frozen attributes: the SDK calls only `withConverter(converter)` on it, then
- * `get(name)` and `set(name, value, attrs)` on what that returns (storage/cookie.ts), so the bundle
+ * `get()` and `set(name, value, attrs)` on what that returns (storage/cookie.ts), so the bundle
  * keeps js-cookie's own `get` and `set` (the same closures, the same cookie format) and leaves the rest
  * out (115 B gzip), and within them what the SDK never reaches (about 80 B gzip in cl.js): the guards
  * for a server without `document` (the bundles run in a browser, and every cookie call of the SDK is
